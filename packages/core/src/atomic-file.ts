@@ -1,0 +1,97 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import type { z } from 'zod';
+import { StateError } from './errors.js';
+import { toJsonLine } from './journal.js';
+
+let tempCounter = 0;
+
+/**
+ * Writes `value` as JSON so that a crash at any moment leaves either the old file or the new
+ * one, never a mix: write a temp file beside it, fsync it, rename it over the target, fsync the
+ * directory. Secret values are redacted and bigints become decimal strings, as in journals.
+ *
+ * @example
+ * writeJsonAtomic('state/safety.json', { version: 1, cooldown: true });
+ */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const dir = dirname(path);
+  const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, `${toJsonLine(value)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+    fsyncDirectory(dir);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file may not exist; nothing to clean up
+    }
+    throw new StateError('STATE_WRITE_FAILED', 'cannot write the state file', { file: path }, { cause: err });
+  }
+}
+
+function fsyncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Reads and validates a JSON state file. Returns `undefined` when the file does not exist;
+ * throws a {@link StateError} naming the file for unreadable, non-JSON or invalid content.
+ */
+export function readJsonFile<T>(path: string, schema: z.ZodType<T>): T | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateError('STATE_UNREADABLE', 'cannot read the state file', { file: path }, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new StateError(
+      'STATE_INVALID',
+      'the state file is not valid JSON; restore it from a backup or delete it to start fresh',
+      { file: path },
+      { cause: err },
+    );
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    throw new StateError(
+      'STATE_INVALID',
+      'the state file does not match its schema',
+      { file: path },
+      {
+        details: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      },
+    );
+  }
+  return result.data;
+}

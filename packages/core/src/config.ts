@@ -1,0 +1,393 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { readEnvFile } from './env-file.js';
+import { ConfigError } from './errors.js';
+import { ModeSchema } from './market.js';
+import { Secret } from './secret.js';
+
+const secretString = z
+  .string()
+  .min(1, 'must not be empty')
+  .transform((value) => new Secret(value));
+
+const secretPrivateKey = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex (64 hex digits, optional 0x prefix)')
+  .transform((value) => new Secret(value.startsWith('0x') ? value : `0x${value}`));
+
+const secretUrl = z
+  .string()
+  .regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL')
+  .transform((value) => new Secret(value));
+
+const httpUrl = z.string().regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL');
+
+/** Broker, chain and relay credentials. Every credential is a {@link Secret}. */
+export const CredentialsSchema = z.strictObject({
+  mt5: z
+    .strictObject({
+      login: z.string().regex(/^\d+$/, 'must be the numeric MT5 account number').optional(),
+      server: z.string().min(1).optional(),
+      password: secretString.optional(),
+    })
+    .prefault({}),
+  pocket: z
+    .strictObject({
+      token: secretString.optional(),
+      baseUrl: httpUrl.optional(),
+    })
+    .prefault({}),
+  dex: z
+    .strictObject({
+      /** RPC URLs often embed an API key, so the URL itself is a secret. */
+      rpcUrl: secretUrl.optional(),
+      privateKey: secretPrivateKey.optional(),
+    })
+    .prefault({}),
+  mevRelayUrl: httpUrl.optional(),
+});
+
+/** Hard limits enforced by SafetyManager. */
+export const RiskLimitsSchema = z.strictObject({
+  maxDailyLossUsd: z.number().positive().default(200),
+  maxDailyTrades: z.number().int().positive().default(50),
+  maxLossStreak: z.number().int().positive().default(5),
+  maxStakeUsd: z.number().positive().default(25),
+  maxOpenPositions: z.number().int().positive().default(3),
+  maxExposurePerMarketUsd: z.number().positive().default(500),
+  /** Largest fraction of the balance one trade may risk. */
+  maxBalanceFractionPerTrade: z.number().gt(0).max(1).default(0.02),
+  /** No trading when the newest tick is older than this (by the injected clock). */
+  staleDataMs: z.number().int().positive().default(300_000),
+});
+
+/** Per-engine settings: payouts, fees, gas. */
+export const EngineSettingsSchema = z.strictObject({
+  binary: z
+    .strictObject({
+      /** Payout ratio on a win: 0.8 pays 80% of the stake on top of the stake back. */
+      payout: z.number().gt(0).max(5).default(0.8),
+      defaultExpirySec: z
+        .number()
+        .int()
+        .min(60)
+        .max(86_400 * 7)
+        .default(300),
+      /** What a tie (settle price == entry price) does: refund the stake, or count as a loss. */
+      tieRule: z.enum(['refund', 'loss']).default('refund'),
+      maxLadderDepth: z.number().int().min(1).max(10).default(3),
+      kellyFraction: z.number().gt(0).max(1).default(0.25),
+    })
+    .prefault({}),
+  spot: z
+    .strictObject({
+      commissionBps: z.number().nonnegative().default(1),
+      slippageBps: z.number().nonnegative().default(0.5),
+      riskPerTradeFraction: z.number().gt(0).max(0.1).default(0.01),
+    })
+    .prefault({}),
+  arbitrage: z
+    .strictObject({
+      gasPriceGwei: z.number().nonnegative().default(20),
+      gasLimit: z.number().int().positive().default(250_000),
+      ethUsd: z.number().positive().default(3000),
+      minProfitUsd: z.number().nonnegative().default(1),
+    })
+    .prefault({}),
+  governor: z
+    .strictObject({
+      /** Trades below this calibrated confidence are not taken. */
+      minConfidence: z.number().min(0).max(1).default(0.55),
+      explorationEpsilon: z.number().min(0).max(1).default(0.05),
+    })
+    .prefault({}),
+});
+
+/**
+ * The whole engine configuration. This schema is the single source of truth: the type, the
+ * defaults and the validation all come from it; `docs/configuration.md` documents every field.
+ */
+export const OmniConfigSchema = z.strictObject({
+  mode: ModeSchema.default('shadow'),
+  seed: z.number().int().default(42),
+  symbols: z.array(z.string().min(1)).min(1).default(['EURUSD']),
+  startingBalanceUsd: z.number().positive().default(10_000),
+  logDir: z.string().min(1).default('./omni-logs'),
+  seqModelOnnx: z.string().min(1).optional(),
+  credentials: CredentialsSchema.prefault({}),
+  risk: RiskLimitsSchema.prefault({}),
+  engines: EngineSettingsSchema.prefault({}),
+});
+
+/** The validated configuration (secrets wrapped in {@link Secret}). */
+export type OmniConfig = z.output<typeof OmniConfigSchema>;
+/** What a JSON config file may contain (every field optional). */
+export type OmniConfigInput = z.input<typeof OmniConfigSchema>;
+
+type EnvKind = 'string' | 'number' | 'list';
+
+/** One environment variable and the config field it sets. */
+export interface EnvBinding {
+  readonly env: string;
+  readonly path: readonly string[];
+  readonly kind: EnvKind;
+  readonly secret?: boolean;
+}
+
+/** Every environment variable the engine reads, and the config field it sets. */
+export const ENV_BINDINGS: readonly EnvBinding[] = [
+  { env: 'OMNI_MODE', path: ['mode'], kind: 'string' },
+  { env: 'OMNI_SEED', path: ['seed'], kind: 'number' },
+  { env: 'OMNI_SYMBOLS', path: ['symbols'], kind: 'list' },
+  { env: 'OMNI_STARTING_BALANCE_USD', path: ['startingBalanceUsd'], kind: 'number' },
+  { env: 'OMNI_LOG_DIR', path: ['logDir'], kind: 'string' },
+  { env: 'SEQ_MODEL_ONNX', path: ['seqModelOnnx'], kind: 'string' },
+  { env: 'MT5_LOGIN', path: ['credentials', 'mt5', 'login'], kind: 'string' },
+  { env: 'MT5_SERVER', path: ['credentials', 'mt5', 'server'], kind: 'string' },
+  { env: 'MT5_PASSWORD', path: ['credentials', 'mt5', 'password'], kind: 'string', secret: true },
+  { env: 'POCKET_TOKEN', path: ['credentials', 'pocket', 'token'], kind: 'string', secret: true },
+  { env: 'POCKET_BASE_URL', path: ['credentials', 'pocket', 'baseUrl'], kind: 'string' },
+  { env: 'DEX_RPC', path: ['credentials', 'dex', 'rpcUrl'], kind: 'string', secret: true },
+  { env: 'DEX_PRIVKEY', path: ['credentials', 'dex', 'privateKey'], kind: 'string', secret: true },
+  { env: 'MEV_RELAY_URL', path: ['credentials', 'mevRelayUrl'], kind: 'string' },
+  { env: 'OMNI_MAX_DAILY_LOSS_USD', path: ['risk', 'maxDailyLossUsd'], kind: 'number' },
+  { env: 'OMNI_MAX_DAILY_TRADES', path: ['risk', 'maxDailyTrades'], kind: 'number' },
+  { env: 'OMNI_MAX_LOSS_STREAK', path: ['risk', 'maxLossStreak'], kind: 'number' },
+  { env: 'OMNI_MAX_STAKE_USD', path: ['risk', 'maxStakeUsd'], kind: 'number' },
+  { env: 'OMNI_MAX_OPEN_POSITIONS', path: ['risk', 'maxOpenPositions'], kind: 'number' },
+  { env: 'OMNI_MAX_EXPOSURE_PER_MARKET_USD', path: ['risk', 'maxExposurePerMarketUsd'], kind: 'number' },
+  {
+    env: 'OMNI_MAX_BALANCE_FRACTION_PER_TRADE',
+    path: ['risk', 'maxBalanceFractionPerTrade'],
+    kind: 'number',
+  },
+  { env: 'OMNI_STALE_DATA_MS', path: ['risk', 'staleDataMs'], kind: 'number' },
+  { env: 'OMNI_BINARY_PAYOUT', path: ['engines', 'binary', 'payout'], kind: 'number' },
+  { env: 'OMNI_BINARY_EXPIRY_SEC', path: ['engines', 'binary', 'defaultExpirySec'], kind: 'number' },
+  { env: 'OMNI_BINARY_TIE_RULE', path: ['engines', 'binary', 'tieRule'], kind: 'string' },
+  { env: 'OMNI_BINARY_MAX_LADDER_DEPTH', path: ['engines', 'binary', 'maxLadderDepth'], kind: 'number' },
+  { env: 'OMNI_BINARY_KELLY_FRACTION', path: ['engines', 'binary', 'kellyFraction'], kind: 'number' },
+  { env: 'OMNI_SPOT_COMMISSION_BPS', path: ['engines', 'spot', 'commissionBps'], kind: 'number' },
+  { env: 'OMNI_SPOT_SLIPPAGE_BPS', path: ['engines', 'spot', 'slippageBps'], kind: 'number' },
+  { env: 'OMNI_SPOT_RISK_PER_TRADE', path: ['engines', 'spot', 'riskPerTradeFraction'], kind: 'number' },
+  { env: 'OMNI_ARB_GAS_PRICE_GWEI', path: ['engines', 'arbitrage', 'gasPriceGwei'], kind: 'number' },
+  { env: 'OMNI_ARB_GAS_LIMIT', path: ['engines', 'arbitrage', 'gasLimit'], kind: 'number' },
+  { env: 'OMNI_ARB_ETH_USD', path: ['engines', 'arbitrage', 'ethUsd'], kind: 'number' },
+  { env: 'OMNI_ARB_MIN_PROFIT_USD', path: ['engines', 'arbitrage', 'minProfitUsd'], kind: 'number' },
+  { env: 'OMNI_MIN_CONFIDENCE', path: ['engines', 'governor', 'minConfidence'], kind: 'number' },
+  { env: 'OMNI_EXPLORATION_EPSILON', path: ['engines', 'governor', 'explorationEpsilon'], kind: 'number' },
+];
+
+/** Where {@link loadConfig} reads from. */
+export interface LoadConfigOptions {
+  /** Environment variables; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A `.env` file; defaults to `<cwd>/.env` when it exists; `false` to skip. */
+  envFile?: string | false;
+  /** A JSON config file; defaults to `$OMNI_CONFIG` when set. */
+  configFile?: string;
+  /** Directory relative paths are resolved from; defaults to `process.cwd()`. */
+  cwd?: string;
+  /** Values that override everything (e.g. CLI flags), in the JSON file's shape. */
+  overrides?: OmniConfigInput;
+}
+
+type Layer = { label: string; values: Record<string, unknown> };
+
+/**
+ * Loads and validates the configuration.
+ *
+ * Precedence, lowest to highest: schema defaults < JSON config file < `.env` file < process
+ * environment < `overrides`. Every problem is reported at once in one {@link ConfigError} whose
+ * details name the field, the environment variable and the source of the bad value; secret
+ * values are never echoed.
+ *
+ * @example
+ * const config = loadConfig({ configFile: 'omni.config.json' });
+ * config.mode; // 'shadow' unless set
+ */
+export function loadConfig(options: LoadConfigOptions = {}): OmniConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const layers: Layer[] = [];
+
+  const configFile = options.configFile ?? env['OMNI_CONFIG'];
+  if (configFile) {
+    const path = resolve(cwd, configFile);
+    layers.push({ label: `config file ${path}`, values: readJsonConfig(path) });
+  }
+  if (options.envFile !== false) {
+    const path = resolve(cwd, options.envFile ?? '.env');
+    const fileEnv = readEnvFile(path);
+    if (fileEnv) layers.push({ label: `.env file ${path}`, values: envToObject(fileEnv) });
+    else if (options.envFile !== undefined) {
+      throw new ConfigError(
+        'CONFIG_ENV_FILE_UNREADABLE',
+        'the .env file named in the options does not exist',
+        {
+          file: path,
+        },
+      );
+    }
+  }
+  layers.push({ label: 'environment', values: envToObject(env) });
+  if (options.overrides)
+    layers.push({ label: 'overrides', values: options.overrides as Record<string, unknown> });
+
+  const sources = new Map<string, string>();
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) deepMerge(merged, layer.values, [], layer.label, sources);
+  return parseConfig(merged, sources);
+}
+
+/**
+ * Validates an already-assembled config object (e.g. from a test or an embedding bot).
+ * Throws the same {@link ConfigError} as {@link loadConfig}.
+ */
+export function parseConfig(input: unknown, sources: ReadonlyMap<string, string> = new Map()): OmniConfig {
+  const result = OmniConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => describeIssue(issue, input, sources));
+  throw new ConfigError(
+    'CONFIG_INVALID',
+    `the configuration has ${details.length} problem${details.length === 1 ? '' : 's'}; fix them and start again`,
+    {},
+    { details },
+  );
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  input: unknown,
+  sources: ReadonlyMap<string, string>,
+): string {
+  const pathParts = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const base = pathParts.join('.') || '(top level)';
+    return `${base}: unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')} (check the spelling against docs/configuration.md)`;
+  }
+  const field = pathParts.join('.') || '(top level)';
+  const binding = findBinding(pathParts);
+  const source = sources.get(field) ?? sources.get(pathParts.slice(0, -1).join('.'));
+  const where = [binding ? `env ${binding.env}` : undefined, source ? `from ${source}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  let text = `${field}${where ? ` [${where}]` : ''}: ${issue.message}`;
+  if (!binding?.secret && !isSecretPath(pathParts)) {
+    const got = valueAt(input, issue.path);
+    if (got !== undefined) text += `, got ${JSON.stringify(got)}`;
+  }
+  return text;
+}
+
+function isSecretPath(path: readonly string[]): boolean {
+  return ENV_BINDINGS.some((b) => b.secret && b.path.join('.') === path.join('.'));
+}
+
+function findBinding(path: readonly string[]): EnvBinding | undefined {
+  const key = path.join('.');
+  return ENV_BINDINGS.find((b) => b.path.join('.') === key);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function envToObject(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const binding of ENV_BINDINGS) {
+    const raw = env[binding.env];
+    if (raw === undefined || raw.trim() === '') continue;
+    setPath(out, binding.path, convert(raw.trim(), binding.kind));
+  }
+  return out;
+}
+
+function convert(raw: string, kind: EnvKind): unknown {
+  switch (kind) {
+    case 'number': {
+      const n = Number(raw);
+      // Keep the original text on failure so the error can show what was given.
+      return Number.isFinite(n) ? n : raw;
+    }
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    default:
+      return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function deepMerge(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  path: string[],
+  label: string,
+  sources: Map<string, string>,
+): void {
+  for (const [key, value] of Object.entries(source)) {
+    const here = [...path, key];
+    if (isPlainObject(value)) {
+      const existing = target[key];
+      if (!isPlainObject(existing)) target[key] = {};
+      deepMerge(target[key] as Record<string, unknown>, value, here, label, sources);
+    } else {
+      target[key] = value;
+      sources.set(here.join('.'), label);
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Secret);
+}
+
+function readJsonConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      'CONFIG_FILE_UNREADABLE',
+      'cannot read the JSON config file',
+      { file: path },
+      { cause: err },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(
+      'CONFIG_FILE_INVALID_JSON',
+      `the config file is not valid JSON: ${(err as Error).message}`,
+      { file: path },
+      { cause: err },
+    );
+  }
+  if (!isPlainObject(parsed)) {
+    throw new ConfigError('CONFIG_FILE_INVALID_JSON', 'the config file must hold a JSON object', {
+      file: path,
+    });
+  }
+  return parsed;
+}

@@ -1,0 +1,212 @@
+import { scrubSecrets } from './secret.js';
+
+/**
+ * Every error code the engine can raise, grouped by area. Codes are stable identifiers: match on
+ * them in code, quote them in issues. The table in `docs/errors.md` says what each one means and
+ * what to do about it.
+ */
+export const ERROR_CODES = {
+  config: [
+    'CONFIG_INVALID',
+    'CONFIG_FILE_UNREADABLE',
+    'CONFIG_FILE_INVALID_JSON',
+    'CONFIG_ENV_FILE_UNREADABLE',
+  ],
+  feed: [
+    'FEED_BAD_PRICE',
+    'FEED_CROSSED_BOOK',
+    'FEED_NON_MONOTONIC',
+    'FEED_DUPLICATE',
+    'FEED_SPIKE',
+    'FEED_MALFORMED_ROW',
+    'FEED_UNREADABLE',
+    'FEED_LATE_TICK',
+    'FEED_STALE',
+    'FEED_CONNECTION',
+    'FEED_PROTOCOL',
+  ],
+  data: ['DATA_SOURCE_INVALID', 'DATA_ROW_INVALID'],
+  feature: ['FEATURE_BAD_INPUT', 'FEATURE_BAD_OPTION'],
+  model: [
+    'MODEL_NOT_FOUND',
+    'MODEL_CORRUPT',
+    'MODEL_CONTRACT_MISMATCH',
+    'MODEL_INFERENCE_FAILED',
+    'MODEL_TRAINING_FAILED',
+  ],
+  analysis: ['ANALYSIS_BAD_INPUT', 'ANALYSIS_BAD_OPTION'],
+  governor: ['GOVERNOR_BAD_STATE', 'GOVERNOR_BAD_OPTION'],
+  safety: [
+    'SAFETY_LIMIT_BREACHED',
+    'SAFETY_COOLDOWN',
+    'SAFETY_FROZEN',
+    'SAFETY_REDUCE_ONLY',
+    'SAFETY_CHECKLIST_FAILED',
+    'SAFETY_STATE_INVALID',
+    'SAFETY_RESET_REFUSED',
+  ],
+  execution: [
+    'EXECUTION_NO_EXECUTOR',
+    'EXECUTION_REJECTED',
+    'EXECUTION_BROKER_ERROR',
+    'EXECUTION_TIMEOUT',
+    'EXECUTION_SETTLEMENT_FAILED',
+  ],
+  journal: ['JOURNAL_WRITE_FAILED', 'JOURNAL_CORRUPT_LINE', 'JOURNAL_CLOSED', 'JOURNAL_UNREADABLE'],
+  state: ['STATE_UNREADABLE', 'STATE_INVALID', 'STATE_NEWER_VERSION', 'STATE_WRITE_FAILED'],
+  runtime: ['RUNTIME_BAD_INPUT', 'RUNTIME_NOT_STARTED', 'RUNTIME_LIVE_REFUSED'],
+} as const;
+
+/** Every error area: one subclass of {@link OmniError} each. */
+export type ErrorArea = keyof typeof ERROR_CODES;
+/** Codes of one area. */
+export type ErrorCodeOf<A extends ErrorArea> = (typeof ERROR_CODES)[A][number];
+/** Every code of every area. */
+export type OmniErrorCode = ErrorCodeOf<ErrorArea>;
+
+/** Structured, secret-free facts about where an error happened (file, line, field, symbol...). */
+export type ErrorContext = Readonly<Record<string, unknown>>;
+
+/** Options common to every {@link OmniError}. */
+export interface OmniErrorOptions {
+  /** Extra lines a person reads after the message, e.g. one per invalid config field. */
+  details?: readonly string[];
+  /** The underlying error, kept as a walkable `cause` chain. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error the engine throws on purpose.
+ *
+ * `shortMessage` says what went wrong; `context` says where (file, line, field...); `details`
+ * lists every individual problem. The full `message` combines them and is scrubbed of any
+ * registered secret value, so it is always safe to print or journal.
+ *
+ * @example
+ * throw new FeedError('FEED_NON_MONOTONIC', 'tick is older than the previous one', { file, line, tsMs });
+ */
+export class OmniError<C extends OmniErrorCode = OmniErrorCode> extends Error {
+  override readonly name: string = 'OmniError';
+  readonly code: C;
+  readonly shortMessage: string;
+  readonly context: ErrorContext;
+  readonly details: readonly string[];
+
+  constructor(code: C, shortMessage: string, context: ErrorContext = {}, options: OmniErrorOptions = {}) {
+    const safeShort = scrubSecrets(shortMessage);
+    const safeDetails = (options.details ?? []).map(scrubSecrets);
+    const safeContext = sanitizeContext(context);
+    super(composeMessage(code, safeShort, safeContext, safeDetails), { cause: options.cause });
+    this.code = code;
+    this.shortMessage = safeShort;
+    this.context = safeContext;
+    this.details = safeDetails;
+  }
+
+  /** Walks the `cause` chain and returns the first error matching `predicate`, if any. */
+  walk(predicate: (err: unknown) => boolean = () => true): unknown {
+    let current: unknown = this.cause;
+    const seen = new Set<unknown>();
+    while (current !== undefined && current !== null && !seen.has(current)) {
+      if (predicate(current)) return current;
+      seen.add(current);
+      current = current instanceof Error ? current.cause : undefined;
+    }
+    return undefined;
+  }
+
+  /** A plain, secret-free object for journals and JSON output. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.shortMessage,
+      context: this.context,
+      details: this.details,
+    };
+  }
+}
+
+function composeMessage(
+  code: string,
+  short: string,
+  context: ErrorContext,
+  details: readonly string[],
+): string {
+  const where = Object.entries(context)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${formatContextValue(v)}`)
+    .join(' ');
+  let message = `[${code}] ${short}`;
+  if (where) message += ` (${where})`;
+  if (details.length > 0) message += `\n${details.map((d) => `  - ${d}`).join('\n')}`;
+  return message;
+}
+
+function formatContextValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    } catch {
+      return '[unserialisable]';
+    }
+  }
+  return String(value);
+}
+
+function sanitizeContext(context: ErrorContext): ErrorContext {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) {
+    out[key] = typeof value === 'string' ? scrubSecrets(value) : value;
+  }
+  return Object.freeze(out);
+}
+
+/** Defines one error subclass per area with its code union. */
+function areaError<A extends ErrorArea>(area: A, className: string) {
+  const codes = new Set<string>(ERROR_CODES[area]);
+  return class extends OmniError<ErrorCodeOf<A>> {
+    override readonly name: string = className;
+    constructor(
+      code: ErrorCodeOf<A>,
+      shortMessage: string,
+      context: ErrorContext = {},
+      options: OmniErrorOptions = {},
+    ) {
+      if (!codes.has(code)) throw new TypeError(`${className} does not take code ${code}`);
+      super(code, shortMessage, context, options);
+    }
+  };
+}
+
+/** Invalid or unreadable configuration: env variables, `.env`, JSON config file. */
+export class ConfigError extends areaError('config', 'ConfigError') {}
+/** A tick, row or message from a price feed that is malformed, out of order or unreachable. */
+export class FeedError extends areaError('feed', 'FeedError') {}
+/** A bundled or extracted data set that is malformed. */
+export class DataError extends areaError('data', 'DataError') {}
+/** Bad input or options to a feature/indicator. */
+export class FeatureError extends areaError('feature', 'FeatureError') {}
+/** A sequence model that is missing, corrupt, off-contract or failing at inference or training. */
+export class ModelError extends areaError('model', 'ModelError') {}
+/** Bad input or options to the Fibonacci / pattern analysis. */
+export class AnalysisError extends areaError('analysis', 'AnalysisError') {}
+/** Inconsistent governor state or options. */
+export class GovernorError extends areaError('governor', 'GovernorError') {}
+/** A safety cap, cooldown, freeze or failed deployment check. */
+export class SafetyError extends areaError('safety', 'SafetyError') {}
+/** An order that could not be placed, was rejected, or could not be settled. */
+export class ExecutionError extends areaError('execution', 'ExecutionError') {}
+/** A journal that cannot be written or read. */
+export class JournalError extends areaError('journal', 'JournalError') {}
+/** A persisted state file that is unreadable, invalid or from a newer version. */
+export class StateError extends areaError('state', 'StateError') {}
+/** Misuse of the runtime: bad input, wrong lifecycle, live mode refused. */
+export class RuntimeError extends areaError('runtime', 'RuntimeError') {}
+
+/** True when `err` is an {@link OmniError}, optionally with the given code. */
+export function isOmniError(err: unknown, code?: OmniErrorCode): err is OmniError {
+  return err instanceof OmniError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,83 @@
+export { type Alert, type AlertLevel, AlertLevelSchema, AlertSchema } from './alert.js';
+export { readJsonFile, writeJsonAtomic } from './atomic-file.js';
+export { type Clock, ManualClock, SystemClock } from './clock.js';
+export {
+  CredentialsSchema,
+  ENV_BINDINGS,
+  EngineSettingsSchema,
+  type EnvBinding,
+  type LoadConfigOptions,
+  loadConfig,
+  type OmniConfig,
+  type OmniConfigInput,
+  OmniConfigSchema,
+  parseConfig,
+  RiskLimitsSchema,
+} from './config.js';
+export {
+  type ArbitrageDecision,
+  ArbitrageDecisionSchema,
+  type BinaryDecision,
+  BinaryDecisionSchema,
+  type Decision,
+  DecisionSchema,
+  isTradeDecision,
+  type NoneDecision,
+  NoneDecisionSchema,
+  type SpotDecision,
+  SpotDecisionSchema,
+  type TakeProfit,
+  TakeProfitSchema,
+  type TradeDecision,
+  WeiSchema,
+} from './decision.js';
+export { parseEnvText, readEnvFile } from './env-file.js';
+export {
+  AnalysisError,
+  ConfigError,
+  DataError,
+  ERROR_CODES,
+  type ErrorArea,
+  type ErrorCodeOf,
+  type ErrorContext,
+  ExecutionError,
+  FeatureError,
+  FeedError,
+  GovernorError,
+  isOmniError,
+  JournalError,
+  ModelError,
+  OmniError,
+  type OmniErrorCode,
+  type OmniErrorOptions,
+  RuntimeError,
+  SafetyError,
+  StateError,
+} from './errors.js';
+export {
+  type JournalReadResult,
+  JournalWriter,
+  type JournalWriterOptions,
+  listJournalFiles,
+  type ReadJournalOptions,
+  readJournal,
+  streamJournal,
+  type TornLine,
+  toJsonLine,
+} from './journal.js';
+export {
+  type Engine,
+  EngineSchema,
+  isLiveMode,
+  MARKETS,
+  type Market,
+  MarketSchema,
+  type Mode,
+  ModeSchema,
+} from './market.js';
+export { JOURNAL_FILES, OmniLogger, type OmniLoggerOptions } from './omni-logger.js';
+export { type Direction, DirectionSchema, type Fill, FillSchema, type Order, OrderSchema } from './order.js';
+export { Rng, type RngState } from './rng.js';
+export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';
+export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
+export { type TradeOutcome, TradeOutcomeSchema } from './trade-outcome.js';

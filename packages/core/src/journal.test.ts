@@ -1,0 +1,178 @@
+import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JournalError } from './errors.js';
+import { JournalWriter, listJournalFiles, readJournal, streamJournal, type TornLine } from './journal.js';
+import { TickSchema } from './tick.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'omni-journal-'));
+}
+
+describe('JournalWriter and readJournal', () => {
+  it('round-trips 100k records in order', async () => {
+    const file = join(tempDir(), 'ticks.jsonl');
+    const writer = new JournalWriter(file);
+    for (let i = 0; i < 100_000; i++) {
+      writer.append({ symbol: 'EURUSD', tsMs: 1_700_000_000_000 + i, price: 1 + i / 1e6, source: 'test' });
+    }
+    writer.close();
+    expect(writer.recordCount).toBe(100_000);
+    const { records, torn } = await readJournal(file, { schema: TickSchema });
+    expect(torn).toBeUndefined();
+    expect(records).toHaveLength(100_000);
+    expect(records[0]).toEqual({ symbol: 'EURUSD', tsMs: 1_700_000_000_000, price: 1, source: 'test' });
+    expect(records[99_999]?.price).toBe(1 + 99_999 / 1e6);
+    expect(records.every((r, i) => r.tsMs === 1_700_000_000_000 + i)).toBe(true);
+  });
+
+  it('writes one complete JSON record per line', () => {
+    const file = join(tempDir(), 'x.jsonl');
+    const writer = new JournalWriter(file);
+    writer.append({ a: 1, text: 'line\nbreak' });
+    writer.append({ wei: 10n ** 20n });
+    writer.close();
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{"a":1,"text":"line\\nbreak"}\n{"wei":"100000000000000000000"}\n',
+    );
+  });
+
+  it('writes nothing before flush and everything after', () => {
+    const file = join(tempDir(), 'x.jsonl');
+    const writer = new JournalWriter(file);
+    writer.append({ a: 1 });
+    expect(() => statSync(file)).toThrow();
+    writer.flush();
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n');
+    writer.close();
+    expect(() => writer.append({ a: 2 })).toThrow(JournalError);
+  });
+
+  it('reads back a journal truncated mid-line: every complete record, one reported torn line', async () => {
+    const file = join(tempDir(), 'trades.jsonl');
+    const writer = new JournalWriter(file);
+    for (let i = 0; i < 1000; i++) writer.append({ i, pnl: i * 0.5, note: 'x'.repeat(i % 17) });
+    writer.close();
+    const full = statSync(file).size;
+    truncateSync(file, full - 7); // cut the last record in half
+    let torn: TornLine | undefined;
+    const records: unknown[] = [];
+    for await (const r of streamJournal(file, { onTorn: (t) => (torn = t) })) records.push(r);
+    expect(records).toHaveLength(999);
+    expect(records[998]).toEqual({ i: 998, pnl: 499, note: 'x'.repeat(998 % 17) });
+    expect(torn?.line).toBe(1000);
+    expect(torn?.file).toBe(file);
+    expect(torn?.preview.startsWith('{"i":999')).toBe(true);
+  });
+
+  it('keeps a final record that is complete but lost its newline', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    writeFileSync(file, '{"a":1}\n{"a":2}');
+    const { records, torn } = await readJournal(file);
+    expect(records).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(torn).toBeUndefined();
+  });
+
+  it('throws a typed error naming the line for a corrupt line in the middle', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    writeFileSync(file, '{"a":1}\n{"a":\n{"a":3}\n');
+    await expect(readJournal(file)).rejects.toMatchObject({
+      code: 'JOURNAL_CORRUPT_LINE',
+      context: { file, line: 2 },
+    });
+  });
+
+  it('throws a typed error naming the line for a record that fails its schema', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    writeFileSync(
+      file,
+      '{"symbol":"A","tsMs":1,"price":1,"source":"s"}\n{"symbol":"A","tsMs":2,"price":-1,"source":"s"}\n',
+    );
+    await expect(readJournal(file, { schema: TickSchema })).rejects.toMatchObject({
+      code: 'JOURNAL_CORRUPT_LINE',
+      context: { line: 2 },
+    });
+  });
+
+  it('gives a typed error for a missing journal', async () => {
+    await expect(readJournal(join(tempDir(), 'none.jsonl'))).rejects.toMatchObject({
+      code: 'JOURNAL_UNREADABLE',
+    });
+  });
+
+  it('rotates by size without splitting a record, and lists the files in write order', async () => {
+    const file = join(tempDir(), 'decisions.jsonl');
+    const writer = new JournalWriter(file, { maxBytes: 1000, bufferBytes: 300 });
+    for (let i = 0; i < 200; i++) writer.append({ i, pad: 'p'.repeat(20) });
+    writer.close();
+    const files = listJournalFiles(file);
+    expect(files.length).toBeGreaterThan(5);
+    expect(files[files.length - 1]).toBe(file);
+    expect(files[0]).toMatch(/decisions\.000001\.jsonl$/);
+    const all: Array<{ i: number }> = [];
+    for (const f of files) {
+      expect(statSync(f).size).toBeLessThanOrEqual(1000);
+      const { records, torn } = await readJournal<{ i: number }>(f);
+      expect(torn).toBeUndefined();
+      all.push(...records);
+    }
+    expect(all.map((r) => r.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('continues rotation numbering when reopened', () => {
+    const file = join(tempDir(), 'a.jsonl');
+    const w1 = new JournalWriter(file, { maxBytes: 50 });
+    for (let i = 0; i < 10; i++) w1.append({ i, pad: 'xxxxxxxxxx' });
+    w1.close();
+    const before = listJournalFiles(file).length;
+    const w2 = new JournalWriter(file, { maxBytes: 50 });
+    for (let i = 0; i < 10; i++) w2.append({ i, pad: 'xxxxxxxxxx' });
+    w2.close();
+    const after = listJournalFiles(file);
+    expect(after.length).toBe(before + 10);
+    expect(new Set(after).size).toBe(after.length);
+  });
+
+  it('always reads back whatever complete prefix a crash leaves (property)', async () => {
+    const dir = tempDir();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ k: fc.string(), v: fc.double({ noNaN: true, noDefaultInfinity: true }) }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.nat(),
+        async (recs, cutSeed) => {
+          const file = join(dir, `p${n++}.jsonl`);
+          const w = new JournalWriter(file);
+          for (const r of recs) w.append(r);
+          w.close();
+          const text = readFileSync(file);
+          const cut = cutSeed % (text.length + 1);
+          writeFileSync(file, text.subarray(0, cut));
+          const { records } = await readJournal<{ k: string; v: number }>(file);
+          const complete = text.subarray(0, cut).toString('utf8').split('\n').length - 1;
+          expect(records.length).toBeGreaterThanOrEqual(complete);
+          expect(records.length).toBeLessThanOrEqual(recs.length);
+          records.forEach((r, i) => {
+            expect(r.k).toBe(recs[i]?.k);
+            expect(Object.is(r.v, recs[i]?.v) || r.v === recs[i]?.v).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('appends to an existing journal instead of replacing it', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    appendFileSync(file, '{"a":0}\n');
+    const w = new JournalWriter(file);
+    w.append({ a: 1 });
+    w.close();
+    expect((await readJournal(file)).records).toEqual([{ a: 0 }, { a: 1 }]);
+  });
+});

@@ -1,0 +1,345 @@
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { JournalError } from './errors.js';
+import { hasRegisteredSecrets, scrubSecrets } from './secret.js';
+
+/** Options of a {@link JournalWriter}. */
+export interface JournalWriterOptions {
+  /** Rotate to a new file before the active one would exceed this many bytes. Default 64 MiB. */
+  maxBytes?: number;
+  /** Flush automatically once this many bytes are buffered. Default 64 KiB. */
+  bufferBytes?: number;
+  /** fsync the file on every flush (slower, survives power loss). Default false. */
+  fsync?: boolean;
+}
+
+/** JSON.stringify replacer: bigint (wei amounts) become decimal strings. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Serialises one record to a single JSON line (no trailing newline), secret-free. */
+export function toJsonLine(record: unknown): string {
+  const line = JSON.stringify(record, jsonReplacer);
+  if (line === undefined) throw new TypeError('a journal record must be JSON-serialisable');
+  return hasRegisteredSecrets() ? scrubSecrets(line) : line;
+}
+
+/**
+ * An append-only JSONL journal: one complete record per line, buffered in memory and written
+ * with explicit {@link JournalWriter.flush} / {@link JournalWriter.close} (and automatically
+ * when the buffer fills). Files rotate by size: `trades.jsonl` becomes `trades.000001.jsonl`,
+ * `trades.000002.jsonl`, ... and nothing is ever deleted. A record never straddles two files.
+ *
+ * Writes are synchronous so the order on disk is the order of `append` calls; a crash can at
+ * worst leave one torn last line, which {@link streamJournal} reports instead of throwing.
+ *
+ * @example
+ * const trades = new JournalWriter<TradeOutcome>('runs/1/trades.jsonl');
+ * trades.append(outcome);
+ * trades.close();
+ */
+export class JournalWriter<T = unknown> {
+  readonly path: string;
+  readonly #maxBytes: number;
+  readonly #bufferBytes: number;
+  readonly #fsync: boolean;
+  #fd: number | undefined;
+  #fileBytes = 0;
+  #buffer: string[] = [];
+  #bufferedBytes = 0;
+  #records = 0;
+  #rotations: number;
+  #closed = false;
+
+  constructor(path: string, options: JournalWriterOptions = {}) {
+    this.path = path;
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.#bufferBytes = options.bufferBytes ?? 64 * 1024;
+    this.#fsync = options.fsync ?? false;
+    if (!(this.#maxBytes > 0)) throw new RangeError('JournalWriter maxBytes must be > 0');
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw new JournalError(
+        'JOURNAL_WRITE_FAILED',
+        'cannot create the journal directory',
+        { file: path },
+        { cause: err },
+      );
+    }
+    this.#rotations = highestRotation(path);
+    this.#fileBytes = existingSize(path);
+  }
+
+  /** Records appended so far (buffered or written). */
+  get recordCount(): number {
+    return this.#records;
+  }
+
+  /** Buffers one record; flushes when the buffer is full. */
+  append(record: T): void {
+    if (this.#closed)
+      throw new JournalError('JOURNAL_CLOSED', 'append on a closed journal', { file: this.path });
+    const line = `${toJsonLine(record)}\n`;
+    this.#buffer.push(line);
+    this.#bufferedBytes += Buffer.byteLength(line);
+    this.#records++;
+    if (this.#bufferedBytes >= this.#bufferBytes) this.flush();
+  }
+
+  /** Writes every buffered record to disk (rotating as needed). */
+  flush(): void {
+    if (this.#buffer.length === 0) return;
+    const lines = this.#buffer;
+    this.#buffer = [];
+    this.#bufferedBytes = 0;
+    try {
+      let chunk = '';
+      let chunkBytes = 0;
+      for (const line of lines) {
+        const bytes = Buffer.byteLength(line);
+        if (this.#fileBytes + chunkBytes + bytes > this.#maxBytes && this.#fileBytes + chunkBytes > 0) {
+          if (chunkBytes > 0) this.#write(chunk, chunkBytes);
+          chunk = '';
+          chunkBytes = 0;
+          this.#rotate();
+        }
+        chunk += line;
+        chunkBytes += bytes;
+      }
+      if (chunkBytes > 0) this.#write(chunk, chunkBytes);
+      if (this.#fsync && this.#fd !== undefined) fsyncSync(this.#fd);
+    } catch (err) {
+      if (err instanceof JournalError) throw err;
+      throw new JournalError(
+        'JOURNAL_WRITE_FAILED',
+        'cannot write to the journal',
+        { file: this.path },
+        { cause: err },
+      );
+    }
+  }
+
+  /** Flushes and closes the file. Further appends throw. */
+  close(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closeFd();
+    this.#closed = true;
+  }
+
+  #open(): number {
+    if (this.#fd === undefined) {
+      this.#fd = openSync(this.path, 'a');
+      this.#fileBytes = fstatSync(this.#fd).size;
+    }
+    return this.#fd;
+  }
+
+  #write(chunk: string, bytes: number): void {
+    const fd = this.#open();
+    writeSync(fd, chunk);
+    this.#fileBytes += bytes;
+  }
+
+  #rotate(): void {
+    this.#closeFd();
+    this.#rotations++;
+    renameSync(this.path, rotatedName(this.path, this.#rotations));
+    this.#fileBytes = 0;
+  }
+
+  #closeFd(): void {
+    if (this.#fd !== undefined) {
+      if (this.#fsync) fsyncSync(this.#fd);
+      closeSync(this.#fd);
+      this.#fd = undefined;
+    }
+  }
+}
+
+function existingSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function rotatedName(path: string, index: number): string {
+  const base = path.endsWith('.jsonl') ? path.slice(0, -'.jsonl'.length) : path;
+  return `${base}.${String(index).padStart(6, '0')}.jsonl`;
+}
+
+function rotationPattern(path: string): RegExp {
+  const name = basename(path);
+  const stem = name.endsWith('.jsonl') ? name.slice(0, -'.jsonl'.length) : name;
+  return new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{6,})\\.jsonl$`);
+}
+
+function highestRotation(path: string): number {
+  const pattern = rotationPattern(path);
+  let max = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}
+
+/**
+ * Every file of a rotated journal in the order it was written: the rotated files by index,
+ * then the active file (if it exists).
+ */
+export function listJournalFiles(path: string): string[] {
+  const pattern = rotationPattern(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
+  const rotated = names
+    .map((name) => ({ name, m: pattern.exec(name) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
+    .map((x) => join(dirname(path), x.name));
+  if (names.includes(basename(path))) rotated.push(path);
+  return rotated;
+}
+
+/** A last line cut off by a crash mid-write. */
+export interface TornLine {
+  readonly file: string;
+  /** 1-based line number. */
+  readonly line: number;
+  readonly bytes: number;
+  /** Up to the first 120 characters of the torn text. */
+  readonly preview: string;
+}
+
+/** Options of {@link streamJournal} / {@link readJournal}. */
+export interface ReadJournalOptions<T> {
+  /** Validate each record; a record that fails is a `JOURNAL_CORRUPT_LINE` error naming the line. */
+  schema?: z.ZodType<T>;
+  /** Called with the torn last line, if the file ends in one. */
+  onTorn?: (torn: TornLine) => void;
+}
+
+/**
+ * Streams the records of one JSONL journal file in constant memory.
+ *
+ * A torn last line (no trailing newline and not parseable: the process died mid-write) is
+ * reported through `onTorn` and skipped; every complete record before it is returned. A bad
+ * line anywhere else is real corruption and throws a {@link JournalError} naming file and line.
+ */
+export async function* streamJournal<T = unknown>(
+  file: string,
+  options: ReadJournalOptions<T> = {},
+): AsyncGenerator<T, void, undefined> {
+  let stream: ReturnType<typeof createReadStream>;
+  try {
+    stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  } catch (err) {
+    throw new JournalError('JOURNAL_UNREADABLE', 'cannot open the journal', { file }, { cause: err });
+  }
+  let pending = '';
+  let lineNo = 0;
+  try {
+    for await (const chunk of stream) {
+      pending += chunk as string;
+      let start = 0;
+      let nl = pending.indexOf('\n', start);
+      while (nl >= 0) {
+        lineNo++;
+        const text = pending.slice(start, nl);
+        if (text.trim() !== '') yield parseLine(text, file, lineNo, options.schema);
+        start = nl + 1;
+        nl = pending.indexOf('\n', start);
+      }
+      pending = pending.slice(start);
+    }
+  } catch (err) {
+    if (err instanceof JournalError) throw err;
+    throw new JournalError('JOURNAL_UNREADABLE', 'cannot read the journal', { file }, { cause: err });
+  }
+  if (pending.trim() === '') return;
+  lineNo++;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(pending);
+  } catch {
+    options.onTorn?.({
+      file,
+      line: lineNo,
+      bytes: Buffer.byteLength(pending),
+      preview: pending.slice(0, 120),
+    });
+    return;
+  }
+  yield validate(parsed, file, lineNo, options.schema);
+}
+
+function parseLine<T>(text: string, file: string, line: number, schema: z.ZodType<T> | undefined): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new JournalError(
+      'JOURNAL_CORRUPT_LINE',
+      'a journal line in the middle of the file is not valid JSON (not a torn last line: the file was damaged)',
+      { file, line },
+      { cause: err },
+    );
+  }
+  return validate(parsed, file, line, schema);
+}
+
+function validate<T>(parsed: unknown, file: string, line: number, schema: z.ZodType<T> | undefined): T {
+  if (!schema) return parsed as T;
+  const result = schema.safeParse(parsed);
+  if (result.success) return result.data;
+  throw new JournalError(
+    'JOURNAL_CORRUPT_LINE',
+    'a journal record does not match its schema',
+    { file, line },
+    { details: result.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`) },
+  );
+}
+
+/** The records of a journal file, with the torn last line if there was one. */
+export interface JournalReadResult<T> {
+  readonly records: T[];
+  readonly torn: TornLine | undefined;
+}
+
+/** Reads a whole journal file into memory (see {@link streamJournal} for large files). */
+export async function readJournal<T = unknown>(
+  file: string,
+  options: Omit<ReadJournalOptions<T>, 'onTorn'> = {},
+): Promise<JournalReadResult<T>> {
+  const records: T[] = [];
+  let torn: TornLine | undefined;
+  for await (const record of streamJournal(file, { ...options, onTorn: (t) => (torn = t) }))
+    records.push(record);
+  return { records, torn };
+}

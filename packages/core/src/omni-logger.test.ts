@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AlertSchema } from './alert.js';
+import { readJournal } from './journal.js';
+import { JOURNAL_FILES, OmniLogger } from './omni-logger.js';
+import { TickSchema } from './tick.js';
+import { TradeOutcomeSchema } from './trade-outcome.js';
+
+describe('OmniLogger', () => {
+  it('journals ticks, decisions, trades and alerts in their own files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-logger-'));
+    const logger = new OmniLogger(dir);
+    logger.logTick({ symbol: 'EURUSD', tsMs: 1, price: 1.1, source: 'test' });
+    logger.logDecision({ id: 'd1', engine: 'none', tsMs: 1, reason: 'warming up' });
+    logger.logTrade({
+      decisionId: 'd2',
+      engine: 'binary',
+      symbol: 'EURUSD',
+      direction: 'call',
+      entryTs: 1,
+      entryPrice: 1.1,
+      settleTs: 301,
+      settlePrice: 1.2,
+      stake: 10,
+      payout: 0.8,
+      fees: 0,
+      pnl: 8,
+      rule: 'binary-expiry',
+    });
+    logger.logAlert({ tsMs: 2, level: 'warn', code: 'FEED_SPIKE', message: 'spike skipped', source: 'test' });
+    // alerts are flushed at once, the rest on flush/close
+    expect(existsSync(join(dir, JOURNAL_FILES.alerts))).toBe(true);
+    expect(existsSync(join(dir, JOURNAL_FILES.trades))).toBe(false);
+    logger.close();
+    expect((await readJournal(join(dir, JOURNAL_FILES.ticks), { schema: TickSchema })).records).toHaveLength(
+      1,
+    );
+    expect((await readJournal(join(dir, JOURNAL_FILES.decisions))).records).toEqual([
+      { id: 'd1', engine: 'none', tsMs: 1, reason: 'warming up' },
+    ]);
+    const trades = await readJournal(join(dir, JOURNAL_FILES.trades), { schema: TradeOutcomeSchema });
+    expect(trades.records[0]?.pnl).toBe(8);
+    expect(
+      (await readJournal(join(dir, JOURNAL_FILES.alerts), { schema: AlertSchema })).records[0]?.code,
+    ).toBe('FEED_SPIKE');
+  });
+
+  it('skips tick journaling when asked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-logger-'));
+    const logger = new OmniLogger(dir, { logTicks: false });
+    logger.logTick({ symbol: 'EURUSD', tsMs: 1, price: 1.1, source: 'test' });
+    logger.close();
+    expect(existsSync(join(dir, JOURNAL_FILES.ticks))).toBe(false);
+  });
+});

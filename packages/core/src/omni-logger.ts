@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import type { Alert } from './alert.js';
+import { JournalWriter, type JournalWriterOptions } from './journal.js';
+import type { Tick } from './tick.js';
+import type { TradeOutcome } from './trade-outcome.js';
+
+/** The journal files an {@link OmniLogger} writes inside its directory. */
+export const JOURNAL_FILES = {
+  ticks: 'ticks.jsonl',
+  decisions: 'decisions.jsonl',
+  trades: 'trades.jsonl',
+  alerts: 'alerts.jsonl',
+} as const;
+
+/** Options of an {@link OmniLogger}. */
+export interface OmniLoggerOptions extends JournalWriterOptions {
+  /** Journal every tick (large in live runs). Default true. */
+  logTicks?: boolean;
+}
+
+/**
+ * The specification's OmniLogger: one append-only JSONL journal each for ticks, decisions,
+ * trades and alerts, in one directory, in the format the TrainingOrchestrator reads back.
+ * Files are opened lazily, so a run that raises no alert leaves no `alerts.jsonl`.
+ *
+ * @example
+ * const logger = new OmniLogger('omni-logs/run-1');
+ * logger.logTick(tick);
+ * logger.logAlert({ tsMs, level: 'warn', code: 'FEED_SPIKE', message: 'skipped a spike', source: 'MarketNormalizer' });
+ * logger.close();
+ */
+export class OmniLogger {
+  readonly dir: string;
+  readonly #options: OmniLoggerOptions;
+  #ticks: JournalWriter<Tick> | undefined;
+  #decisions: JournalWriter<object> | undefined;
+  #trades: JournalWriter<TradeOutcome> | undefined;
+  #alerts: JournalWriter<Alert> | undefined;
+
+  constructor(dir: string, options: OmniLoggerOptions = {}) {
+    this.dir = dir;
+    this.#options = options;
+  }
+
+  logTick(tick: Tick): void {
+    if (this.#options.logTicks === false) return;
+    this.#ticks ??= this.#open(JOURNAL_FILES.ticks);
+    this.#ticks.append(tick);
+  }
+
+  /** Journals a decision record (the decision plus whatever inputs explain it). */
+  logDecision(record: object): void {
+    this.#decisions ??= this.#open(JOURNAL_FILES.decisions);
+    this.#decisions.append(record);
+  }
+
+  logTrade(outcome: TradeOutcome): void {
+    this.#trades ??= this.#open(JOURNAL_FILES.trades);
+    this.#trades.append(outcome);
+  }
+
+  /** Journals an alert and flushes at once: alerts must survive a crash that follows them. */
+  logAlert(alert: Alert): void {
+    this.#alerts ??= this.#open(JOURNAL_FILES.alerts);
+    this.#alerts.append(alert);
+    this.#alerts.flush();
+  }
+
+  flush(): void {
+    for (const w of this.#writers()) w.flush();
+  }
+
+  close(): void {
+    for (const w of this.#writers()) w.close();
+  }
+
+  #writers(): JournalWriter<never>[] {
+    return [this.#ticks, this.#decisions, this.#trades, this.#alerts].filter(
+      (w): w is JournalWriter<never> => w !== undefined,
+    );
+  }
+
+  #open<T>(name: string): JournalWriter<T> {
+    return new JournalWriter<T>(join(this.dir, name), this.#options);
+  }
+}

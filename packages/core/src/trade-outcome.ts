@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { MarketSchema } from './market.js';
+import { DirectionSchema } from './order.js';
+
+/**
+ * A settled trade, with everything a reader needs to re-check it from market data.
+ * Timestamps are epoch milliseconds; money is USD.
+ */
+export const TradeOutcomeSchema = z.object({
+  decisionId: z.string().min(1),
+  engine: MarketSchema,
+  symbol: z.string().min(1),
+  direction: DirectionSchema,
+  entryTs: z.number().int().nonnegative(),
+  entryPrice: z.number().finite().positive(),
+  settleTs: z.number().int().nonnegative(),
+  settlePrice: z.number().finite().positive(),
+  /** Binary and arbitrage: USD at risk. */
+  stake: z.number().finite().nonnegative().optional(),
+  /** Spot: position size in base units. */
+  size: z.number().finite().nonnegative().optional(),
+  /** Binary: payout ratio paid on a win (0.8 = 80%). */
+  payout: z.number().finite().nonnegative().optional(),
+  fees: z.number().finite().nonnegative(),
+  pnl: z.number().finite(),
+  /** How it settled, e.g. `binary-expiry`, `spot-stop`, `spot-tp-2`, `spot-stop-first-both-crossed`. */
+  rule: z.string().min(1),
+});
+export type TradeOutcome = Readonly<z.infer<typeof TradeOutcomeSchema>>;
