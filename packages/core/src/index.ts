@@ -79,5 +79,6 @@ export { JOURNAL_FILES, OmniLogger, type OmniLoggerOptions } from './omni-logger
 export { type Direction, DirectionSchema, type Fill, FillSchema, type Order, OrderSchema } from './order.js';
 export { Rng, type RngState } from './rng.js';
 export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';
+export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
 export { type TradeOutcome, TradeOutcomeSchema } from './trade-outcome.js';

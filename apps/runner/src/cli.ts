@@ -1,0 +1,2 @@
+// The omni CLI: filled in by the runner issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @omni/execution: filled in by its issue.
+export {};

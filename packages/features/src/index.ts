@@ -1,0 +1,1 @@
+export type { FeatureVector } from './feature-vector.js';

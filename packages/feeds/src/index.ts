@@ -1,0 +1,1 @@
+export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';

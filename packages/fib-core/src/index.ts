@@ -1,0 +1,2 @@
+// Public surface of @omni/fib-core: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @omni/governor: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @omni/learning: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @omni/runtime: filled in by its issue.
+export {};

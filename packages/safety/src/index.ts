@@ -1,0 +1,2 @@
+// Public surface of @omni/safety: filled in by its issue.
+export {};

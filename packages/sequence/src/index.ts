@@ -1,0 +1,2 @@
+// Public surface of @omni/sequence: filled in by its issue.
+export {};
