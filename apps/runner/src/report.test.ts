@@ -1,0 +1,80 @@
+import type { TradeOutcome } from '@omni/core';
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, jsonForScript, lastPerSecond, renderReport } from './report.js';
+
+const trade: TradeOutcome = {
+  decisionId: 'run-7',
+  engine: 'binary',
+  symbol: 'EURUSD',
+  direction: 'call',
+  entryTs: 86_400_000,
+  entryPrice: 1.1,
+  settleTs: 2 * 86_400_000,
+  settlePrice: 1.12,
+  stake: 10,
+  payout: 0.8,
+  fees: 0,
+  pnl: 8,
+  rule: 'binary-expiry',
+};
+
+function sample(): string {
+  return renderReport({
+    title: 'Backtest <EURUSD>',
+    symbol: 'EURUSD',
+    headline: [['PnL', '8.00']],
+    prices: [
+      { tsMs: 86_400_000, price: 1.1 },
+      { tsMs: 2 * 86_400_000, price: 1.12 },
+    ],
+    zones: [{ low: 1.09, high: 1.095, strength: 3, label: '61.8%' }],
+    trades: [trade],
+    equity: [{ tsMs: 2 * 86_400_000, equity: 10_008, drawdown: 0 }],
+    engines: [{ engine: 'binary', trades: 1, winRate: 1, pnl: 8, fees: 0, avgR: null }],
+    config: { mode: 'backtest', note: '</script><script>alert(1)</script>' },
+    notes: ['data: bundled EURUSD'],
+  });
+}
+
+describe('renderReport', () => {
+  it('is one self-contained file that loads nothing from the network', () => {
+    const html = sample();
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/<link[^>]+href=/i);
+    expect(html).toContain('LightweightCharts');
+    expect(html.length).toBeGreaterThan(150_000); // the chart library is inlined
+  });
+
+  it('embeds the run data and escapes text so the config cannot break out of the page', () => {
+    const html = sample();
+    expect(html).toContain('Backtest &lt;EURUSD&gt;');
+    expect(html).not.toContain('</script><script>alert(1)');
+    expect(html).toContain('binary call +8.00');
+    const json = /<script id="omni-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1];
+    expect(JSON.parse(json as string).prices).toEqual([
+      { time: 86_400, value: 1.1 },
+      { time: 172_800, value: 1.12 },
+    ]);
+  });
+});
+
+describe('report helpers', () => {
+  it('escapes HTML and script-embedded JSON', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(jsonForScript({ s: '</script>' })).toBe('{"s":"\\u003c/script\\u003e"}');
+    expect(JSON.parse(jsonForScript({ s: '</script>&' }))).toEqual({ s: '</script>&' });
+  });
+
+  it('keeps the last point of each second in time order', () => {
+    expect(
+      lastPerSecond([
+        { time: 2, value: 1 },
+        { time: 1, value: 5 },
+        { time: 2, value: 3 },
+      ]),
+    ).toEqual([
+      { time: 1, value: 5 },
+      { time: 2, value: 3 },
+    ]);
+  });
+});

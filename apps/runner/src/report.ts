@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { TradeOutcome } from '@omni/core';
+
+/** A price point of the report's chart. */
+export interface ReportPricePoint {
+  readonly tsMs: number;
+  readonly price: number;
+}
+
+/** A support/resistance zone drawn on the price chart. */
+export interface ReportZone {
+  readonly low: number;
+  readonly high: number;
+  readonly strength: number;
+  readonly label?: string;
+}
+
+/** A point of the equity curve. */
+export interface ReportEquityPoint {
+  readonly tsMs: number;
+  readonly equity: number;
+  readonly drawdown: number;
+}
+
+/** One row of the per-engine table. */
+export interface ReportEngineRow {
+  readonly engine: string;
+  readonly trades: number;
+  readonly winRate: number | null;
+  readonly pnl: number;
+  readonly fees: number;
+  readonly avgR: number | null;
+}
+
+/** Everything `report.html` shows. */
+export interface ReportInput {
+  readonly title: string;
+  readonly symbol: string;
+  /** Headline numbers, shown as cards in this order. */
+  readonly headline: ReadonlyArray<readonly [label: string, value: string]>;
+  readonly prices: readonly ReportPricePoint[];
+  readonly zones: readonly ReportZone[];
+  readonly trades: readonly TradeOutcome[];
+  readonly equity: readonly ReportEquityPoint[];
+  readonly engines: readonly ReportEngineRow[];
+  /** The run's effective configuration (secrets already redacted by their toJSON). */
+  readonly config: unknown;
+  /** Provenance lines (data file, seed, version). */
+  readonly notes: readonly string[];
+}
+
+let chartLibrary: string | undefined;
+
+/** The lightweight-charts standalone bundle, read once from the installed package (no CDN). */
+function chartLibrarySource(): string {
+  if (chartLibrary === undefined) {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve('lightweight-charts/package.json');
+    chartLibrary = readFileSync(join(dirname(pkg), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+  }
+  return chartLibrary;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JSON safe to embed inside a `<script>` element (no `</script>` or `<!--` can appear). */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+interface ChartPoint {
+  readonly time: number;
+  readonly value: number;
+}
+
+/** The chart needs strictly increasing times: sort, and keep the last value of each second. */
+export function lastPerSecond(points: readonly ChartPoint[]): ChartPoint[] {
+  const sorted = [...points].sort((a, b) => a.time - b.time);
+  const out: ChartPoint[] = [];
+  for (const p of sorted) {
+    if (out.length > 0 && out[out.length - 1]?.time === p.time) out[out.length - 1] = p;
+    else out.push(p);
+  }
+  return out;
+}
+
+function fmt(value: number | null, digits = 2): string {
+  return value === null || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}
+
+/**
+ * Renders the self-contained backtest report: price chart with fib zones and trade markers,
+ * equity and drawdown curves, per-engine table and the run's config. One HTML file with the
+ * chart library inlined; it loads nothing from the network.
+ */
+export function renderReport(input: ReportInput): string {
+  const data = {
+    prices: lastPerSecond(input.prices.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.price }))),
+    zones: input.zones,
+    markers: [...input.trades].sort((a, b) => a.entryTs - b.entryTs).map((t) => ({
+      time: Math.floor(t.entryTs / 1000),
+      position: t.direction === 'call' || t.direction === 'buy' ? 'belowBar' : 'aboveBar',
+      color: t.pnl > 0 ? '#1a7f37' : t.pnl < 0 ? '#cf222e' : '#6e7781',
+      shape: t.direction === 'call' || t.direction === 'buy' ? 'arrowUp' : 'arrowDown',
+      text: `${t.engine} ${t.direction} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
+    })),
+    equity: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.equity }))),
+    drawdown: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: -p.drawdown }))),
+  };
+  const cards = input.headline
+    .map(([label, value]) => `<div class="card"><div class="k">${escapeHtml(label)}</div><div class="v">${escapeHtml(value)}</div></div>`)
+    .join('');
+  const engineRows = input.engines
+    .map(
+      (e) =>
+        `<tr><td>${escapeHtml(e.engine)}</td><td>${e.trades}</td><td>${e.winRate === null ? '—' : `${(e.winRate * 100).toFixed(1)}%`}</td><td>${fmt(e.pnl)}</td><td>${fmt(e.fees)}</td><td>${fmt(e.avgR)}</td></tr>`,
+    )
+    .join('');
+  const tradeRows = input.trades
+    .slice(-200)
+    .map(
+      (t) =>
+        `<tr><td>${escapeHtml(t.decisionId)}</td><td>${t.engine}</td><td>${t.direction}</td><td>${new Date(t.entryTs).toISOString()}</td><td>${t.entryPrice}</td><td>${new Date(t.settleTs).toISOString()}</td><td>${t.settlePrice}</td><td>${fmt(t.fees, 4)}</td><td>${fmt(t.pnl)}</td><td>${escapeHtml(t.rule)}</td></tr>`,
+    )
+    .join('');
+  const notes = input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(input.title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:16px 24px;color:#1f2328;background:#fff}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
+.cards{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;min-width:110px}
+.k{font-size:12px;color:#656d76}.v{font-size:18px;font-weight:600}
+.chart{height:360px;border:1px solid #d0d7de;border-radius:6px}
+.small{height:200px}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:right}
+th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}
+pre{background:#f6f8fa;padding:12px;border-radius:6px;font-size:12px;overflow:auto;max-height:400px}
+.muted{color:#656d76;font-size:12px}
+</style>
+</head>
+<body>
+<h1>${escapeHtml(input.title)}</h1>
+<div class="muted">${escapeHtml(input.symbol)} · outcomes settled from real later prices · generated offline</div>
+<div class="cards">${cards}</div>
+<h2>Price, Fibonacci zones and trades</h2>
+<div id="price" class="chart"></div>
+<h2>Equity</h2>
+<div id="equity" class="chart small"></div>
+<h2>Drawdown</h2>
+<div id="drawdown" class="chart small"></div>
+<h2>By engine</h2>
+<table><thead><tr><th>engine</th><th>trades</th><th>win rate</th><th>PnL</th><th>fees</th><th>avg R</th></tr></thead><tbody>${engineRows}</tbody></table>
+<h2>Trades${input.trades.length > 200 ? ' (last 200)' : ''}</h2>
+<table><thead><tr><th>decision</th><th>engine</th><th>dir</th><th>entry time</th><th>entry</th><th>settle time</th><th>settle</th><th>fees</th><th>PnL</th><th>rule</th></tr></thead><tbody>${tradeRows}</tbody></table>
+<h2>Run</h2>
+<ul class="muted">${notes}</ul>
+<h2>Configuration</h2>
+<pre>${escapeHtml(JSON.stringify(input.config, null, 2) ?? '')}</pre>
+<script id="omni-data" type="application/json">${jsonForScript(data)}</script>
+<script>${chartLibrarySource()}</script>
+<script>
+(function(){
+  var data = JSON.parse(document.getElementById('omni-data').textContent);
+  var LC = window.LightweightCharts;
+  function chart(id){ var el=document.getElementById(id); return LC.createChart(el,{autoSize:true,layout:{background:{color:'#ffffff'},textColor:'#1f2328'},timeScale:{timeVisible:false}}); }
+  var pc = chart('price');
+  var price = pc.addSeries(LC.LineSeries,{color:'#0969da',lineWidth:1});
+  price.setData(data.prices);
+  data.zones.forEach(function(z){
+    var c = 'rgba(191,135,0,' + Math.min(0.9, 0.3 + 0.1*z.strength).toFixed(2) + ')';
+    price.createPriceLine({price:z.low,color:c,lineWidth:1,lineStyle:2,axisLabelVisible:false,title:z.label||''});
+    price.createPriceLine({price:z.high,color:c,lineWidth:1,lineStyle:2,axisLabelVisible:false,title:''});
+  });
+  if (data.markers.length) LC.createSeriesMarkers(price, data.markers);
+  pc.timeScale().fitContent();
+  var ec = chart('equity');
+  ec.addSeries(LC.LineSeries,{color:'#1a7f37',lineWidth:2}).setData(data.equity);
+  ec.timeScale().fitContent();
+  var dc = chart('drawdown');
+  dc.addSeries(LC.AreaSeries,{lineColor:'#cf222e',topColor:'rgba(207,34,46,0.05)',bottomColor:'rgba(207,34,46,0.4)',invertFilledArea:false}).setData(data.drawdown);
+  dc.timeScale().fitContent();
+  document.body.setAttribute('data-rendered','true');
+})();
+</script>
+</body>
+</html>
+`;
+}

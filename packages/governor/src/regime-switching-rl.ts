@@ -1,0 +1,308 @@
+import { type Engine, GovernorError, MARKETS, type Market, Rng } from '@omni/core';
+import { z } from 'zod';
+import { requireNumberInRange, requireOption } from './numeric-input.js';
+import { CountSchema, FiniteNumberSchema, parseLearnerState, RngStateSchema } from './persisted-state.js';
+import { parseRegimeKey, REGIME_KEYS, type RegimeKey, type RegimeState } from './regime-state-builder.js';
+
+const KIND = 'regime-switching-rl';
+const VERSION = 1;
+
+/** How the learner explores: upper confidence bounds, or ε-greedy draws from the seeded Rng. */
+export type Exploration = 'ucb' | 'epsilon-greedy';
+
+/** How Q-values move towards a reward: the sample average (with the prior as pseudo-counts) or a constant step α. */
+export type LearningRate = number | 'sample-average';
+
+/** Options of {@link RegimeSwitchingRL}. Defaults follow `OmniConfig.engines.governor`. */
+export interface RegimeSwitchingRLOptions {
+  /** The seeded exploration stream, e.g. `rng.fork('governor/regime-rl')`. */
+  readonly rng: Rng;
+  /**
+   * `ucb` (default): upper confidence bound Q + scale·√(2 ln N / n), deterministic, keeps testing an
+   * engine until it is confidently worse. `epsilon-greedy`: with probability ε a uniformly drawn
+   * trade engine, else the best Q; note it learns only through ε once every estimate is below `noneValue`.
+   */
+  readonly exploration?: Exploration;
+  /** ε of `epsilon-greedy`; default 0.05 (`engines.governor.explorationEpsilon`). */
+  readonly epsilon?: number;
+  /**
+   * Scale of the UCB bonus: the sub-Gaussian σ of one reward. Rewards bounded in [a, b] always
+   * satisfy σ ≤ (b − a) / 2; default 0.9, half the range of a binary R-multiple at payout 0.8 (+0.8 / −1).
+   */
+  readonly explorationScale?: number;
+  /** `'sample-average'` (default) or a constant step α in (0, 1] for drifting markets. */
+  readonly learningRate?: LearningRate;
+  /** Q-value the heuristic engine starts with in every regime, in reward units; default 0.05. */
+  readonly priorReward?: number;
+  /** Pseudo-count of the prior under `'sample-average'`: how many outcomes it is worth; default 2. */
+  readonly priorWeight?: number;
+  /** Value of standing aside (`none`): an engine is chosen only when its Q-value is at least this; default 0. */
+  readonly noneValue?: number;
+}
+
+/** One engine choice and why it was made, for the decision's audit trail. */
+export interface EngineChoice {
+  readonly engine: Engine;
+  /** `ucb`: the highest upper confidence bound; `greedy`: the highest Q-value; `explore`: an ε-greedy draw. */
+  readonly mode: 'ucb' | 'greedy' | 'explore';
+  /** The chosen engine's current Q-value (for `none`: `noneValue`). */
+  readonly value: number;
+  readonly regimeKey: RegimeKey;
+}
+
+const EntrySchema = z.object({ value: FiniteNumberSchema, count: CountSchema });
+
+/** Zod schema of the persisted {@link RegimeSwitchingRL} state (version 1). */
+export const RegimeSwitchingRLStateSchema = z.object({
+  kind: z.literal(KIND),
+  version: z.literal(VERSION),
+  options: z.object({
+    exploration: z.enum(['ucb', 'epsilon-greedy']),
+    epsilon: z.number().min(0).max(1),
+    explorationScale: z.number().finite().nonnegative(),
+    learningRate: z.union([z.literal('sample-average'), z.number().gt(0).max(1)]),
+    priorReward: FiniteNumberSchema,
+    priorWeight: z.number().finite().nonnegative(),
+    noneValue: FiniteNumberSchema,
+  }),
+  /** Only regimes that received an outcome; the rest are at their prior. */
+  table: z.partialRecord(
+    z.enum(REGIME_KEYS as [RegimeKey, ...RegimeKey[]]),
+    z.object({ binary: EntrySchema, spot: EntrySchema, arbitrage: EntrySchema }),
+  ),
+  rng: RngStateSchema,
+});
+/** The persisted {@link RegimeSwitchingRL} state: plain JSON, validated by {@link RegimeSwitchingRLStateSchema}. */
+export type RegimeSwitchingRLState = z.infer<typeof RegimeSwitchingRLStateSchema>;
+
+/**
+ * The specification's heuristic engine for a regime: vol high → binary; else trend strong → spot;
+ * else arbitrage (spec §5.3 "Engine Selection, initial logic"). It is the learner's prior only.
+ */
+export function heuristicEngine(regimeKey: string): Market {
+  const parts = requireKey(regimeKey);
+  if (parts.volBucket === 'high') return 'binary';
+  if (parts.trendBucket === 'strong') return 'spot';
+  return 'arbitrage';
+}
+
+/**
+ * Picks the engine for a regime and learns from settled outcomes: a contextual bandit (UCB or ε-greedy),
+ * i.e. tabular Q-learning with discount γ = 0 (the engine choice does not move the market's regime),
+ * over {binary, spot, arbitrage} per {@link RegimeKey}, with `none` as the stand-aside baseline.
+ *
+ * Starts from the specification's heuristic ({@link heuristicEngine} gets `priorReward`, the others
+ * 0, each worth `priorWeight` outcomes) and lets outcomes override it. UCB follows Auer et al. 2002
+ * with a sub-Gaussian scale (Lattimore & Szepesvári 2020, "Bandit Algorithms", ch. 7). `chooseEngine` never writes to the table (the original added
+ * exploration bonuses on every call); only {@link RegimeSwitchingRL.update} does, from settled
+ * trades. Rewards should be normalised, e.g. pnl / stake (an R-multiple).
+ *
+ * @example
+ * const rl = new RegimeSwitchingRL({ rng: new Rng(42).fork('governor/regime-rl') });
+ * const choice = rl.chooseEngine(state); // { engine: 'spot', mode: 'greedy', ... }
+ * rl.update(state.regimeKey, 'spot', outcome.pnl / outcome.stake);
+ * writeJsonAtomic(path, rl.toJSON()); // later: RegimeSwitchingRL.fromJSON(readJsonFile(...))
+ */
+export class RegimeSwitchingRL {
+  readonly exploration: Exploration;
+  readonly epsilon: number;
+  readonly explorationScale: number;
+  readonly learningRate: LearningRate;
+  readonly priorReward: number;
+  readonly priorWeight: number;
+  readonly noneValue: number;
+  readonly #rng: Rng;
+  /** Per regime: Q-values then counts, indexed like MARKETS (binary, spot, arbitrage). */
+  readonly #table = new Map<RegimeKey, { readonly values: Float64Array; readonly counts: Float64Array }>();
+
+  constructor(options: RegimeSwitchingRLOptions) {
+    if (!(options.rng instanceof Rng)) {
+      throw new GovernorError('GOVERNOR_BAD_OPTION', 'RegimeSwitchingRL needs a seeded Rng from @omni/core', {
+        option: 'rng',
+      });
+    }
+    this.#rng = options.rng;
+    this.exploration = options.exploration ?? 'ucb';
+    if (this.exploration !== 'ucb' && this.exploration !== 'epsilon-greedy') {
+      throw new GovernorError('GOVERNOR_BAD_OPTION', 'option exploration must be ucb or epsilon-greedy', {
+        option: 'exploration',
+        value: String(this.exploration),
+      });
+    }
+    this.epsilon = requireOption(options.epsilon ?? 0.05, 'epsilon', 0, 1);
+    this.explorationScale = requireOption(options.explorationScale ?? 0.9, 'explorationScale', 0, 1e9);
+    const rate = options.learningRate ?? 'sample-average';
+    this.learningRate =
+      rate === 'sample-average' ? rate : requireOption(rate, 'learningRate', Number.MIN_VALUE, 1);
+    this.priorReward = requireOption(options.priorReward ?? 0.05, 'priorReward', -1e9, 1e9);
+    this.priorWeight = requireOption(options.priorWeight ?? 2, 'priorWeight', 0, 1e9);
+    this.noneValue = requireOption(options.noneValue ?? 0, 'noneValue', -1e9, 1e9);
+  }
+
+  /**
+   * The engine for this regime: the highest score among binary, spot and arbitrage (UCB index or,
+   * for ε-greedy, Q-value unless ε draws a uniform engine); ties go in that order; `none` only when
+   * every score is strictly below `noneValue`. O(1); reads the table (ε-greedy also draws from the
+   * Rng) and writes nothing.
+   */
+  chooseEngine(state: Pick<RegimeState, 'regimeKey'> | RegimeKey): EngineChoice {
+    const regimeKey = typeof state === 'string' ? state : state.regimeKey;
+    requireKey(regimeKey);
+    if (this.exploration === 'ucb') return this.#chooseUcb(regimeKey);
+    const explore = this.epsilon > 0 && this.#rng.float() < this.epsilon;
+    if (explore) {
+      const i = this.#rng.int(0, MARKETS.length);
+      return { engine: MARKETS[i] as Market, mode: 'explore', value: this.#value(regimeKey, i), regimeKey };
+    }
+    let best = -1;
+    let bestValue = this.noneValue;
+    for (let i = 0; i < MARKETS.length; i++) {
+      const v = this.#value(regimeKey, i);
+      if (v > bestValue || (best === -1 && v === bestValue)) {
+        best = i;
+        bestValue = v;
+      }
+    }
+    return {
+      engine: best === -1 ? 'none' : (MARKETS[best] as Market),
+      mode: 'greedy',
+      value: bestValue,
+      regimeKey,
+    };
+  }
+
+  #chooseUcb(regimeKey: RegimeKey): EngineChoice {
+    const counts = this.#table.get(regimeKey)?.counts;
+    let total = 0;
+    for (let i = 0; i < MARKETS.length; i++) total += this.priorWeight + (counts?.[i] ?? 0);
+    const logTotal = Math.log(Math.max(total, 1));
+    let best = -1;
+    let bestIndex = this.noneValue;
+    for (let i = 0; i < MARKETS.length; i++) {
+      const n = this.priorWeight + (counts?.[i] ?? 0);
+      const index =
+        n === 0
+          ? Number.POSITIVE_INFINITY
+          : this.#value(regimeKey, i) + this.explorationScale * Math.sqrt((2 * logTotal) / n);
+      if (index > bestIndex || (best === -1 && index === bestIndex)) {
+        best = i;
+        bestIndex = index;
+      }
+    }
+    if (best === -1) return { engine: 'none', mode: 'ucb', value: this.noneValue, regimeKey };
+    return { engine: MARKETS[best] as Market, mode: 'ucb', value: this.#value(regimeKey, best), regimeKey };
+  }
+
+  /**
+   * Learns from one settled outcome of `engine` in `regimeKey`: Q ← Q + step · (reward − Q), with
+   * step = 1 / (priorWeight + n) under sample-average (so Q is the prior-weighted mean of rewards)
+   * or the constant α. Throws `GOVERNOR_BAD_INPUT` for `none` (it has no outcome) or a non-finite reward.
+   */
+  update(regimeKey: string, engine: Engine, reward: number): void {
+    requireKey(regimeKey);
+    const i = MARKETS.indexOf(engine as Market);
+    if (i < 0) {
+      throw new GovernorError(
+        'GOVERNOR_BAD_INPUT',
+        'only binary, spot or arbitrage outcomes can be learned; standing aside has no settled outcome',
+        { field: 'engine', engine },
+      );
+    }
+    requireNumberInRange(reward, 'reward');
+    const entry = this.#entry(regimeKey as RegimeKey);
+    const count = (entry.counts[i] as number) + 1;
+    entry.counts[i] = count;
+    const step = this.learningRate === 'sample-average' ? 1 / (this.priorWeight + count) : this.learningRate;
+    const q = entry.values[i] as number;
+    entry.values[i] = q + step * (reward - q);
+  }
+
+  /** Current Q-values of a regime (trade engines) and `none`'s fixed value. */
+  values(regimeKey: string): Readonly<Record<Engine, number>> {
+    requireKey(regimeKey);
+    const key = regimeKey as RegimeKey;
+    return {
+      binary: this.#value(key, 0),
+      spot: this.#value(key, 1),
+      arbitrage: this.#value(key, 2),
+      none: this.noneValue,
+    };
+  }
+
+  /** How many settled outcomes each trade engine has had in a regime. */
+  counts(regimeKey: string): Readonly<Record<Market, number>> {
+    requireKey(regimeKey);
+    const c = this.#table.get(regimeKey as RegimeKey)?.counts;
+    return { binary: c?.[0] ?? 0, spot: c?.[1] ?? 0, arbitrage: c?.[2] ?? 0 };
+  }
+
+  /** The whole learner as plain JSON (options, learned regimes, exploration Rng state) for RLJSONStore. */
+  toJSON(): RegimeSwitchingRLState {
+    const table: Partial<Record<RegimeKey, Record<Market, { value: number; count: number }>>> = {};
+    for (const key of REGIME_KEYS) {
+      const entry = this.#table.get(key);
+      if (!entry) continue;
+      const row = (i: number) => ({ value: entry.values[i] as number, count: entry.counts[i] as number });
+      table[key] = { binary: row(0), spot: row(1), arbitrage: row(2) };
+    }
+    const rngState = this.#rng.getState();
+    return {
+      kind: KIND,
+      version: VERSION,
+      options: {
+        exploration: this.exploration,
+        epsilon: this.epsilon,
+        explorationScale: this.explorationScale,
+        learningRate: this.learningRate,
+        priorReward: this.priorReward,
+        priorWeight: this.priorWeight,
+        noneValue: this.noneValue,
+      },
+      table: table as RegimeSwitchingRLState['table'],
+      rng: { seedPath: rngState.seedPath, words: [...rngState.words] },
+    };
+  }
+
+  /** Restores a learner saved with {@link RegimeSwitchingRL.toJSON}; it then decides exactly as the saved one would. */
+  static fromJSON(data: unknown): RegimeSwitchingRL {
+    const state = parseLearnerState(RegimeSwitchingRLStateSchema, data, { kind: KIND, version: VERSION });
+    const rl = new RegimeSwitchingRL({ ...state.options, rng: Rng.fromState(state.rng) });
+    for (const [key, row] of Object.entries(state.table)) {
+      if (!row) continue;
+      const entry = rl.#entry(key as RegimeKey);
+      MARKETS.forEach((m, i) => {
+        entry.values[i] = row[m].value;
+        entry.counts[i] = row[m].count;
+      });
+    }
+    return rl;
+  }
+
+  #value(key: RegimeKey, i: number): number {
+    const entry = this.#table.get(key);
+    if (entry) return entry.values[i] as number;
+    return MARKETS[i] === heuristicEngine(key) ? this.priorReward : 0;
+  }
+
+  #entry(key: RegimeKey): { readonly values: Float64Array; readonly counts: Float64Array } {
+    let entry = this.#table.get(key);
+    if (!entry) {
+      const values = new Float64Array(MARKETS.length);
+      for (let i = 0; i < MARKETS.length; i++) values[i] = this.#value(key, i);
+      entry = { values, counts: new Float64Array(MARKETS.length) };
+      this.#table.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+function requireKey(regimeKey: string) {
+  const parts = parseRegimeKey(regimeKey);
+  if (!parts) {
+    throw new GovernorError('GOVERNOR_BAD_INPUT', 'unknown regime key; build it with RegimeStateBuilder', {
+      field: 'regimeKey',
+      regimeKey,
+    });
+  }
+  return parts;
+}
