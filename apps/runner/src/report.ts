@@ -58,7 +58,10 @@ function chartLibrarySource(): string {
   if (chartLibrary === undefined) {
     const require = createRequire(import.meta.url);
     const pkg = require.resolve('lightweight-charts/package.json');
-    chartLibrary = readFileSync(join(dirname(pkg), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+    chartLibrary = readFileSync(
+      join(dirname(pkg), 'dist', 'lightweight-charts.standalone.production.js'),
+      'utf8',
+    );
   }
   return chartLibrary;
 }
@@ -112,18 +115,25 @@ export function renderReport(input: ReportInput): string {
   const data = {
     prices: lastPerSecond(input.prices.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.price }))),
     zones: input.zones,
-    markers: [...input.trades].sort((a, b) => a.entryTs - b.entryTs).map((t) => ({
-      time: Math.floor(t.entryTs / 1000),
-      position: t.direction === 'call' || t.direction === 'buy' ? 'belowBar' : 'aboveBar',
-      color: t.pnl > 0 ? '#1a7f37' : t.pnl < 0 ? '#cf222e' : '#6e7781',
-      shape: t.direction === 'call' || t.direction === 'buy' ? 'arrowUp' : 'arrowDown',
-      text: `${t.engine} ${t.direction} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
-    })),
+    markers: [...input.trades]
+      .sort((a, b) => a.entryTs - b.entryTs)
+      .map((t) => ({
+        time: Math.floor(t.entryTs / 1000),
+        position: t.direction === 'call' || t.direction === 'buy' ? 'belowBar' : 'aboveBar',
+        color: t.pnl > 0 ? '#1a7f37' : t.pnl < 0 ? '#cf222e' : '#6e7781',
+        shape: t.direction === 'call' || t.direction === 'buy' ? 'arrowUp' : 'arrowDown',
+        text: `${t.engine} ${t.direction} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
+      })),
     equity: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.equity }))),
-    drawdown: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: -p.drawdown }))),
+    drawdown: lastPerSecond(
+      input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: -p.drawdown })),
+    ),
   };
   const cards = input.headline
-    .map(([label, value]) => `<div class="card"><div class="k">${escapeHtml(label)}</div><div class="v">${escapeHtml(value)}</div></div>`)
+    .map(
+      ([label, value]) =>
+        `<div class="card"><div class="k">${escapeHtml(label)}</div><div class="v">${escapeHtml(value)}</div></div>`,
+    )
     .join('');
   const engineRows = input.engines
     .map(

@@ -1,2 +1,71 @@
-// Public surface of @omni/learning: filled in by its issue.
-export {};
+export { Adam, type AdamOptions } from './adam.js';
+export {
+  buildDirectionDataset,
+  type DirectionDataset,
+  type DirectionDatasetOptions,
+} from './direction-dataset.js';
+export { type ProbabilityScores, scoreProbabilities } from './evaluation.js';
+export { holdoutEvaluator, type ModelEvaluator } from './holdout-evaluator.js';
+export {
+  exportLstmSequenceOnnx,
+  type LstmSequenceWeights,
+  lstmSequenceForward,
+  randomLstmSequenceWeights,
+} from './lstm-sequence-model.js';
+export {
+  ModelMutationController,
+  type ModelMutationControllerOptions,
+  type ModelVersion,
+  ModelVersionSchema,
+  type MutationOutcome,
+} from './model-mutation-controller.js';
+export {
+  type AttributeValue,
+  encodeSequenceGraph,
+  type FloatInitializer,
+  type GraphNode,
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  type SequenceGraph,
+} from './onnx-graph.js';
+export { type PriceSeries, readPriceCsv, readTicksJsonl } from './price-series.js';
+export {
+  PatternCountsSchema,
+  RegimeQTableSchema,
+  RL_STATE_SLOTS,
+  RLJSONStore,
+  type RLStateEnvelope,
+  RLStateEnvelopeSchema,
+  type RLStateSlotSpec,
+  RouteScoresSchema,
+} from './rl-json-store.js';
+export {
+  initSequenceMlp,
+  type SequenceMlp,
+  sequenceMlpForward,
+  sequenceMlpSize,
+  type TrainSequenceMlpOptions,
+  trainSequenceMlp,
+} from './sequence-mlp.js';
+export { type ExportMetadata, exportSequenceMlpOnnx } from './sequence-mlp-onnx.js';
+export {
+  type ComparedScores,
+  EDGE_LOG_LOSS_MARGIN,
+  type SequenceTrainerOptions,
+  type TrainedSequenceModel,
+  type TrainingReport,
+  trainSequenceModel,
+} from './sequence-trainer.js';
+export {
+  builtInSequenceTrainer,
+  DecisionRecordSchema,
+  type RegimeLearner,
+  type RetrainOutcome,
+  type RlLearners,
+  type RlUpdateSummary,
+  type RouteLearner,
+  type SequenceTrainer,
+  TrainingOrchestrator,
+  type TrainingOrchestratorOptions,
+} from './training-orchestrator.js';
+export { type WalkForwardFold, type WalkForwardOptions, walkForwardFolds } from './walk-forward.js';

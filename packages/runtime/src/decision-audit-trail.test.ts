@@ -10,7 +10,8 @@ function trailPath(): string {
 
 async function writeTrail(path: string, n: number): Promise<void> {
   const audit = await DecisionAuditTrail.open(path);
-  for (let i = 0; i < n; i++) audit.append({ decision: { engine: 'none', id: `d${i}`, tsMs: i, reason: 'flat' }, i });
+  for (let i = 0; i < n; i++)
+    audit.append({ decision: { engine: 'none', id: `d${i}`, tsMs: i, reason: 'flat' }, i });
   audit.close();
 }
 
@@ -18,12 +19,20 @@ describe('DecisionAuditTrail', () => {
   it('chains each line to the previous one with sha256', async () => {
     const path = trailPath();
     await writeTrail(path, 3);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].prevHash).toBe(GENESIS_HASH);
     expect(lines[1].prevHash).toBe(lines[0].hash);
     expect(lines[2].hash).toBe(auditHash(lines[1].hash, 3, lines[2].entry));
     expect(lines[0].hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(await verifyAuditTrail(path)).toEqual({ ok: true, lines: 3, lastHash: lines[2].hash, tornLastLine: false });
+    expect(await verifyAuditTrail(path)).toEqual({
+      ok: true,
+      lines: 3,
+      lastHash: lines[2].hash,
+      tornLastLine: false,
+    });
   });
 
   it('detects an edited line', async () => {
@@ -31,7 +40,11 @@ describe('DecisionAuditTrail', () => {
     await writeTrail(path, 5);
     const text = readFileSync(path, 'utf8').replace('"d2"', '"d9"');
     writeFileSync(path, text);
-    expect(await verifyAuditTrail(path)).toMatchObject({ ok: false, line: 3, problem: 'line content does not match its hash' });
+    expect(await verifyAuditTrail(path)).toMatchObject({
+      ok: false,
+      line: 3,
+      problem: 'line content does not match its hash',
+    });
   });
 
   it('detects a deleted line', async () => {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
-import { JournalError, JournalWriter, type JournalWriterOptions, streamJournal, toJsonLine } from '@omni/core';
+import {
+  JournalError,
+  JournalWriter,
+  type JournalWriterOptions,
+  streamJournal,
+  toJsonLine,
+} from '@omni/core';
 
 /** The hash a chain starts from (no previous line). */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -19,7 +25,9 @@ export interface AuditLine<T = unknown> {
  * redacted), so recomputing it from the parsed file gives the same bytes.
  */
 export function auditHash(prevHash: string, seq: number, entry: unknown): string {
-  return createHash('sha256').update(`${prevHash}\n${seq}\n${toJsonLine(entry)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${seq}\n${toJsonLine(entry)}`)
+    .digest('hex');
 }
 
 /**
@@ -50,7 +58,10 @@ export class DecisionAuditTrail<T = unknown> {
   }
 
   /** Opens (or creates) a trail; an existing file is verified and its chain continued. */
-  static async open<T = unknown>(path: string, options: JournalWriterOptions = {}): Promise<DecisionAuditTrail<T>> {
+  static async open<T = unknown>(
+    path: string,
+    options: JournalWriterOptions = {},
+  ): Promise<DecisionAuditTrail<T>> {
     let prevHash = GENESIS_HASH;
     let seq = 0;
     if (existsSync(path)) {
@@ -123,17 +134,29 @@ export async function verifyAuditTrail(path: string): Promise<AuditVerification>
     for await (const raw of streamJournal<AuditLine>(path, { onTorn: () => (torn = true) })) {
       n++;
       const line = raw as Partial<AuditLine>;
-      if (line.seq !== n) return { ok: false, line: n, problem: `expected seq ${n}, found ${String(line.seq)}`, lines: n - 1 };
+      if (line.seq !== n)
+        return { ok: false, line: n, problem: `expected seq ${n}, found ${String(line.seq)}`, lines: n - 1 };
       if (line.prevHash !== prevHash) {
-        return { ok: false, line: n, problem: 'previous-hash link does not match the line before', lines: n - 1 };
+        return {
+          ok: false,
+          line: n,
+          problem: 'previous-hash link does not match the line before',
+          lines: n - 1,
+        };
       }
       const expected = auditHash(prevHash, n, line.entry);
-      if (line.hash !== expected) return { ok: false, line: n, problem: 'line content does not match its hash', lines: n - 1 };
+      if (line.hash !== expected)
+        return { ok: false, line: n, problem: 'line content does not match its hash', lines: n - 1 };
       prevHash = expected;
     }
   } catch (err) {
     if (err instanceof JournalError && err.code === 'JOURNAL_CORRUPT_LINE') {
-      return { ok: false, line: Number(err.context['line'] ?? n + 1), problem: 'line is not valid JSON', lines: n };
+      return {
+        ok: false,
+        line: Number(err.context['line'] ?? n + 1),
+        problem: 'line is not valid JSON',
+        lines: n,
+      };
     }
     throw err;
   }

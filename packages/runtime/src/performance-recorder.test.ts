@@ -4,7 +4,13 @@ import { exposureFraction, PerformanceRecorder, sharpeRatio, sortinoRatio } from
 
 const DAY = 86_400_000;
 
-function trade(engine: TradeOutcome['engine'], pnl: number, entryTs: number, settleTs: number, fees = 0): TradeOutcome {
+function trade(
+  engine: TradeOutcome['engine'],
+  pnl: number,
+  entryTs: number,
+  settleTs: number,
+  fees = 0,
+): TradeOutcome {
   return {
     decisionId: `d${entryTs}`,
     engine,
@@ -40,7 +46,15 @@ describe('PerformanceRecorder', () => {
     expect(s.maxDrawdownPct).toBeCloseTo(120 / 1100, 12);
     expect(s.profitFactor).toBeCloseTo(150 / 120, 12);
     expect(s.fees).toBe(2);
-    expect(s.byEngine.spot).toEqual({ trades: 2, wins: 0, losses: 2, winRate: 0, pnl: -120, fees: 2, avgR: -2 });
+    expect(s.byEngine.spot).toEqual({
+      trades: 2,
+      wins: 0,
+      losses: 2,
+      winRate: 0,
+      pnl: -120,
+      fees: 2,
+      avgR: -2,
+    });
     expect(s.byEngine.binary.winRate).toBe(1);
     expect(s.byEngine.arbitrage.trades).toBe(0);
     expect(perf.equityCurve.map((p) => p.equity)).toEqual([1100, 1050, 980, 1030]);
@@ -68,7 +82,17 @@ describe('PerformanceRecorder', () => {
   });
 
   it('computes exposure as the union of open intervals over the run span', () => {
-    expect(exposureFraction([[0, 10], [5, 20], [50, 60]], 0, 100)).toBeCloseTo(0.3, 12);
+    expect(
+      exposureFraction(
+        [
+          [0, 10],
+          [5, 20],
+          [50, 60],
+        ],
+        0,
+        100,
+      ),
+    ).toBeCloseTo(0.3, 12);
     expect(exposureFraction([], 0, 100)).toBe(0);
   });
 });
@@ -77,7 +101,7 @@ describe('sharpeRatio and sortinoRatio', () => {
   it('match closed forms', () => {
     const r = [0.01, -0.02, 0.03, 0.0];
     const mean = 0.005;
-    const sd = Math.sqrt(((0.005) ** 2 + (0.025) ** 2 + (0.025) ** 2 + (0.005) ** 2) / 3);
+    const sd = Math.sqrt((0.005 ** 2 + 0.025 ** 2 + 0.025 ** 2 + 0.005 ** 2) / 3);
     expect(sharpeRatio(r, 252)).toBeCloseTo((mean / sd) * Math.sqrt(252), 12);
     expect(sortinoRatio(r, 252)).toBeCloseTo((mean / Math.sqrt(0.0004 / 4)) * Math.sqrt(252), 12);
     expect(sharpeRatio([0.01], 252)).toBeNull();

@@ -1,0 +1,168 @@
+import { writeFileSync } from 'node:fs';
+import {
+  type Decision,
+  DecisionSchema,
+  type Engine,
+  ModelError,
+  readJournal,
+  type TradeOutcome,
+  TradeOutcomeSchema,
+} from '@omni/core';
+import { ONNXSequenceAdapter } from '@omni/sequence';
+import { z } from 'zod';
+import type { ModelMutationController, MutationOutcome } from './model-mutation-controller.js';
+import type { PriceSeries } from './price-series.js';
+import { type SequenceTrainerOptions, type TrainingReport, trainSequenceModel } from './sequence-trainer.js';
+
+/** What RegimeSwitchingRL must offer to learn from settled trades (structural: any class with it fits). */
+export interface RegimeLearner {
+  update(stateKey: string, engine: Engine, reward: number): void;
+}
+
+/** What ArbitrageRLAgent must offer to learn from settled arbitrage trades. */
+export interface RouteLearner {
+  updateRoute(routeId: string, reward: number): void;
+}
+
+/** The learners {@link TrainingOrchestrator.updateRlFromTrades} feeds; either may be absent. */
+export interface RlLearners {
+  readonly regime?: RegimeLearner;
+  readonly routes?: RouteLearner;
+}
+
+/** One decisions.jsonl record as far as learning needs it (other fields are kept but ignored). */
+export const DecisionRecordSchema = z.looseObject({ decision: DecisionSchema, regimeKey: z.string().min(1) });
+
+/** Counts from one {@link TrainingOrchestrator.updateRlFromTrades} pass. */
+export interface RlUpdateSummary {
+  readonly trades: number;
+  readonly regimeUpdates: number;
+  readonly routeUpdates: number;
+  /** decisionIds of trades with no decision record (not learned from). */
+  readonly unmatchedDecisionIds: readonly string[];
+  /** Torn last lines skipped (a writer crashed mid-record). */
+  readonly tornLines: number;
+}
+
+/** A trainer: the built-in one or an external pipeline (e.g. a PyTorch script) that returns an ONNX path. */
+export type SequenceTrainer = () => Promise<string> | string;
+
+/** What {@link TrainingOrchestrator.retrainSequenceModel} did with the trainer's model. */
+export type RetrainOutcome =
+  | { readonly status: 'invalid'; readonly modelPath: string; readonly error: ModelError }
+  | { readonly status: 'validated'; readonly modelPath: string; readonly windowLength: number }
+  | ({ readonly modelPath: string } & Exclude<MutationOutcome, { status: 'invalid' }>);
+
+/** Options of {@link TrainingOrchestrator}. */
+export interface TrainingOrchestratorOptions {
+  /** Reward of a settled trade. Default: its realised PnL in USD (`trade.pnl`, net of fees). */
+  readonly reward?: (trade: TradeOutcome) => number;
+  /** When given, a validated model goes through it (promotion only if it beats the serving model). */
+  readonly mutation?: ModelMutationController;
+}
+
+/**
+ * The learning loop of spec 2.9 / flow "Learning & Evolution": RL updates from realised PnL, and
+ * sequence-model retraining whose output is validated against the model contract before promotion.
+ * Why: the system evolves offline from its own journals, never by trusting an unchecked file.
+ *
+ * @example
+ * const orchestrator = new TrainingOrchestrator({ mutation: controller });
+ * await orchestrator.updateRlFromTrades('runs/1/trades.jsonl', 'runs/1/decisions.jsonl', { regime: rl, routes: arb });
+ * await orchestrator.retrainSequenceModel(builtInSequenceTrainer(series, 'candidate.onnx'));
+ */
+export class TrainingOrchestrator {
+  readonly #reward: (trade: TradeOutcome) => number;
+  readonly #mutation: ModelMutationController | undefined;
+
+  constructor(options: TrainingOrchestratorOptions = {}) {
+    this.#reward = options.reward ?? ((trade) => trade.pnl);
+    this.#mutation = options.mutation;
+  }
+
+  /**
+   * Joins each trade (trades.jsonl, core TradeOutcome) to its decision (decisions.jsonl) by `decisionId`,
+   * then calls `regime.update(regimeKey, decision.engine, reward)` and, for arbitrage, `routes.updateRoute(routeId, reward)`,
+   * in the trades' file order. Invalid lines throw JournalError naming file and line.
+   */
+  async updateRlFromTrades(
+    tradesJsonl: string,
+    decisionsJsonl: string,
+    learners: RlLearners,
+  ): Promise<RlUpdateSummary> {
+    const decisions = await readJournal(decisionsJsonl, { schema: DecisionRecordSchema });
+    const byId = new Map<string, { decision: Decision; regimeKey: string }>();
+    for (const record of decisions.records) byId.set(record.decision.id, record);
+    const trades = await readJournal(tradesJsonl, { schema: TradeOutcomeSchema });
+    let regimeUpdates = 0;
+    let routeUpdates = 0;
+    const unmatched: string[] = [];
+    for (const trade of trades.records) {
+      const joined = byId.get(trade.decisionId);
+      if (!joined) {
+        unmatched.push(trade.decisionId);
+        continue;
+      }
+      const reward = this.#reward(trade);
+      if (learners.regime) {
+        learners.regime.update(joined.regimeKey, joined.decision.engine, reward);
+        regimeUpdates++;
+      }
+      if (learners.routes && joined.decision.engine === 'arbitrage') {
+        learners.routes.updateRoute(joined.decision.routeId, reward);
+        routeUpdates++;
+      }
+    }
+    return {
+      trades: trades.records.length,
+      regimeUpdates,
+      routeUpdates,
+      unmatchedDecisionIds: unmatched,
+      tornLines: (decisions.torn ? 1 : 0) + (trades.torn ? 1 : 0),
+    };
+  }
+
+  /**
+   * Runs `trainer`, validates the returned ONNX file against docs/model-contract.md (load + warm-up in
+   * ONNXSequenceAdapter) and, with a mutation controller, lets it decide promotion. Never promotes an
+   * invalid file. Errors thrown by the trainer itself become ModelError `MODEL_TRAINING_FAILED`.
+   */
+  async retrainSequenceModel(trainer: SequenceTrainer): Promise<RetrainOutcome> {
+    let modelPath: string;
+    try {
+      modelPath = await trainer();
+    } catch (err) {
+      throw new ModelError('MODEL_TRAINING_FAILED', 'the sequence-model trainer failed', {}, { cause: err });
+    }
+    let windowLength: number;
+    try {
+      const adapter = await ONNXSequenceAdapter.load(modelPath);
+      windowLength = adapter.windowLength;
+      await adapter.close();
+    } catch (err) {
+      if (err instanceof ModelError) return { status: 'invalid', modelPath, error: err };
+      throw err;
+    }
+    if (!this.#mutation) return { status: 'validated', modelPath, windowLength };
+    const outcome = await this.#mutation.consider(modelPath, 'retrainSequenceModel');
+    if (outcome.status === 'invalid') return { status: 'invalid', modelPath, error: outcome.error };
+    return { modelPath, ...outcome };
+  }
+}
+
+/**
+ * The built-in trainer as a {@link SequenceTrainer}: trains on `series`, writes the ONNX file to `outPath`
+ * and hands its report to `onReport`. Why: `retrainSequenceModel` treats it exactly like an external one.
+ */
+export function builtInSequenceTrainer(
+  series: readonly PriceSeries[],
+  outPath: string,
+  options: SequenceTrainerOptions & { onReport?: (report: TrainingReport) => void } = {},
+): SequenceTrainer {
+  return () => {
+    const trained = trainSequenceModel(series, options);
+    writeFileSync(outPath, trained.onnx);
+    options.onReport?.(trained.report);
+    return outPath;
+  };
+}
