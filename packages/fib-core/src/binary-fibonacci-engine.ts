@@ -1,0 +1,130 @@
+import { AnalysisError } from '@omni/core';
+import { atrZone, type FibLevel } from './fib-levels.js';
+import type { BinarySignal, FibEvidence, FibSetup, NoFibSignal } from './fib-signal.js';
+import { fibEntryConfidence } from './signal-confidence.js';
+
+/** Options of {@link BinaryFibonacciEngine}. */
+export interface BinaryFibonacciOptions {
+  /** Band half-width in ATRs around each level (default 0.5). */
+  readonly bandAtr?: number;
+  /** Retracement ratios that trigger (default 0.382, 0.5, 0.618, 0.786). */
+  readonly ratios?: readonly number[];
+  /** Expiry = this fraction of the mean swing-leg duration (default 0.5). */
+  readonly expiryFraction?: number;
+  /** Expiry bounds in seconds (default 60 … 86 400). */
+  readonly minExpirySec?: number;
+  readonly maxExpirySec?: number;
+}
+
+const NO_SETUP: NoFibSignal<'binary'> = {
+  kind: 'none',
+  engine: 'binary',
+  reason: 'no confirmed swing leg yet',
+};
+const NO_ATR: NoFibSignal<'binary'> = { kind: 'none', engine: 'binary', reason: 'ATR is still warming up' };
+const BROKEN: NoFibSignal<'binary'> = {
+  kind: 'none',
+  engine: 'binary',
+  reason: 'price is beyond the start of the last swing leg',
+};
+const OUTSIDE: NoFibSignal<'binary'> = {
+  kind: 'none',
+  engine: 'binary',
+  reason: 'price is outside every fib band',
+};
+
+/**
+ * CALL/PUT when price retraces into a fib band (level ± bandAtr·ATR) of the last swing leg (the spec's
+ * BinaryFibonacciEngine): CALL in an up leg, PUT in a down leg (a bounce in the leg's direction).
+ * Why: retracement bands are where continuation traders act; expiry = expiryFraction × mean swing-leg duration,
+ * clamped, so the option lives about as long as a typical reaction. O(number of ratios) per call, no allocation
+ * unless it signals.
+ */
+export class BinaryFibonacciEngine {
+  readonly #bandAtr: number;
+  readonly #ratios: readonly number[];
+  readonly #expiryFraction: number;
+  readonly #minExpirySec: number;
+  readonly #maxExpirySec: number;
+
+  constructor(options: BinaryFibonacciOptions = {}) {
+    this.#bandAtr = options.bandAtr ?? 0.5;
+    this.#ratios = options.ratios ?? [0.382, 0.5, 0.618, 0.786];
+    this.#expiryFraction = options.expiryFraction ?? 0.5;
+    this.#minExpirySec = options.minExpirySec ?? 60;
+    this.#maxExpirySec = options.maxExpirySec ?? 86_400;
+    if (!(this.#bandAtr > 0) || !(this.#expiryFraction > 0) || !(this.#minExpirySec >= 1)) {
+      throw new AnalysisError(
+        'ANALYSIS_BAD_OPTION',
+        'BinaryFibonacciEngine needs bandAtr, expiryFraction > 0',
+        {
+          bandAtr: this.#bandAtr,
+          expiryFraction: this.#expiryFraction,
+          minExpirySec: this.#minExpirySec,
+        },
+      );
+    }
+    if (this.#maxExpirySec < this.#minExpirySec) {
+      throw new AnalysisError(
+        'ANALYSIS_BAD_OPTION',
+        'BinaryFibonacciEngine maxExpirySec must be >= minExpirySec',
+        {
+          minExpirySec: this.#minExpirySec,
+          maxExpirySec: this.#maxExpirySec,
+        },
+      );
+    }
+  }
+
+  /** Evaluates one price against the current setup. */
+  evaluate(
+    price: number,
+    atr: number | null,
+    setup: FibSetup | null,
+    evidence: FibEvidence = {},
+  ): BinarySignal {
+    if (!setup) return NO_SETUP;
+    if (atr === null || !(atr > 0)) return NO_ATR;
+    const up = setup.levels.direction === 'up';
+    if (up ? price < setup.start.price : price > setup.start.price) return BROKEN;
+    const half = this.#bandAtr * atr;
+    let best: FibLevel | undefined;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (const level of setup.levels.retracements) {
+      if (!this.#ratios.includes(level.ratio)) continue;
+      const d = Math.abs(price - level.price);
+      if (d <= half && d < bestD) {
+        bestD = d;
+        best = level;
+      }
+    }
+    if (!best) return OUTSIDE;
+    const zone = atrZone(best.price, atr, this.#bandAtr);
+    const direction = up ? 'call' : 'put';
+    const reasons = [
+      `price ${price.toPrecision(6)} inside the ${best.ratio} retracement ${best.price.toPrecision(6)} ± ${this.#bandAtr}·ATR (${atr.toPrecision(4)})`,
+      `of the ${setup.levels.direction} leg ${setup.start.price.toPrecision(6)} → ${setup.end.price.toPrecision(6)} (${new Date(setup.start.tsMs).toISOString()} → ${new Date(setup.end.tsMs).toISOString()})`,
+    ];
+    const confidence = fibEntryConfidence(1 - bestD / half, zone, up ? 'up' : 'down', evidence, reasons);
+    const expirySec = Math.round(
+      Math.min(
+        this.#maxExpirySec,
+        Math.max(this.#minExpirySec, (this.#expiryFraction * setup.meanLegMs) / 1000),
+      ),
+    );
+    reasons.push(
+      `expiry ${expirySec}s = ${this.#expiryFraction} × mean swing leg ${(setup.meanLegMs / 1000).toFixed(0)}s`,
+    );
+    return {
+      kind: 'signal',
+      engine: 'binary',
+      direction,
+      confidence,
+      expirySec,
+      level: best,
+      zone,
+      pattern: evidence.pattern ?? 'fib-retracement',
+      reasons,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import type { Swing } from '@omni/core';
+import { describe, expect, it } from 'vitest';
+import { ArbitrageFibonacciTiming } from './arbitrage-fibonacci-timing.js';
+import { BinaryFibonacciEngine } from './binary-fibonacci-engine.js';
+import { fibLevels } from './fib-levels.js';
+import type { FibSetup } from './fib-signal.js';
+import { SpotFibonacciEngine } from './spot-fibonacci-engine.js';
+import { TriFectaFibonacciRouter } from './trifecta-fibonacci-router.js';
+
+const DAY = 86_400_000;
+const low: Swing = { kind: 'low', price: 100, tsMs: 0, index: 0, confirmedTsMs: DAY };
+const high: Swing = { kind: 'high', price: 200, tsMs: 4 * DAY, index: 4, confirmedTsMs: 5 * DAY };
+/** Up leg 100 → 200; 0.618 retracement at 138.2; mean leg 1 hour. */
+const UP: FibSetup = { start: low, end: high, levels: fibLevels(100, 200), meanLegMs: 3_600_000 };
+const DOWN: FibSetup = { start: high, end: low, levels: fibLevels(200, 100), meanLegMs: 3_600_000 };
+
+describe('BinaryFibonacciEngine', () => {
+  it('calls CALL at the 0.618 band of an up leg with expiry = half the mean leg', () => {
+    const s = new BinaryFibonacciEngine().evaluate(138.2, 4, UP);
+    expect(s.kind).toBe('signal');
+    if (s.kind !== 'signal') return;
+    expect(s.direction).toBe('call');
+    expect(s.level.ratio).toBe(0.618);
+    expect(s.zone.low).toBeCloseTo(136.2, 10);
+    expect(s.zone.high).toBeCloseTo(140.2, 10);
+    expect(s.expirySec).toBe(1800);
+    expect(s.confidence).toBeCloseTo(0.75, 12); // 0.5 + 0.25 · closeness 1, no other evidence
+    expect(s.reasons[0]).toMatch(/0.618 retracement 138.200/);
+  });
+
+  it('calls PUT in a down leg', () => {
+    const s = new BinaryFibonacciEngine().evaluate(161.8, 4, DOWN);
+    expect(s.kind === 'signal' && s.direction).toBe('put');
+  });
+
+  it('stands aside between bands and explains why', () => {
+    expect(new BinaryFibonacciEngine().evaluate(144.1, 4, UP)).toEqual({
+      kind: 'none',
+      engine: 'binary',
+      reason: 'price is outside every fib band',
+    });
+  });
+
+  it('stands aside while ATR warms up', () => {
+    expect(new BinaryFibonacciEngine().evaluate(138.2, null, UP).kind).toBe('none');
+  });
+
+  it('clamps expiry to the configured bounds', () => {
+    const s = new BinaryFibonacciEngine({ maxExpirySec: 900 }).evaluate(150, 4, UP);
+    expect(s.kind === 'signal' && s.expirySec).toBe(900);
+  });
+
+  it('raises confidence when the wave reading agrees and a strong zone overlaps', () => {
+    const zone = {
+      center: 138,
+      low: 137,
+      high: 139,
+      touches: 3,
+      fibLevels: 1,
+      lastTouchTsMs: 0,
+      strength: 1,
+    };
+    const s = new BinaryFibonacciEngine().evaluate(138.2, 4, UP, { zone, waveDirection: 'up' });
+    expect(s.kind === 'signal' && s.confidence).toBeCloseTo(0.75 + 0.15 + 0.1, 12);
+  });
+});
+
+describe('SpotFibonacciEngine', () => {
+  it('buys the 0.618 pullback of an up leg with a stop beyond the zone and an extension TP ladder', () => {
+    const s = new SpotFibonacciEngine().evaluate(139, 4, UP);
+    expect(s.kind).toBe('signal');
+    if (s.kind !== 'signal') return;
+    expect(s.side).toBe('buy');
+    expect(s.entryPrice).toBe(139);
+    expect(s.stopPrice).toBeCloseTo(138.2 - 2 - 2, 10); // zone low (level − 0.5·ATR) − 0.5·ATR
+    expect(s.takeProfits.map((t) => t.price)).toEqual([100 + 1.272 * 100, 100 + 1.618 * 100, 100 + 2 * 100]);
+    expect(s.takeProfits.map((t) => t.fraction)).toEqual([0.5, 0.3, 0.2]);
+  });
+
+  it('sells the 0.618 pullback of a down leg with the stop above', () => {
+    const s = new SpotFibonacciEngine().evaluate(161.8, 4, DOWN);
+    expect(s.kind === 'signal' && s.side).toBe('sell');
+    expect(s.kind === 'signal' && s.stopPrice).toBeCloseTo(161.8 + 4, 10);
+  });
+
+  it('does not enter at the 0.382 level', () => {
+    expect(new SpotFibonacciEngine().evaluate(161.8, 4, UP).kind).toBe('none');
+  });
+
+  it('rejects a ladder whose fractions do not sum to 1', () => {
+    expect(() => new SpotFibonacciEngine({ ladder: [{ ratio: 1.618, fraction: 0.5 }] })).toThrow(/sum to 1/);
+  });
+});
+
+describe('ArbitrageFibonacciTiming', () => {
+  it('flags compression when volatility drops below 0.618 of its mean', () => {
+    const t = new ArbitrageFibonacciTiming({ window: 4 });
+    for (const v of [1, 1, 1, 0.25]) t.update(v);
+    // mean = 3.25 / 4 = 0.8125; ratio = 0.25 / 0.8125.
+    const s = t.evaluate();
+    expect(s.kind === 'signal' && s.phase).toBe('compression');
+    expect(s.kind === 'signal' && s.volatilityRatio).toBeCloseTo(0.25 / 0.8125, 12);
+  });
+
+  it('flags expansion above 1.618 of the mean', () => {
+    const t = new ArbitrageFibonacciTiming({ window: 4 });
+    for (const v of [1, 1, 1, 4]) t.update(v);
+    const s = t.evaluate();
+    expect(s.kind === 'signal' && s.phase).toBe('expansion');
+  });
+
+  it('says nothing until the window is full', () => {
+    const t = new ArbitrageFibonacciTiming({ window: 4 });
+    t.update(1);
+    expect(t.evaluate().kind).toBe('none');
+  });
+});
+
+describe('TriFectaFibonacciRouter', () => {
+  it('dispatches to the engine of the market', () => {
+    const router = new TriFectaFibonacciRouter();
+    expect(router.analyze('binary', { price: 138.2, atr: 4, setup: UP }).engine).toBe('binary');
+    expect(router.analyze('spot', { price: 138.2, atr: 4, setup: UP }).engine).toBe('spot');
+    expect(router.analyze('arbitrage', { price: 138.2, atr: 4, setup: UP }).engine).toBe('arbitrage');
+  });
+});

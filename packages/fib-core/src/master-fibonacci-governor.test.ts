@@ -1,0 +1,101 @@
+import type { Swing } from '@omni/core';
+import type { FeatureVector } from '@omni/features';
+import { describe, expect, it } from 'vitest';
+import { MasterFibonacciGovernor } from './master-fibonacci-governor.js';
+import { PatternMemory } from './pattern-memory.js';
+
+const HOUR = 3_600_000;
+
+function swing(kind: 'high' | 'low', price: number, i: number): Swing {
+  return { kind, price, tsMs: i * HOUR, index: i, confirmedTsMs: i * HOUR + 1 };
+}
+
+function features(price: number, tsMs: number, swings: Swing[], newSwing: Swing | null): FeatureVector {
+  return {
+    symbol: 'EURUSD',
+    tsMs,
+    price,
+    spread: null,
+    tickCount: 0,
+    barCount: 0,
+    barClosed: false,
+    logReturn: null,
+    sma: null,
+    ema: null,
+    rollingStd: 0.001,
+    atr: 4,
+    momentumGradient: null,
+    volatilityPercentile: null,
+    trendStrength: null,
+    swings,
+    newSwing,
+  };
+}
+
+// Waves 1–2 of an up impulse, then the up leg 100 → 200 (wave 3 so far): price pulls back to 138.2.
+const SWINGS = [swing('low', 90, 0), swing('high', 130, 2), swing('low', 100, 4), swing('high', 200, 8)];
+
+describe('MasterFibonacciGovernor', () => {
+  it('builds the fib block with setup, wave reading, zones and per-engine signals with reasons', () => {
+    const gov = new MasterFibonacciGovernor();
+    const block = gov.evaluateMarket(features(138.2, 9 * HOUR, SWINGS, null));
+    expect(block.swingCount).toBe(4);
+    expect(block.setup?.levels.direction).toBe('up');
+    expect(block.setup?.meanLegMs).toBe((8 * HOUR) / 3);
+    expect(block.wave.kind).toBe('count');
+    const binary = block.signals.binary;
+    expect(binary.kind).toBe('signal');
+    if (binary.kind === 'signal') {
+      expect(binary.direction).toBe('call');
+      expect(binary.expirySec).toBe(Math.round((0.5 * 8 * 3600) / 3));
+      expect(binary.reasons.some((r) => r.startsWith('Elliott'))).toBe(true);
+    }
+    expect(block.signals.spot.kind).toBe('signal');
+  });
+
+  it('recomputes zones only when a new swing confirms', () => {
+    const gov = new MasterFibonacciGovernor();
+    const first = gov.evaluateMarket(features(150, 9 * HOUR, SWINGS, null)).zones;
+    const again = gov.evaluateMarket(features(151, 10 * HOUR, SWINGS, null)).zones;
+    expect(again).toBe(first);
+    const next = swing('low', 140, 11);
+    const after = gov.evaluateMarket(features(160, 12 * HOUR, [...SWINGS, next], next));
+    expect(after.zones).not.toBe(first);
+    expect(after.swingCount).toBe(5);
+  });
+
+  it('weights confidence by the pattern memory posterior', () => {
+    const memory = new PatternMemory();
+    for (let i = 0; i < 6; i++) {
+      memory.store({
+        pattern: 'fib-retracement',
+        direction: 'bullish',
+        regime: 'trend',
+        timeframe: 'tick',
+        won: true,
+        r: 1,
+      });
+    }
+    const plain = new MasterFibonacciGovernor().evaluateMarket(features(138.2, 9 * HOUR, SWINGS, null));
+    const plainConfidence = plain.signals.binary.kind === 'signal' ? plain.signals.binary.confidence : 0;
+    const gov = new MasterFibonacciGovernor({ memory });
+    const weighted = gov.evaluateMarket(features(138.2, 9 * HOUR, SWINGS, null), { regime: 'trend' });
+    const w = memory.confidenceWeight({
+      pattern: 'fib-retracement',
+      direction: 'bullish',
+      regime: 'trend',
+      timeframe: 'tick',
+    });
+    expect(w).toBeCloseTo(8 / 10 / 0.5, 12);
+    expect(weighted.signals.binary.kind === 'signal' && weighted.signals.binary.confidence).toBeCloseTo(
+      Math.min(1, plainConfidence * w),
+      12,
+    );
+  });
+
+  it('stands every engine aside before any swing', () => {
+    const block = new MasterFibonacciGovernor().evaluateMarket(features(1.1, 0, [], null));
+    expect(block.signals.binary.kind).toBe('none');
+    expect(block.signals.spot.kind).toBe('none');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { VolatilityScoreMatrix } from './volatility-score-matrix.js';
+
+describe('VolatilityScoreMatrix', () => {
+  it('scores the batch form as the weighted mean of last / mean per series', () => {
+    // fx: last 3, mean 2 → 1.5; dex: last 1, mean 2 → 0.5; weights 3 and 1 → (4.5 + 0.5) / 4.
+    const s = VolatilityScoreMatrix.scoreOf({ fx: [1, 2, 3], dex: [3, 2, 1] }, { fx: 3, dex: 1 });
+    expect(s).toBeCloseTo(1.25, 14);
+  });
+
+  it('streams to the same value as the batch form over the window', () => {
+    const vsm = new VolatilityScoreMatrix({ window: 3 });
+    for (const [fx, binary] of [
+      [9, 1],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ] as const) {
+      vsm.update({ fx, binary });
+    }
+    expect(vsm.score).toBeCloseTo(
+      VolatilityScoreMatrix.scoreOf({ fx: [1, 2, 3], binary: [1, 2, 3] }) as number,
+      14,
+    );
+  });
+
+  it('is null before any data and ignores absent channels', () => {
+    const vsm = new VolatilityScoreMatrix();
+    expect(vsm.score).toBeNull();
+    expect(vsm.update({ dex: 4 })).toBe(1);
+  });
+
+  it('rejects a negative volatility', () => {
+    expect(() => new VolatilityScoreMatrix().update({ fx: -1 })).toThrow(/>= 0/);
+  });
+});

@@ -1,0 +1,137 @@
+import { AnalysisError } from '@omni/core';
+
+/** The three volatility channels the spec fuses. */
+export type VolatilityChannel = 'fx' | 'binary' | 'dex';
+
+/** One observation per channel; missing channels are left out of the score. */
+export type VolatilitySample = Readonly<Partial<Record<VolatilityChannel, number>>>;
+
+/** Options of {@link VolatilityScoreMatrix}. */
+export interface VolatilityScoreOptions {
+  /** Rolling window of each channel's mean (default 50). */
+  readonly window?: number;
+  /** Channel weights (default 1 each). */
+  readonly weights?: Readonly<Partial<Record<VolatilityChannel, number>>>;
+}
+
+const CHANNELS: readonly VolatilityChannel[] = ['fx', 'binary', 'dex'];
+
+class Channel {
+  readonly buf: Float64Array;
+  sum = 0;
+  count = 0;
+  next = 0;
+  last = 0;
+  constructor(window: number) {
+    this.buf = new Float64Array(window);
+  }
+  push(x: number): void {
+    if (this.count === this.buf.length) this.sum -= this.buf[this.next] as number;
+    else this.count++;
+    this.buf[this.next] = x;
+    this.sum += x;
+    this.next = (this.next + 1) % this.buf.length;
+    this.last = x;
+  }
+}
+
+/**
+ * Fused fx/binary/dex volatility score (the spec's VolatilityScoreMatrix), O(1) per update.
+ * Formula: score = Σ wᵢ·(lastᵢ / meanᵢ) / Σ wᵢ over channels with data, meanᵢ over the last `window` values;
+ * 1 = each channel at its recent average, 2 = twice as volatile as usual.
+ *
+ * @example
+ * const vsm = new VolatilityScoreMatrix({ window: 100 });
+ * vsm.update({ fx: fv.rollingStd ?? undefined, dex: poolVol });
+ */
+export class VolatilityScoreMatrix {
+  readonly #channels: Record<VolatilityChannel, Channel>;
+  readonly #weights: Record<VolatilityChannel, number>;
+  #score: number | null = null;
+
+  constructor(options: VolatilityScoreOptions = {}) {
+    const window = options.window ?? 50;
+    if (!Number.isInteger(window) || window < 1) {
+      throw new AnalysisError(
+        'ANALYSIS_BAD_OPTION',
+        'VolatilityScoreMatrix window must be a whole number >= 1',
+        {
+          window,
+        },
+      );
+    }
+    this.#channels = { fx: new Channel(window), binary: new Channel(window), dex: new Channel(window) };
+    this.#weights = { fx: 1, binary: 1, dex: 1 };
+    for (const c of CHANNELS) {
+      const w = options.weights?.[c];
+      if (w !== undefined) {
+        if (!Number.isFinite(w) || w < 0) {
+          throw new AnalysisError(
+            'ANALYSIS_BAD_OPTION',
+            'VolatilityScoreMatrix weights must be finite and >= 0',
+            {
+              channel: c,
+              weight: w,
+            },
+          );
+        }
+        this.#weights[c] = w;
+      }
+    }
+  }
+
+  /** The last fused score, or null before any data. */
+  get score(): number | null {
+    return this.#score;
+  }
+
+  /** Adds one observation per present channel and returns the fused score. */
+  update(sample: VolatilitySample): number | null {
+    for (const c of CHANNELS) {
+      const x = sample[c];
+      if (x === undefined) continue;
+      if (!Number.isFinite(x) || x < 0) {
+        throw new AnalysisError('ANALYSIS_BAD_INPUT', 'volatility must be a finite number >= 0', {
+          channel: c,
+          value: String(x),
+        });
+      }
+      this.#channels[c].push(x);
+    }
+    let num = 0;
+    let den = 0;
+    for (const c of CHANNELS) {
+      const ch = this.#channels[c];
+      const w = this.#weights[c];
+      if (ch.count === 0 || w === 0) continue;
+      const mean = ch.sum / ch.count;
+      if (mean <= 0) continue;
+      num += w * (ch.last / mean);
+      den += w;
+    }
+    this.#score = den > 0 ? num / den : null;
+    return this.#score;
+  }
+
+  /**
+   * The batch form of the spec: normalise each series by its mean and weight the most recent values.
+   * Why: scoring whole arrays (`fx_vol`, `binary_vol`, `dex_vol`) without streaming them.
+   */
+  static scoreOf(
+    series: Readonly<Partial<Record<VolatilityChannel, readonly number[]>>>,
+    weights: Readonly<Partial<Record<VolatilityChannel, number>>> = {},
+  ): number | null {
+    let num = 0;
+    let den = 0;
+    for (const c of CHANNELS) {
+      const xs = series[c];
+      if (!xs || xs.length === 0) continue;
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const w = weights[c] ?? 1;
+      if (mean <= 0 || w === 0) continue;
+      num += w * ((xs[xs.length - 1] as number) / mean);
+      den += w;
+    }
+    return den > 0 ? num / den : null;
+  }
+}
