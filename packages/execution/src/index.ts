@@ -1,2 +1,52 @@
-// Public surface of @omni/execution: filled in by its issue.
-export {};
+export {
+  type BinarySettlement,
+  type BinarySettlementInput,
+  settleBinary,
+  type TieRule,
+} from './binary-settlement.js';
+export type { ExecutionHub } from './execution-hub.js';
+export {
+  type AnyExecutor,
+  type ArbitrageExecutor,
+  type BinaryExecutor,
+  type ExecutionReport,
+  type Executor,
+  NO_OUTCOMES,
+  type PendingPosition,
+  rejectedReport,
+  type SpotExecutor,
+} from './executor.js';
+export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
+export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';
+export { type OutcomeRecheck, recheckOutcome } from './recheck-outcome.js';
+export {
+  arbitrageGasUsd,
+  ShadowArbitrageExecutor,
+  type ShadowArbitrageSettings,
+} from './shadow-arbitrage-executor.js';
+export { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
+export { ShadowExecutionHub, type ShadowExecutionHubOptions } from './shadow-execution-hub.js';
+export {
+  ShadowSpotExecutor,
+  type ShadowSpotOptions,
+  type ShadowSpotSettings,
+} from './shadow-spot-executor.js';
+export {
+  commissionUsd,
+  entryFillPrice,
+  exitQuote,
+  quoteOf,
+  type SpotCrossings,
+  spotExitCrossings,
+  stopFillPrice,
+} from './spot-fill.js';
+export { SyntheticPoolPair, type SyntheticPoolPairOptions } from './synthetic-pool-pair.js';
+export {
+  type FlashSwapSimulation,
+  getAmountIn,
+  getAmountOut,
+  optimalFlashSwapAmount,
+  type PoolReserves,
+  simulateFlashSwap,
+  sqrtBigInt,
+} from './uniswap-v2.js';

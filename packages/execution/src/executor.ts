@@ -1,0 +1,100 @@
+import type {
+  ArbitrageDecision,
+  BinaryDecision,
+  ErrorCodeOf,
+  Fill,
+  Market,
+  SpotDecision,
+  Tick,
+  TradeDecision,
+  TradeOutcome,
+} from '@omni/core';
+
+/**
+ * What happened to one order. `accepted`: placed, settles later (its outcome comes from a later
+ * `onTick`); `settled`: settled at once (atomic trades such as a flash swap), the outcome is here
+ * and is never delivered again by `onTick`; `rejected`: nothing was placed.
+ */
+export type ExecutionReport =
+  | {
+      readonly status: 'accepted';
+      readonly decisionId: string;
+      readonly engine: Market;
+      readonly venue: string;
+      readonly tsMs: number;
+      /** The fill, when it happened at placement (binary); spot fills on a later tick. */
+      readonly fill?: Fill;
+    }
+  | {
+      readonly status: 'settled';
+      readonly decisionId: string;
+      readonly engine: Market;
+      readonly venue: string;
+      readonly tsMs: number;
+      readonly outcome: TradeOutcome;
+    }
+  | {
+      readonly status: 'rejected';
+      readonly decisionId: string;
+      readonly engine: Market;
+      readonly venue: string;
+      readonly tsMs: number;
+      readonly code: ErrorCodeOf<'execution'>;
+      readonly reason: string;
+    };
+
+/** An order or position an executor still holds. */
+export interface PendingPosition {
+  readonly decisionId: string;
+  readonly engine: Market;
+  readonly symbol: string;
+  readonly venue: string;
+  /** `awaiting-fill`: a spot order waiting for the next tick; `open`: filled, waiting to settle. */
+  readonly state: 'awaiting-fill' | 'open';
+  readonly entryTs?: number;
+  readonly entryPrice?: number;
+}
+
+/**
+ * The executor port: the extension point for custom executors (a broker, a paper venue, a
+ * chain). One executor serves one engine. Outcomes settle from market data: the hub calls
+ * `onTick` on every tick and the executor returns the trades that settled (an empty array
+ * otherwise; returning a shared frozen empty array keeps the hot path allocation-free).
+ */
+export interface Executor<D extends TradeDecision> {
+  /** The engine this executor serves. */
+  readonly engine: D['engine'];
+  /** Venue name stamped on fills and reports, e.g. `shadow`, `deriv`, `mt5`, `uniswap-v2`. */
+  readonly venue: string;
+  /** Places the order for `decision` at `tick` (the decision tick). Business refusals are `rejected` reports; transport failures throw ExecutionError. */
+  execute(decision: D, tick: Tick): Promise<ExecutionReport>;
+  /** Advances with a new tick; returns the trades that settled because of it. */
+  onTick(tick: Tick): readonly TradeOutcome[];
+  /** Orders and positions not settled yet. */
+  pending(): readonly PendingPosition[];
+  /** Cancels whatever can still be cancelled; resolves to how many were cancelled. */
+  cancelAll(): Promise<number>;
+}
+
+/** Executor of binary options (CALL/PUT with an expiry). */
+export type BinaryExecutor = Executor<BinaryDecision>;
+/** Executor of spot orders (BUY/SELL with a stop and a take-profit ladder). */
+export type SpotExecutor = Executor<SpotDecision>;
+/** Executor of arbitrage routes (e.g. a two-pool flash swap). */
+export type ArbitrageExecutor = Executor<ArbitrageDecision>;
+/** Any of the three executors. */
+export type AnyExecutor = BinaryExecutor | SpotExecutor | ArbitrageExecutor;
+
+/** The empty, frozen outcome list executors return when nothing settled (no allocation per tick). */
+export const NO_OUTCOMES: readonly TradeOutcome[] = Object.freeze([]);
+
+/** A `rejected` report for `decision`. */
+export function rejectedReport(
+  decision: TradeDecision,
+  venue: string,
+  tsMs: number,
+  code: ErrorCodeOf<'execution'>,
+  reason: string,
+): ExecutionReport {
+  return { status: 'rejected', decisionId: decision.id, engine: decision.engine, venue, tsMs, code, reason };
+}

@@ -1,0 +1,45 @@
+import type { TradeOutcome } from '@omni/core';
+
+/** Result of {@link recheckOutcome}: the PnL re-derived from the record and whether it matches. */
+export interface OutcomeRecheck {
+  readonly ok: boolean;
+  readonly expectedPnl: number;
+  readonly reason?: string;
+}
+
+/**
+ * Re-derives a settled trade's PnL from its own record fields, for audits.
+ * Binary: a CALL wins iff settlePrice > entryPrice, a PUT iff settlePrice < entryPrice; win →
+ * stake × payout, loss → −stake, tie → 0 (`binary-tie-refund`) or −stake (`binary-tie-loss`).
+ * Spot and arbitrage: sign × (settlePrice − entryPrice) × size − fees, sign +1 for buy, −1 for sell.
+ * `tolerance` is absolute USD (float rounding of averaged prices).
+ */
+export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): OutcomeRecheck {
+  let expected: number;
+  if (outcome.engine === 'binary') {
+    const stake = outcome.stake ?? Number.NaN;
+    const payout = outcome.payout ?? Number.NaN;
+    const { entryPrice: e, settlePrice: s } = outcome;
+    if (s === e) expected = outcome.rule === 'binary-tie-refund' ? 0 : -stake;
+    else {
+      const won = outcome.direction === 'call' ? s > e : outcome.direction === 'put' ? s < e : false;
+      expected = won ? stake * payout : -stake;
+    }
+    expected -= outcome.fees;
+  } else {
+    const size = outcome.size ?? Number.NaN;
+    const sign = outcome.direction === 'sell' ? -1 : 1;
+    expected = sign * (outcome.settlePrice - outcome.entryPrice) * size - outcome.fees;
+  }
+  if (!Number.isFinite(expected)) {
+    return {
+      ok: false,
+      expectedPnl: expected,
+      reason: 'the record lacks the fields its engine needs (stake/payout or size)',
+    };
+  }
+  const ok = Math.abs(expected - outcome.pnl) <= tolerance;
+  return ok
+    ? { ok, expectedPnl: expected }
+    : { ok, expectedPnl: expected, reason: `pnl ${outcome.pnl} != re-derived ${expected}` };
+}

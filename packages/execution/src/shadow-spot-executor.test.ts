@@ -1,0 +1,155 @@
+import type { SpotDecision, Tick, TradeOutcome } from '@omni/core';
+import { describe, expect, it } from 'vitest';
+import { ShadowSpotExecutor } from './shadow-spot-executor.js';
+import { spotExitCrossings, stopFillPrice } from './spot-fill.js';
+
+const T0 = 1_700_000_000_000;
+const settings = { commissionBps: 1, slippageBps: 0.5 };
+
+function tick(i: number, price: number, quote?: { bid: number; ask: number }): Tick {
+  return { symbol: 'EURUSD', tsMs: T0 + i * 1000, price, source: 'test', ...quote };
+}
+
+function decision(over: Partial<SpotDecision> = {}): SpotDecision {
+  return {
+    engine: 'spot',
+    id: 's1',
+    tsMs: T0,
+    confidence: 0.6,
+    reasons: [],
+    symbol: 'EURUSD',
+    side: 'buy',
+    size: 10_000,
+    entryPrice: 1.1,
+    stopPrice: 1.095,
+    takeProfits: [
+      { price: 1.11, fraction: 0.5 },
+      { price: 1.105, fraction: 0.5 },
+    ],
+    ...over,
+  };
+}
+
+/** Independent re-derivation from the record: spot PnL from fill, exit, size and fees. */
+function rederive(o: TradeOutcome): number {
+  const sign = o.direction === 'buy' ? 1 : -1;
+  return sign * (o.settlePrice - o.entryPrice) * (o.size as number) - o.fees;
+}
+
+describe('ShadowSpotExecutor', () => {
+  it('fills at the next tick (mid + half spread + slippage) and walks the take-profit ladder (numbers worked in Python)', async () => {
+    const ex = new ShadowSpotExecutor(settings, { midOnlySpreadBps: 2 });
+    expect(await ex.execute(decision(), tick(0, 1.1))).toMatchObject({ status: 'accepted' });
+    expect(ex.onTick(tick(0, 1.2))).toHaveLength(0); // same timestamp as the decision: no fill
+    expect(ex.pending()[0]?.state).toBe('awaiting-fill');
+    expect(ex.onTick(tick(1, 1.1))).toHaveLength(0); // fill at ask 1.1 × 1.0001 × 1.00005
+    expect(ex.pending()[0]?.entryPrice).toBeCloseTo(1.1001650055, 12);
+    expect(ex.onTick(tick(2, 1.106))).toHaveLength(0); // bid 1.10588940 ≥ 1.105: tp-1 (half)
+    expect(ex.onTick(tick(3, 1.1))).toHaveLength(0);
+    const [o] = ex.onTick(tick(4, 1.112)); // bid ≥ 1.11: tp-2 closes the rest
+    expect(o).toMatchObject({
+      direction: 'buy',
+      size: 10_000,
+      entryTs: T0 + 1000,
+      settleTs: T0 + 4000,
+      rule: 'spot-tp-1+tp-2',
+    });
+    expect(o?.settlePrice).toBeCloseTo(1.1075, 12);
+    expect(o?.fees).toBeCloseTo(2.207665005500001, 9);
+    expect(o?.pnl).toBeCloseTo(71.14227999449636, 8);
+    expect(o && rederive(o)).toBeCloseTo(o?.pnl ?? Number.NaN, 9);
+  });
+
+  it('stops a short out at the gapped ask plus slippage', async () => {
+    const ex = new ShadowSpotExecutor(settings, { midOnlySpreadBps: 2 });
+    await ex.execute(
+      decision({ side: 'sell', stopPrice: 1.105, takeProfits: [{ price: 1.09, fraction: 1 }] }),
+      tick(0, 1.1),
+    );
+    ex.onTick(tick(1, 1.1));
+    const [o] = ex.onTick(tick(2, 1.108));
+    expect(o).toMatchObject({ direction: 'sell', rule: 'spot-stop' });
+    expect(o?.entryPrice).toBeCloseTo(1.0998350055, 12);
+    expect(o?.settlePrice).toBeCloseTo(1.1081662055400003, 12);
+    expect(o?.pnl).toBeCloseTo(-85.52000161104209, 8);
+  });
+
+  it('uses the quoted bid and ask when the tick has them', async () => {
+    const ex = new ShadowSpotExecutor({ commissionBps: 0, slippageBps: 0 });
+    await ex.execute(decision({ takeProfits: [{ price: 1.102, fraction: 1 }] }), tick(0, 1.1));
+    ex.onTick(tick(1, 1.1, { bid: 1.0999, ask: 1.1003 }));
+    const [o] = ex.onTick(tick(2, 1.103, { bid: 1.1025, ask: 1.1035 }));
+    expect(o?.entryPrice).toBe(1.1003);
+    expect(o?.settlePrice).toBe(1.102);
+    expect(o?.pnl).toBeCloseTo((1.102 - 1.1003) * 10_000, 9);
+  });
+
+  it('takes the stop first when one step crosses both the stop and a take-profit', () => {
+    // a bar whose range spans both: the path inside is unknown, so the conservative rule applies
+    const c = spotExitCrossings('buy', 1.095, [{ price: 1.105 }], 0, 1.09, 1.11);
+    expect(c).toEqual({ stop: true, tpHits: 0, bothCrossed: true });
+    expect(stopFillPrice('buy', 1.095, 1.09, 1.11, 0)).toBe(1.095);
+    expect(stopFillPrice('buy', 1.095, 1.09, 1.092, 0)).toBe(1.09);
+    expect(spotExitCrossings('sell', 1.105, [{ price: 1.095 }, { price: 1.09 }], 0, 1.089, 1.1)).toEqual({
+      stop: false,
+      tpHits: 2,
+      bothCrossed: false,
+    });
+  });
+
+  it('rejects a bracket with the stop on the wrong side of the entry', async () => {
+    const ex = new ShadowSpotExecutor(settings);
+    expect(await ex.execute(decision({ stopPrice: 1.2 }), tick(0, 1.1))).toMatchObject({
+      status: 'rejected',
+      code: 'EXECUTION_REJECTED',
+    });
+  });
+
+  it('cancels unfilled entries but keeps filled positions', async () => {
+    const ex = new ShadowSpotExecutor(settings);
+    await ex.execute(decision({ id: 'a' }), tick(0, 1.1));
+    ex.onTick(tick(1, 1.1));
+    await ex.execute(decision({ id: 'b' }), tick(1, 1.1));
+    expect(await ex.cancelAll()).toBe(1);
+    expect(ex.pending().map((p) => [p.decisionId, p.state])).toEqual([['a', 'open']]);
+  });
+
+  it('every settled record re-derives its pnl over a long random-walk path', async () => {
+    const ex = new ShadowSpotExecutor(settings, { midOnlySpreadBps: 1.5 });
+    const settled: TradeOutcome[] = [];
+    let price = 1.1;
+    let x = 12345;
+    for (let i = 0; i < 3000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648; // a fixed LCG path (deterministic data, not an outcome)
+      price *= 1 + (x / 2147483648 - 0.5) * 0.004;
+      const t = tick(i, price);
+      settled.push(...ex.onTick(t));
+      if (i % 25 === 0) {
+        const buy = i % 50 === 0;
+        const k = buy ? 1 : -1;
+        await ex.execute(
+          decision({
+            id: `s${i}`,
+            side: buy ? 'buy' : 'sell',
+            entryPrice: price,
+            stopPrice: price * (1 - k * 0.004),
+            takeProfits: [
+              { price: price * (1 + k * 0.003), fraction: 0.3 },
+              { price: price * (1 + k * 0.006), fraction: 0.3 },
+              { price: price * (1 + k * 0.01), fraction: 0.4 },
+            ],
+          }),
+          t,
+        );
+      }
+    }
+    expect(settled.length).toBeGreaterThan(80);
+    const rules = new Set(settled.map((o) => o.rule));
+    expect(rules.has('spot-stop')).toBe(true);
+    expect([...rules].some((r) => r.includes('tp-3'))).toBe(true);
+    for (const o of settled) {
+      expect(o.settleTs).toBeGreaterThan(o.entryTs);
+      expect(rederive(o)).toBeCloseTo(o.pnl, 9);
+    }
+  });
+});

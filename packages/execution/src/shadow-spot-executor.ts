@@ -1,0 +1,220 @@
+import type { OmniConfig, SpotDecision, Tick, TradeOutcome } from '@omni/core';
+import {
+  type ExecutionReport,
+  NO_OUTCOMES,
+  type PendingPosition,
+  rejectedReport,
+  type SpotExecutor,
+} from './executor.js';
+import { commissionUsd, entryFillPrice, exitQuote, spotExitCrossings, stopFillPrice } from './spot-fill.js';
+
+/** The spot settings the shadow executor needs (from `config.engines.spot`). */
+export type ShadowSpotSettings = Pick<OmniConfig['engines']['spot'], 'commissionBps' | 'slippageBps'>;
+
+/** Options of a {@link ShadowSpotExecutor}. */
+export interface ShadowSpotOptions {
+  /** Spread assumed when a tick has only a mid price (e.g. daily FX closes). Default 1 bp. */
+  readonly midOnlySpreadBps?: number;
+}
+
+interface SpotPosition {
+  readonly decision: SpotDecision;
+  readonly decidedTs: number;
+  /** Take-profits ordered nearest first. */
+  readonly ladder: readonly { readonly price: number; readonly fraction: number }[];
+  state: 'awaiting-fill' | 'open';
+  entryTs: number;
+  entryPrice: number;
+  remaining: number;
+  nextTp: number;
+  exitNotional: number;
+  fees: number;
+  legs: string[];
+}
+
+const VENUE = 'shadow';
+/** Remaining size below this fraction of the original counts as closed (float dust). */
+const DUST = 1e-12;
+
+/**
+ * Simulated spot orders settled from real later prices. Entry: a market order filled at the
+ * first later tick of the symbol (timestamp > the decision tick) at its ask (buy) or bid (sell)
+ * — mid ± half `midOnlySpreadBps` when the tick has only a mid — plus slippage, with commission.
+ * Exits are checked on every tick after the fill tick against the exit-side quote: the stop is a
+ * market order (gaps fill at the tick's quote, plus slippage); take-profits are limit orders
+ * filled at their price; rung k closes `fraction` of the original size and the last rung closes
+ * the rest; when a step crosses both the stop and a take-profit, the stop is taken first. One
+ * TradeOutcome per decision when fully closed: `settlePrice` is the size-weighted average exit
+ * and pnl = sign × (settlePrice − entryPrice) × size − fees (sign +1 buy, −1 sell).
+ *
+ * @example
+ * const spot = new ShadowSpotExecutor(config.engines.spot, { midOnlySpreadBps: 1 });
+ * await spot.execute(decision, tick);
+ * for (const t of laterTicks) for (const outcome of spot.onTick(t)) console.log(outcome.rule, outcome.pnl);
+ */
+export class ShadowSpotExecutor implements SpotExecutor {
+  readonly engine = 'spot' as const;
+  readonly venue = VENUE;
+  readonly #settings: ShadowSpotSettings;
+  readonly #spreadBps: number;
+  readonly #positions: SpotPosition[] = [];
+
+  constructor(settings: ShadowSpotSettings, options: ShadowSpotOptions = {}) {
+    this.#settings = settings;
+    this.#spreadBps = options.midOnlySpreadBps ?? 1;
+  }
+
+  async execute(decision: SpotDecision, tick: Tick): Promise<ExecutionReport> {
+    const problem = bracketProblem(decision, tick);
+    if (problem !== undefined)
+      return rejectedReport(decision, VENUE, tick.tsMs, 'EXECUTION_REJECTED', problem);
+    const sign = decision.side === 'buy' ? 1 : -1;
+    const ladder = [...decision.takeProfits].sort((a, b) => sign * (a.price - b.price));
+    this.#positions.push({
+      decision,
+      decidedTs: tick.tsMs,
+      ladder,
+      state: 'awaiting-fill',
+      entryTs: 0,
+      entryPrice: 0,
+      remaining: decision.size,
+      nextTp: 0,
+      exitNotional: 0,
+      fees: 0,
+      legs: [],
+    });
+    return { status: 'accepted', decisionId: decision.id, engine: 'spot', venue: VENUE, tsMs: tick.tsMs };
+  }
+
+  onTick(tick: Tick): readonly TradeOutcome[] {
+    let settled: TradeOutcome[] | undefined;
+    for (let i = 0; i < this.#positions.length; ) {
+      const p = this.#positions[i] as SpotPosition;
+      if (p.decision.symbol !== tick.symbol) {
+        i++;
+        continue;
+      }
+      if (p.state === 'awaiting-fill') {
+        if (tick.tsMs > p.decidedTs) this.#fill(p, tick);
+        i++;
+        continue;
+      }
+      if (tick.tsMs <= p.entryTs || !this.#step(p, tick)) {
+        i++;
+        continue;
+      }
+      this.#positions.splice(i, 1);
+      settled ??= [];
+      settled.push(this.#outcome(p, tick.tsMs));
+    }
+    return settled ?? NO_OUTCOMES;
+  }
+
+  pending(): readonly PendingPosition[] {
+    return this.#positions.map((p) =>
+      p.state === 'open'
+        ? {
+            decisionId: p.decision.id,
+            engine: 'spot' as const,
+            symbol: p.decision.symbol,
+            venue: VENUE,
+            state: 'open' as const,
+            entryTs: p.entryTs,
+            entryPrice: p.entryPrice,
+          }
+        : {
+            decisionId: p.decision.id,
+            engine: 'spot' as const,
+            symbol: p.decision.symbol,
+            venue: VENUE,
+            state: 'awaiting-fill' as const,
+          },
+    );
+  }
+
+  /** Cancels entry orders not filled yet; filled positions stay and settle by stop/take-profit. */
+  async cancelAll(): Promise<number> {
+    let cancelled = 0;
+    for (let i = this.#positions.length - 1; i >= 0; i--) {
+      if ((this.#positions[i] as SpotPosition).state === 'awaiting-fill') {
+        this.#positions.splice(i, 1);
+        cancelled++;
+      }
+    }
+    return cancelled;
+  }
+
+  #fill(p: SpotPosition, tick: Tick): void {
+    const { slippageBps, commissionBps } = this.#settings;
+    p.state = 'open';
+    p.entryTs = tick.tsMs;
+    p.entryPrice = entryFillPrice(p.decision.side, tick, slippageBps, this.#spreadBps);
+    p.fees += commissionUsd(p.decision.size, p.entryPrice, commissionBps);
+  }
+
+  /** Applies the exits this tick crosses; true when the position is fully closed. */
+  #step(p: SpotPosition, tick: Tick): boolean {
+    const { side, stopPrice, size } = p.decision;
+    const { slippageBps, commissionBps } = this.#settings;
+    const q = exitQuote(side, tick, this.#spreadBps);
+    const crossed = spotExitCrossings(side, stopPrice, p.ladder, p.nextTp, q, q);
+    if (crossed.stop) {
+      const price = stopFillPrice(side, stopPrice, q, q, slippageBps);
+      this.#exit(p, p.remaining, price, commissionBps);
+      p.legs.push(crossed.bothCrossed ? 'stop-first-both-crossed' : 'stop');
+      return true;
+    }
+    for (let h = 0; h < crossed.tpHits; h++) {
+      const rung = p.ladder[p.nextTp] as { price: number; fraction: number };
+      const last = p.nextTp === p.ladder.length - 1;
+      const legSize = last ? p.remaining : Math.min(p.remaining, rung.fraction * size);
+      this.#exit(p, legSize, rung.price, commissionBps);
+      p.nextTp++;
+      p.legs.push(`tp-${p.nextTp}`);
+      if (p.remaining <= size * DUST) return true;
+    }
+    return false;
+  }
+
+  #exit(p: SpotPosition, legSize: number, price: number, commissionBps: number): void {
+    p.exitNotional += legSize * price;
+    p.fees += commissionUsd(legSize, price, commissionBps);
+    p.remaining -= legSize;
+  }
+
+  #outcome(p: SpotPosition, settleTs: number): TradeOutcome {
+    const { decision } = p;
+    const sign = decision.side === 'buy' ? 1 : -1;
+    const size = decision.size;
+    const settlePrice = p.exitNotional / size;
+    return {
+      decisionId: decision.id,
+      engine: 'spot',
+      symbol: decision.symbol,
+      direction: decision.side,
+      entryTs: p.entryTs,
+      entryPrice: p.entryPrice,
+      settleTs,
+      settlePrice,
+      size,
+      fees: p.fees,
+      pnl: sign * (settlePrice - p.entryPrice) * size - p.fees,
+      rule: `spot-${p.legs.join('+')}`,
+    };
+  }
+}
+
+/** Why a spot bracket cannot be placed, or undefined when it is consistent. */
+function bracketProblem(d: SpotDecision, tick: Tick): string | undefined {
+  if (tick.symbol !== d.symbol) return `decision is for ${d.symbol} but the tick is ${tick.symbol}`;
+  const long = d.side === 'buy';
+  if (long ? d.stopPrice >= d.entryPrice : d.stopPrice <= d.entryPrice) {
+    return `a ${d.side} needs its stop ${long ? 'below' : 'above'} the entry (stop ${d.stopPrice}, entry ${d.entryPrice})`;
+  }
+  for (const tp of d.takeProfits) {
+    if (long ? tp.price <= d.entryPrice : tp.price >= d.entryPrice) {
+      return `a ${d.side} needs its take-profits ${long ? 'above' : 'below'} the entry (take-profit ${tp.price}, entry ${d.entryPrice})`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,154 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isOmniError, ManualClock, type OmniConfigInput, parseConfig } from '@omni/core';
+import { describe, expect, it } from 'vitest';
+import { DeploymentChecklist } from './deployment-checklist.js';
+
+const NOW = Date.UTC(2025, 5, 1, 12);
+const PRIVATE_KEY = `0x${'ab'.repeat(32)}`;
+
+function config(over: OmniConfigInput = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'omni-check-'));
+  return parseConfig({
+    mode: 'micro-live',
+    logDir: join(dir, 'logs'),
+    credentials: {
+      mt5: { login: '1234567', server: 'Demo-Server', password: 'mt5-secret-password' },
+      pocket: { token: 'pocket-secret-token' },
+      dex: { rpcUrl: 'https://rpc.example/key-secret-123', privateKey: PRIVATE_KEY },
+    },
+    ...over,
+  });
+}
+
+const clock = new ManualClock(NOW);
+
+describe('DeploymentChecklist', () => {
+  it('passes a complete configuration and reports every check', async () => {
+    const result = await new DeploymentChecklist().verify(config(), {
+      clock,
+      referenceTimeMs: () => NOW + 1200,
+    });
+    expect(result.allPassed).toBe(true);
+    expect(result.checks.map((c) => c.name)).toEqual([
+      'credentials.binary',
+      'credentials.spot',
+      'credentials.arbitrage',
+      'logDir.writable',
+      'model.valid',
+      'rlState.readable',
+      'limits.sane',
+      'clock.sane',
+    ]);
+    expect(result.checks.find((c) => c.name === 'clock.sane')?.detail).toMatch(/skew 1200 ms/);
+  });
+
+  it('reports credentials as set or missing and never prints them', async () => {
+    const cfg = config({ credentials: { mt5: { login: '1234567' }, dex: { privateKey: PRIVATE_KEY } } });
+    const result = await new DeploymentChecklist().verify(cfg, { clock });
+    expect(result.allPassed).toBe(false);
+    const spot = result.checks.find((c) => c.name === 'credentials.spot');
+    expect(spot).toMatchObject({
+      passed: false,
+      detail: 'mt5.login: set, mt5.server: missing, mt5.password: missing',
+    });
+    const text = JSON.stringify(result);
+    for (const secret of ['1234567', PRIVATE_KEY, 'ab'.repeat(32)]) expect(text).not.toContain(secret);
+  });
+
+  it('only requires credentials for the markets named', async () => {
+    const cfg = config({ credentials: { pocket: { token: 'pocket-secret-token' } } });
+    const result = await new DeploymentChecklist().verify(cfg, { clock, markets: ['binary'] });
+    expect(result.allPassed).toBe(true);
+    expect(result.checks.find((c) => c.name === 'credentials.spot')?.detail).toMatch(/^not required/);
+  });
+
+  it('fails an unwritable log directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-check-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const result = await new DeploymentChecklist().verify(config({ logDir: join(file, 'logs') }), { clock });
+    expect(result.checks.find((c) => c.name === 'logDir.writable')).toMatchObject({ passed: false });
+  });
+
+  it('validates a configured model through the injected validator', async () => {
+    const cfg = config({ seqModelOnnx: '/models/seq.onnx' });
+    const noValidator = await new DeploymentChecklist().verify(cfg, { clock });
+    expect(noValidator.checks.find((c) => c.name === 'model.valid')).toMatchObject({ passed: false });
+    const bad = await new DeploymentChecklist().verify(cfg, {
+      clock,
+      validateModel: async () => ({ ok: false, reason: 'input shape [1,32] != [1,64]' }),
+    });
+    expect(bad.checks.find((c) => c.name === 'model.valid')?.detail).toBe(
+      '/models/seq.onnx: input shape [1,32] != [1,64]',
+    );
+    const good = await new DeploymentChecklist().verify(cfg, {
+      clock,
+      validateModel: async () => ({ ok: true }),
+    });
+    expect(good.checks.find((c) => c.name === 'model.valid')?.passed).toBe(true);
+  });
+
+  it('fails an RL state file that does not parse, and accepts a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-check-'));
+    const broken = join(dir, 'rl.json');
+    writeFileSync(broken, '{"q": [1, 2');
+    const bad = await new DeploymentChecklist().verify(config(), { clock, rlStatePath: broken });
+    expect(bad.checks.find((c) => c.name === 'rlState.readable')?.passed).toBe(false);
+    const missing = await new DeploymentChecklist().verify(config(), {
+      clock,
+      rlStatePath: join(dir, 'none.json'),
+    });
+    expect(missing.checks.find((c) => c.name === 'rlState.readable')?.detail).toMatch(/fresh start/);
+  });
+
+  it('fails limits that are not sane, naming each problem', async () => {
+    const cfg = config({
+      risk: { maxStakeUsd: 300, maxDailyLossUsd: 200, maxLossStreak: 60, maxDailyTrades: 50 },
+    });
+    const result = await new DeploymentChecklist().verify(cfg, { clock });
+    const limits = result.checks.find((c) => c.name === 'limits.sane');
+    expect(limits?.passed).toBe(false);
+    expect(limits?.detail).toContain('maxStakeUsd 300 is above maxDailyLossUsd 200');
+    expect(limits?.detail).toContain('maxLossStreak 60 is above maxDailyTrades 50');
+  });
+
+  it('fails a clock too far from the reference or outside 2020..2100', async () => {
+    const skewed = await new DeploymentChecklist().verify(config(), {
+      clock,
+      referenceTimeMs: () => NOW - 60_000,
+    });
+    expect(skewed.checks.find((c) => c.name === 'clock.sane')?.passed).toBe(false);
+    const epoch = await new DeploymentChecklist().verify(config(), { clock: new ManualClock(0) });
+    expect(epoch.checks.find((c) => c.name === 'clock.sane')?.detail).toMatch(/outside 2020\.\.2100/);
+  });
+
+  it('allows live only for a live mode with a passing checklist and the explicit flag', async () => {
+    const checklist = new DeploymentChecklist();
+    expect(() => checklist.assertLiveAllowed('micro-live', { liveFlag: true })).toThrow(
+      /SAFETY_CHECKLIST_FAILED/,
+    );
+    await checklist.verify(config(), { clock });
+    expect(() => checklist.assertLiveAllowed('scaled-live', { liveFlag: true })).not.toThrow();
+    const refused = (fn: () => void, code: string) => {
+      try {
+        fn();
+      } catch (err) {
+        return isOmniError(err) && err.code === code;
+      }
+      return false;
+    };
+    expect(
+      refused(() => checklist.assertLiveAllowed('micro-live', { liveFlag: false }), 'RUNTIME_LIVE_REFUSED'),
+    ).toBe(true);
+    expect(
+      refused(() => checklist.assertLiveAllowed('shadow', { liveFlag: true }), 'RUNTIME_LIVE_REFUSED'),
+    ).toBe(true);
+    const failing = await checklist.verify(config({ credentials: {} }), { clock });
+    expect(failing.allPassed).toBe(false);
+    expect(
+      refused(() => checklist.assertLiveAllowed('micro-live', { liveFlag: true }), 'SAFETY_CHECKLIST_FAILED'),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+import { MarketSchema } from '@omni/core';
+import { z } from 'zod';
+
+/** Version of the persisted safety state written by this release. */
+export const SAFETY_STATE_VERSION = 1;
+
+/** One UTC day in milliseconds: daily counters roll over at UTC midnight of the injected clock. */
+export const DAY_MS = 86_400_000;
+
+/**
+ * The caps that trip a cooldown when breached (daily loss, daily trade count, loss streak).
+ * Why: these are the specification's `max_daily_loss`, `max_daily_trades`, `max_loss_streak`.
+ */
+export const TripLimitSchema = z.enum(['maxDailyLossUsd', 'maxDailyTrades', 'maxLossStreak']);
+/** `'maxDailyLossUsd' | 'maxDailyTrades' | 'maxLossStreak'`. */
+export type TripLimit = z.infer<typeof TripLimitSchema>;
+
+/** A position the SafetyManager counts as open (registered, not yet settled or cancelled). */
+export const OpenPositionSchema = z.object({
+  decisionId: z.string().min(1),
+  market: MarketSchema,
+  /** USD at risk: binary stake, spot size × |entry − stop|, arbitrage gas cost. */
+  riskUsd: z.number().finite().nonnegative(),
+  openedTs: z.number().int().nonnegative(),
+});
+/** A counted open position. */
+export type OpenPosition = Readonly<z.infer<typeof OpenPositionSchema>>;
+
+/** Why and when a cap tripped the cooldown. */
+export const CooldownSchema = z.object({
+  tsMs: z.number().int().nonnegative(),
+  limit: TripLimitSchema,
+  /** The value that breached the cap (e.g. the day's loss in USD). */
+  value: z.number().finite(),
+  threshold: z.number().finite(),
+  reason: z.string().min(1),
+});
+/** A tripped cap: trading stays reduce-only until an operator reset. */
+export type Cooldown = Readonly<z.infer<typeof CooldownSchema>>;
+
+/** A flag set by someone (an operator or the emergency controller) with the reason. */
+export const FlagSchema = z.object({
+  tsMs: z.number().int().nonnegative(),
+  reason: z.string().min(1),
+  by: z.string().min(1),
+});
+/** Who set a reduce-only or frozen flag, when and why. */
+export type SafetyFlag = Readonly<z.infer<typeof FlagSchema>>;
+
+/** One operator action (reset or unfreeze), kept forever in the state file as an audit trail. */
+export const OperatorActionSchema = z.object({
+  tsMs: z.number().int().nonnegative(),
+  action: z.enum(['reset', 'unfreeze', 'reduce-only']),
+  reason: z.string().min(1),
+  operator: z.string().min(1),
+  /** What the action cleared or set, e.g. `['cooldown:maxLossStreak', 'counters']`. */
+  cleared: z.array(z.string()),
+});
+/** A journaled operator action. */
+export type OperatorAction = Readonly<z.infer<typeof OperatorActionSchema>>;
+
+/**
+ * The persisted SafetyManager state (version 1). Written with `writeJsonAtomic`, read with
+ * `readJsonFile` + this schema. Transient guards (newest tick time, broker health) are not
+ * persisted: after a restart the stale-data guard blocks until a fresh tick arrives.
+ */
+export const SafetyStateSchema = z.object({
+  version: z.literal(SAFETY_STATE_VERSION),
+  /** UTC day index (`floor(tsMs / DAY_MS)`) the daily counters belong to. */
+  utcDay: z.number().int(),
+  dailyPnlUsd: z.number().finite(),
+  dailyTrades: z.number().int().nonnegative(),
+  lossStreak: z.number().int().nonnegative(),
+  open: z.array(OpenPositionSchema),
+  cooldown: CooldownSchema.nullable(),
+  reduceOnly: FlagSchema.nullable(),
+  frozen: FlagSchema.nullable(),
+  history: z.array(OperatorActionSchema),
+});
+/** The persisted safety state. */
+export type SafetyState = z.infer<typeof SafetyStateSchema>;
+
+/** A fresh state for the UTC day of `nowMs`: no counters, no flags. */
+export function initialSafetyState(nowMs: number): SafetyState {
+  return {
+    version: SAFETY_STATE_VERSION,
+    utcDay: Math.floor(nowMs / DAY_MS),
+    dailyPnlUsd: 0,
+    dailyTrades: 0,
+    lossStreak: 0,
+    open: [],
+    cooldown: null,
+    reduceOnly: null,
+    frozen: null,
+    history: [],
+  };
+}
