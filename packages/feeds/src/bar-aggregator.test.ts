@@ -2,7 +2,13 @@ import type { Tick } from '@omni/core';
 import { describe, expect, it } from 'vitest';
 import { BarAggregator, parseInterval } from './bar-aggregator.js';
 
-const t = (tsMs: number, price: number, volume = 1): Tick => ({ symbol: 'EURUSD', tsMs, price, volume, source: 'test' });
+const t = (tsMs: number, price: number, volume = 1): Tick => ({
+  symbol: 'EURUSD',
+  tsMs,
+  price,
+  volume,
+  source: 'test',
+});
 
 describe('BarAggregator', () => {
   it('builds UTC-aligned time bars and completes one when a later bucket starts', () => {
@@ -23,7 +29,14 @@ describe('BarAggregator', () => {
       volume: 4,
       ticks: 4,
     });
-    expect(agg.flush()).toMatchObject({ startMs: 240_000, endMs: 300_000, open: 1.2, close: 1.2, volume: 5, ticks: 1 });
+    expect(agg.flush()).toMatchObject({
+      startMs: 240_000,
+      endMs: 300_000,
+      open: 1.2,
+      close: 1.2,
+      volume: 5,
+      ticks: 1,
+    });
     expect(agg.flush()).toBeUndefined();
   });
 

@@ -1,7 +1,9 @@
 import { type Bar, FeedError, type Tick } from '@omni/core';
 
 /** How ticks are grouped into bars: by wall-clock bucket (UTC-aligned) or by tick count. */
-export type BarSpec = { readonly kind: 'time'; readonly intervalMs: number } | { readonly kind: 'ticks'; readonly count: number };
+export type BarSpec =
+  | { readonly kind: 'time'; readonly intervalMs: number }
+  | { readonly kind: 'ticks'; readonly count: number };
 
 const MIN_INTERVAL_MS = 1_000;
 const MAX_INTERVAL_MS = 86_400_000;
@@ -15,7 +17,7 @@ export function parseInterval(text: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(text.trim());
   const ms = m ? Number(m[1]) * (UNIT_MS[m[2] as string] as number) : Number.NaN;
   if (!Number.isFinite(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
-    throw new FeedError('FEED_MALFORMED_ROW', `bar interval must be like 1s, 5m, 1h or 1d, between 1s and 1d`, {
+    throw new FeedError('FEED_BAD_OPTION', `bar interval must be like 1s, 5m, 1h or 1d, between 1s and 1d`, {
       interval: text,
     });
   }
@@ -49,13 +51,17 @@ export class BarAggregator {
 
   constructor(spec: BarSpec) {
     if (spec.kind === 'time') {
-      if (!Number.isInteger(spec.intervalMs) || spec.intervalMs < MIN_INTERVAL_MS || spec.intervalMs > MAX_INTERVAL_MS) {
-        throw new FeedError('FEED_MALFORMED_ROW', 'bar interval must be an integer between 1000 ms and 1 day', {
+      if (
+        !Number.isInteger(spec.intervalMs) ||
+        spec.intervalMs < MIN_INTERVAL_MS ||
+        spec.intervalMs > MAX_INTERVAL_MS
+      ) {
+        throw new FeedError('FEED_BAD_OPTION', 'bar interval must be an integer between 1000 ms and 1 day', {
           intervalMs: spec.intervalMs,
         });
       }
     } else if (!Number.isInteger(spec.count) || spec.count < 1) {
-      throw new FeedError('FEED_MALFORMED_ROW', 'tick bars need a whole count >= 1', { count: spec.count });
+      throw new FeedError('FEED_BAD_OPTION', 'tick bars need a whole count >= 1', { count: spec.count });
     }
     this.spec = spec;
   }

@@ -1,1 +1,35 @@
 export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
+export { type BackoffOptions, BinanceFeed, type BinanceFeedOptions, backoffDelayMs } from './binance-feed.js';
+export { bundledFxPairs, bundledFxPath } from './bundled-fx.js';
+export {
+  extractFxPairs,
+  FX_PAIR_SPECS,
+  type FxExtraction,
+  type FxExtractOptions,
+  type FxPairSpec,
+  type FxPoint,
+  type FxRejection,
+  type FxRejectionReason,
+  type FxSourceRow,
+  formatFxCsv,
+  parseIsoDate,
+  roundSignificant,
+} from './fx-extract.js';
+export {
+  MarketNormalizer,
+  type MarketNormalizerOptions,
+  type RawTick,
+  spreadOf,
+  type TickOrigin,
+} from './market-normalizer.js';
+export { Mt5BridgeFeed, type Mt5BridgeFeedOptions } from './mt5-bridge-feed.js';
+export type { AlertSink, BadInputPolicy, PriceFeed } from './price-feed.js';
+export { type ReplayColumns, ReplayFeed, type ReplayFeedOptions } from './replay-feed.js';
+export { SyntheticFeed, type SyntheticFeedOptions } from './synthetic-feed.js';
+export {
+  DEFAULT_SYNTHETIC_REGIMES,
+  generateSyntheticTicks,
+  type SyntheticRegime,
+  type SyntheticTickOptions,
+} from './synthetic-ticks.js';
+export { TimestampSynchronizer, type TimestampSynchronizerOptions } from './timestamp-synchronizer.js';

@@ -1,0 +1,300 @@
+import { type Alert, ManualClock, Rng, type Tick } from '@omni/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { BinanceFeed, backoffDelayMs } from './binance-feed.js';
+
+/** A local server speaking Binance's combined-stream format on 127.0.0.1. */
+class FakeBinance {
+  readonly server: WebSocketServer;
+  readonly urls: string[] = [];
+  readonly sockets: WebSocket[] = [];
+  readonly received: string[] = [];
+  pongs = 0;
+  pings = 0;
+  #onConnect: ((ws: WebSocket, n: number) => void) | undefined;
+
+  constructor() {
+    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    this.server.on('connection', (ws, req) => {
+      this.urls.push(req.url ?? '');
+      this.sockets.push(ws);
+      ws.on('pong', () => this.pongs++);
+      ws.on('ping', () => this.pings++);
+      ws.on('message', (m) => this.received.push(m.toString()));
+      this.#onConnect?.(ws, this.sockets.length);
+    });
+  }
+
+  onConnect(fn: (ws: WebSocket, n: number) => void): void {
+    this.#onConnect = fn;
+  }
+
+  async ready(): Promise<string> {
+    if (this.server.address() === null) await new Promise((r) => this.server.once('listening', r));
+    const address = this.server.address();
+    if (typeof address !== 'object' || address === null) throw new Error('no address');
+    return `ws://127.0.0.1:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+/** Documented spot trade payload (wrapped in the combined-stream envelope). */
+const trade = (symbol: string, id: number, price: string, qty: string, tradeTimeMs: number): string =>
+  JSON.stringify({
+    stream: `${symbol.toLowerCase()}@trade`,
+    data: {
+      e: 'trade',
+      E: tradeTimeMs + 1,
+      s: symbol,
+      t: id,
+      p: price,
+      q: qty,
+      T: tradeTimeMs,
+      m: true,
+      M: true,
+    },
+  });
+
+/** Documented spot bookTicker payload (no event time on spot). */
+const bookTicker = (symbol: string, u: number, bid: string, ask: string): string =>
+  JSON.stringify({
+    stream: `${symbol.toLowerCase()}@bookTicker`,
+    data: { u, s: symbol, b: bid, B: '31.21000000', a: ask, A: '40.66000000' },
+  });
+
+const servers: FakeBinance[] = [];
+const feeds: BinanceFeed[] = [];
+afterEach(async () => {
+  for (const f of feeds.splice(0)) await f.stop();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+function setup(): FakeBinance {
+  const s = new FakeBinance();
+  servers.push(s);
+  return s;
+}
+
+function track(feed: BinanceFeed): BinanceFeed {
+  feeds.push(feed);
+  return feed;
+}
+
+async function take(feed: AsyncIterable<Tick>, n: number): Promise<Tick[]> {
+  const out: Tick[] = [];
+  for await (const t of feed) {
+    out.push(t);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('backoffDelayMs', () => {
+  it('grows exponentially to the cap with seeded jitter within ±jitter', () => {
+    const options = { initialMs: 100, maxMs: 1_000, multiplier: 2, jitter: 0.25 };
+    const a = new Rng(5);
+    const b = new Rng(5);
+    const delays = [0, 1, 2, 3, 4, 5].map((k) => backoffDelayMs(k, options, a));
+    expect([0, 1, 2, 3, 4, 5].map((k) => backoffDelayMs(k, options, b))).toEqual(delays);
+    const bases = [100, 200, 400, 800, 1000, 1000];
+    delays.forEach((d, k) => {
+      expect(d).toBeGreaterThanOrEqual(Math.floor((bases[k] as number) * 0.75));
+      expect(d).toBeLessThanOrEqual(Math.ceil((bases[k] as number) * 1.25));
+    });
+  });
+});
+
+describe('BinanceFeed', () => {
+  it('connects to the combined-stream URL and turns trade and bookTicker messages into ticks', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws) => {
+      ws.send(trade('BTCUSDT', 1, '42000.10', '0.0150', 1_700_000_000_000));
+      ws.send(bookTicker('BTCUSDT', 400900217, '42000.00', '42000.20'));
+    });
+    const clock = new ManualClock(1_700_000_000_005);
+    const feed = track(new BinanceFeed({ baseUrl, streams: ['BTCUSDT@trade', 'btcusdt@bookTicker'], clock }));
+    const ticks = await take(feed, 2);
+    expect(server.urls).toEqual(['/stream?streams=btcusdt@trade/btcusdt@bookTicker']);
+    expect(ticks).toEqual([
+      {
+        symbol: 'BTCUSDT',
+        tsMs: 1_700_000_000_000,
+        price: 42000.1,
+        volume: 0.015,
+        source: 'binance:btcusdt@trade',
+      },
+      {
+        symbol: 'BTCUSDT',
+        tsMs: 1_700_000_000_005,
+        price: 42000.1,
+        bid: 42000,
+        ask: 42000.2,
+        source: 'binance:btcusdt@bookTicker',
+      },
+    ]);
+  });
+
+  it('alerts on garbage frames and keeps delivering the good messages around them', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws) => {
+      ws.send(trade('ETHUSDT', 1, '2000.5', '1', 1000));
+      ws.send('not json at all');
+      ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      ws.send(JSON.stringify({ e: 'trade', s: 'ETHUSDT' }));
+      ws.send(JSON.stringify({ stream: 'ethusdt@trade', data: { e: 'trade', s: 'ETHUSDT', p: 'x' } }));
+      ws.send(
+        JSON.stringify({
+          stream: 'ethusdt@trade',
+          data: { e: 'trade', s: 'ETHUSDT', p: 'NaN', q: '1', T: 1001 },
+        }),
+      );
+      ws.send(trade('ETHUSDT', 2, '2000.75', '2', 1002));
+    });
+    const alerts: Alert[] = [];
+    const feed = track(
+      new BinanceFeed({ baseUrl, streams: ['ethusdt@trade'], onAlert: (a) => alerts.push(a) }),
+    );
+    const ticks = await take(feed, 2);
+    expect(ticks.map((t) => t.price)).toEqual([2000.5, 2000.75]);
+    expect(alerts.map((a) => a.code)).toEqual([
+      'FEED_PROTOCOL',
+      'FEED_PROTOCOL',
+      'FEED_PROTOCOL',
+      'FEED_PROTOCOL',
+      'FEED_BAD_PRICE',
+    ]);
+    expect(alerts[0]?.context?.['message']).toBe('not json at all');
+  });
+
+  it('throws FEED_PROTOCOL from the iterator on a garbage frame under reject', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws) => ws.send('{"stream":"ethusdt@trade","data":{"e":"kline"}}'));
+    const feed = track(new BinanceFeed({ baseUrl, streams: ['ethusdt@trade'], policy: 'reject' }));
+    await expect(take(feed, 1)).rejects.toMatchObject({ code: 'FEED_PROTOCOL' });
+  });
+
+  it('reconnects after a disconnect with the seeded backoff delay and resubscribes every stream', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws, n) => {
+      if (n === 1) {
+        ws.send(trade('BTCUSDT', 1, '100', '1', 1000));
+        setTimeout(() => ws.terminate(), 30);
+      } else {
+        ws.send(trade('BTCUSDT', 2, '101', '1', 2000));
+      }
+    });
+    const alerts: Alert[] = [];
+    const backoff = { initialMs: 40, maxMs: 1000, jitter: 0.5 };
+    const feed = track(
+      new BinanceFeed({
+        baseUrl,
+        streams: ['btcusdt@trade'],
+        seed: 77,
+        backoff,
+        onAlert: (a) => alerts.push(a),
+      }),
+    );
+    const ticks: Tick[] = [];
+    for await (const t of feed) {
+      ticks.push(t);
+      if (ticks.length === 1) feed.subscribe(['ethusdt@bookTicker']);
+      if (ticks.length === 2) break;
+    }
+    expect(ticks.map((t) => t.price)).toEqual([100, 101]);
+    expect(server.received).toEqual([
+      JSON.stringify({ method: 'SUBSCRIBE', params: ['ethusdt@bookTicker'], id: 1 }),
+    ]);
+    expect(server.urls[1]).toBe('/stream?streams=btcusdt@trade/ethusdt@bookTicker');
+    const expectedDelay = backoffDelayMs(0, backoff, new Rng(77).fork('binance/backoff'));
+    const reconnect = alerts.find((a) => a.code === 'FEED_CONNECTION' && a.level === 'warn');
+    expect(reconnect?.context).toMatchObject({ attempt: 1, delayMs: expectedDelay });
+    expect(alerts.some((a) => a.message === 'reconnected and resubscribed')).toBe(true);
+    expect(feed.connections).toBe(2);
+  });
+
+  it('detects a stale stream, drops the socket and reconnects', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws, n) => {
+      if (n === 2) ws.send(trade('BTCUSDT', 1, '100', '1', 1000));
+      // The first connection stays open but silent.
+    });
+    const alerts: Alert[] = [];
+    const feed = track(
+      new BinanceFeed({
+        baseUrl,
+        streams: ['btcusdt@trade'],
+        staleTimeoutMs: 120,
+        backoff: { initialMs: 10 },
+        onAlert: (a) => alerts.push(a),
+      }),
+    );
+    const ticks = await take(feed, 1);
+    expect(ticks[0]?.price).toBe(100);
+    expect(alerts.map((a) => a.code)).toContain('FEED_STALE');
+    expect(server.urls).toHaveLength(2);
+  });
+
+  it('answers server pings with pongs and sends its own pings', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    server.onConnect((ws) => {
+      ws.ping(Buffer.from('hi'));
+      setTimeout(() => ws.send(trade('BTCUSDT', 1, '100', '1', 1000)), 120);
+    });
+    const feed = track(new BinanceFeed({ baseUrl, streams: ['btcusdt@trade'], pingIntervalMs: 30 }));
+    await take(feed, 1);
+    expect(server.pongs).toBeGreaterThanOrEqual(1);
+    expect(server.pings).toBeGreaterThanOrEqual(2);
+  });
+
+  it('pauses the socket for a slow consumer and loses nothing', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    const total = 3_000;
+    server.onConnect((ws) => {
+      for (let i = 0; i < total; i++)
+        ws.send(trade('BTCUSDT', i, (100 + i * 0.01).toFixed(2), '1', 1_000 + i));
+    });
+    const feed = track(
+      new BinanceFeed({
+        baseUrl,
+        streams: ['btcusdt@trade'],
+        highWaterMark: 200,
+        lowWaterMark: 50,
+        staleTimeoutMs: 5_000,
+      }),
+    );
+    const seen: number[] = [];
+    let sawPause = false;
+    for await (const t of feed) {
+      seen.push(t.tsMs);
+      sawPause ||= feed.paused;
+      if (seen.length % 100 === 0) await sleep(2);
+      if (seen.length === total) break;
+    }
+    expect(sawPause).toBe(true);
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => 1_000 + i));
+  });
+
+  it('gives up with FEED_CONNECTION after maxReconnects failed attempts', async () => {
+    const server = setup();
+    const baseUrl = await server.ready();
+    await server.close();
+    servers.pop();
+    const feed = track(
+      new BinanceFeed({ baseUrl, streams: ['btcusdt@trade'], maxReconnects: 2, backoff: { initialMs: 5 } }),
+    );
+    await expect(take(feed, 1)).rejects.toMatchObject({ code: 'FEED_CONNECTION' });
+  });
+});

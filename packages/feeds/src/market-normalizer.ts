@@ -1,0 +1,391 @@
+import { type Alert, type ErrorCodeOf, FeedError, type Tick } from '@omni/core';
+import type { AlertSink, BadInputPolicy } from './price-feed.js';
+
+/**
+ * A tick as a source delivers it, before cleaning: `price` may be missing when `bid`/`ask` are
+ * quoted, numbers may be NaN, the symbol may be in any case.
+ */
+export interface RawTick {
+  readonly symbol: string;
+  readonly tsMs: number;
+  readonly price?: number | undefined;
+  readonly bid?: number | undefined;
+  readonly ask?: number | undefined;
+  readonly volume?: number | undefined;
+  readonly source: string;
+}
+
+/** Where a raw tick came from, for error messages: file and line, or the message text. */
+export interface TickOrigin {
+  readonly file?: string;
+  readonly line?: number;
+  readonly message?: string;
+}
+
+/** Options of a {@link MarketNormalizer}. */
+export interface MarketNormalizerOptions {
+  /** `reject` throws a FeedError on the first bad tick; `skip-and-alert` alerts and drops it. Default `reject`. */
+  readonly policy?: BadInputPolicy;
+  /** Receives one alert per dropped tick under `skip-and-alert` (e.g. `logger.logAlert`). */
+  readonly onAlert?: AlertSink;
+  /** Reject a log return beyond this multiple of the recent volatility. Default 12; `0` disables spike checks. */
+  readonly spikeMultiple?: number;
+  /** Span (in ticks) of the exponentially weighted volatility estimate. Default 100. */
+  readonly volSpan?: number;
+  /** Returns needed before spike checks start. Default 20. */
+  readonly volWarmup?: number;
+  /** A move smaller than this absolute log return is never a spike (guards flat, zero-vol stretches). Default 0.001. */
+  readonly minSpikeLogReturn?: number;
+  /** After this many consecutive spikes at the new level, accept it as a genuine level shift. Default 5. */
+  readonly acceptLevelShiftAfter?: number;
+  /** Symbol case on output. Default `upper`. */
+  readonly symbolCase?: 'upper' | 'lower' | 'keep';
+  /** Name in alerts and errors. Default `MarketNormalizer`. */
+  readonly name?: string;
+}
+
+/** Per (source, symbol) state: last accepted tick and an EWMA of squared log returns. */
+interface StreamState {
+  symbol: string;
+  hasLast: boolean;
+  lastTs: number;
+  lastPrice: number;
+  lastBid: number;
+  lastAsk: number;
+  lastVolume: number;
+  variance: number;
+  returns: number;
+  spikeRun: number;
+  spikeLevel: number;
+}
+
+type FeedCode = ErrorCodeOf<'feed'>;
+
+/**
+ * Turns raw ticks into clean ticks (the specification's MarketNormalizer): mid = (bid + ask) / 2
+ * when no trade price is given, symbol case unified, and rejects NaN/Infinity/non-positive prices,
+ * ask < bid, timestamps older than the previous tick, exact duplicates, and spikes.
+ *
+ * Spike test, O(1) per tick: r = ln(p / p_prev); σ² is an EWMA of r² with α = 2 / (span + 1)
+ * (RiskMetrics-style); a tick is a spike when |r| > max(k·σ, minSpikeLogReturn) after warm-up.
+ * State is kept per (source, symbol); rejected ticks never update it.
+ *
+ * @example
+ * const normalizer = new MarketNormalizer({ policy: 'skip-and-alert', onAlert: (a) => logger.logAlert(a) });
+ * const tick = normalizer.normalize(raw, { file, line });
+ * if (tick) features.update(tick);
+ */
+export class MarketNormalizer {
+  readonly name: string;
+  readonly #policy: BadInputPolicy;
+  readonly #onAlert: AlertSink | undefined;
+  readonly #spikeMultiple: number;
+  readonly #alpha: number;
+  readonly #warmup: number;
+  readonly #minSpike: number;
+  readonly #shiftAfter: number;
+  readonly #symbolCase: 'upper' | 'lower' | 'keep';
+  readonly #streams = new Map<string, Map<string, StreamState>>();
+  #accepted = 0;
+  #dropped = 0;
+
+  constructor(options: MarketNormalizerOptions = {}) {
+    this.name = options.name ?? 'MarketNormalizer';
+    this.#policy = options.policy ?? 'reject';
+    this.#onAlert = options.onAlert;
+    this.#spikeMultiple = options.spikeMultiple ?? 12;
+    const span = options.volSpan ?? 100;
+    this.#alpha = 2 / (span + 1);
+    this.#warmup = options.volWarmup ?? 20;
+    this.#minSpike = options.minSpikeLogReturn ?? 0.001;
+    this.#shiftAfter = options.acceptLevelShiftAfter ?? 5;
+    this.#symbolCase = options.symbolCase ?? 'upper';
+    const bad =
+      !(this.#spikeMultiple >= 0) ||
+      !(span >= 1) ||
+      !(this.#warmup >= 1) ||
+      !(this.#minSpike >= 0) ||
+      !(this.#shiftAfter >= 1);
+    if (bad) {
+      throw new FeedError(
+        'FEED_BAD_OPTION',
+        'MarketNormalizer needs spikeMultiple >= 0, volSpan >= 1, volWarmup >= 1, minSpikeLogReturn >= 0, acceptLevelShiftAfter >= 1',
+        { spikeMultiple: options.spikeMultiple, volSpan: options.volSpan, volWarmup: options.volWarmup },
+      );
+    }
+  }
+
+  /** Ticks accepted so far. */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
+  /** Ticks dropped (skip-and-alert) so far. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /**
+   * Validates and cleans one tick. Returns the clean tick, or `undefined` when it was dropped
+   * under `skip-and-alert`; throws a FeedError naming the source and line/message under `reject`.
+   */
+  normalize(raw: RawTick, origin?: TickOrigin): Tick | undefined {
+    const state = this.#state(raw.source, raw.symbol);
+    const { bid, ask, volume } = raw;
+    const hasBid = bid !== undefined;
+    const hasAsk = ask !== undefined;
+    if (!Number.isSafeInteger(raw.tsMs) || raw.tsMs < 0) {
+      return this.#drop(
+        raw,
+        origin,
+        'FEED_MALFORMED_ROW',
+        'timestamp is not a whole, non-negative epoch ms',
+        'tsMs',
+      );
+    }
+    if (hasBid !== hasAsk) {
+      return this.#drop(
+        raw,
+        origin,
+        'FEED_BAD_PRICE',
+        'a quote needs both bid and ask',
+        hasBid ? 'ask' : 'bid',
+      );
+    }
+    if (hasBid && !(Number.isFinite(bid) && bid > 0)) {
+      return this.#drop(raw, origin, 'FEED_BAD_PRICE', 'bid is not a positive finite number', 'bid', bid);
+    }
+    if (hasAsk && !(Number.isFinite(ask) && ask > 0)) {
+      return this.#drop(raw, origin, 'FEED_BAD_PRICE', 'ask is not a positive finite number', 'ask', ask);
+    }
+    if (hasBid && hasAsk && ask < bid) {
+      return this.#drop(raw, origin, 'FEED_CROSSED_BOOK', 'ask is below bid (crossed book)', 'ask', ask);
+    }
+    const price = raw.price ?? (hasBid && hasAsk ? (bid + ask) / 2 : Number.NaN);
+    if (!(Number.isFinite(price) && price > 0)) {
+      return this.#drop(
+        raw,
+        origin,
+        'FEED_BAD_PRICE',
+        'price is not a positive finite number',
+        'price',
+        price,
+      );
+    }
+    if (volume !== undefined && !(Number.isFinite(volume) && volume >= 0)) {
+      return this.#drop(
+        raw,
+        origin,
+        'FEED_BAD_PRICE',
+        'volume is not a non-negative finite number',
+        'volume',
+        volume,
+      );
+    }
+    if (state.hasLast) {
+      if (raw.tsMs < state.lastTs) {
+        return this.#drop(
+          raw,
+          origin,
+          'FEED_NON_MONOTONIC',
+          'tick is older than the previous one',
+          'tsMs',
+          raw.tsMs,
+          {
+            previousTsMs: state.lastTs,
+          },
+        );
+      }
+      if (
+        raw.tsMs === state.lastTs &&
+        price === state.lastPrice &&
+        (bid ?? -1) === state.lastBid &&
+        (ask ?? -1) === state.lastAsk &&
+        (volume ?? -1) === state.lastVolume
+      ) {
+        return this.#drop(
+          raw,
+          origin,
+          'FEED_DUPLICATE',
+          'exact duplicate of the previous tick',
+          'tsMs',
+          raw.tsMs,
+        );
+      }
+      const r = Math.log(price / state.lastPrice);
+      if (this.#spikeMultiple > 0 && state.returns >= this.#warmup) {
+        const limit = Math.max(this.#spikeMultiple * Math.sqrt(state.variance), this.#minSpike);
+        if (Math.abs(r) > limit && !this.#isLevelShift(state, price, raw.tsMs)) {
+          return this.#drop(
+            raw,
+            origin,
+            'FEED_SPIKE',
+            'price move beyond the spike limit of recent volatility',
+            'price',
+            price,
+            {
+              logReturn: r,
+              limit,
+              previousPrice: state.lastPrice,
+            },
+          );
+        }
+      }
+      state.spikeRun = 0;
+      if (state.returns < this.#warmup) {
+        state.returns++;
+        state.variance += (r * r - state.variance) / state.returns;
+      } else {
+        state.variance += this.#alpha * (r * r - state.variance);
+      }
+    }
+    state.hasLast = true;
+    state.lastTs = raw.tsMs;
+    state.lastPrice = price;
+    state.lastBid = bid ?? -1;
+    state.lastAsk = ask ?? -1;
+    state.lastVolume = volume ?? -1;
+    this.#accepted++;
+    // Pass the object through when it already is a clean Tick (no keys holding `undefined`).
+    if (
+      raw.price === price &&
+      raw.symbol === state.symbol &&
+      (hasBid || !('bid' in raw)) &&
+      (hasAsk || !('ask' in raw)) &&
+      (volume !== undefined || !('volume' in raw))
+    ) {
+      return raw as Tick;
+    }
+    return makeTick(state.symbol, raw.tsMs, price, raw.source, bid, ask, volume);
+  }
+
+  /** Forgets the state of every stream (e.g. between two backtests). */
+  reset(): void {
+    this.#streams.clear();
+  }
+
+  /**
+   * Counts consecutive spikes that confirm one new level (each is closer to the previous spike
+   * than to the last accepted price); after `acceptLevelShiftAfter` of them the move is real.
+   */
+  #isLevelShift(state: StreamState, price: number, tsMs: number): boolean {
+    const confirms =
+      state.spikeRun > 0 &&
+      Math.abs(Math.log(price / state.spikeLevel)) < 0.5 * Math.abs(Math.log(price / state.lastPrice));
+    state.spikeRun = confirms ? state.spikeRun + 1 : 1;
+    state.spikeLevel = price;
+    if (state.spikeRun < this.#shiftAfter) return false;
+    state.spikeRun = 0;
+    state.returns = 0;
+    state.variance = 0;
+    this.#alert('info', 'FEED_SPIKE', `accepted a level shift after ${this.#shiftAfter} consecutive spikes`, {
+      symbol: state.symbol,
+      price,
+      previousPrice: state.lastPrice,
+      tsMs,
+    });
+    return true;
+  }
+
+  #state(source: string, symbol: string): StreamState {
+    let bySymbol = this.#streams.get(source);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.#streams.set(source, bySymbol);
+    }
+    let state = bySymbol.get(symbol);
+    if (state === undefined) {
+      const name =
+        this.#symbolCase === 'upper'
+          ? symbol.toUpperCase()
+          : this.#symbolCase === 'lower'
+            ? symbol.toLowerCase()
+            : symbol;
+      // Share state between spellings of one symbol ("eurusd" and "EURUSD").
+      state = bySymbol.get(name) ?? newState(name);
+      bySymbol.set(symbol, state);
+      bySymbol.set(name, state);
+    }
+    return state;
+  }
+
+  #drop(
+    raw: RawTick,
+    origin: TickOrigin | undefined,
+    code: FeedCode,
+    what: string,
+    field: string,
+    value?: unknown,
+    extra: Record<string, unknown> = {},
+  ): undefined {
+    const context = {
+      source: raw.source,
+      ...(origin?.file !== undefined ? { file: origin.file } : {}),
+      ...(origin?.line !== undefined ? { line: origin.line } : {}),
+      ...(origin?.message !== undefined ? { message: origin.message } : {}),
+      symbol: raw.symbol,
+      field,
+      ...(value !== undefined ? { value: typeof value === 'number' ? String(value) : value } : {}),
+      tsMs: raw.tsMs,
+      ...extra,
+    };
+    const where =
+      origin?.line !== undefined ? ` at ${origin.file ?? raw.source}:${origin.line}` : ` from ${raw.source}`;
+    if (this.#policy === 'reject') throw new FeedError(code, `${what}${where}`, context);
+    this.#dropped++;
+    this.#alert(code === 'FEED_DUPLICATE' ? 'info' : 'warn', code, `skipped: ${what}${where}`, context);
+    return undefined;
+  }
+
+  #alert(level: Alert['level'], code: FeedCode, message: string, context: Record<string, unknown>): void {
+    if (this.#onAlert === undefined) return;
+    const ts = typeof context['tsMs'] === 'number' ? (context['tsMs'] as number) : 0;
+    this.#onAlert({
+      tsMs: Number.isSafeInteger(ts) && ts >= 0 ? ts : 0,
+      level,
+      code,
+      message,
+      source: this.name,
+      context,
+    });
+  }
+}
+
+function newState(symbol: string): StreamState {
+  return {
+    symbol,
+    hasLast: false,
+    lastTs: 0,
+    lastPrice: 0,
+    lastBid: -1,
+    lastAsk: -1,
+    lastVolume: -1,
+    variance: 0,
+    returns: 0,
+    spikeRun: 0,
+    spikeLevel: 0,
+  };
+}
+
+/** Builds the clean tick with only the optional fields that are present (one allocation). */
+function makeTick(
+  symbol: string,
+  tsMs: number,
+  price: number,
+  source: string,
+  bid?: number,
+  ask?: number,
+  volume?: number,
+): Tick {
+  if (bid !== undefined && ask !== undefined) {
+    return volume === undefined
+      ? { symbol, tsMs, price, bid, ask, source }
+      : { symbol, tsMs, price, bid, ask, volume, source };
+  }
+  return volume === undefined ? { symbol, tsMs, price, source } : { symbol, tsMs, price, volume, source };
+}
+
+/** The quoted spread of a tick (`ask − bid`), or `undefined` for a trade-only tick. */
+export function spreadOf(tick: Tick): number | undefined {
+  return tick.bid !== undefined && tick.ask !== undefined ? tick.ask - tick.bid : undefined;
+}

@@ -1,0 +1,207 @@
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Alert, ManualClock, type Tick } from '@omni/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundledFxPath } from './bundled-fx.js';
+import { ReplayFeed } from './replay-feed.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'omni-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function collect(feed: AsyncIterable<Tick>): Promise<Tick[]> {
+  const out: Tick[] = [];
+  for await (const t of feed) out.push(t);
+  return out;
+}
+
+const MALFORMED =
+  'timestamp,price\n2024-01-02,1.10\n2024-01-03,1.11\n2024-01-04,abc\n2024-01-05,1.12\n2024-01-08,1.13\n';
+
+describe('ReplayFeed', () => {
+  it('replays the bundled EURUSD series from 1999-01-04 at 1.1812 with UTC-midnight timestamps', async () => {
+    const ticks = await collect(new ReplayFeed({ path: bundledFxPath('EURUSD') }));
+    expect(ticks.length).toBe(6594);
+    expect(ticks[0]).toEqual({
+      symbol: 'EURUSD',
+      tsMs: Date.UTC(1999, 0, 4),
+      price: 1.1812,
+      source: 'replay:EURUSD.csv',
+    });
+    expect(ticks.at(-1)).toMatchObject({ tsMs: Date.UTC(2025, 0, 3), price: 1.02989 });
+    expect(Object.keys(ticks[0] as Tick)).toEqual(['symbol', 'tsMs', 'price', 'source']);
+  });
+
+  it('stops with FEED_MALFORMED_ROW naming file, line and column under reject', async () => {
+    const path = file('bad.csv', MALFORMED);
+    const feed = new ReplayFeed({ path });
+    await expect(collect(feed)).rejects.toMatchObject({
+      code: 'FEED_MALFORMED_ROW',
+      context: { file: path, line: 4, column: 'price', columnNumber: 2, value: 'abc' },
+      message: expect.stringContaining('bad.csv:4 column price'),
+    });
+  });
+
+  it('keeps every good row before and after a malformed one under skip-and-alert and alerts the bad one', async () => {
+    const alerts: Alert[] = [];
+    const path = file('bad2.csv', MALFORMED);
+    const ticks = await collect(
+      new ReplayFeed({ path, policy: 'skip-and-alert', onAlert: (a) => alerts.push(a) }),
+    );
+    expect(ticks.map((t) => t.price)).toEqual([1.1, 1.11, 1.12, 1.13]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      level: 'warn',
+      code: 'FEED_MALFORMED_ROW',
+      source: 'replay:bad2.csv',
+      context: { line: 4, column: 'price' },
+    });
+  });
+
+  it('routes semantic problems (negative price, older timestamp) through the normalizer with the line', async () => {
+    const path = file(
+      'sem.csv',
+      'timestamp,price\n2024-01-02,1.1\n2024-01-03,-1\n2024-01-01,1.2\n2024-01-04,1.3\n',
+    );
+    const alerts: Alert[] = [];
+    const ticks = await collect(
+      new ReplayFeed({ path, policy: 'skip-and-alert', onAlert: (a) => alerts.push(a) }),
+    );
+    expect(ticks.map((t) => t.price)).toEqual([1.1, 1.3]);
+    expect(alerts.map((a) => [a.code, a.context?.['line']])).toEqual([
+      ['FEED_BAD_PRICE', 3],
+      ['FEED_NON_MONOTONIC', 4],
+    ]);
+    await expect(collect(new ReplayFeed({ path }))).rejects.toMatchObject({
+      code: 'FEED_BAD_PRICE',
+      context: { line: 3 },
+    });
+  });
+
+  it('maps custom columns, takes the mid of bid/ask, epoch seconds and a symbol column', async () => {
+    const path = file(
+      'quotes.csv',
+      'Sym;T;B;A;Qty\nbtcusdt;1704067200;42000;42002;0.5\nbtcusdt;1704067200.5;42001;42003;\n',
+    );
+    const ticks = await collect(
+      new ReplayFeed({
+        path,
+        delimiter: ';',
+        timestampUnit: 's',
+        columns: { symbol: 'Sym', timestamp: 'T', bid: 'B', ask: 'A', volume: 'Qty' },
+      }),
+    );
+    expect(ticks).toEqual([
+      {
+        symbol: 'BTCUSDT',
+        tsMs: 1704067200000,
+        price: 42001,
+        bid: 42000,
+        ask: 42002,
+        volume: 0.5,
+        source: 'replay:quotes.csv',
+      },
+      {
+        symbol: 'BTCUSDT',
+        tsMs: 1704067200500,
+        price: 42002,
+        bid: 42001,
+        ask: 42003,
+        source: 'replay:quotes.csv',
+      },
+    ]);
+  });
+
+  it('reads ISO date-times without a zone as UTC and with an offset as given', async () => {
+    const path = file(
+      'iso.csv',
+      'time,price\n2024-01-02 10:00:00,1\n2024-01-02T11:00:01.250+01:00,2\n2024-01-02T10:00:02Z,3\n',
+    );
+    const ticks = await collect(new ReplayFeed({ path }));
+    expect(ticks.map((t) => t.tsMs)).toEqual([
+      Date.UTC(2024, 0, 2, 10),
+      Date.UTC(2024, 0, 2, 10, 0, 1, 250),
+      Date.UTC(2024, 0, 2, 10, 0, 2),
+    ]);
+  });
+
+  it('replays JSONL with numbers or numeric strings and names the key of a bad field', async () => {
+    const path = file(
+      'ticks.jsonl',
+      '{"ts":1000,"price":"1.5","symbol":"ethusdt"}\n\n{"ts":"1970-01-01T00:00:02Z","bid":1.6,"ask":1.7}\n{"ts":3000,"price":true}\n{oops\n',
+    );
+    const alerts: Alert[] = [];
+    const ticks = await collect(
+      new ReplayFeed({ path, policy: 'skip-and-alert', onAlert: (a) => alerts.push(a) }),
+    );
+    expect(ticks.map((t) => [t.symbol, t.tsMs, t.price])).toEqual([
+      ['ETHUSDT', 1000, 1.5],
+      ['TICKS', 2000, 1.65],
+    ]);
+    expect(alerts.map((a) => [a.context?.['line'], a.context?.['column']])).toEqual([
+      [4, 'price'],
+      [5, 'char 2'],
+    ]);
+  });
+
+  it('fails to start with FEED_UNREADABLE for a missing file', async () => {
+    await expect(new ReplayFeed({ path: join(dir, 'nope.csv') }).start()).rejects.toMatchObject({
+      code: 'FEED_UNREADABLE',
+    });
+  });
+
+  it('paces emission by timestamp gaps divided by the speed factor using the injected clock and sleep', async () => {
+    const path = file('pace.csv', 'timestamp,price\n0,1\n1000,1\n1000,1.1\n4000,1\n');
+    const clock = new ManualClock(50_000);
+    const slept: number[] = [];
+    const sleep = async (ms: number): Promise<void> => {
+      slept.push(ms);
+      clock.advance(ms);
+    };
+    const ticks = await collect(new ReplayFeed({ path, speed: 2, clock, sleep }));
+    expect(ticks).toHaveLength(4);
+    expect(slept).toEqual([500, 1500]);
+    expect(clock.nowMs()).toBe(52_000);
+  });
+
+  it('ends the iteration after stop()', async () => {
+    const feed = new ReplayFeed({ path: bundledFxPath('USDJPY') });
+    let n = 0;
+    for await (const _ of feed) {
+      if (++n === 10) await feed.stop();
+    }
+    expect(n).toBe(10);
+  });
+
+  it('streams a 1.5M-line file in constant memory (heap growth far below the file size)', async () => {
+    const path = join(dir, 'big.csv');
+    const out = createWriteStream(path);
+    out.write('timestamp,price\n');
+    let block = '';
+    for (let i = 0; i < 1_500_000; i++) {
+      block += `${1_700_000_000_000 + i},${(1 + (i % 1000) * 1e-5).toFixed(5)}\n`;
+      if (block.length > 1 << 20) {
+        if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
+        block = '';
+      }
+    }
+    out.end(block);
+    await new Promise<void>((r) => out.once('finish', () => r()));
+    const feed = new ReplayFeed({ path });
+    const base = process.memoryUsage().heapUsed;
+    let peak = 0;
+    let n = 0;
+    for await (const _ of feed) {
+      if (++n % 100_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+    }
+    expect(n).toBe(1_500_000);
+    // The file is ~30 MB; loading it whole would add >= 30 MB of heap. Streaming measured ~2.4 MB here.
+    expect(peak).toBeLessThan(20 * 1024 * 1024);
+  });
+});
