@@ -1,3 +1,3 @@
 import { omniProject } from '../../vitest.shared';
 
-export default omniProject('features');
+export default omniProject('features', { setupFiles: ['./vitest.setup.ts'] });
