@@ -7,6 +7,25 @@ export {
   type RouteStats,
 } from './arbitrage-rl-agent.js';
 export { sampleBeta, sampleGamma } from './beta-distribution.js';
+export {
+  type CompiledDecision,
+  type CompileInput,
+  DecisionOrchestrator,
+  type DecisionTrace,
+  type DecisionVeto,
+  type OrchestratorLearners,
+  type OrchestratorSettings,
+  type RouteCandidate,
+  type RouteTrace,
+  type VetoContext,
+} from './decision-orchestrator.js';
+export { auditFibBlock, auditFibSignal, type FibAudit, type FibSignalAudit } from './fib-audit.js';
+export {
+  GOVERNOR_SNAPSHOT_KIND,
+  GOVERNOR_SNAPSHOT_VERSION,
+  type GovernorSnapshot,
+  GovernorSnapshotSchema,
+} from './governor-snapshot.js';
 export { isotonicRegression } from './isotonic-regression.js';
 export {
   type BinarySettlement,
@@ -17,6 +36,18 @@ export {
   LadderRiskAIStateSchema,
   type LadderStake,
 } from './ladder-risk-ai.js';
+export {
+  type DecisionProbabilities,
+  type FibEvaluator,
+  type GovernorConfig,
+  type GovernorDecideInput,
+  type GovernorDecision,
+  type GovernorLearners,
+  type LearnReport,
+  MasterGovernorX100,
+  type MasterGovernorX100Options,
+  type VolScoreSource,
+} from './master-governor-x100.js';
 export { parseLearnerState, RngStateSchema } from './persisted-state.js';
 export {
   DOMINANT_REGIMES,
@@ -53,6 +84,13 @@ export {
   type SignalConfidenceCalibratorState,
   SignalConfidenceCalibratorStateSchema,
 } from './signal-confidence-calibrator.js';
+export { parseSpotExitRule, type SpotExit } from './spot-exit-rule.js';
+export {
+  type SpotPositionSize,
+  type SpotSizeCap,
+  type SpotSizingLimits,
+  spotPositionSize,
+} from './spot-position-size.js';
 export {
   SpotTPRotator,
   type SpotTPRotatorOptions,

@@ -1,0 +1,198 @@
+import type { ArbitrageSignal, BinarySignal, FibBlock, SpotSignal } from '@omni/fib-core';
+
+/** A JSON-safe copy of one engine's fib signal (numbers, strings and copied arrays only). */
+export type FibSignalAudit =
+  | {
+      readonly kind: 'signal';
+      readonly engine: 'binary';
+      readonly direction: 'call' | 'put';
+      readonly confidence: number;
+      readonly expirySec: number;
+      readonly level: { readonly ratio: number; readonly price: number };
+      readonly zone: { readonly low: number; readonly high: number };
+      readonly pattern: string;
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly kind: 'signal';
+      readonly engine: 'spot';
+      readonly side: 'buy' | 'sell';
+      readonly confidence: number;
+      readonly entryPrice: number;
+      readonly stopPrice: number;
+      readonly takeProfits: readonly {
+        readonly ratio: number;
+        readonly price: number;
+        readonly fraction: number;
+      }[];
+      readonly zone: { readonly low: number; readonly high: number };
+      readonly pattern: string;
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly kind: 'signal';
+      readonly engine: 'arbitrage';
+      readonly phase: 'compression' | 'expansion';
+      readonly volatilityRatio: number;
+      readonly confidence: number;
+      readonly reasons: readonly string[];
+    }
+  | { readonly kind: 'none'; readonly engine: 'binary' | 'spot' | 'arbitrage'; readonly reason: string };
+
+/** The compact, JSON-safe audit copy of a {@link FibBlock}: what the decision saw of the fib geometry. */
+export interface FibAudit {
+  readonly tsMs: number;
+  readonly price: number;
+  readonly swingCount: number;
+  /** The last swing leg and its levels, or null before two swings. */
+  readonly setup: {
+    readonly direction: 'up' | 'down';
+    readonly start: { readonly price: number; readonly tsMs: number };
+    readonly end: { readonly price: number; readonly tsMs: number };
+    readonly retracements: readonly { readonly ratio: number; readonly price: number }[];
+    readonly extensions: readonly { readonly ratio: number; readonly price: number }[];
+  } | null;
+  readonly zoneCount: number;
+  readonly nearestZone: {
+    readonly center: number;
+    readonly low: number;
+    readonly high: number;
+    readonly touches: number;
+    readonly strength: number;
+  } | null;
+  /** Elliott reading: `label` like `impulse wave-3 up`, or the reason there is none. */
+  readonly wave:
+    | {
+        readonly kind: 'count';
+        readonly label: string;
+        readonly structure: string;
+        readonly position: string;
+        readonly nextDirection: 'up' | 'down';
+        readonly invalidation: number;
+        readonly score: number;
+      }
+    | { readonly kind: 'none'; readonly reason: string };
+  /** Harmonic patterns completed at the last swing. */
+  readonly harmonics: readonly {
+    readonly pattern: string;
+    readonly direction: string;
+    readonly score: number;
+  }[];
+  /** Harmonic patterns forming, with their PRZ. */
+  readonly forming: readonly {
+    readonly pattern: string;
+    readonly direction: string;
+    readonly prz: readonly [number, number];
+  }[];
+  readonly volatilityScore: number | null;
+  readonly signals: {
+    readonly binary: FibSignalAudit;
+    readonly spot: FibSignalAudit;
+    readonly arbitrage: FibSignalAudit;
+  };
+}
+
+/**
+ * Copies the parts of a {@link FibBlock} a decision's audit needs into fresh plain objects.
+ * Why: MasterFibonacciGovernor reuses its block between ticks, and an audit record must stay what
+ * the decision saw; the copy is also JSON-safe (no class instances, no shared arrays). O(levels +
+ * patterns + reasons); runs once per decision.
+ */
+export function auditFibBlock(block: FibBlock): FibAudit {
+  const setup = block.setup;
+  const zone = block.nearestZone;
+  const wave = block.wave;
+  return {
+    tsMs: block.tsMs,
+    price: block.price,
+    swingCount: block.swingCount,
+    setup: setup
+      ? {
+          direction: setup.levels.direction,
+          start: { price: setup.start.price, tsMs: setup.start.tsMs },
+          end: { price: setup.end.price, tsMs: setup.end.tsMs },
+          retracements: setup.levels.retracements.map((l) => ({ ratio: l.ratio, price: l.price })),
+          extensions: setup.levels.extensions.map((l) => ({ ratio: l.ratio, price: l.price })),
+        }
+      : null,
+    zoneCount: block.zones.length,
+    nearestZone: zone
+      ? {
+          center: zone.center,
+          low: zone.low,
+          high: zone.high,
+          touches: zone.touches,
+          strength: zone.strength,
+        }
+      : null,
+    wave:
+      wave.kind === 'count'
+        ? {
+            kind: 'count',
+            label: `${wave.count.structure} ${wave.position} ${wave.nextDirection}`,
+            structure: wave.count.structure,
+            position: wave.position,
+            nextDirection: wave.nextDirection,
+            invalidation: wave.invalidation,
+            score: wave.count.score,
+          }
+        : { kind: 'none', reason: wave.reason },
+    harmonics: block.harmonics.map((h) => ({ pattern: h.pattern, direction: h.direction, score: h.score })),
+    forming: block.forming.map((f) => ({
+      pattern: f.pattern,
+      direction: f.direction,
+      prz: [f.prz[0], f.prz[1]] as const,
+    })),
+    volatilityScore: block.volatilityScore,
+    signals: {
+      binary: auditFibSignal(block.signals.binary),
+      spot: auditFibSignal(block.signals.spot),
+      arbitrage: auditFibSignal(block.signals.arbitrage),
+    },
+  };
+}
+
+/** A JSON-safe copy of one fib signal. */
+export function auditFibSignal(signal: BinarySignal | SpotSignal | ArbitrageSignal): FibSignalAudit {
+  if (signal.kind === 'none') return { kind: 'none', engine: signal.engine, reason: signal.reason };
+  switch (signal.engine) {
+    case 'binary':
+      return {
+        kind: 'signal',
+        engine: 'binary',
+        direction: signal.direction,
+        confidence: signal.confidence,
+        expirySec: signal.expirySec,
+        level: { ratio: signal.level.ratio, price: signal.level.price },
+        zone: { low: signal.zone.low, high: signal.zone.high },
+        pattern: signal.pattern,
+        reasons: [...signal.reasons],
+      };
+    case 'spot':
+      return {
+        kind: 'signal',
+        engine: 'spot',
+        side: signal.side,
+        confidence: signal.confidence,
+        entryPrice: signal.entryPrice,
+        stopPrice: signal.stopPrice,
+        takeProfits: signal.takeProfits.map((t) => ({
+          ratio: t.ratio,
+          price: t.price,
+          fraction: t.fraction,
+        })),
+        zone: { low: signal.zone.low, high: signal.zone.high },
+        pattern: signal.pattern,
+        reasons: [...signal.reasons],
+      };
+    case 'arbitrage':
+      return {
+        kind: 'signal',
+        engine: 'arbitrage',
+        phase: signal.phase,
+        volatilityRatio: signal.volatilityRatio,
+        confidence: signal.confidence,
+        reasons: [...signal.reasons],
+      };
+  }
+}

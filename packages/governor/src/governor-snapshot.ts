@@ -1,0 +1,34 @@
+import { PatternMemoryFileSchema } from '@omni/fib-core';
+import { z } from 'zod';
+import { ArbitrageRLAgentStateSchema } from './arbitrage-rl-agent.js';
+import { LadderRiskAIStateSchema } from './ladder-risk-ai.js';
+import { RegimeSwitchingRLStateSchema } from './regime-switching-rl.js';
+import { SignalConfidenceCalibratorStateSchema } from './signal-confidence-calibrator.js';
+import { SpotTPRotatorStateSchema } from './spot-tp-rotator.js';
+
+/** The `kind` of a {@link GovernorSnapshot}. */
+export const GOVERNOR_SNAPSHOT_KIND = 'master-governor-x100';
+/** The snapshot version this package writes and reads. */
+export const GOVERNOR_SNAPSHOT_VERSION = 1;
+
+/**
+ * Zod schema of a whole-governor snapshot (version 1): every learner's state, including the
+ * exploration Rng states, and the PatternMemory. Why one object: the learners are restored
+ * together or not at all, so a restart never mixes a new Q-table with an old ladder rung.
+ */
+export const GovernorSnapshotSchema = z.object({
+  kind: z.literal(GOVERNOR_SNAPSHOT_KIND),
+  version: z.literal(GOVERNOR_SNAPSHOT_VERSION),
+  regimeRL: RegimeSwitchingRLStateSchema,
+  calibrators: z.object({
+    binary: SignalConfidenceCalibratorStateSchema,
+    spot: SignalConfidenceCalibratorStateSchema,
+    arbitrage: SignalConfidenceCalibratorStateSchema,
+  }),
+  ladder: LadderRiskAIStateSchema,
+  spotTp: SpotTPRotatorStateSchema,
+  arbitrage: ArbitrageRLAgentStateSchema,
+  patternMemory: PatternMemoryFileSchema,
+});
+/** A JSON-safe snapshot of every learner of `MasterGovernorX100` (see {@link GovernorSnapshotSchema}). */
+export type GovernorSnapshot = z.infer<typeof GovernorSnapshotSchema>;

@@ -1,0 +1,607 @@
+import {
+  type Decision,
+  GovernorError,
+  type Market,
+  type OmniConfig,
+  Rng,
+  type Swing,
+  type TradeOutcome,
+} from '@omni/core';
+import type { FeatureVector } from '@omni/features';
+import {
+  type EvaluateMarketContext,
+  type FibBlock,
+  MasterFibonacciGovernor,
+  type MasterFibonacciOptions,
+  PatternMemory,
+  type PatternMemoryFile,
+  type VolatilitySample,
+} from '@omni/fib-core';
+import type { RegimeProbabilities, SequenceModelEngine } from '@omni/sequence';
+import { ArbitrageRLAgent, type ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
+import {
+  DecisionOrchestrator,
+  type DecisionTrace,
+  type DecisionVeto,
+  type RouteCandidate,
+} from './decision-orchestrator.js';
+import { auditFibBlock, type FibAudit } from './fib-audit.js';
+import {
+  GOVERNOR_SNAPSHOT_KIND,
+  GOVERNOR_SNAPSHOT_VERSION,
+  type GovernorSnapshot,
+  GovernorSnapshotSchema,
+} from './governor-snapshot.js';
+import { LadderRiskAI, type LadderRiskAIOptions } from './ladder-risk-ai.js';
+import { requireNumberInRange, requireOption } from './numeric-input.js';
+import { parseLearnerState } from './persisted-state.js';
+import {
+  DOMINANT_REGIMES,
+  type DominantRegime,
+  type RegimeKey,
+  type RegimeState,
+  RegimeStateBuilder,
+  type RegimeStateBuilderOptions,
+} from './regime-state-builder.js';
+import {
+  type EngineChoice,
+  RegimeSwitchingRL,
+  type RegimeSwitchingRLOptions,
+} from './regime-switching-rl.js';
+import {
+  SignalConfidenceCalibrator,
+  type SignalConfidenceCalibratorOptions,
+} from './signal-confidence-calibrator.js';
+import { parseSpotExitRule } from './spot-exit-rule.js';
+import { SpotTPRotator, type SpotTPRotatorOptions } from './spot-tp-rotator.js';
+import { trendStrength } from './trend-strength.js';
+
+/**
+ * The fib stage of the governor: anything that turns features into a `FibBlock`.
+ * `MasterFibonacciGovernor` of @omni/fib-core is the default; plug your own through `createFib`.
+ */
+export interface FibEvaluator {
+  evaluateMarket(features: FeatureVector, context: EvaluateMarketContext): FibBlock;
+}
+
+/** Where the regime's volatility score comes from; `null` means "not known yet" (the governor stands aside). */
+export type VolScoreSource = (input: {
+  readonly features: FeatureVector;
+  /** The sequence model's volatility estimate (std of one-step log returns) for this window. */
+  readonly predictedVolatility: number;
+}) => number | null;
+
+/** The configuration sections the governor reads. */
+export type GovernorConfig = Pick<OmniConfig, 'seed' | 'risk' | 'engines'>;
+
+/** Options of {@link MasterGovernorX100} (also the `deps` of {@link MasterGovernorX100.restore}). */
+export interface MasterGovernorX100Options {
+  /** `seed` (root Rng), `risk` and `engines` of the validated OmniConfig. */
+  readonly config: GovernorConfig;
+  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine`. */
+  readonly sequence: SequenceModelEngine;
+  /** Root of the learners' streams (forked per learner); default `new Rng(config.seed)`. */
+  readonly rng?: Rng;
+  readonly regimeStates?: RegimeStateBuilderOptions;
+  /** RegimeSwitchingRL options; ε defaults to `engines.governor.explorationEpsilon`. */
+  readonly regimeRL?: Omit<RegimeSwitchingRLOptions, 'rng'>;
+  readonly calibrator?: SignalConfidenceCalibratorOptions;
+  readonly spotTp?: Omit<SpotTPRotatorOptions, 'rng'>;
+  readonly arbitrage?: ArbitrageRLAgentOptions;
+  readonly ladder?: Pick<LadderRiskAIOptions, 'stepMultiplier' | 'minStakeUsd'>;
+  /** The fib outcome memory (e.g. `PatternMemory.load(path)`); default empty. A snapshot's memory replaces it. */
+  readonly patternMemory?: PatternMemory;
+  /** Options of the default `MasterFibonacciGovernor` (its memory is the governor's PatternMemory). */
+  readonly fib?: Omit<MasterFibonacciOptions, 'memory'>;
+  /** Your own fib stage, built on the governor's PatternMemory; default a `MasterFibonacciGovernor`. */
+  readonly createFib?: (memory: PatternMemory) => FibEvaluator;
+  /** Volatility score of the regime state; default `features.volatilityPercentile` (in [0, 1]). */
+  readonly volScore?: VolScoreSource;
+  /** Weight of the sequence model in binary/spot raw confidence (default 0.5). */
+  readonly sequenceWeight?: number;
+  /** Hooks that may only turn a trade into `none` (see {@link DecisionVeto}). */
+  readonly vetoes?: readonly DecisionVeto[];
+  /** Rewards (R-multiples) are clipped to ±this before RegimeSwitchingRL learns them; default 5. */
+  readonly maxRewardR?: number;
+}
+
+/** What {@link MasterGovernorX100.decide} is asked at one tick (the runtime's `DecideInput`). */
+export interface GovernorDecideInput {
+  readonly decisionId: string;
+  readonly features: FeatureVector;
+  /** The sequence model's price window, oldest first, ending at `features.tsMs` (nothing later). */
+  readonly window: ArrayLike<number>;
+  readonly balanceUsd: number;
+  /** Arbitrage routes priced at this tick. */
+  readonly arbitrage?: { readonly candidates: readonly RouteCandidate[] };
+  /** fx/binary/dex volatility for the fib VolatilityScoreMatrix; default `{ fx: features.rollingStd }`. */
+  readonly volatility?: VolatilitySample;
+}
+
+/** The sequence model's view of the window, as the decision saw it. */
+export interface DecisionProbabilities {
+  readonly probUp: number;
+  readonly volatility: number;
+  readonly regimes: RegimeProbabilities;
+}
+
+/**
+ * The auditable result of one decision (journaled by the runtime; handed back to `learn`).
+ * Plain data: bigint wei on an arbitrage decision is the only non-JSON value (journals write it as a string).
+ */
+export interface GovernorDecision {
+  readonly decision: Decision;
+  /** The regime key, or `warming-up` while the volatility score is unknown. */
+  readonly regimeKey: RegimeKey | 'warming-up';
+  readonly regime: RegimeState | null;
+  readonly probabilities: DecisionProbabilities;
+  /** RegimeSwitchingRL's choice, or null while warming up. */
+  readonly engineChoice: EngineChoice | null;
+  /** A compact copy of the fib block the decision saw. */
+  readonly fib: FibAudit;
+  /** How the orchestrator got there (confidences, stake, take-profit, route), or null while warming up. */
+  readonly trace: DecisionTrace | null;
+  /** `SequenceModelEngine.name` of the model used. */
+  readonly sequenceModel: string;
+  /** Every step's reason, in the specification's order. */
+  readonly reasons: readonly string[];
+}
+
+/** What {@link MasterGovernorX100.learn} did with one outcome. */
+export interface LearnReport {
+  readonly decisionId: string;
+  readonly engine: Market;
+  /** The R-multiple learned by RegimeSwitchingRL (pnl / USD at risk, clipped), or null if the risk was 0. */
+  readonly reward: number | null;
+  /** pnl > 0 (win), pnl < 0 (loss) or null for a tie (nothing calibrated or stored). */
+  readonly won: boolean | null;
+  /** Which learners were updated, e.g. `regime-rl`, `calibrator.binary`, `ladder`, `pattern-memory`. */
+  readonly updated: readonly string[];
+}
+
+/** The learners of a governor, for inspection and reports. */
+export interface GovernorLearners {
+  readonly regimeRL: RegimeSwitchingRL;
+  readonly calibrators: Readonly<Record<Market, SignalConfidenceCalibrator>>;
+  readonly ladder: LadderRiskAI;
+  readonly spotTp: SpotTPRotator;
+  readonly arbitrage: ArbitrageRLAgent;
+  readonly patternMemory: PatternMemory;
+}
+
+/**
+ * The main brain (the specification's MasterGovernorX100, 2.6 and DOC 3 §5.1–5.6). `decide` runs, in
+ * order: SequenceModelEngine (probUp, volatility, regime probabilities) → RegimeStateBuilder →
+ * RegimeSwitchingRL.chooseEngine → MasterFibonacciGovernor.evaluateMarket → DecisionOrchestrator.compile
+ * (LadderRiskAI | SpotTPRotator | ArbitrageRLAgent), and returns the decision with everything that
+ * explains it. `learn` is the feedback cycle from settled outcomes. `snapshot`/`restore` persist every learner.
+ *
+ * No look-ahead: `decide` uses only its input (features at `features.tsMs`, the window ending there).
+ * Determinism: all randomness comes from `rng` forks whose states are in the snapshot.
+ *
+ * @example
+ * const governor = new MasterGovernorX100({ config, sequence: await FallbackSequenceModel.create({ clock }) });
+ * await sequence.prepare(window);
+ * const audit = governor.decide({ decisionId: 'run-1', features, window, balanceUsd: 10_000 });
+ * // ... execute audit.decision; when it settles:
+ * governor.learn(outcome, audit);
+ * writeJsonAtomic('state/governor.json', governor.snapshot());
+ */
+export class MasterGovernorX100 {
+  readonly sequence: SequenceModelEngine;
+  readonly regimeStates: RegimeStateBuilder;
+  readonly #options: MasterGovernorX100Options;
+  readonly #volScore: VolScoreSource;
+  readonly #maxRewardR: number;
+  readonly #timeframe: string;
+  #learners!: GovernorLearners;
+  #orchestrator!: DecisionOrchestrator;
+  #fib!: FibEvaluator;
+  /** Confirmation time of the newest swing handed to the fib stage (catch-up of skipped ticks). */
+  #fedSwingTs: number | undefined;
+
+  constructor(options: MasterGovernorX100Options) {
+    if (typeof options.sequence?.predictDirection !== 'function') {
+      throw new GovernorError('GOVERNOR_BAD_OPTION', 'MasterGovernorX100 needs a SequenceModelEngine', {
+        option: 'sequence',
+      });
+    }
+    this.#options = options;
+    this.sequence = options.sequence;
+    this.regimeStates = new RegimeStateBuilder(options.regimeStates);
+    this.#volScore = options.volScore ?? defaultVolScore;
+    this.#maxRewardR = requireOption(options.maxRewardR ?? 5, 'maxRewardR', Number.MIN_VALUE, 1e6);
+    this.#timeframe = options.fib?.timeframe ?? 'tick';
+    const rng = options.rng ?? new Rng(options.config.seed);
+    const calibrator = () => new SignalConfidenceCalibrator(options.calibrator);
+    this.#install({
+      regimeRL: new RegimeSwitchingRL({
+        epsilon: options.config.engines.governor.explorationEpsilon,
+        ...options.regimeRL,
+        rng: rng.fork('governor/regime-rl'),
+      }),
+      calibrators: { binary: calibrator(), spot: calibrator(), arbitrage: calibrator() },
+      ladder: LadderRiskAI.fromConfig(options.config, options.ladder),
+      spotTp: new SpotTPRotator({ ...options.spotTp, rng: rng.fork('governor/spot-tp') }),
+      arbitrage: new ArbitrageRLAgent(options.arbitrage),
+      patternMemory: options.patternMemory ?? new PatternMemory(),
+    });
+  }
+
+  /**
+   * A governor whose learners are those of `snapshot` (from {@link MasterGovernorX100.snapshot}) and
+   * whose everything else (sequence model, limits, hooks) comes from `deps`. Learner options saved in
+   * the snapshot win over `deps`. Throws StateError (`STATE_INVALID` listing each problem,
+   * `STATE_NEWER_VERSION`) for bad data.
+   *
+   * The market analysis (fib swings, zones, volatility windows) is not learned state: it is rebuilt from
+   * the market. Replay recent features through {@link MasterGovernorX100.observeMarket} before deciding.
+   */
+  static restore(snapshot: unknown, deps: MasterGovernorX100Options): MasterGovernorX100 {
+    const s = parseLearnerState(GovernorSnapshotSchema, snapshot, {
+      kind: GOVERNOR_SNAPSHOT_KIND,
+      version: GOVERNOR_SNAPSHOT_VERSION,
+    });
+    const governor = new MasterGovernorX100(deps);
+    const base = LadderRiskAI.fromConfig(deps.config, deps.ladder);
+    governor.#install({
+      regimeRL: RegimeSwitchingRL.fromJSON(s.regimeRL),
+      calibrators: {
+        binary: SignalConfidenceCalibrator.fromJSON(s.calibrators.binary),
+        spot: SignalConfidenceCalibrator.fromJSON(s.calibrators.spot),
+        arbitrage: SignalConfidenceCalibrator.fromJSON(s.calibrators.arbitrage),
+      },
+      ladder: LadderRiskAI.fromJSON(s.ladder, {
+        maxStakeUsd: base.maxStakeUsd,
+        maxBalanceFraction: base.maxBalanceFraction,
+        maxLadderDepth: base.maxLadderDepth,
+        kellyFraction: base.kellyFraction,
+        payout: base.payout,
+        stepMultiplier: base.stepMultiplier,
+        minStakeUsd: base.minStakeUsd,
+      }),
+      spotTp: SpotTPRotator.fromJSON(s.spotTp),
+      arbitrage: ArbitrageRLAgent.fromJSON(s.arbitrage),
+      patternMemory: patternMemoryFromJSON(s.patternMemory),
+    });
+    return governor;
+  }
+
+  /** The learners (read them for reports; change them only through `learn`). */
+  get learners(): GovernorLearners {
+    return this.#learners;
+  }
+
+  /** The orchestrator of this governor (its settings come from the config). */
+  get orchestrator(): DecisionOrchestrator {
+    return this.#orchestrator;
+  }
+
+  /**
+   * One decision, in the specification's order (DOC 3 §5.1–5.6), with its audit record.
+   * Synchronous: with an ONNX model, `await sequence.prepare(window)` first.
+   */
+  decide(input: GovernorDecideInput): GovernorDecision {
+    if (typeof input.decisionId !== 'string' || input.decisionId.length === 0) {
+      throw new GovernorError('GOVERNOR_BAD_INPUT', 'decide needs a non-empty decisionId', {
+        field: 'decisionId',
+      });
+    }
+    const balanceUsd = requireNumberInRange(input.balanceUsd, 'balanceUsd');
+    const features = input.features;
+    // 5.1 sequence model
+    const probabilities = this.#predict(input.window);
+    const reasons: string[] = [
+      `sequence ${this.sequence.name}: P(up) ${fmt(probabilities.probUp)}, volatility ${probabilities.volatility.toPrecision(4)}, regimes trending ${fmt(probabilities.regimes.trending)} / mean-reverting ${fmt(probabilities.regimes.meanReverting)} / volatile ${fmt(probabilities.regimes.volatile)}`,
+    ];
+    // 5.2 regime state
+    const volScore = this.#volScore({ features, predictedVolatility: probabilities.volatility });
+    const regime =
+      volScore === null
+        ? null
+        : this.regimeStates.build({
+            volScore,
+            trendStrength: trendStrength(input.window),
+            probabilities: probabilities.regimes,
+          });
+    // 5.3 engine selection
+    const engineChoice = regime ? this.#learners.regimeRL.chooseEngine(regime) : null;
+    // 5.4 fib enrichment (always, so the fib stage sees every tick's swings)
+    const dominant = regime?.dominantRegime ?? dominantRegime(probabilities.regimes);
+    const block = this.#evaluateFib(features, dominant, input.volatility);
+    const fib = auditFibBlock(block);
+
+    if (!regime || !engineChoice) {
+      const reason = 'regime state: the volatility score is still warming up';
+      reasons.push(reason);
+      return {
+        decision: {
+          engine: 'none',
+          id: input.decisionId,
+          tsMs: features.tsMs,
+          symbol: features.symbol,
+          reason,
+        },
+        regimeKey: 'warming-up',
+        regime: null,
+        probabilities,
+        engineChoice: null,
+        fib,
+        trace: null,
+        sequenceModel: this.sequence.name,
+        reasons,
+      };
+    }
+    reasons.push(
+      `regime ${regime.regimeKey}: vol score ${fmt(regime.volScore)}, trend strength ${fmt(regime.trendStrength)}, mean reversion ${fmt(regime.meanReversionScore)}`,
+      `RegimeSwitchingRL: ${engineChoice.engine} (${engineChoice.mode}, Q ${fmt(engineChoice.value)})`,
+    );
+    if (fib.wave.kind === 'count') reasons.push(`Elliott: ${fib.wave.label}`);
+    // 5.5–5.6 envelope and engine-specific modifiers
+    const compiled = this.#orchestrator.compile({
+      decisionId: input.decisionId,
+      tsMs: features.tsMs,
+      symbol: features.symbol,
+      engine: engineChoice.engine,
+      regime,
+      probUp: probabilities.probUp,
+      signals: block.signals,
+      balanceUsd,
+      reasons: reasons.slice(1),
+      ...(input.arbitrage ? { routeCandidates: input.arbitrage.candidates } : {}),
+    });
+    return {
+      decision: compiled.decision,
+      regimeKey: regime.regimeKey,
+      regime,
+      probabilities,
+      engineChoice,
+      fib,
+      trace: compiled.trace,
+      sequenceModel: this.sequence.name,
+      reasons: [reasons[0] as string, ...compiled.reasons],
+    };
+  }
+
+  /**
+   * Feeds one tick to the fib stage without deciding: for ticks the runtime does not decide on
+   * (warm-up after a restart, safety cooldown). Same fib call as `decide`; touches no learner.
+   */
+  observeMarket(input: Pick<GovernorDecideInput, 'features' | 'window' | 'volatility'>): void {
+    const probabilities = this.#predict(input.window);
+    const volScore = this.#volScore({
+      features: input.features,
+      predictedVolatility: probabilities.volatility,
+    });
+    const dominant =
+      volScore === null
+        ? dominantRegime(probabilities.regimes)
+        : this.regimeStates.build({
+            volScore,
+            trendStrength: trendStrength(input.window),
+            probabilities: probabilities.regimes,
+          }).dominantRegime;
+    this.#evaluateFib(input.features, dominant, input.volatility);
+  }
+
+  /**
+   * The feedback cycle for one settled outcome of a decision this governor made (`audit` is what
+   * `decide` returned for it). Reward = pnl / USD at risk (binary: the stake; spot: size × |entry − stop|;
+   * arbitrage: the gas, all a reverted flash swap loses), an R-multiple clipped to ±maxRewardR, so the
+   * three engines are compared on one scale. Updates: RegimeSwitchingRL (reward), the engine's
+   * calibrator (raw confidence → win), LadderRiskAI (win/loss/tie), SpotTPRotator (each take-profit
+   * level hit or missed before the stop, from the outcome's `rule`), ArbitrageRLAgent (realised net
+   * profit in USD) and PatternMemory (win/loss and R of the signal's pattern).
+   */
+  learn(outcome: TradeOutcome, audit: GovernorDecision): LearnReport {
+    const d = audit.decision;
+    if (d.engine === 'none') {
+      throw new GovernorError('GOVERNOR_BAD_INPUT', 'a none decision has no outcome to learn', {
+        field: 'audit.decision',
+        decisionId: d.id,
+      });
+    }
+    if (outcome.decisionId !== d.id || outcome.engine !== d.engine) {
+      throw new GovernorError('GOVERNOR_BAD_INPUT', 'the outcome does not belong to this decision', {
+        field: 'outcome.decisionId',
+        decisionId: d.id,
+        outcomeDecisionId: outcome.decisionId,
+        engine: d.engine,
+        outcomeEngine: outcome.engine,
+      });
+    }
+    const regime = audit.regime;
+    const trace = audit.trace;
+    if (!regime || !trace || trace.rawConfidence === null) {
+      throw new GovernorError(
+        'GOVERNOR_BAD_STATE',
+        'a trade decision audit must carry its regime and trace',
+        {
+          decisionId: d.id,
+        },
+      );
+    }
+    const L = this.#learners;
+    const pnl = requireNumberInRange(outcome.pnl, 'outcome.pnl');
+    const won = pnl > 0 ? true : pnl < 0 ? false : null;
+    let riskUsd: number;
+    switch (d.engine) {
+      case 'binary':
+        riskUsd = outcome.stake ?? d.stakeUsd;
+        break;
+      case 'spot':
+        riskUsd = (outcome.size ?? d.size) * Math.abs(d.entryPrice - d.stopPrice);
+        break;
+      case 'arbitrage':
+        riskUsd = outcome.stake ?? this.#orchestrator.settings.gasCostUsd;
+        break;
+    }
+    const updated: string[] = [];
+    let reward: number | null = null;
+    if (riskUsd > 0) {
+      reward = Math.max(-this.#maxRewardR, Math.min(this.#maxRewardR, pnl / riskUsd));
+      L.regimeRL.update(regime.regimeKey, d.engine, reward);
+      updated.push('regime-rl');
+    }
+    if (won !== null) {
+      L.calibrators[d.engine].observe(trace.rawConfidence, won);
+      updated.push(`calibrator.${d.engine}`);
+    }
+    if (d.engine === 'binary') {
+      L.ladder.settle(won === null ? 'tie' : won ? 'win' : 'loss');
+      updated.push('ladder');
+    } else if (d.engine === 'spot' && trace.spot) {
+      const exit = parseSpotExitRule(outcome.rule);
+      if (exit) {
+        const { tpCandidates, tpContext, ladder } = trace.spot;
+        const hits = Math.min(exit.tpHits, ladder.length);
+        for (let k = 0; k < hits; k++) {
+          L.spotTp.recordOutcome({
+            ratio: (ladder[k] as { ratio: number }).ratio,
+            hit: true,
+            context: tpContext,
+          });
+        }
+        // Stopped: every farther level was missed too (price never got past the last filled rung).
+        if (exit.stopped) {
+          for (let k = hits; k < tpCandidates.length; k++) {
+            L.spotTp.recordOutcome({
+              ratio: (tpCandidates[k] as { ratio: number }).ratio,
+              hit: false,
+              context: tpContext,
+            });
+          }
+        }
+        updated.push('spot-tp');
+      }
+    } else if (d.engine === 'arbitrage') {
+      L.arbitrage.updateRoute(d.routeId, pnl);
+      updated.push('arbitrage-route');
+    }
+    if (trace.pattern && won !== null) {
+      L.patternMemory.store({
+        pattern: trace.pattern.pattern,
+        direction: trace.pattern.direction,
+        regime: regime.dominantRegime,
+        timeframe: this.#timeframe,
+        won,
+        r: reward ?? 0,
+      });
+      updated.push('pattern-memory');
+    }
+    return { decisionId: d.id, engine: d.engine, reward, won, updated };
+  }
+
+  /** Every learner's state (with Rng states) as one JSON-safe, versioned object; see {@link GovernorSnapshotSchema}. */
+  snapshot(): GovernorSnapshot {
+    const L = this.#learners;
+    return {
+      kind: GOVERNOR_SNAPSHOT_KIND,
+      version: GOVERNOR_SNAPSHOT_VERSION,
+      regimeRL: L.regimeRL.toJSON(),
+      calibrators: {
+        binary: L.calibrators.binary.toJSON(),
+        spot: L.calibrators.spot.toJSON(),
+        arbitrage: L.calibrators.arbitrage.toJSON(),
+      },
+      ladder: L.ladder.toJSON(),
+      spotTp: L.spotTp.toJSON(),
+      arbitrage: L.arbitrage.toJSON(),
+      patternMemory: L.patternMemory.toJSON(),
+    };
+  }
+
+  #install(learners: GovernorLearners): void {
+    const o = this.#options;
+    this.#learners = learners;
+    this.#orchestrator = new DecisionOrchestrator(
+      DecisionOrchestrator.settingsFromConfig(
+        o.config,
+        o.sequenceWeight === undefined ? {} : { sequenceWeight: o.sequenceWeight },
+      ),
+      learners,
+      o.vetoes,
+    );
+    this.#fib = o.createFib
+      ? o.createFib(learners.patternMemory)
+      : new MasterFibonacciGovernor({ ...o.fib, memory: learners.patternMemory });
+    this.#fedSwingTs = undefined;
+  }
+
+  #predict(window: ArrayLike<number>): DecisionProbabilities {
+    const probUp = requireNumberInRange(this.sequence.predictDirection(window), 'sequence.probUp', 0, 1);
+    const volatility = requireNumberInRange(
+      this.sequence.predictVolatility(window),
+      'sequence.volatility',
+      0,
+    );
+    const r = this.sequence.regimeProbabilities(window);
+    return {
+      probUp,
+      volatility,
+      regimes: { trending: r.trending, meanReverting: r.meanReverting, volatile: r.volatile },
+    };
+  }
+
+  /**
+   * Evaluates the fib stage. Swings confirmed on ticks it did not see (the runtime skips deciding
+   * while blocked) are handed over first, one call each, with no ATR or volatility so that only the
+   * swing state moves; this allocates only when swings were missed.
+   */
+  #evaluateFib(
+    features: FeatureVector,
+    regime: DominantRegime,
+    volatility: VolatilitySample | undefined,
+  ): FibBlock {
+    const swings = features.swings;
+    const last = swings[swings.length - 1];
+    const fed = this.#fedSwingTs;
+    if (fed !== undefined && last && last.confirmedTsMs > fed) {
+      for (const s of swings) {
+        if (s.confirmedTsMs <= fed || sameSwing(s, features.newSwing)) continue;
+        this.#fib.evaluateMarket({ ...features, newSwing: s, atr: null, rollingStd: null }, { regime });
+      }
+    }
+    if (last && (fed === undefined || last.confirmedTsMs > fed)) this.#fedSwingTs = last.confirmedTsMs;
+    const sample = volatility ?? (features.rollingStd === null ? undefined : { fx: features.rollingStd });
+    return this.#fib.evaluateMarket(features, sample ? { regime, volatility: sample } : { regime });
+  }
+}
+
+function defaultVolScore(input: { readonly features: FeatureVector }): number | null {
+  return input.features.volatilityPercentile;
+}
+
+function dominantRegime(p: RegimeProbabilities): DominantRegime {
+  const i =
+    p.trending >= p.meanReverting
+      ? p.trending >= p.volatile
+        ? 0
+        : 2
+      : p.meanReverting >= p.volatile
+        ? 1
+        : 2;
+  return DOMINANT_REGIMES[i] as DominantRegime;
+}
+
+function sameSwing(a: Swing, b: Swing | null): boolean {
+  return b !== null && a.tsMs === b.tsMs && a.price === b.price && a.kind === b.kind;
+}
+
+/** Rebuilds a PatternMemory from its persisted form through its public `store` (sums stay exact: the rest add 0). */
+function patternMemoryFromJSON(file: PatternMemoryFile): PatternMemory {
+  const memory = new PatternMemory(file.prior);
+  for (const e of file.entries) {
+    const key = { pattern: e.pattern, direction: e.direction, regime: e.regime, timeframe: e.timeframe };
+    let first = true;
+    for (let i = 0; i < e.wins + e.losses; i++) {
+      memory.store({ ...key, won: i < e.wins, r: first ? e.sumR : 0 });
+      first = false;
+    }
+  }
+  return memory;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
