@@ -1,4 +1,10 @@
 export {
+  BacktestEngine,
+  type BacktestEngineOptions,
+  type BacktestRunOptions,
+  type BacktestSummary,
+} from './backtest-engine.js';
+export {
   type AuditLine,
   type AuditVerification,
   auditHash,
@@ -6,6 +12,16 @@ export {
   GENESIS_HASH,
   verifyAuditTrail,
 } from './decision-audit-trail.js';
+export { createDefaultBrain, type DefaultBrain, type DefaultBrainOptions } from './default-brain.js';
+export { createOmniEngine, DAILY_FEATURES, type OmniEngine, type OmniEngineOptions } from './omni-engine.js';
+export {
+  type LoopEnd,
+  type LoopProgress,
+  type LoopResult,
+  type MainLoopOptions,
+  omniMainLoop,
+} from './omni-main-loop.js';
+export { featureSnapshot, OmniRuntime, type OmniRuntimeComponents, type TickResult } from './omni-runtime.js';
 export {
   type EngineStats,
   type EquityPoint,
@@ -17,3 +33,13 @@ export {
   sortinoRatio,
   type TradeContext,
 } from './performance-recorder.js';
+export type {
+  AuditableDecision,
+  DecideInput,
+  DecisionBrain,
+  PreparableSequenceModel,
+  RetrainScheduler,
+  RouteCandidate,
+  RouteCandidateSource,
+} from './ports.js';
+export { gasCostUsd, PoolRouteCandidates } from './route-candidates.js';

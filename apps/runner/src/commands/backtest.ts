@@ -1,0 +1,141 @@
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { type OmniConfig, writeJsonAtomic } from '@omni/core';
+import { BacktestEngine, type BacktestSummary } from '@omni/runtime';
+import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
+import type { CliIo } from '../program.js';
+import { createProgress, SILENT_PROGRESS } from '../progress.js';
+import { formatTable, isoDate, num, pct } from '../table.js';
+import { writeReport } from './report.js';
+
+/** Flags of `omni backtest`. */
+export interface BacktestFlags {
+  readonly data?: string;
+  readonly symbol?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly out?: string;
+  readonly model?: string;
+  readonly momentumOnly?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** What the runner's `summary.json` holds: the backtest summary plus where the data and output are. */
+export interface RunSummary extends BacktestSummary {
+  readonly run: BacktestSummary['run'] & { readonly bundledData: boolean; readonly outDir: string };
+}
+
+/**
+ * Runs a backtest into `flags.out`. Everything is written to a sibling temp directory first and
+ * renamed into place only when the run succeeded, so a failed run leaves no half-written output.
+ */
+export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: CliIo): Promise<RunSummary> {
+  const selection = selectData(flags);
+  const fromMs = parseTimeBound(flags.from, '--from');
+  const toMs = parseTimeBound(flags.to, '--to');
+  const outDir = resolve(flags.out ?? 'omni-runs/latest');
+  // Read the series once up front: validates the file (empty, malformed rows) before anything is written.
+  const series = await readSeries(selection, { fromMs, toMs });
+  const first = series[0]?.tsMs ?? 0;
+  const last = series[series.length - 1]?.tsMs ?? 0;
+
+  const temp = `${outDir}.partial-${process.pid}`;
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(dirname(outDir), { recursive: true });
+  try {
+    const summary = await backtestInto(
+      temp,
+      outDir,
+      config,
+      selection,
+      flags,
+      { fromMs, toMs, first, last },
+      io,
+    );
+    await writeReport(temp, { summary, series });
+    rmSync(outDir, { recursive: true, force: true });
+    renameSync(temp, outDir);
+    return summary;
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function backtestInto(
+  dir: string,
+  outDir: string,
+  config: OmniConfig,
+  selection: DataSelection,
+  flags: BacktestFlags,
+  span: { fromMs?: number; toMs?: number; first: number; last: number },
+  io: CliIo,
+): Promise<RunSummary> {
+  const engine = new BacktestEngine({
+    config,
+    symbol: selection.symbol,
+    dataLabel: selection.path,
+    ...(flags.momentumOnly ? { modelPath: null } : flags.model ? { modelPath: resolve(flags.model) } : {}),
+  });
+  const progress = flags.quiet ? SILENT_PROGRESS : createProgress(io, 'backtest', span.first, span.last);
+  // Bad rows stop the run (policy `reject`), so the replay raises no alerts of its own.
+  const feed = replayFeed(selection);
+  try {
+    const summary = await engine.run(feed, {
+      runDir: dir,
+      ...(span.fromMs !== undefined ? { fromMs: span.fromMs } : {}),
+      ...(span.toMs !== undefined ? { toMs: span.toMs } : {}),
+      progressEvery: 250,
+      onProgress: (p) => progress.update(p.ticks, p.tsMs, p.decisions),
+    });
+    const runSummary: RunSummary = {
+      ...summary,
+      run: { ...summary.run, bundledData: selection.bundled, outDir },
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), runSummary);
+    return runSummary;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The summary table printed at the end of a run. */
+export function formatBacktestSummary(s: RunSummary): string {
+  const head = formatTable(
+    ['metric', 'value'],
+    [
+      ['symbol', s.run.symbol],
+      [
+        'period',
+        s.firstTsMs !== null && s.lastTsMs !== null
+          ? `${isoDate(s.firstTsMs)} → ${isoDate(s.lastTsMs)}`
+          : '—',
+      ],
+      ['ticks', String(s.ticks)],
+      ['decisions', String(s.run.decisions)],
+      ['trades', String(s.trades)],
+      ['win rate', pct(s.winRate)],
+      ['PnL (USD)', num(s.pnl)],
+      ['final balance', num(s.finalBalance)],
+      ['max drawdown', `${num(s.maxDrawdown)} (${pct(s.maxDrawdownPct)})`],
+      ['Sharpe (ann.)', num(s.sharpe)],
+      ['Sortino (ann.)', num(s.sortino)],
+      ['profit factor', num(s.profitFactor)],
+      ['Brier', num(s.brier, 4)],
+      ['model', s.run.model],
+      ['open at end', String(s.run.openAtEnd)],
+    ],
+  );
+  const engines = formatTable(
+    ['engine', 'trades', 'win rate', 'PnL', 'fees', 'avg R'],
+    Object.entries(s.byEngine).map(([engine, e]) => [
+      engine,
+      String(e.trades),
+      pct(e.winRate),
+      num(e.pnl),
+      num(e.fees),
+      num(e.avgR),
+    ]),
+  );
+  return `${head}\n\n${engines}\n\nwrote ${s.run.outDir}/{summary.json,trades.jsonl,decisions.jsonl,alerts.jsonl,report.html}`;
+}

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeError, readJournal, type Tick, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
+import { analyzeSeries } from '@omni/fib-core';
+import { readSeries } from '../data-source.js';
+import { type ReportEquityPoint, type ReportZone, renderReport } from '../report.js';
+import { isoDate, num, pct } from '../table.js';
+import type { RunSummary } from './backtest.js';
+
+const MAX_CHART_POINTS = 5000;
+
+/** Every `step`-th tick (and the last), so the chart stays light on long intraday files. */
+function downsample(series: readonly Tick[]): Tick[] {
+  if (series.length <= MAX_CHART_POINTS) return [...series];
+  const step = Math.ceil(series.length / MAX_CHART_POINTS);
+  const out: Tick[] = [];
+  for (let i = 0; i < series.length; i += step) out.push(series[i] as Tick);
+  const last = series[series.length - 1];
+  if (last && out[out.length - 1] !== last) out.push(last);
+  return out;
+}
+
+/** The realised equity curve rebuilt from the trades journal, in settlement order. */
+export function equityFromTrades(
+  startingBalance: number,
+  trades: readonly TradeOutcome[],
+): ReportEquityPoint[] {
+  let equity = startingBalance;
+  let peak = startingBalance;
+  return [...trades]
+    .sort((a, b) => a.settleTs - b.settleTs)
+    .map((t) => {
+      equity += t.pnl;
+      if (equity > peak) peak = equity;
+      return { tsMs: t.settleTs, equity, drawdown: peak - equity };
+    });
+}
+
+/** Writes `report.html` into a run directory from its summary, trades journal and price series. */
+export async function writeReport(
+  dir: string,
+  input: { summary: RunSummary; series: readonly Tick[] },
+): Promise<string> {
+  const { summary } = input;
+  const trades = (await readJournal(join(dir, 'trades.jsonl'), { schema: TradeOutcomeSchema })).records;
+  const prices = downsample(input.series);
+  const analysis = analyzeSeries(
+    prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
+    { swing: { mode: 'atr', multiple: 3, atrPeriod: 14 } },
+  );
+  const zones: ReportZone[] = analysis.zones.zones.map((z) => ({
+    low: z.low,
+    high: z.high,
+    strength: z.strength * 5,
+    label: `zone ${num(z.center, 5)}`,
+  }));
+  const html = renderReport({
+    title: `Omni-Trifecta ${summary.run.mode} — ${summary.run.symbol}`,
+    symbol: summary.run.symbol,
+    headline: [
+      ['PnL (USD)', num(summary.pnl)],
+      ['final balance', num(summary.finalBalance)],
+      ['trades', String(summary.trades)],
+      ['win rate', pct(summary.winRate)],
+      ['max drawdown', pct(summary.maxDrawdownPct)],
+      ['Sharpe', num(summary.sharpe)],
+      ['Sortino', num(summary.sortino)],
+      ['profit factor', num(summary.profitFactor)],
+    ],
+    prices: prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
+    zones,
+    trades,
+    equity: equityFromTrades(summary.startingBalance, trades),
+    engines: Object.entries(summary.byEngine).map(([engine, e]) => ({
+      engine,
+      trades: e.trades,
+      winRate: e.winRate,
+      pnl: e.pnl,
+      fees: e.fees,
+      avgR: e.avgR,
+    })),
+    config: summary.config,
+    notes: [
+      `data: ${summary.run.data}${summary.run.bundledData ? ' (bundled real daily FX rates)' : ''}`,
+      summary.firstTsMs !== null && summary.lastTsMs !== null
+        ? `period: ${isoDate(summary.firstTsMs)} → ${isoDate(summary.lastTsMs)}, ${summary.ticks} ticks`
+        : `${summary.ticks} ticks`,
+      `seed ${summary.run.seed}; sequence model ${summary.run.model}; ${summary.run.decisions} decisions; ${summary.run.openAtEnd} trades open at the end (not counted)`,
+      'fills and outcomes: docs/fill-assumptions.md; arbitrage trades run on synthetic pools and are labelled so',
+      `zones: k-means over confirmed swings (k = ${analysis.zones.k})`,
+    ],
+  });
+  const file = join(dir, 'report.html');
+  writeFileSync(file, html);
+  return file;
+}
+
+/** `omni report DIR`: re-renders report.html from the run's summary.json, trades.jsonl and data file. */
+export async function runReport(dir: string): Promise<string> {
+  const summaryFile = join(dir, 'summary.json');
+  if (!existsSync(summaryFile)) {
+    throw new RuntimeError('RUNTIME_BAD_INPUT', 'not a run directory: summary.json is missing', { dir });
+  }
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+  const series = await readSeries(
+    { path: summary.run.data, symbol: summary.run.symbol, bundled: summary.run.bundledData },
+    {
+      ...(summary.run.from ? { fromMs: Date.parse(summary.run.from) } : {}),
+      ...(summary.run.to ? { toMs: Date.parse(summary.run.to) } : {}),
+    },
+  );
+  return writeReport(dir, { summary, series });
+}

@@ -1,0 +1,254 @@
+import { userInfo } from 'node:os';
+import { isOmniError, loadConfig, type OmniConfig, type OmniConfigInput } from '@omni/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatAnalysis, runAnalyze } from './commands/analyze.js';
+import { formatAudit, runAuditVerify } from './commands/audit.js';
+import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
+import { formatChecklist, runCheck } from './commands/check.js';
+import { runReport } from './commands/report.js';
+import { formatSafetyStatus, openSafety, safetyStatePath } from './commands/safety.js';
+import { runShadow } from './commands/shadow.js';
+import { runTrain } from './commands/train.js';
+
+/** Where the CLI writes: injectable so tests capture output instead of printing. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readonly isTty: boolean;
+}
+
+/** Exit codes: 0 ok, 1 failure (a check failed, a trail is broken), 2 bad input or configuration. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+interface ConfigFlags {
+  config?: string;
+  seed?: number;
+}
+
+function configFrom(flags: ConfigFlags, overrides: OmniConfigInput = {}): OmniConfig {
+  return loadConfig({
+    ...(flags.config ? { configFile: flags.config } : {}),
+    overrides: { ...overrides, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) },
+  });
+}
+
+/**
+ * Builds the `omni` command tree. Every action resolves to an exit code; errors are printed by
+ * {@link runCli} with their code and context, never with a stack or a secret.
+ */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('omni')
+    .description(
+      'Omni-Trifecta: one brain trading spot, binary options and DEX arbitrage (default mode: shadow).',
+    )
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('backtest')
+    .description(
+      'backtest the whole engine on bundled real FX data or your own file; writes journals, summary.json and report.html',
+    )
+    .option(
+      '--data <file>',
+      'CSV or JSONL with timestamp and price (or bid and ask); default: bundled EURUSD daily',
+    )
+    .option(
+      '--symbol <symbol>',
+      'bundled pair (EURUSD, GBPUSD, USDJPY, USDCHF, AUDUSD, USDCAD) or the symbol of --data',
+    )
+    .option('--from <date>', 'first timestamp to trade (ISO 8601 or epoch ms)')
+    .option('--to <date>', 'last timestamp to trade (ISO 8601 or epoch ms)')
+    .option('--config <file>', 'JSON config file (see docs/configuration.md)')
+    .option('--seed <n>', 'seed of the run', integer)
+    .option('--out <dir>', 'output directory', 'omni-runs/latest')
+    .option('--model <file>', 'ONNX sequence model (default: SEQ_MODEL_ONNX or the bundled model)')
+    .option('--momentum-only', 'do not load an ONNX model; use the momentum sequence model')
+    .option('--quiet', 'no progress output')
+    .action(async (flags) => {
+      const config = configFrom(flags, { mode: 'backtest' });
+      const result = await runBacktest(config, flags, io);
+      io.out(formatBacktestSummary(result));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('analyze')
+    .description('Fibonacci analysis of a series: swings, levels, zones, Elliott counts, harmonic patterns')
+    .option('--data <file>', 'CSV or JSONL price file; default: bundled EURUSD daily')
+    .option('--symbol <symbol>', 'bundled pair or the symbol of --data')
+    .option('--from <date>', 'first timestamp (ISO 8601 or epoch ms)')
+    .option('--to <date>', 'last timestamp (ISO 8601 or epoch ms)')
+    .option('--atr-multiple <n>', 'swing size in ATR(14) multiples', positive, 3)
+    .option('--json', 'print JSON instead of tables')
+    .action(async (flags) => {
+      const result = await runAnalyze(flags);
+      io.out(flags.json ? JSON.stringify(result, null, 2) : formatAnalysis(result));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('shadow')
+    .description('run the engine in shadow mode: real prices, simulated fills, no real orders')
+    .option('--feed <kind>', 'replay | binance', 'replay')
+    .option('--data <file>', 'replay: CSV or JSONL file; default: bundled EURUSD daily')
+    .option('--symbol <symbol>', 'replay: bundled pair; binance: stream symbol such as btcusdt')
+    .option('--speed <x>', 'replay speed: 0 = as fast as possible, 1 = real time', Number, 0)
+    .option('--binance-url <url>', 'binance: WebSocket base URL')
+    .option('--config <file>', 'JSON config file')
+    .option('--seed <n>', 'seed of the run', integer)
+    .option('--out <dir>', 'output directory', 'omni-runs/shadow')
+    .option('--max-ticks <n>', 'stop after this many ticks', integer)
+    .action(async (flags) => {
+      const config = configFrom(flags, { mode: 'shadow' });
+      const result = await runShadow(config, flags, io);
+      io.out(formatBacktestSummary(result));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('live')
+    .description('live trading: refuses unless the deployment checklist passes and --live is given')
+    .option('--config <file>', 'JSON config file')
+    .option('--live', 'explicit opt-in to send real orders')
+    .action(async (flags) => {
+      const config = configFrom(flags);
+      const result = await runCheck(config);
+      io.out(formatChecklist(result));
+      if (
+        !result.allPassed ||
+        !flags.live ||
+        (config.mode !== 'micro-live' && config.mode !== 'scaled-live')
+      ) {
+        io.err(
+          'live refused: it needs mode micro-live or scaled-live (OMNI_MODE), a passing checklist and --live. ' +
+            'No broker executors are bundled yet: register your own executors through @omni/execution (see its README).',
+        );
+        setExit(EXIT.failed);
+        return;
+      }
+      io.err(
+        'live refused: no live executors are configured in this build; see @omni/execution for the executor ports.',
+      );
+      setExit(EXIT.failed);
+    });
+
+  program
+    .command('check')
+    .description('run the deployment checklist (credentials are shown as set/missing only)')
+    .option('--config <file>', 'JSON config file')
+    .action(async (flags) => {
+      const result = await runCheck(configFrom(flags));
+      io.out(formatChecklist(result));
+      setExit(result.allPassed ? EXIT.ok : EXIT.failed);
+    });
+
+  program
+    .command('train')
+    .description('train the sequence model on the bundled real FX data and write the model the runner uses')
+    .option('--out <file>', 'model path (default: the bundled default model)')
+    .option('--seed <seed>', 'training seed')
+    .action(async (flags) => {
+      const { path, report } = await runTrain({ ...flags, onProgress: (line: string) => io.err(line) });
+      const o = report.outOfSample;
+      io.out(
+        `wrote ${path}\nout-of-sample log loss: model ${o.model.logLoss.toFixed(4)}, always-up ${o.alwaysUp.logLoss.toFixed(4)}, momentum ${o.momentum.logLoss.toFixed(4)}\n${report.verdict}`,
+      );
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('report')
+    .description('re-render report.html of a run directory from its journals')
+    .argument('<dir>', 'run directory')
+    .action(async (dir: string) => {
+      const file = await runReport(dir);
+      io.out(`wrote ${file}`);
+      setExit(EXIT.ok);
+    });
+
+  const audit = program.command('audit').description('decision audit trail');
+  audit
+    .command('verify')
+    .description('verify the hash chain of a run directory decisions.jsonl')
+    .argument('<dir>', 'run directory or decisions.jsonl')
+    .action(async (target: string) => {
+      const { file, result } = await runAuditVerify(target);
+      io.out(formatAudit(file, result));
+      setExit(result.ok ? EXIT.ok : EXIT.failed);
+    });
+
+  const safety = program.command('safety').description('safety state of shadow and live runs');
+  safety
+    .command('status')
+    .option('--config <file>', 'JSON config file')
+    .option('--state <file>', 'safety state file (default <logDir>/state/safety.json)')
+    .action((flags) => {
+      const config = configFrom(flags);
+      const path = safetyStatePath(config, flags.state);
+      io.out(formatSafetyStatus(openSafety(config, path).status(), path));
+      setExit(EXIT.ok);
+    });
+  safety
+    .command('reset')
+    .description('lift a cooldown or reduce-only state (journaled; refused while frozen)')
+    .requiredOption('--reason <text>', 'why it is safe to trade again')
+    .option('--operator <name>', 'who resets', userInfo().username)
+    .option('--config <file>', 'JSON config file')
+    .option('--state <file>', 'safety state file (default <logDir>/state/safety.json)')
+    .action((flags) => {
+      const config = configFrom(flags);
+      const path = safetyStatePath(config, flags.state);
+      const manager = openSafety(config, path);
+      const action = manager.reset({ reason: flags.reason, operator: flags.operator });
+      manager.save();
+      io.out(`reset by ${action.operator}: ${action.reason}\n${formatSafetyStatus(manager.status(), path)}`);
+      setExit(EXIT.ok);
+    });
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      return EXIT.badInput;
+    }
+    if (isOmniError(err)) {
+      io.err(`error: ${err.message}`);
+      const badInput =
+        err.code.startsWith('CONFIG_') ||
+        err.code.startsWith('FEED_') ||
+        err.code === 'RUNTIME_BAD_INPUT' ||
+        err.code.startsWith('DATA_');
+      return badInput ? EXIT.badInput : EXIT.failed;
+    }
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.failed;
+  }
+  return code;
+}

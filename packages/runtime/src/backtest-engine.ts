@@ -1,0 +1,120 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManualClock, type OmniConfig, type Tick, writeJsonAtomic } from '@omni/core';
+import type { FeatureExtractorOptions } from '@omni/features';
+import type { PriceFeed } from '@omni/feeds';
+import { createOmniEngine } from './omni-engine.js';
+import { type LoopProgress, omniMainLoop } from './omni-main-loop.js';
+import type { PerformanceSummary } from './performance-recorder.js';
+import type { DecisionBrain } from './ports.js';
+
+/** Options of a {@link BacktestEngine}. */
+export interface BacktestEngineOptions {
+  readonly config: OmniConfig;
+  /** Symbol traded. Default `config.symbols[0]`. */
+  readonly symbol?: string;
+  /** ONNX model path; `null` = momentum only; default `config.seqModelOnnx ?? defaultModelPath()`. */
+  readonly modelPath?: string | null;
+  readonly features?: FeatureExtractorOptions;
+  /** A custom brain instead of MasterGovernorX100. */
+  readonly brain?: DecisionBrain;
+  /** Human-readable name of the data (file path, feed name), recorded in summary.json. */
+  readonly dataLabel?: string;
+}
+
+/** Options of one {@link BacktestEngine.run}. */
+export interface BacktestRunOptions {
+  /** Directory for summary.json and the journals (created if needed). */
+  readonly runDir: string;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly onProgress?: (progress: LoopProgress) => void;
+  readonly progressEvery?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** `summary.json`: the metrics and how the run was made. */
+export interface BacktestSummary extends PerformanceSummary {
+  readonly run: {
+    readonly mode: OmniConfig['mode'];
+    readonly symbol: string;
+    readonly data: string;
+    readonly from: string | null;
+    readonly to: string | null;
+    readonly seed: number;
+    readonly model: string;
+    readonly decisions: number;
+    /** Trades still open when the data ended: not settled, not counted in the metrics. */
+    readonly openAtEnd: number;
+  };
+  readonly config: OmniConfig;
+}
+
+/**
+ * The specification's backtest: the whole engine (the same OmniRuntime as shadow and live) over a
+ * recorded feed, on a ManualClock set from each tick, with the ShadowExecutionHub settling every
+ * trade from later ticks. Deterministic: the same ticks, config and seed give byte-identical
+ * `trades.jsonl` and `decisions.jsonl`. Writes `summary.json`, `trades.jsonl`, `decisions.jsonl`
+ * and `alerts.jsonl` into `runDir`.
+ *
+ * @example
+ * const engine = new BacktestEngine({ config, symbol: 'EURUSD' });
+ * const summary = await engine.run(new ReplayFeed({ path: bundledFxPath('EURUSD') }), { runDir: 'runs/1' });
+ */
+export class BacktestEngine {
+  readonly #options: BacktestEngineOptions;
+
+  constructor(options: BacktestEngineOptions) {
+    this.#options = options;
+  }
+
+  /** Replays `feed` through the engine and returns (and writes) the summary. */
+  async run(feed: PriceFeed | AsyncIterable<Tick>, options: BacktestRunOptions): Promise<BacktestSummary> {
+    const { config } = this.#options;
+    const symbol = this.#options.symbol ?? config.symbols[0] ?? 'EURUSD';
+    const clock = new ManualClock(0);
+    const engine = await createOmniEngine({
+      config,
+      runDir: options.runDir,
+      clock,
+      symbol,
+      ...(this.#options.modelPath !== undefined ? { modelPath: this.#options.modelPath } : {}),
+      ...(this.#options.features ? { features: this.#options.features } : {}),
+      ...(this.#options.brain ? { brain: this.#options.brain } : {}),
+    });
+    const startable = 'start' in feed ? feed : undefined;
+    try {
+      await startable?.start();
+      await omniMainLoop(feed, engine.runtime, {
+        clock,
+        ...(options.fromMs !== undefined ? { fromMs: options.fromMs } : {}),
+        ...(options.toMs !== undefined ? { toMs: options.toMs } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      await startable?.stop();
+      await engine.close();
+    }
+    const summary: BacktestSummary = {
+      ...engine.performance.summary(),
+      run: {
+        mode: config.mode,
+        symbol,
+        data: this.#options.dataLabel ?? ('name' in feed ? String(feed.name) : 'feed'),
+        from: options.fromMs !== undefined ? new Date(options.fromMs).toISOString() : null,
+        to: options.toMs !== undefined ? new Date(options.toMs).toISOString() : null,
+        seed: config.seed,
+        model: engine.modelName,
+        decisions: engine.runtime.decisions,
+        openAtEnd: engine.runtime.openTrades,
+      },
+      config,
+    };
+    writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
+    // A run without trades or alerts still has those journals (empty), so readers need no special case.
+    for (const name of ['trades.jsonl', 'alerts.jsonl']) appendFileSync(join(options.runDir, name), '');
+    return summary;
+  }
+}

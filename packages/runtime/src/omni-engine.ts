@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { type Alert, type Clock, type OmniConfig, OmniLogger, Rng } from '@omni/core';
+import {
+  type ExecutionHub,
+  type PoolStateSource,
+  ShadowExecutionHub,
+  SyntheticPoolPair,
+} from '@omni/execution';
+import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/features';
+import { SafetyManager } from '@omni/safety';
+import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
+import { DecisionAuditTrail } from './decision-audit-trail.js';
+import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
+import { OmniRuntime } from './omni-runtime.js';
+import { PerformanceRecorder } from './performance-recorder.js';
+import type { AuditableDecision, DecisionBrain } from './ports.js';
+import { PoolRouteCandidates } from './route-candidates.js';
+
+/** Options of {@link createOmniEngine}. */
+export interface OmniEngineOptions {
+  readonly config: OmniConfig;
+  /** Where the run's journals go: decisions.jsonl (audit trail), trades.jsonl, alerts.jsonl, ticks.jsonl. */
+  readonly runDir: string;
+  /** ManualClock for backtests and replays, SystemClock for live feeds. */
+  readonly clock: Clock;
+  /** Symbol traded (the synthetic arbitrage pools follow its price). Default `config.symbols[0]`. */
+  readonly symbol?: string;
+  /** Feature settings. Default: one bar per tick (daily data), ATR swings of 3 × ATR(14), a 64-price window. */
+  readonly features?: FeatureExtractorOptions;
+  /** ONNX model path; `null` = momentum only. Default `config.seqModelOnnx ?? defaultModelPath()`. */
+  readonly modelPath?: string | null;
+  /**
+   * Directory for persistent state (safety.json, governor.json) across runs; shadow and live runs set it.
+   * Backtests leave it unset: every run starts fresh and nothing outside `runDir` is written.
+   */
+  readonly stateDir?: string;
+  /** Execution hub. Default a ShadowExecutionHub (settles from later prices, never places an order). */
+  readonly hub?: ExecutionHub;
+  /** Pool states for arbitrage. Default a seeded SyntheticPoolPair (labelled synthetic); `null` disables arbitrage. */
+  readonly pools?: PoolStateSource | null;
+  /** A custom brain instead of MasterGovernorX100. */
+  readonly brain?: DecisionBrain;
+  /** Journal every tick to ticks.jsonl. Default false (the replayed file is the record). */
+  readonly logTicks?: boolean;
+  /** Prefix of decision ids. Default `run`. */
+  readonly runId?: string;
+}
+
+/** A fully assembled engine: the runtime and the parts a caller may want to inspect. */
+export interface OmniEngine {
+  readonly runtime: OmniRuntime;
+  readonly performance: PerformanceRecorder;
+  readonly safety: SafetyManager;
+  readonly hub: ExecutionHub;
+  readonly features: FeatureExtractorEngine;
+  readonly sequence: FallbackSequenceModel;
+  readonly brain: DecisionBrain;
+  /** The default brain when no custom one was given (for persistence), else undefined. */
+  readonly governor: DefaultBrain | undefined;
+  readonly logger: OmniLogger;
+  /** Which sequence model serves: `onnx:<file>` or the momentum fallback's name. */
+  readonly modelName: string;
+  /** Persists learner state (when `stateDir` is set) and releases the model. Call after the loop ends. */
+  close(): Promise<void>;
+}
+
+/** Default features for daily bars: each tick is a bar. */
+export const DAILY_FEATURES: FeatureExtractorOptions = {
+  bars: { kind: 'ticks', count: 1 },
+  swing: { mode: 'atr', multiple: 3, atrPeriod: 14 },
+  priceWindow: 64,
+};
+
+/**
+ * Assembles the whole engine from a configuration — features, sequence model (with fallback),
+ * the default brain (MasterGovernorX100 and its learners), SafetyManager, execution hub, journals
+ * and metrics — into an {@link OmniRuntime}. Backtest, shadow and live differ only in the clock,
+ * the hub and the feed the caller drives it with.
+ */
+export async function createOmniEngine(options: OmniEngineOptions): Promise<OmniEngine> {
+  const { config, clock } = options;
+  const symbol = options.symbol ?? config.symbols[0] ?? 'EURUSD';
+  const logger = new OmniLogger(options.runDir, { logTicks: options.logTicks ?? false });
+  const onAlert = (alert: Alert): void => logger.logAlert(alert);
+  const rng = new Rng(config.seed);
+
+  const modelPath =
+    options.modelPath === null ? undefined : (options.modelPath ?? config.seqModelOnnx ?? defaultModelPath());
+  const sequence = await FallbackSequenceModel.create({ modelPath, clock, alertSink: onAlert });
+
+  const pools =
+    options.pools === null
+      ? undefined
+      : (options.pools ?? new SyntheticPoolPair({ seed: config.seed, symbol }));
+  const hub = options.hub ?? new ShadowExecutionHub({ engines: config.engines, ...(pools ? { pools } : {}) });
+  const safety = SafetyManager.open({
+    limits: config.risk,
+    clock,
+    arbitrageCost: config.engines.arbitrage,
+    onAlert,
+    ...(options.stateDir ? { statePath: join(options.stateDir, 'safety.json'), autoSave: true } : {}),
+  });
+  const features = new FeatureExtractorEngine(options.features ?? DAILY_FEATURES);
+  const governor = options.brain
+    ? undefined
+    : createDefaultBrain({
+        config,
+        rng: rng.fork('governor'),
+        sequence,
+        ...(options.stateDir ? { statePath: join(options.stateDir, 'governor.json') } : {}),
+      });
+  const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
+  const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
+  const audit = await DecisionAuditTrail.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'));
+  const runtime = new OmniRuntime({
+    runId: options.runId ?? 'run',
+    features,
+    brain,
+    hub,
+    safety,
+    logger,
+    audit,
+    performance,
+    sequence,
+    ...(pools ? { routes: new PoolRouteCandidates(pools, config.engines.arbitrage) } : {}),
+  });
+
+  return {
+    runtime,
+    performance,
+    safety,
+    hub,
+    features,
+    sequence,
+    brain,
+    governor,
+    logger,
+    modelName: sequence.name,
+    async close(): Promise<void> {
+      await runtime.shutdown();
+      if (governor && options.stateDir) governor.save();
+      await sequence.close();
+    },
+  };
+}

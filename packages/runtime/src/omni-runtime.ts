@@ -1,0 +1,273 @@
+import {
+  type Alert,
+  type Decision,
+  isTradeDecision,
+  type OmniLogger,
+  RuntimeError,
+  type Tick,
+  type TradeOutcome,
+} from '@omni/core';
+import type { ExecutionHub } from '@omni/execution';
+import type { FeatureExtractorEngine, FeatureVector } from '@omni/features';
+import type { SafetyManager } from '@omni/safety';
+import type { DecisionAuditTrail } from './decision-audit-trail.js';
+import type { PerformanceRecorder } from './performance-recorder.js';
+import type {
+  AuditableDecision,
+  DecisionBrain,
+  PreparableSequenceModel,
+  RetrainScheduler,
+  RouteCandidateSource,
+} from './ports.js';
+
+/** Everything an {@link OmniRuntime} composes. The same runtime serves backtest, shadow and live. */
+export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDecision> {
+  /** Prefix of decision ids (`<runId>-<seq>`), so ids are unique across runs and deterministic within one. */
+  readonly runId: string;
+  readonly features: FeatureExtractorEngine;
+  readonly brain: DecisionBrain<A>;
+  readonly hub: ExecutionHub;
+  readonly safety: SafetyManager;
+  readonly logger: OmniLogger;
+  readonly audit: DecisionAuditTrail;
+  readonly performance: PerformanceRecorder;
+  /** Prepared before each decision (async ONNX inference). */
+  readonly sequence?: PreparableSequenceModel;
+  readonly routes?: RouteCandidateSource;
+  readonly training?: RetrainScheduler;
+  /** Decisions need at least this many prices in the window. Default 32. */
+  readonly minWindow?: number;
+  /** Length of the price window handed to the brain and sequence model. Default: the feature engine's window. */
+  readonly windowLength?: number;
+}
+
+/** What one tick did. */
+export type TickResult =
+  | { readonly kind: 'blocked'; readonly reason: string; readonly settled: number }
+  | { readonly kind: 'warming-up'; readonly settled: number }
+  | {
+      readonly kind: 'decided';
+      readonly decision: Decision;
+      readonly executed: boolean;
+      readonly settled: number;
+    };
+
+/** The shortest window a sequence model can read (momentum needs three prices for two returns). */
+const MIN_OBSERVE_WINDOW = 3;
+
+interface OpenTrade<A> {
+  readonly audit: A;
+  readonly confidence: number;
+  readonly riskUsd: number;
+}
+
+/**
+ * The specification's OmniRuntime: the primary loop for one tick, in this order —
+ * journal the tick; settle what the tick settles (feedback to the brain, safety and metrics);
+ * update features (always, so indicators never miss data during a cooldown);
+ * `SafetyManager.canTrade()`; prepare the sequence model; `brain.decide`; `SafetyManager.approve`;
+ * `ExecutionHub.execute`; journal the decision with its inputs in the hash-chained audit trail;
+ * `maybeRetrain`. Nothing reaches the hub without SafetyManager's approval.
+ *
+ * @example
+ * const runtime = new OmniRuntime({ runId, features, brain, hub, safety, logger, audit, performance });
+ * for await (const tick of feed) await runtime.onTick(tick);
+ * await runtime.shutdown();
+ */
+export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
+  readonly #c: OmniRuntimeComponents<A>;
+  readonly #open = new Map<string, OpenTrade<A>>();
+  readonly #minWindow: number;
+  readonly #windowLength: number | undefined;
+  #windowBuffer: Float64Array | undefined;
+  #seq = 0;
+  #lastTsMs = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(components: OmniRuntimeComponents<A>) {
+    this.#c = components;
+    this.#minWindow = components.minWindow ?? 32;
+    this.#windowLength = components.windowLength;
+  }
+
+  /** Decisions taken so far (including `none`). */
+  get decisions(): number {
+    return this.#seq;
+  }
+
+  /** Trades placed and not yet settled. */
+  get openTrades(): number {
+    return this.#open.size;
+  }
+
+  /** Runs the primary loop for one tick. Ticks must arrive in time order. */
+  async onTick(tick: Tick): Promise<TickResult> {
+    if (this.#closed)
+      throw new RuntimeError('RUNTIME_NOT_STARTED', 'onTick after shutdown', { tsMs: tick.tsMs });
+    if (!(tick.tsMs >= this.#lastTsMs)) {
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'ticks must arrive in time order', {
+        tsMs: tick.tsMs,
+        previousTsMs: this.#lastTsMs,
+      });
+    }
+    this.#lastTsMs = tick.tsMs;
+    const c = this.#c;
+    c.logger.logTick(tick);
+    c.safety.noteTick(tick);
+    c.performance.noteTick(tick.tsMs);
+
+    let settled = 0;
+    for (const outcome of c.hub.onTick(tick)) {
+      this.#settle(outcome);
+      settled++;
+    }
+
+    const features = c.features.update(tick);
+
+    const window = this.#window(tick.symbol);
+    const verdict = c.safety.canTrade();
+    if (!verdict.ok) {
+      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
+      this.#journalBlocked(tick, verdict.code, verdict.reason);
+      await this.#maybeRetrain(tick.tsMs);
+      return { kind: 'blocked', reason: verdict.reason, settled };
+    }
+    if (window.length < this.#minWindow) {
+      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
+      await this.#maybeRetrain(tick.tsMs);
+      return { kind: 'warming-up', settled };
+    }
+
+    if (c.sequence) await c.sequence.prepare(window);
+    const decisionId = `${c.runId}-${++this.#seq}`;
+    const candidates = c.routes?.candidates(tick);
+    const answer = c.brain.decide({
+      decisionId,
+      features,
+      window,
+      balanceUsd: c.performance.balance,
+      ...(candidates ? { arbitrage: { candidates } } : {}),
+    });
+
+    let decision: Decision = answer.decision;
+    let executed = false;
+    let approval: Record<string, unknown> | undefined;
+    let execution: Record<string, unknown> | undefined;
+    if (isTradeDecision(decision)) {
+      const verdictForOrder = c.safety.approve(decision, { balanceUsd: c.performance.balance });
+      if (verdictForOrder.approved) {
+        decision = verdictForOrder.decision;
+        approval = { approved: true, clipped: verdictForOrder.clipped, riskUsd: verdictForOrder.riskUsd };
+        const report = await c.hub.execute(verdictForOrder.decision, tick);
+        execution = { status: report.status, venue: report.venue };
+        if (report.status === 'rejected') {
+          execution = { ...execution, code: report.code, reason: report.reason };
+        } else {
+          executed = true;
+          c.safety.registerOpen(verdictForOrder.decision);
+          this.#open.set(decision.id, {
+            audit: answer,
+            confidence: verdictForOrder.decision.confidence,
+            riskUsd: verdictForOrder.riskUsd,
+          });
+          if (report.status === 'settled') this.#settle(report.outcome);
+        }
+      } else {
+        approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
+      }
+    }
+
+    c.audit.append({
+      ...answer,
+      decision,
+      tsMs: tick.tsMs,
+      symbol: tick.symbol,
+      price: tick.price,
+      features: featureSnapshot(features),
+      ...(approval ? { approval } : {}),
+      ...(execution ? { execution } : {}),
+    });
+    await this.#maybeRetrain(tick.tsMs);
+    return { kind: 'decided', decision, executed, settled };
+  }
+
+  /** Journals an alert through the logger (used by feeds, safety and the sequence model). */
+  alert(alert: Alert): void {
+    this.#c.logger.logAlert(alert);
+  }
+
+  /** Flushes every journal. */
+  flush(): void {
+    this.#c.logger.flush();
+    this.#c.audit.flush();
+  }
+
+  /** Flushes and closes journals and saves the safety state. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#c.safety.statePath !== undefined) this.#c.safety.save();
+    this.#c.audit.close();
+    this.#c.logger.close();
+  }
+
+  #settle(outcome: TradeOutcome): void {
+    const c = this.#c;
+    c.safety.registerOutcome(outcome);
+    c.logger.logTrade(outcome);
+    const open = this.#open.get(outcome.decisionId);
+    c.performance.recordTrade(outcome, open ? { confidence: open.confidence, riskUsd: open.riskUsd } : {});
+    if (open) {
+      this.#open.delete(outcome.decisionId);
+      c.brain.learn(outcome, open.audit);
+    }
+  }
+
+  #window(symbol: string): Float64Array {
+    this.#windowBuffer ??= new Float64Array(this.#c.features.options.priceWindow);
+    const full = this.#c.features.priceWindow(symbol, this.#windowBuffer);
+    if (this.#windowLength === undefined || full.length <= this.#windowLength) return full;
+    return full.subarray(full.length - this.#windowLength);
+  }
+
+  #journalBlocked(tick: Tick, code: string, reason: string): void {
+    const decisionId = `${this.#c.runId}-${++this.#seq}`;
+    this.#c.audit.append({
+      decision: {
+        engine: 'none',
+        id: decisionId,
+        tsMs: tick.tsMs,
+        symbol: tick.symbol,
+        reason: `${code}: ${reason}`,
+      },
+      regimeKey: 'blocked',
+      tsMs: tick.tsMs,
+      symbol: tick.symbol,
+      price: tick.price,
+      mode: 'COOLDOWN',
+    });
+  }
+
+  async #maybeRetrain(nowMs: number): Promise<void> {
+    if (this.#c.training) await this.#c.training.maybeRetrain(nowMs);
+  }
+}
+
+/** A compact, JSON-safe copy of the features a decision saw (the vector itself is reused per tick). */
+export function featureSnapshot(fv: FeatureVector): Record<string, unknown> {
+  return {
+    tsMs: fv.tsMs,
+    price: fv.price,
+    spread: fv.spread,
+    barCount: fv.barCount,
+    sma: fv.sma,
+    ema: fv.ema,
+    rollingStd: fv.rollingStd,
+    atr: fv.atr,
+    momentumGradient: fv.momentumGradient,
+    volatilityPercentile: fv.volatilityPercentile,
+    trendStrength: fv.trendStrength,
+    swings: fv.swings.length,
+    lastSwing: fv.swings.length > 0 ? fv.swings[fv.swings.length - 1] : null,
+  };
+}

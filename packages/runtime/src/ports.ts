@@ -1,0 +1,59 @@
+import type { Decision, Tick, TradeOutcome } from '@omni/core';
+import type { FeatureVector } from '@omni/features';
+
+/** An arbitrage route the brain may choose, priced on the current pool state. */
+export interface RouteCandidate {
+  readonly routeId: string;
+  readonly amountInWei: bigint;
+  readonly expectedProfitWei: bigint;
+  readonly expectedProfitUsd: number;
+}
+
+/** What the brain is asked at one tick. */
+export interface DecideInput {
+  readonly decisionId: string;
+  readonly features: FeatureVector;
+  /** The last N prices, oldest first (the sequence model's input). */
+  readonly window: ArrayLike<number>;
+  readonly balanceUsd: number;
+  readonly arbitrage?: { readonly candidates: readonly RouteCandidate[] };
+}
+
+/** The brain's answer: the decision plus whatever explains it (journaled in the audit trail). */
+export interface AuditableDecision {
+  readonly decision: Decision;
+  readonly regimeKey: string;
+}
+
+/**
+ * The decision brain the runtime drives: `MasterGovernorX100` from @omni/governor implements it;
+ * so can any custom brain. `decide` must be synchronous and side-effect free on learned state;
+ * `learn` receives every settled outcome with the answer that led to it.
+ */
+export interface DecisionBrain<A extends AuditableDecision = AuditableDecision> {
+  decide(input: DecideInput): A;
+  learn(outcome: TradeOutcome, audit: A): void;
+  /**
+   * Sees the market on ticks where no decision is taken (blocked by safety, warming up), so
+   * stateful analysis (swings, volatility windows) misses no tick. Optional.
+   */
+  observe?(input: Pick<DecideInput, 'features' | 'window'>): void;
+}
+
+/**
+ * A sequence model the runtime prepares before each decision (ONNX inference is async; the
+ * brain's `decide` is sync). `FallbackSequenceModel` from @omni/sequence implements it.
+ */
+export interface PreparableSequenceModel {
+  prepare(window: ArrayLike<number>): Promise<unknown>;
+}
+
+/** Prices arbitrage routes at a tick (from a pool state source shared with the arbitrage executor). */
+export interface RouteCandidateSource {
+  candidates(tick: Tick): readonly RouteCandidate[];
+}
+
+/** Retraining on a schedule (TrainingOrchestrator): called after each tick, must be cheap when not due. */
+export interface RetrainScheduler {
+  maybeRetrain(nowMs: number): Promise<void>;
+}

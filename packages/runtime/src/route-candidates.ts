@@ -1,0 +1,48 @@
+import type { OmniConfig, Tick } from '@omni/core';
+import { optimalFlashSwapAmount, type PoolStateSource, simulateFlashSwap } from '@omni/execution';
+import type { RouteCandidate, RouteCandidateSource } from './ports.js';
+
+const WEI_PER_TOKEN = 1e18;
+
+/** USD cost of one route's gas from the arbitrage settings: gasLimit × gasPrice × ETH price. */
+export function gasCostUsd(settings: OmniConfig['engines']['arbitrage']): number {
+  return settings.gasLimit * settings.gasPriceGwei * 1e-9 * settings.ethUsd;
+}
+
+/**
+ * Prices every route of a {@link PoolStateSource} at its profit-maximising size (Uniswap V2
+ * closed form refined on the integer simulation) and keeps those whose profit net of gas is
+ * positive. The same pool source must back the arbitrage executor, so that what is chosen is
+ * what settles.
+ */
+export class PoolRouteCandidates implements RouteCandidateSource {
+  readonly #pools: PoolStateSource;
+  readonly #gasUsd: number;
+
+  constructor(pools: PoolStateSource, settings: OmniConfig['engines']['arbitrage']) {
+    this.#pools = pools;
+    this.#gasUsd = gasCostUsd(settings);
+  }
+
+  candidates(tick: Tick): readonly RouteCandidate[] {
+    this.#pools.onTick?.(tick);
+    const out: RouteCandidate[] = [];
+    for (const routeId of this.#pools.routeIds()) {
+      const route = this.#pools.route(routeId);
+      if (!route) continue;
+      const amount = optimalFlashSwapAmount(route.borrowPool, route.sellPool);
+      if (amount <= 0n) continue;
+      const sim = simulateFlashSwap(route.borrowPool, route.sellPool, amount);
+      if (!sim.ok || sim.profit1 <= 0n) continue;
+      const profitUsd = (Number(sim.profit1) / WEI_PER_TOKEN) * route.token1Usd - this.#gasUsd;
+      if (profitUsd <= 0) continue;
+      out.push({
+        routeId,
+        amountInWei: amount,
+        expectedProfitWei: sim.profit1,
+        expectedProfitUsd: profitUsd,
+      });
+    }
+    return out;
+  }
+}
