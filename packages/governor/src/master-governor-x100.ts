@@ -1,6 +1,7 @@
 import {
   type Decision,
   GovernorError,
+  MARKETS,
   type Market,
   type OmniConfig,
   Rng,
@@ -304,12 +305,19 @@ export class MasterGovernorX100 {
             trendStrength: trendStrength(input.window),
             probabilities: probabilities.regimes,
           });
-    // 5.3 engine selection
-    const engineChoice = regime ? this.#learners.regimeRL.chooseEngine(regime) : null;
     // 5.4 fib enrichment (always, so the fib stage sees every tick's swings)
     const dominant = regime?.dominantRegime ?? dominantRegime(probabilities.regimes);
     const block = this.#evaluateFib(features, dominant, input.volatility);
     const fib = auditFibBlock(block);
+    // 5.3 engine selection, among the engines that pass Fibonacci validation at this tick: the
+    // regime learner masks the rest, so a regime never settles on an engine that cannot trade now
+    // (and never learns nothing because its favourite engine had no setup).
+    const available = MARKETS.filter(
+      (m) =>
+        block.signals[m].kind === 'signal' &&
+        (m !== 'arbitrage' || (input.arbitrage?.candidates.length ?? 0) > 0),
+    );
+    const engineChoice = regime ? this.#learners.regimeRL.chooseEngine(regime, available) : null;
 
     if (!regime || !engineChoice) {
       const reason = 'regime state: the volatility score is still warming up';

@@ -187,6 +187,21 @@ describe('RegimeSwitchingRL', () => {
     },
   );
 
+  it('chooses only among the available engines, and stands aside when none is available', () => {
+    const key: RegimeKey = 'vol-high|trend-weak|volatile'; // the heuristic prefers binary here
+    const ucb = learner(3);
+    const before = JSON.stringify(ucb.toJSON());
+    expect(ucb.chooseEngine(key).engine).toBe('binary');
+    expect(ucb.chooseEngine(key, ['spot', 'arbitrage']).engine).not.toBe('binary');
+    expect(ucb.chooseEngine(key, []).engine).toBe('none');
+    expect(JSON.stringify(ucb.toJSON())).toBe(before);
+    const greedy = epsilonGreedy(3, 0.5);
+    for (let i = 0; i < 200; i++) {
+      expect(['spot', 'none']).toContain(greedy.chooseEngine(key, ['spot']).engine);
+      expect(greedy.chooseEngine(key, []).engine).toBe('none');
+    }
+  });
+
   it('rejects an outcome for none, an unknown regime and a NaN reward', () => {
     const rl = learner(7);
     expect(() => rl.update('vol-low|trend-weak|trending', 'none', 0)).toThrow(

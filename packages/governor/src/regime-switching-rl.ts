@@ -143,20 +143,26 @@ export class RegimeSwitchingRL {
    * The engine for this regime: the highest score among binary, spot and arbitrage (UCB index or,
    * for ε-greedy, Q-value unless ε draws a uniform engine); ties go in that order; `none` only when
    * every score is strictly below `noneValue`. O(1); reads the table (ε-greedy also draws from the
-   * Rng) and writes nothing.
+   * Rng) and writes nothing. `available` masks the actions (a contextual bandit with the actions
+   * available in this context): only those engines are scored; with none available the answer is `none`.
    */
-  chooseEngine(state: Pick<RegimeState, 'regimeKey'> | RegimeKey): EngineChoice {
+  chooseEngine(
+    state: Pick<RegimeState, 'regimeKey'> | RegimeKey,
+    available: readonly Market[] = MARKETS,
+  ): EngineChoice {
     const regimeKey = typeof state === 'string' ? state : state.regimeKey;
     requireKey(regimeKey);
-    if (this.exploration === 'ucb') return this.#chooseUcb(regimeKey);
-    const explore = this.epsilon > 0 && this.#rng.float() < this.epsilon;
+    if (this.exploration === 'ucb') return this.#chooseUcb(regimeKey, available);
+    const explore = this.epsilon > 0 && available.length > 0 && this.#rng.float() < this.epsilon;
     if (explore) {
-      const i = this.#rng.int(0, MARKETS.length);
-      return { engine: MARKETS[i] as Market, mode: 'explore', value: this.#value(regimeKey, i), regimeKey };
+      const market = available[this.#rng.int(0, available.length)] as Market;
+      const i = MARKETS.indexOf(market);
+      return { engine: market, mode: 'explore', value: this.#value(regimeKey, i), regimeKey };
     }
     let best = -1;
     let bestValue = this.noneValue;
     for (let i = 0; i < MARKETS.length; i++) {
+      if (!available.includes(MARKETS[i] as Market)) continue;
       const v = this.#value(regimeKey, i);
       if (v > bestValue || (best === -1 && v === bestValue)) {
         best = i;
@@ -171,7 +177,7 @@ export class RegimeSwitchingRL {
     };
   }
 
-  #chooseUcb(regimeKey: RegimeKey): EngineChoice {
+  #chooseUcb(regimeKey: RegimeKey, available: readonly Market[]): EngineChoice {
     const counts = this.#table.get(regimeKey)?.counts;
     let total = 0;
     for (let i = 0; i < MARKETS.length; i++) total += this.priorWeight + (counts?.[i] ?? 0);
@@ -179,6 +185,7 @@ export class RegimeSwitchingRL {
     let best = -1;
     let bestIndex = this.noneValue;
     for (let i = 0; i < MARKETS.length; i++) {
+      if (!available.includes(MARKETS[i] as Market)) continue;
       const n = this.priorWeight + (counts?.[i] ?? 0);
       const index =
         n === 0
