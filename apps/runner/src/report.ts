@@ -193,7 +193,7 @@ pre{background:#f6f8fa;padding:12px;border-radius:6px;font-size:12px;overflow:au
 (function(){
   var data = JSON.parse(document.getElementById('omni-data').textContent);
   var LC = window.LightweightCharts;
-  function chart(id){ var el=document.getElementById(id); return LC.createChart(el,{autoSize:true,layout:{background:{color:'#ffffff'},textColor:'#1f2328'},timeScale:{timeVisible:false}}); }
+  function chart(id){ var el=document.getElementById(id); return LC.createChart(el,{autoSize:true,layout:{background:{color:'#ffffff'},textColor:'#1f2328'},timeScale:{timeVisible:false,minBarSpacing:0.01}}); }
   var pc = chart('price');
   var price = pc.addSeries(LC.LineSeries,{color:'#0969da',lineWidth:1});
   price.setData(data.prices);

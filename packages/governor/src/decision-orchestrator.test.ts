@@ -162,15 +162,17 @@ describe('DecisionOrchestrator', () => {
   });
 
   it('sizes a spot trade at riskPerTradeFraction of the balance within the caps', () => {
-    // risk = min(0.01 · 10 000, maxStakeUsd 25, 0.02 · 10 000, 500) = 25 USD; size = 25 / (1.1 − 1.095) = 5000.
+    // risk = min(0.01 · 10 000, maxStakeUsd 25, 0.02 · 10 000, 500) = 25 USD, costs included: the default
+    // round trip is 2·1 (commission) + 2·0.5 (slippage) + 1 (spread) = 4 bp of 1.1 = 0.00044 per unit,
+    // so size = 25 / (1.1 − 1.095 + 0.00044) = 25 / 0.00544 ≈ 4595.588.
     const { o } = orchestrator();
     const { decision, trace } = o.compile(
       input({ engine: 'spot', balanceUsd: 10_000, signals: { ...noSignals, spot: spotSignal } }),
     );
     expect(decision.engine).toBe('spot');
     if (decision.engine !== 'spot') return;
-    expect(decision.size).toBeCloseTo(5000, 6);
-    expect(decision.size * (decision.entryPrice - decision.stopPrice)).toBeCloseTo(25, 9);
+    expect(decision.size).toBeCloseTo(25 / 0.00544, 6);
+    expect(decision.size * (decision.entryPrice - decision.stopPrice + 0.00044)).toBeCloseTo(25, 9);
     expect(trace.spot?.sizing).toMatchObject({ kind: 'size', cappedBy: 'max-stake', targetRiskUsd: 100 });
     // No outcomes yet: every level has expected R 0, the tie goes to the nearest (1.272), which closes everything.
     expect(decision.takeProfits).toEqual([{ price: 1.09 + 1.272 * 0.02, fraction: 1 }]);

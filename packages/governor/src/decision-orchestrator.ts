@@ -16,7 +16,12 @@ import type { LadderRiskAI, LadderStake } from './ladder-risk-ai.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
 import type { RegimeState } from './regime-state-builder.js';
 import type { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';
-import { type SpotPositionSize, type SpotSizingLimits, spotPositionSize } from './spot-position-size.js';
+import {
+  type SpotPositionSize,
+  type SpotSizingLimits,
+  spotPositionSize,
+  spotRoundTripCostBps,
+} from './spot-position-size.js';
 import type { SpotTPRotator, TpChoice } from './spot-tp-rotator.js';
 
 /**
@@ -189,6 +194,7 @@ export class DecisionOrchestrator {
         maxStakeUsd: config.risk.maxStakeUsd,
         maxBalanceFraction: config.risk.maxBalanceFractionPerTrade,
         maxExposureUsd: config.risk.maxExposurePerMarketUsd,
+        roundTripCostBps: spotRoundTripCostBps(config),
       },
       minProfitUsd: arb.minProfitUsd,
       gasCostUsd: arb.gasPriceGwei * 1e-9 * arb.gasLimit * arb.ethUsd,

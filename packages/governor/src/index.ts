@@ -90,6 +90,7 @@ export {
   type SpotSizeCap,
   type SpotSizingLimits,
   spotPositionSize,
+  spotRoundTripCostBps,
 } from './spot-position-size.js';
 export {
   SpotTPRotator,

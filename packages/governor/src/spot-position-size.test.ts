@@ -23,6 +23,16 @@ describe('spotPositionSize', () => {
     expect(s).toMatchObject({ kind: 'size', size: 50, riskUsd: 25, cappedBy: 'max-stake' });
   });
 
+  it('counts round-trip costs in the risk, so a stop-out loses the budget and no more', () => {
+    // 20 USD over |1.25 − 1.24| + 1.25 · 8 bp = 0.01 + 0.001 = 0.011 → 1818.18 units
+    const s = spotPositionSize(
+      { balanceUsd: 2000, entryPrice: 1.25, stopPrice: 1.24 },
+      { ...limits, roundTripCostBps: 8 },
+    );
+    expect(s.kind === 'size' && s.size).toBeCloseTo(20 / 0.011, 9);
+    expect(s.kind === 'size' && s.riskUsd).toBeCloseTo(20, 9);
+  });
+
   it('caps the risk at the exposure limit', () => {
     const s = spotPositionSize(
       { balanceUsd: 1_000_000, entryPrice: 10, stopPrice: 9 },

@@ -1,4 +1,16 @@
+import type { OmniConfig } from '@omni/core';
 import { requireNumberInRange } from './numeric-input.js';
+
+/** The spread the shadow hub assumes for mid-only prices (bp), as in @omni/execution's spot fills. */
+const MID_ONLY_SPREAD_BPS = 1;
+
+/**
+ * Round-trip cost of a spot trade in basis points of the entry: commission and slippage on both
+ * fills plus the spread (`2·commissionBps + 2·slippageBps + 1 bp`), from `engines.spot`.
+ */
+export function spotRoundTripCostBps(config: Pick<OmniConfig, 'engines'>): number {
+  return 2 * config.engines.spot.commissionBps + 2 * config.engines.spot.slippageBps + MID_ONLY_SPREAD_BPS;
+}
 
 /** The limits a spot position is sized within (from `engines.spot` and `risk` of OmniConfig). */
 export interface SpotSizingLimits {
@@ -10,6 +22,12 @@ export interface SpotSizingLimits {
   readonly maxBalanceFraction: number;
   /** Hard cap on the USD at risk in one market (`risk.maxExposurePerMarketUsd`). */
   readonly maxExposureUsd: number;
+  /**
+   * Round-trip trading cost in basis points of the entry price: commission and slippage on both
+   * fills plus the spread (`2·commissionBps + 2·slippageBps + spreadBps`). Counted in the risk, so
+   * that a stop-out costs the budget, not the budget plus fees. Default 0.
+   */
+  readonly roundTripCostBps?: number;
 }
 
 /** Which limit bound the risk of a spot position. */
@@ -21,7 +39,7 @@ export type SpotPositionSize =
       readonly kind: 'size';
       /** Position size in base units. */
       readonly size: number;
-      /** USD lost at the stop: size × |entry − stop|. */
+      /** USD lost at the stop, costs included: size × (|entry − stop| + entry · roundTripCostBps / 10⁴). */
       readonly riskUsd: number;
       /** riskPerTradeFraction × balance, before the caps. */
       readonly targetRiskUsd: number;
@@ -30,7 +48,7 @@ export type SpotPositionSize =
   | { readonly kind: 'no-size'; readonly reason: string };
 
 /**
- * Sizes a spot position by fixed-fraction risk: size = riskUsd / |entry − stop| with
+ * Sizes a spot position by fixed-fraction risk: size = riskUsd / (|entry − stop| + entry · costBps / 10⁴) with
  * riskUsd = min(riskPerTradeFraction · balance, maxStakeUsd, maxBalanceFraction · balance, maxExposureUsd).
  * Why: the loss at the stop is then a known fraction of the balance (fixed-fractional position
  * sizing, Van Tharp, "Trade Your Way to Financial Freedom", ch. 14), and it stays inside the same
@@ -65,9 +83,10 @@ export function spotPositionSize(
     riskUsd = limits.maxExposureUsd;
     cappedBy = 'exposure';
   }
-  const size = riskUsd / distance;
+  const lossPerUnit = distance + (entry * (limits.roundTripCostBps ?? 0)) / 10_000;
+  const size = riskUsd / lossPerUnit;
   if (!(size > 0) || !Number.isFinite(size)) {
-    return { kind: 'no-size', reason: `no positive finite size for risk ${riskUsd} USD over ${distance}` };
+    return { kind: 'no-size', reason: `no positive finite size for risk ${riskUsd} USD over ${lossPerUnit}` };
   }
-  return { kind: 'size', size, riskUsd: size * distance, targetRiskUsd, cappedBy };
+  return { kind: 'size', size, riskUsd: size * lossPerUnit, targetRiskUsd, cappedBy };
 }

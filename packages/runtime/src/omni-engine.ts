@@ -7,6 +7,7 @@ import {
   SyntheticPoolPair,
 } from '@omni/execution';
 import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/features';
+import { spotRoundTripCostBps } from '@omni/governor';
 import { SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
@@ -64,6 +65,30 @@ export interface OmniEngine {
   close(): Promise<void>;
 }
 
+/**
+ * Positions a previous shadow session left open cannot settle: the new ShadowExecutionHub never
+ * saw them. They are released from the SafetyManager (so they do not hold a position slot and
+ * exposure forever) with a warning alert each. A live hub (passed in `hub`) keeps them: they are
+ * real broker positions to reconcile.
+ */
+function releaseOrphanedShadowPositions(
+  safety: SafetyManager,
+  onAlert: (alert: Alert) => void,
+  clock: Clock,
+): void {
+  for (const position of safety.status().openPositions) {
+    safety.releaseOpen(position.decisionId);
+    onAlert({
+      tsMs: Math.max(0, Math.floor(clock.nowMs())),
+      level: 'warn',
+      code: 'SHADOW_POSITION_RELEASED',
+      message: `released ${position.market} position ${position.decisionId} left open by an earlier shadow session (it cannot settle in this one)`,
+      source: 'createOmniEngine',
+      context: { decisionId: position.decisionId, market: position.market, riskUsd: position.riskUsd },
+    });
+  }
+}
+
 /** Default features for daily bars: each tick is a bar. */
 export const DAILY_FEATURES: FeatureExtractorOptions = {
   bars: { kind: 'ticks', count: 1 },
@@ -97,9 +122,11 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     limits: config.risk,
     clock,
     arbitrageCost: config.engines.arbitrage,
+    spotCostBps: spotRoundTripCostBps(config),
     onAlert,
     ...(options.stateDir ? { statePath: join(options.stateDir, 'safety.json'), autoSave: true } : {}),
   });
+  if (!options.hub) releaseOrphanedShadowPositions(safety, onAlert, clock);
   const features = new FeatureExtractorEngine(options.features ?? DAILY_FEATURES);
   const governor = options.brain
     ? undefined

@@ -15,17 +15,32 @@ export function gasCostUsd(settings: ArbitrageCostSettings): number {
 }
 
 /**
- * USD at risk if the trade goes fully wrong: the number every stake and loss cap is applied to.
- * Binary: the stake. Spot: size × |entryPrice − stopPrice| (the loss at the stop, quote currency
- * taken as USD; gaps through the stop can lose more). Arbitrage: the gas of the transaction
- * (a flash swap that is not profitable reverts, so gas is all it can lose).
+ * Loss per unit of a spot position stopped out: |entry − stop| plus the round-trip trading cost
+ * (`spotCostBps` basis points of the entry: commission and slippage on both fills and the spread).
  */
-export function positionRiskUsd(decision: TradeDecision, arbitrage: ArbitrageCostSettings): number {
+export function spotLossPerUnit(
+  decision: { readonly entryPrice: number; readonly stopPrice: number },
+  spotCostBps = 0,
+): number {
+  return Math.abs(decision.entryPrice - decision.stopPrice) + (decision.entryPrice * spotCostBps) / 10_000;
+}
+
+/**
+ * USD at risk if the trade goes fully wrong: the number every stake and loss cap is applied to.
+ * Binary: the stake. Spot: size × (|entryPrice − stopPrice| + round-trip costs) (the loss at the
+ * stop, quote currency taken as USD; gaps through the stop can lose more). Arbitrage: the gas of
+ * the transaction (a flash swap that is not profitable reverts, so gas is all it can lose).
+ */
+export function positionRiskUsd(
+  decision: TradeDecision,
+  arbitrage: ArbitrageCostSettings,
+  spotCostBps = 0,
+): number {
   switch (decision.engine) {
     case 'binary':
       return decision.stakeUsd;
     case 'spot':
-      return decision.size * Math.abs(decision.entryPrice - decision.stopPrice);
+      return decision.size * spotLossPerUnit(decision, spotCostBps);
     case 'arbitrage':
       return gasCostUsd(arbitrage);
   }

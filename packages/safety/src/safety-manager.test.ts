@@ -132,6 +132,19 @@ describe('SafetyManager', () => {
     expect(approval.decision.size * 0.005).toBeLessThanOrEqual(20);
   });
 
+  it('counts round-trip costs in spot risk when spotCostBps is set', () => {
+    const clock = new ManualClock(T0);
+    const safety = new SafetyManager({ limits: limits(), clock, spotCostBps: 4 });
+    safety.noteTick({ symbol: 'EURUSD', tsMs: T0, price: 1.1, source: 'test' });
+    // loss per unit = 0.005 + 1.1 × 4 bp = 0.00544; cap = min(20, 0.02 × 10000) = 20 → size ≈ 3676.47
+    const approval = safety.approve(spot('s1', 10_000, 1.1, 1.095), { balanceUsd: 10_000 });
+    expect(approval.approved).toBe(true);
+    if (!approval.approved) return;
+    expect(approval.decision.size).toBeCloseTo(20 / 0.00544, 6);
+    expect(approval.riskUsd).toBeLessThanOrEqual(20);
+    expect(approval.riskUsd).toBeCloseTo(20, 9);
+  });
+
   it('refuses a spot order whose stop equals its entry', () => {
     const { safety } = setup();
     expect(safety.approve(spot('s1', 10_000, 1.1, 1.1), { balanceUsd: 10_000 })).toMatchObject({

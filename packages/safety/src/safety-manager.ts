@@ -14,7 +14,7 @@ import {
   writeJsonAtomic,
 } from '@omni/core';
 import { z } from 'zod';
-import { type ArbitrageCostSettings, positionRiskUsd } from './position-risk.js';
+import { type ArbitrageCostSettings, positionRiskUsd, spotLossPerUnit } from './position-risk.js';
 import {
   type Cooldown,
   DAY_MS,
@@ -115,6 +115,11 @@ export interface SafetyManagerOptions {
   readonly clock: Clock;
   /** Gas settings used as the worst-case loss of an arbitrage (defaults: core config defaults). */
   readonly arbitrageCost?: ArbitrageCostSettings;
+  /**
+   * Round-trip cost of a spot trade in basis points of the entry (2·commission + 2·slippage +
+   * spread), counted in its risk so caps bound the loss including fees. Default 0.
+   */
+  readonly spotCostBps?: number;
   /** JSON state file. With it, every state change is persisted atomically (see `autoSave`). */
   readonly statePath?: string;
   /** Persist after every state change when `statePath` is set. Default true. */
@@ -153,6 +158,7 @@ export class SafetyManager {
   readonly statePath: string | undefined;
   readonly #clock: Clock;
   readonly #arbitrageCost: ArbitrageCostSettings;
+  readonly #spotCostBps: number;
   readonly #autoSave: boolean;
   readonly #onAlert: SafetyAlertSink | undefined;
   readonly #tripListeners = new Set<TripListener>();
@@ -165,6 +171,7 @@ export class SafetyManager {
     this.limits = options.limits;
     this.#clock = options.clock;
     this.#arbitrageCost = options.arbitrageCost ?? EngineSettingsSchema.parse({}).arbitrage;
+    this.#spotCostBps = options.spotCostBps ?? 0;
     this.statePath = options.statePath;
     this.#autoSave = options.autoSave ?? true;
     this.#onAlert = options.onAlert;
@@ -246,7 +253,12 @@ export class SafetyManager {
       );
     }
     const cap = Math.min(L.maxStakeUsd, L.maxBalanceFractionPerTrade * ctx.balanceUsd);
-    const sized = clipToCap(decision, positionRiskUsd(decision, this.#arbitrageCost), cap);
+    const sized = clipToCap(
+      decision,
+      positionRiskUsd(decision, this.#arbitrageCost, this.#spotCostBps),
+      cap,
+      this.#spotCostBps,
+    );
     if ('limit' in sized) return sized;
     const marketRisk = sumRisk(s.open, market);
     if (marketRisk + sized.riskUsd > L.maxExposurePerMarketUsd) {
@@ -270,7 +282,7 @@ export class SafetyManager {
     s.open.push({
       decisionId: decision.id,
       market: decision.engine,
-      riskUsd: positionRiskUsd(decision, this.#arbitrageCost),
+      riskUsd: positionRiskUsd(decision, this.#arbitrageCost, this.#spotCostBps),
       openedTs: Math.max(0, Math.floor(this.#clock.nowMs())),
     });
     s.dailyTrades++;
@@ -574,6 +586,7 @@ function clipToCap<D extends TradeDecision>(
   decision: D,
   riskUsd: number,
   cap: number,
+  spotCostBps: number,
 ): Sized<D> | { approved: false; code: 'SAFETY_LIMIT_BREACHED'; limit: OrderLimit; reason: string } {
   if (decision.engine === 'spot' && !(Math.abs(decision.entryPrice - decision.stopPrice) > 0)) {
     return {
@@ -593,12 +606,12 @@ function clipToCap<D extends TradeDecision>(
         clipped: true,
       };
     case 'spot': {
-      const distance = Math.abs(decision.entryPrice - decision.stopPrice);
-      // The factor keeps size × distance strictly at or under the cap despite rounding.
-      const size = (cap / distance) * (1 - 1e-12);
+      const lossPerUnit = spotLossPerUnit(decision, spotCostBps);
+      // The factor keeps size × loss per unit strictly at or under the cap despite rounding.
+      const size = (cap / lossPerUnit) * (1 - 1e-12);
       return {
         decision: { ...decision, size, reasons: [...decision.reasons, note] },
-        riskUsd: size * distance,
+        riskUsd: size * lossPerUnit,
         clipped: true,
       };
     }

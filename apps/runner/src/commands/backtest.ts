@@ -1,11 +1,12 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type OmniConfig, writeJsonAtomic } from '@omni/core';
+import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { BacktestEngine, type BacktestSummary } from '@omni/runtime';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import type { CliIo } from '../program.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
 import { formatTable, isoDate, num, pct } from '../table.js';
+import { validateModelFile } from './check.js';
 import { writeReport } from './report.js';
 
 /** Flags of `omni backtest`. */
@@ -34,6 +35,17 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
   const fromMs = parseTimeBound(flags.from, '--from');
   const toMs = parseTimeBound(flags.to, '--to');
   const outDir = resolve(flags.out ?? 'omni-runs/latest');
+  // An explicit --model that cannot be loaded is bad input: without this check the engine would
+  // fall back to the momentum model and the run would silently not be the one asked for.
+  if (flags.model !== undefined && !flags.momentumOnly) {
+    const model = resolve(flags.model);
+    const check = await validateModelFile(model);
+    if (!check.ok) {
+      throw new RuntimeError('RUNTIME_BAD_INPUT', `--model cannot be loaded: ${check.reason}`, {
+        file: model,
+      });
+    }
+  }
   // Read the series once up front: validates the file (empty, malformed rows) before anything is written.
   const series = await readSeries(selection, { fromMs, toMs });
   const first = series[0]?.tsMs ?? 0;

@@ -20,20 +20,30 @@ function downsample(series: readonly Tick[]): Tick[] {
   return out;
 }
 
-/** The realised equity curve rebuilt from the trades journal, in settlement order. */
+/**
+ * The realised equity curve rebuilt from the trades journal, sampled at `timesMs` (the price
+ * chart's times, ascending): at each time, the starting balance plus the PnL of every trade
+ * settled at or before it, and the drawdown from the running peak. Sampling on the price times
+ * keeps the equity and drawdown charts on the same (trading-day) time axis as the price chart;
+ * lightweight-charts spaces points by index, so a curve with one point per trade would squeeze
+ * decades without trades into one step.
+ */
 export function equityFromTrades(
   startingBalance: number,
   trades: readonly TradeOutcome[],
+  timesMs: readonly number[],
 ): ReportEquityPoint[] {
+  const settled = [...trades].sort((a, b) => a.settleTs - b.settleTs);
   let equity = startingBalance;
   let peak = startingBalance;
-  return [...trades]
-    .sort((a, b) => a.settleTs - b.settleTs)
-    .map((t) => {
-      equity += t.pnl;
+  let next = 0;
+  return timesMs.map((tsMs) => {
+    for (; next < settled.length && (settled[next] as TradeOutcome).settleTs <= tsMs; next++) {
+      equity += (settled[next] as TradeOutcome).pnl;
       if (equity > peak) peak = equity;
-      return { tsMs: t.settleTs, equity, drawdown: peak - equity };
-    });
+    }
+    return { tsMs, equity, drawdown: peak - equity };
+  });
 }
 
 /** Writes `report.html` into a run directory from its summary, trades journal and price series. */
@@ -70,7 +80,11 @@ export async function writeReport(
     prices: prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
     zones,
     trades,
-    equity: equityFromTrades(summary.startingBalance, trades),
+    equity: equityFromTrades(
+      summary.startingBalance,
+      trades,
+      prices.map((t) => t.tsMs),
+    ),
     engines: Object.entries(summary.byEngine).map(([engine, e]) => ({
       engine,
       trades: e.trades,

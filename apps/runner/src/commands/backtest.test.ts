@@ -1,0 +1,601 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BinaryDecision,
+  type Decision,
+  DecisionSchema,
+  type SpotDecision,
+  type TradeOutcome,
+  TradeOutcomeSchema,
+} from '@omni/core';
+import { bundledFxPath } from '@omni/feeds';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../program.js';
+
+// The `omni backtest` command driven in-process through runCli, on a few years of the bundled
+// real EURUSD daily closes. Assertions are properties of the run (files, determinism, every
+// trade re-derived from the data file), not exact trade counts: the brain's tuning may change.
+
+const FROM = '2010-01-01';
+const TO = '2014-12-31';
+const RANGE = ['--symbol', 'EURUSD', '--from', FROM, '--to', TO, '--quiet'] as const;
+/** Spread assumed for mid-only ticks by the shadow spot executor (docs/fill-assumptions.md, default 1 bp). */
+const MID_ONLY_SPREAD_BPS = 1;
+const BPS = 1e-4;
+
+interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+async function omni(argv: readonly string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Every variable loadConfig reads, cleared for the test so the developer's shell cannot leak in. */
+const CONFIG_ENV = /^(OMNI_|MT5_|POCKET_|DEX_|MEV_|SEQ_MODEL_ONNX$)/;
+let savedEnv: Record<string, string | undefined> = {};
+function isolateEnv(logDir: string): void {
+  savedEnv = {};
+  for (const key of Object.keys(process.env)) {
+    if (CONFIG_ENV.test(key)) {
+      savedEnv[key] = process.env[key];
+      delete process.env[key];
+    }
+  }
+  savedEnv['OMNI_LOG_DIR'] = undefined;
+  process.env['OMNI_LOG_DIR'] = logDir;
+}
+function restoreEnv(): void {
+  for (const key of Object.keys(process.env)) if (CONFIG_ENV.test(key)) delete process.env[key];
+  for (const [key, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[key] = value;
+}
+
+interface Row {
+  readonly tsMs: number;
+  readonly price: number;
+}
+
+/** The bundled `timestamp,price` CSV parsed by hand (independent of ReplayFeed), within [from, to]. */
+function readRows(path: string, from: string, to: string): Row[] {
+  const fromMs = Date.parse(`${from}T00:00:00Z`);
+  const toMs = Date.parse(`${to}T00:00:00Z`);
+  const rows: Row[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    if (line.trim() === '') continue;
+    const [date, price] = line.split(',');
+    const tsMs = Date.parse(`${date}T00:00:00Z`);
+    if (tsMs >= fromMs && tsMs <= toMs) rows.push({ tsMs, price: Number(price) });
+  }
+  return rows;
+}
+
+interface AuditLine {
+  readonly entry: {
+    readonly decision: Decision;
+    readonly tsMs: number;
+    readonly price: number;
+    readonly execution?: { readonly status: string };
+  };
+}
+
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** What an independent replay of the fill rules (docs/fill-assumptions.md) says about a trade. */
+type Expected =
+  | { readonly state: 'open' }
+  | {
+      readonly state: 'settled';
+      readonly entryTs: number;
+      readonly entryPrice: number;
+      readonly settleTs: number;
+      readonly settlePrice: number;
+      readonly fees: number;
+      readonly pnl: number;
+      readonly rule: string;
+    };
+
+/** Binary: entry at the decision tick, settled by the first row at or after expiry. */
+function expectedBinary(
+  d: BinaryDecision,
+  rows: readonly Row[],
+  payout: number,
+  tieRule: 'refund' | 'loss',
+): Expected {
+  const entry = rows.find((r) => r.tsMs === d.tsMs);
+  if (!entry) throw new Error(`no data row at the decision time of ${d.id}`);
+  const settle = rows.find((r) => r.tsMs >= d.tsMs + d.expirySec * 1000);
+  if (!settle) return { state: 'open' };
+  const up = settle.price > entry.price;
+  const down = settle.price < entry.price;
+  let pnl: number;
+  let rule: string;
+  if (!up && !down) {
+    pnl = tieRule === 'refund' ? 0 : -d.stakeUsd;
+    rule = `binary-tie-${tieRule}`;
+  } else {
+    const won = d.direction === 'call' ? up : down;
+    pnl = won ? d.stakeUsd * payout : -d.stakeUsd;
+    rule = won ? 'binary-expiry-win' : 'binary-expiry-loss';
+  }
+  return {
+    state: 'settled',
+    entryTs: entry.tsMs,
+    entryPrice: entry.price,
+    settleTs: settle.tsMs,
+    settlePrice: settle.price,
+    fees: 0,
+    pnl,
+    rule,
+  };
+}
+
+/**
+ * Spot: a market entry at the first row after the decision (ask = mid·(1 + s/2) for a buy, bid
+ * for a sell, then slippage against the trader), exits on every later row at the exit-side quote:
+ * the stop fills at the quote (gaps included) minus slippage, take-profit rungs at their price,
+ * rung k closes fraction·size and the last rung the rest; commission on every leg.
+ */
+function expectedSpot(
+  d: SpotDecision,
+  rows: readonly Row[],
+  spot: { readonly commissionBps: number; readonly slippageBps: number },
+): Expected {
+  const buy = d.side === 'buy';
+  const half = (MID_ONLY_SPREAD_BPS * BPS) / 2;
+  const slip = spot.slippageBps * BPS;
+  const commission = spot.commissionBps * BPS;
+  const fillAt = rows.findIndex((r) => r.tsMs > d.tsMs);
+  const fill = rows[fillAt];
+  if (!fill) return { state: 'open' };
+  const entryPrice = buy ? fill.price * (1 + half) * (1 + slip) : fill.price * (1 - half) * (1 - slip);
+  let fees = d.size * entryPrice * commission;
+  const ladder = [...d.takeProfits].sort((a, b) => (buy ? a.price - b.price : b.price - a.price));
+  let remaining = d.size;
+  let notional = 0;
+  let next = 0;
+  const legs: string[] = [];
+  const exit = (size: number, price: number): void => {
+    notional += size * price;
+    fees += size * price * commission;
+    remaining -= size;
+  };
+  for (const row of rows.slice(fillAt + 1)) {
+    const quote = buy ? row.price * (1 - half) : row.price * (1 + half);
+    if (buy ? quote <= d.stopPrice : quote >= d.stopPrice) {
+      exit(remaining, buy ? quote * (1 - slip) : quote * (1 + slip));
+      legs.push('stop');
+    } else {
+      while (next < ladder.length) {
+        const rung = ladder[next];
+        if (!rung || (buy ? quote < rung.price : quote > rung.price)) break;
+        exit(
+          next === ladder.length - 1 ? remaining : Math.min(remaining, rung.fraction * d.size),
+          rung.price,
+        );
+        next++;
+        legs.push(`tp-${next}`);
+      }
+    }
+    if (remaining <= d.size * 1e-12) {
+      const settlePrice = notional / d.size;
+      return {
+        state: 'settled',
+        entryTs: fill.tsMs,
+        entryPrice,
+        settleTs: row.tsMs,
+        settlePrice,
+        fees,
+        pnl: (buy ? 1 : -1) * (settlePrice - entryPrice) * d.size - fees,
+        rule: `spot-${legs.join('+')}`,
+      };
+    }
+  }
+  return { state: 'open' };
+}
+
+function closeTo(actual: number, expected: number, relative = 1e-9): boolean {
+  return Math.abs(actual - expected) <= relative * Math.max(1, Math.abs(expected));
+}
+
+/**
+ * Runs whose every trade is re-checked. EURUSD 2010–2014 has binary and spot trades; AUDUSD
+ * 1972–1974 (the pegged era: flat prices, then the 1973 revaluation) has binary ties settled by
+ * the tie rule and spot stops filled through a gap.
+ */
+const RECHECKED = [
+  { label: 'EURUSD 2010–2014', dir: 'run-a', symbol: 'EURUSD', from: FROM, to: TO, edgeCases: false },
+  {
+    label: 'AUDUSD 1972–1974 (ties and gaps)',
+    dir: 'run-aud',
+    symbol: 'AUDUSD',
+    from: '1972-01-01',
+    to: '1974-12-31',
+    edgeCases: true,
+  },
+] as const;
+
+let root: string;
+let runA: string;
+let runB: string;
+let resultA: CliRun;
+let resultB: CliRun;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'omni-backtest-test-'));
+  isolateEnv(join(root, 'logs'));
+  runA = join(root, 'run-a');
+  runB = join(root, 'run-b');
+  resultA = await omni(['backtest', ...RANGE, '--seed', '7', '--out', runA]);
+  resultB = await omni(['backtest', ...RANGE, '--seed', '7', '--out', runB]);
+  for (const c of RECHECKED.filter((r) => r.dir !== 'run-a')) {
+    const run = await omni([
+      'backtest',
+      ...['--symbol', c.symbol, '--from', c.from, '--to', c.to, '--seed', '7', '--quiet'],
+      ...['--out', join(root, c.dir)],
+    ]);
+    expect(run.code, run.err).toBe(0);
+  }
+  restoreEnv();
+}, 120_000);
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('omni backtest output', () => {
+  it('exits 0 and writes summary.json, the three journals and report.html', () => {
+    expect(resultA.err).toBe('');
+    expect(resultA.code).toBe(0);
+    expect(readdirSync(runA).sort()).toEqual([
+      'alerts.jsonl',
+      'decisions.jsonl',
+      'report.html',
+      'summary.json',
+      'trades.jsonl',
+    ]);
+    expect(readdirSync(root).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it('writes a summary with the metrics the issue names, consistent with trades.jsonl', () => {
+    const summary = JSON.parse(readFileSync(join(runA, 'summary.json'), 'utf8'));
+    for (const key of ['ticks', 'trades', 'pnl', 'finalBalance', 'winRate', 'maxDrawdown', 'sharpe']) {
+      expect(summary, key).toHaveProperty(key);
+    }
+    expect(Object.keys(summary.byEngine).sort()).toEqual(['arbitrage', 'binary', 'spot']);
+    const rows = readRows(bundledFxPath('EURUSD'), FROM, TO);
+    expect(summary.ticks).toBe(rows.length);
+    expect(summary.run.seed).toBe(7);
+
+    const trades = readJsonl<TradeOutcome>(join(runA, 'trades.jsonl'));
+    expect(summary.trades).toBe(trades.length);
+    const pnl = trades.reduce((s, t) => s + t.pnl, 0);
+    expect(summary.pnl).toBeCloseTo(pnl, 6);
+    expect(summary.finalBalance).toBeCloseTo(summary.startingBalance + pnl, 6);
+    const wins = trades.filter((t) => t.pnl > 0).length;
+    expect(summary.winRate).toBeCloseTo(wins / trades.length, 12);
+    // Max drawdown of the equity curve booked in settlement order (the order of trades.jsonl).
+    let balance = summary.startingBalance as number;
+    let peak = balance;
+    let maxDrawdown = 0;
+    for (const t of trades) {
+      balance += t.pnl;
+      peak = Math.max(peak, balance);
+      maxDrawdown = Math.max(maxDrawdown, peak - balance);
+    }
+    expect(summary.maxDrawdown).toBeCloseTo(maxDrawdown, 6);
+    for (const engine of ['binary', 'spot', 'arbitrage'] as const) {
+      const mine = trades.filter((t) => t.engine === engine);
+      expect(summary.byEngine[engine].trades, engine).toBe(mine.length);
+      expect(summary.byEngine[engine].pnl, engine).toBeCloseTo(
+        mine.reduce((s, t) => s + t.pnl, 0),
+        6,
+      );
+    }
+    expect(Number.isFinite(summary.sharpe)).toBe(true);
+  });
+
+  it('prints the summary table on stdout', () => {
+    expect(resultA.out).toMatch(/^symbol\s+EURUSD$/m);
+    expect(resultA.out).toMatch(/^trades\s+\d+$/m);
+    expect(resultA.out).toMatch(/^binary\s+\d+/m);
+    expect(resultA.out).toContain(`wrote ${runA}/{summary.json,trades.jsonl,decisions.jsonl`);
+  });
+
+  it('writes a self-contained report.html that names the symbol', () => {
+    const html = readFileSync(join(runA, 'report.html'), 'utf8');
+    // Booleans, not toContain: a failure should not print 250 kB of inlined chart library.
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.includes('EURUSD')).toBe(true);
+    expect(/<script[^>]+src=/i.test(html)).toBe(false);
+    expect(/<link[^>]+href=/i.test(html)).toBe(false);
+    expect(html.includes('window.LightweightCharts')).toBe(true);
+    expect(html.includes('&quot;mode&quot;: &quot;backtest&quot;')).toBe(true);
+  });
+
+  it('writes one hash-chained decision line per tick decided and trade records that parse', () => {
+    const lines = readJsonl<AuditLine & { seq: number }>(join(runA, 'decisions.jsonl'));
+    expect(lines.length).toBeGreaterThan(1000);
+    lines.forEach((l, i) => {
+      expect(l.seq).toBe(i + 1);
+      DecisionSchema.parse(l.entry.decision);
+    });
+    for (const t of readJsonl<unknown>(join(runA, 'trades.jsonl'))) TradeOutcomeSchema.parse(t);
+  });
+});
+
+describe('omni backtest determinism', () => {
+  it('gives byte-identical trades.jsonl and decisions.jsonl for two runs with the same seed', () => {
+    expect(resultB.code).toBe(0);
+    for (const file of ['trades.jsonl', 'decisions.jsonl', 'alerts.jsonl']) {
+      const a = readFileSync(join(runA, file));
+      const b = readFileSync(join(runB, file));
+      expect(a.length, file).toBeGreaterThan(file === 'alerts.jsonl' ? -1 : 0);
+      expect(a.equals(b), `${file} differs between two runs with seed 7`).toBe(true);
+    }
+  });
+
+  it('gives the same summary apart from the output directory', () => {
+    const a = JSON.parse(readFileSync(join(runA, 'summary.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(runB, 'summary.json'), 'utf8'));
+    expect(b.run.outDir).not.toBe(a.run.outDir);
+    b.run.outDir = a.run.outDir;
+    expect(b).toEqual(a);
+  });
+});
+
+describe.each(RECHECKED)(
+  'every settled trade of $label re-checked from its own record and the data file',
+  ({ dir, symbol, from, to, edgeCases }) => {
+    let run: string;
+    let trades: TradeOutcome[];
+    let decisions: Map<string, AuditLine['entry']>;
+    let rows: Row[];
+    let config: {
+      engines: {
+        binary: { payout: number; tieRule: 'refund' | 'loss' };
+        spot: { commissionBps: number; slippageBps: number };
+      };
+    };
+
+    beforeAll(() => {
+      run = join(root, dir);
+      trades = readJsonl<TradeOutcome>(join(run, 'trades.jsonl'));
+      decisions = new Map(
+        readJsonl<AuditLine>(join(run, 'decisions.jsonl')).map((l) => [l.entry.decision.id, l.entry]),
+      );
+      rows = readRows(bundledFxPath(symbol), from, to);
+      config = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).config;
+    });
+
+    it('sees binary and spot trades in the chosen range', () => {
+      expect(trades.filter((t) => t.engine === 'binary').length).toBeGreaterThan(0);
+      expect(trades.filter((t) => t.engine === 'spot').length).toBeGreaterThan(0);
+    });
+
+    // Registered only for the run chosen for its edge cases.
+    if (edgeCases)
+      it('sees a binary tie and a spot stop filled through a gap', () => {
+        expect(trades.some((t) => t.rule.startsWith('binary-tie-'))).toBe(true);
+        const gapped = trades.filter((t) => {
+          if (t.engine !== 'spot' || t.rule !== 'spot-stop') return false;
+          const d = decisions.get(t.decisionId)?.decision as SpotDecision;
+          return d.side === 'buy' ? t.settlePrice < d.stopPrice * 0.99 : t.settlePrice > d.stopPrice * 1.01;
+        });
+        expect(gapped.length).toBeGreaterThan(0);
+      });
+
+    it('joins every trade to an executed decision of the same engine, symbol and direction', () => {
+      for (const t of trades) {
+        const entry = decisions.get(t.decisionId);
+        expect(entry, t.decisionId).toBeDefined();
+        const d = entry?.decision as Decision;
+        expect(d.engine).toBe(t.engine);
+        expect(entry?.execution?.status).toMatch(/^(accepted|settled)$/);
+        if (d.engine === 'binary') expect(t.direction).toBe(d.direction);
+        if (d.engine === 'spot') expect(t.direction).toBe(d.side);
+        expect(t.symbol).toBe(symbol);
+      }
+      expect(new Set(trades.map((t) => t.decisionId)).size).toBe(trades.length);
+    });
+
+    it('settles each binary trade: win iff the settle price is beyond entry in its direction, pnl = stake × payout or −stake', () => {
+      const { payout, tieRule } = config.engines.binary;
+      for (const t of trades.filter((x) => x.engine === 'binary')) {
+        const stake = t.stake as number;
+        // From the record alone.
+        const beyond = t.direction === 'call' ? t.settlePrice > t.entryPrice : t.settlePrice < t.entryPrice;
+        const tie = t.settlePrice === t.entryPrice;
+        const own = tie
+          ? tieRule === 'refund'
+            ? 0
+            : -stake
+          : beyond
+            ? stake * (t.payout as number)
+            : -stake;
+        expect(t.pnl, t.decisionId).toBe(own);
+        expect(t.pnl > 0, t.decisionId).toBe(beyond);
+        expect(t.payout).toBe(payout);
+        expect(t.fees).toBe(0);
+        // From the decision and the data file.
+        const d = decisions.get(t.decisionId)?.decision as BinaryDecision;
+        expect(stake).toBe(d.stakeUsd);
+        const expected = expectedBinary(d, rows, payout, tieRule);
+        expect(expected.state, t.decisionId).toBe('settled');
+        if (expected.state !== 'settled') continue;
+        expect(t.entryTs, t.decisionId).toBe(expected.entryTs);
+        expect(t.entryPrice, t.decisionId).toBe(expected.entryPrice);
+        expect(t.settleTs, `${t.decisionId}: first row at/after expiry`).toBe(expected.settleTs);
+        expect(t.settlePrice, t.decisionId).toBe(expected.settlePrice);
+        expect(t.pnl, t.decisionId).toBe(expected.pnl);
+        expect(t.rule, t.decisionId).toBe(expected.rule);
+      }
+    });
+
+    it('settles each spot trade at the fill, exits, size and fees the fill rules give on the data file', () => {
+      const spot = config.engines.spot;
+      for (const t of trades.filter((x) => x.engine === 'spot')) {
+        const size = t.size as number;
+        // From the record alone.
+        const sign = t.direction === 'buy' ? 1 : -1;
+        expect(closeTo(t.pnl, sign * (t.settlePrice - t.entryPrice) * size - t.fees), t.decisionId).toBe(
+          true,
+        );
+        // From the decision and the data file.
+        const d = decisions.get(t.decisionId)?.decision as SpotDecision;
+        expect(size).toBe(d.size);
+        const expected = expectedSpot(d, rows, spot);
+        expect(expected.state, t.decisionId).toBe('settled');
+        if (expected.state !== 'settled') continue;
+        expect(t.entryTs, t.decisionId).toBe(expected.entryTs);
+        expect(t.settleTs, t.decisionId).toBe(expected.settleTs);
+        expect(t.rule, t.decisionId).toBe(expected.rule);
+        for (const key of ['entryPrice', 'settlePrice', 'fees', 'pnl'] as const) {
+          expect(
+            closeTo(t[key], expected[key]),
+            `${t.decisionId} ${key}: ${t[key]} vs ${expected[key]}`,
+          ).toBe(true);
+        }
+      }
+    });
+
+    it('leaves open exactly the executed decisions the data never settles before the end of the range', () => {
+      const settled = new Set(trades.map((t) => t.decisionId));
+      let open = 0;
+      for (const [id, entry] of decisions) {
+        const d = entry.decision;
+        if (d.engine === 'none' || settled.has(id) || entry.execution?.status !== 'accepted') continue;
+        const expected =
+          d.engine === 'binary'
+            ? expectedBinary(d, rows, config.engines.binary.payout, config.engines.binary.tieRule)
+            : d.engine === 'spot'
+              ? expectedSpot(d, rows, config.engines.spot)
+              : ({ state: 'settled' } as const);
+        expect(expected.state, `${id} (${d.engine}) is not in trades.jsonl`).toBe('open');
+        open++;
+      }
+      const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+      expect(summary.run.openAtEnd).toBe(open);
+    });
+  },
+);
+
+describe('omni backtest with bad input', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'omni-bad-input-'));
+    isolateEnv(join(dir, 'logs'));
+  });
+  afterEach(() => {
+    restoreEnv();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs a backtest that must fail, and checks it left no output directory or partial sibling. */
+  async function failing(args: readonly string[]): Promise<CliRun> {
+    const out = join(dir, 'runs', 'out');
+    const run = await omni(['backtest', '--quiet', '--out', out, ...args]);
+    expect(run.code).not.toBe(0);
+    expect(existsSync(out)).toBe(false);
+    const runs = join(dir, 'runs');
+    expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
+    return run;
+  }
+
+  it('refuses an unknown bundled symbol and lists the known ones', async () => {
+    const run = await failing(['--symbol', 'XAUUSD']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('unknown symbol XAUUSD');
+    expect(run.err).toContain('EURUSD');
+  });
+
+  it('refuses an empty data file, naming the file', async () => {
+    const file = join(dir, 'EMPTY.csv');
+    writeFileSync(file, 'timestamp,price\n');
+    const run = await failing(['--data', file]);
+    expect(run.err).toMatch(/no ticks in the data/);
+    expect(run.err).toContain(file);
+  });
+
+  it('refuses a zero-byte data file', async () => {
+    const file = join(dir, 'ZERO.csv');
+    writeFileSync(file, '');
+    const run = await failing(['--data', file]);
+    expect(run.err).toContain(file);
+  });
+
+  it('refuses a CSV with a malformed row, naming the line and column', async () => {
+    const good = readFileSync(bundledFxPath('EURUSD'), 'utf8').split('\n').slice(0, 400);
+    good.splice(300, 0, '2000-03-01,1.0x5');
+    const file = join(dir, 'EURUSD.csv');
+    writeFileSync(file, `${good.join('\n')}\n`);
+    const run = await failing(['--data', file]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('FEED_MALFORMED_ROW');
+    expect(run.err).toContain('EURUSD.csv:301');
+    expect(run.err).toContain('price');
+  });
+
+  it('refuses a missing data file', async () => {
+    const run = await failing(['--data', join(dir, 'nope.csv')]);
+    expect(run.err).toContain('does not exist');
+  });
+
+  it('refuses a config file that is not valid JSON, naming the file', async () => {
+    const file = join(dir, 'omni.json');
+    writeFileSync(file, '{"seed": 3,');
+    const run = await failing(['--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('CONFIG_FILE_INVALID_JSON');
+    expect(run.err).toContain(file);
+  });
+
+  it('refuses a config file with a bad value, naming the field and the value', async () => {
+    const file = join(dir, 'omni.json');
+    writeFileSync(file, JSON.stringify({ engines: { binary: { payout: -3 } } }));
+    const run = await failing(['--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('CONFIG_INVALID');
+    expect(run.err).toMatch(/engines\.binary\.payout .*got -3/);
+  });
+
+  it('refuses a --model that does not exist instead of silently trading without it', async () => {
+    const run = await failing(['--from', FROM, '--to', '2010-03-31', '--model', join(dir, 'missing.onnx')]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('missing.onnx');
+  });
+
+  it('refuses a --from/--to range that holds no data', async () => {
+    const run = await failing(['--from', '1990-01-01', '--to', '1990-12-31']);
+    expect(run.err).toMatch(/range holds none/);
+  });
+
+  it('keeps the previous output untouched when a later run into the same directory fails', async () => {
+    const out = join(dir, 'runs', 'out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'summary.json'), '{"previous":true}\n');
+    const run = await omni(['backtest', '--quiet', '--out', out, '--symbol', 'NOPE']);
+    expect(run.code).toBe(2);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe('{"previous":true}\n');
+    expect(readdirSync(join(dir, 'runs'))).toEqual(['out']);
+  });
+});

@@ -1,0 +1,337 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, ManualClock, type TradeOutcome } from '@omni/core';
+import { bundledFxPath } from '@omni/feeds';
+import { SafetyManager } from '@omni/safety';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './program.js';
+
+// The small `omni` commands driven in-process: audit verify, analyze, check, safety.
+
+interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+async function omni(argv: readonly string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Every variable loadConfig reads, cleared for this file so the developer's shell cannot leak in. */
+const CONFIG_ENV = /^(OMNI_|MT5_|POCKET_|DEX_|MEV_|SEQ_MODEL_ONNX$)/;
+const savedEnv: Record<string, string | undefined> = {};
+let dir: string;
+
+function clearConfigEnv(): void {
+  for (const key of Object.keys(process.env)) if (CONFIG_ENV.test(key)) delete process.env[key];
+}
+
+beforeAll(() => {
+  for (const key of Object.keys(process.env)) if (CONFIG_ENV.test(key)) savedEnv[key] = process.env[key];
+  clearConfigEnv();
+});
+
+afterAll(() => {
+  clearConfigEnv();
+  for (const [key, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[key] = value;
+});
+
+beforeEach(() => {
+  clearConfigEnv();
+  dir = mkdtempSync(join(tmpdir(), 'omni-cli-'));
+  process.env['OMNI_LOG_DIR'] = join(dir, 'logs');
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One short backtest shared by the commands that read a finished run (audit, report). */
+let runRoot: string;
+let run: string;
+
+beforeAll(async () => {
+  runRoot = mkdtempSync(join(tmpdir(), 'omni-run-'));
+  run = join(runRoot, 'run');
+  const result = await omni([
+    'backtest',
+    '--from',
+    '2010-01-01',
+    '--to',
+    '2011-12-31',
+    '--quiet',
+    '--out',
+    run,
+  ]);
+  expect(result.code).toBe(0);
+}, 60_000);
+
+afterAll(() => {
+  rmSync(runRoot, { recursive: true, force: true });
+});
+
+describe('omni report', () => {
+  it('re-renders a byte-identical report.html from the run directory', async () => {
+    const before = readFileSync(join(run, 'report.html'));
+    rmSync(join(run, 'report.html'));
+    const result = await omni(['report', run]);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(`wrote ${join(run, 'report.html')}`);
+    expect(readFileSync(join(run, 'report.html')).equals(before)).toBe(true);
+  });
+
+  it('exits 2 for a directory without summary.json', async () => {
+    const result = await omni(['report', dir]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('summary.json is missing');
+  });
+});
+
+describe('omni audit verify', () => {
+  function lines(): string[] {
+    return readFileSync(join(run, 'decisions.jsonl'), 'utf8').split('\n');
+  }
+
+  it('exits 0 on a fresh run and says how many decisions it verified', async () => {
+    const count = lines().filter((l) => l.length > 0).length;
+    const result = await omni(['audit', 'verify', run]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`ok: ${count} decisions, hash chain intact`);
+  });
+
+  it('exits 1 naming the line after one line of decisions.jsonl is edited', async () => {
+    const original = readFileSync(join(run, 'decisions.jsonl'), 'utf8');
+    try {
+      const all = lines();
+      const line = all[6] as string;
+      const edited = line.replace(/"price":([0-9.]+)/, (_m, p: string) => `"price":${Number(p) + 0.01}`);
+      expect(edited).not.toBe(line);
+      all[6] = edited;
+      writeFileSync(join(run, 'decisions.jsonl'), all.join('\n'));
+      const result = await omni(['audit', 'verify', run]);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain('BROKEN at line 7');
+      expect(result.out).toContain('does not match its hash');
+    } finally {
+      writeFileSync(join(run, 'decisions.jsonl'), original);
+    }
+  });
+
+  it('exits 1 naming the line after a line is deleted', async () => {
+    const original = readFileSync(join(run, 'decisions.jsonl'), 'utf8');
+    try {
+      const all = lines();
+      all.splice(10, 1);
+      writeFileSync(join(run, 'decisions.jsonl'), all.join('\n'));
+      const result = await omni(['audit', 'verify', join(run, 'decisions.jsonl')]);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain('BROKEN at line 11');
+    } finally {
+      writeFileSync(join(run, 'decisions.jsonl'), original);
+    }
+  });
+
+  it('exits 2 with a clear message for a directory that does not exist', async () => {
+    const result = await omni(['audit', 'verify', join(dir, 'nope')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('no such run directory');
+  });
+});
+
+describe('omni analyze', () => {
+  const RANGE = ['--from', '2010-01-01', '--to', '2014-12-31'];
+
+  it('prints JSON with swings, zones and harmonic patterns', async () => {
+    const result = await omni(['analyze', '--json', ...RANGE]);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.out);
+    const a = parsed.analysis;
+    expect(Array.isArray(a.swings)).toBe(true);
+    expect(a.swings.length).toBeGreaterThan(10);
+    expect(Array.isArray(a.zones.zones)).toBe(true);
+    expect(a.zones.zones.length).toBeGreaterThan(0);
+    expect(Array.isArray(a.harmonics)).toBe(true);
+    expect(Array.isArray(a.waveCounts)).toBe(true);
+    expect(parsed.ticks).toBe(1262);
+  });
+
+  it('reports swings at real prices of the data file, alternating, confirmed no earlier than they happened', async () => {
+    const prices = new Map<number, number>();
+    for (const line of readFileSync(bundledFxPath('EURUSD'), 'utf8').split('\n').slice(1)) {
+      const [date, price] = line.split(',');
+      if (date) prices.set(Date.parse(`${date}T00:00:00Z`), Number(price));
+    }
+    const { analysis } = JSON.parse((await omni(['analyze', '--json', ...RANGE])).out);
+    const swings = analysis.swings as Array<{
+      kind: 'high' | 'low';
+      price: number;
+      tsMs: number;
+      confirmedTsMs: number;
+    }>;
+    swings.forEach((s, i) => {
+      expect(prices.get(s.tsMs), `swing ${i}`).toBe(s.price);
+      expect(s.confirmedTsMs).toBeGreaterThanOrEqual(s.tsMs);
+      if (i > 0) {
+        const prev = swings[i - 1] as (typeof swings)[number];
+        expect(s.kind).not.toBe(prev.kind);
+        expect(s.tsMs).toBeGreaterThan(prev.tsMs);
+        expect(s.kind === 'high' ? s.price > prev.price : s.price < prev.price).toBe(true);
+      }
+    });
+  });
+
+  it('prints tables that mention the swings in the table form', async () => {
+    const json = JSON.parse((await omni(['analyze', '--json', ...RANGE])).out);
+    const result = await omni(['analyze', ...RANGE]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Confirmed swings (${json.analysis.swings.length}; last 12)`);
+    expect(result.out).toMatch(/Support\/resistance zones/);
+    expect(result.out).toMatch(/Harmonic patterns completed/);
+  });
+
+  it('exits 2 for an unknown symbol', async () => {
+    const result = await omni(['analyze', '--symbol', 'ABCDEF']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('unknown symbol ABCDEF');
+  });
+});
+
+describe('omni check', () => {
+  const SECRETS = {
+    MT5_PASSWORD: 'mt5-pass-Zq81x',
+    POCKET_TOKEN: 'pocket-tok-Hh29s',
+    DEX_RPC: 'https://127.0.0.1:8545/rpc-key-Wd73k',
+    DEX_PRIVKEY: `0x${'7e'.repeat(32)}`,
+  };
+
+  it('exits 1 with a default config and shows every credential as missing', async () => {
+    const result = await omni(['check']);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/credentials\.binary\s+FAIL\s+pocket\.token: missing/);
+    expect(result.out).toMatch(/credentials\.spot\s+FAIL.*mt5\.password: missing/);
+    expect(result.out).toMatch(/credentials\.arbitrage\s+FAIL.*dex\.privateKey: missing/);
+    expect(result.out).toContain('NOT READY');
+  });
+
+  it('shows credentials from the environment as set and never prints their values', async () => {
+    Object.assign(process.env, SECRETS, { MT5_LOGIN: '5551234', MT5_SERVER: 'Demo-Server' });
+    const result = await omni(['check']);
+    expect(result.out).toMatch(/credentials\.binary\s+ok\s+pocket\.token: set/);
+    expect(result.out).toMatch(/mt5\.password: set/);
+    expect(result.out).toMatch(/dex\.rpcUrl: set, dex\.privateKey: set/);
+    const printed = `${result.out}\n${result.err}`;
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect(printed.includes(value), `${name} leaked`).toBe(false);
+      expect(printed.includes(value.replace(/^0x/, '')), `${name} leaked`).toBe(false);
+    }
+    // The exit code follows the table: 0 only when no check failed.
+    expect(result.code).toBe(/\bFAIL\b/.test(result.out) ? 1 : 0);
+  });
+
+  it('marks only the engines whose credentials are present', async () => {
+    process.env['POCKET_TOKEN'] = SECRETS.POCKET_TOKEN;
+    const result = await omni(['check']);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/credentials\.binary\s+ok/);
+    expect(result.out).toMatch(/credentials\.spot\s+FAIL/);
+    expect(result.out.includes(SECRETS.POCKET_TOKEN)).toBe(false);
+  });
+
+  it('names a malformed secret without echoing it', async () => {
+    const bad = 'not-a-key-Pv55r';
+    process.env['DEX_PRIVKEY'] = bad;
+    const result = await omni(['check']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('DEX_PRIVKEY');
+    expect(`${result.out}\n${result.err}`.includes(bad)).toBe(false);
+  });
+});
+
+describe('omni safety', () => {
+  function statePath(): string {
+    return join(dir, 'logs', 'state', 'safety.json');
+  }
+
+  /** A persisted SafetyManager state written through the library, as a shadow run would leave it. */
+  function tripCooldown(): void {
+    const manager = SafetyManager.open({
+      limits: loadConfig({ env: {}, envFile: false }).risk,
+      clock: new ManualClock(Date.UTC(2024, 0, 2, 12)),
+      statePath: statePath(),
+    });
+    const loss: TradeOutcome = {
+      decisionId: 'shadow-1',
+      engine: 'binary',
+      symbol: 'EURUSD',
+      direction: 'call',
+      entryTs: Date.UTC(2024, 0, 2, 11),
+      entryPrice: 1.1,
+      settleTs: Date.UTC(2024, 0, 2, 12),
+      settlePrice: 1.09,
+      stake: 250,
+      payout: 0.8,
+      fees: 0,
+      pnl: -250,
+      rule: 'binary-expiry-loss',
+    };
+    manager.registerOutcome(loss);
+    manager.save();
+  }
+
+  it('shows an active state on a fresh log directory, with its state file there', async () => {
+    const result = await omni(['safety', 'status']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^mode\s+active$/m);
+    expect(result.out).toMatch(/^cooldown\s+no$/m);
+    expect(result.out).toContain(statePath());
+  });
+
+  it('shows a cooldown a run left behind', async () => {
+    tripCooldown();
+    const result = await omni(['safety', 'status']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^mode\s+reduce-only$/m);
+    expect(result.out).toMatch(/^cooldown\s+\{.*maxDailyLossUsd/m);
+  });
+
+  it('lifts the cooldown on reset with a reason and journals who did it and why', async () => {
+    tripCooldown();
+    const result = await omni(['safety', 'reset', '--reason', 'x', '--operator', 'tester']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('reset by tester: x');
+    expect(result.out).toMatch(/^mode\s+active$/m);
+    const state = JSON.parse(readFileSync(statePath(), 'utf8'));
+    expect(state.cooldown).toBeNull();
+    expect(state.history.at(-1)).toMatchObject({ action: 'reset', reason: 'x', operator: 'tester' });
+    expect((await omni(['safety', 'status'])).out).toMatch(/^cooldown\s+no$/m);
+  });
+
+  it('refuses a reset while frozen and leaves the freeze in place', async () => {
+    tripCooldown();
+    const manager = SafetyManager.open({
+      limits: loadConfig({ env: {}, envFile: false }).risk,
+      clock: new ManualClock(Date.UTC(2024, 0, 2, 13)),
+      statePath: statePath(),
+    });
+    manager.freeze('kill switch test', 'tester');
+    manager.save();
+    const result = await omni(['safety', 'reset', '--reason', 'x']);
+    expect(result.code).not.toBe(0);
+    expect(result.err).toMatch(/frozen/);
+    expect(JSON.parse(readFileSync(statePath(), 'utf8')).frozen).toMatchObject({
+      reason: 'kill switch test',
+    });
+  });
+
+  it('needs a reason to reset', async () => {
+    const result = await omni(['safety', 'reset']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--reason');
+    expect(existsSync(statePath())).toBe(false);
+  });
+});

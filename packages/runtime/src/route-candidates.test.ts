@@ -1,0 +1,156 @@
+import { parseConfig, type Tick } from '@omni/core';
+import {
+  arbitrageGasUsd,
+  type FlashSwapRoute,
+  getAmountIn,
+  getAmountOut,
+  type PoolReserves,
+  type PoolStateSource,
+  simulateFlashSwap,
+} from '@omni/execution';
+import { gasCostUsd as safetyGasCostUsd } from '@omni/safety';
+import { describe, expect, it } from 'vitest';
+import { gasCostUsd, PoolRouteCandidates } from './route-candidates.js';
+
+const WEI = 10n ** 18n;
+const settings = parseConfig({}).engines.arbitrage; // 20 gwei, 250k gas, 3000 USD/ETH, min profit 1 USD
+
+function pool(token0: number, token1: number): PoolReserves {
+  return { reserve0: BigInt(token0) * WEI, reserve1: BigInt(token1) * WEI };
+}
+
+function route(
+  routeId: string,
+  borrowPool: PoolReserves,
+  sellPool: PoolReserves,
+  token1Usd = 1,
+): FlashSwapRoute {
+  return { routeId, borrowPool, sellPool, token1Usd, source: 'test:constructed', synthetic: true };
+}
+
+/** A fixed pool state: routes by id, plus a record of the ticks it was advanced with. */
+class ConstructedPools implements PoolStateSource {
+  readonly ticks: Tick[] = [];
+  readonly #routes: Map<string, FlashSwapRoute>;
+  readonly #ids: readonly string[];
+
+  constructor(routes: readonly FlashSwapRoute[], extraIds: readonly string[] = []) {
+    this.#routes = new Map(routes.map((r) => [r.routeId, r]));
+    this.#ids = [...routes.map((r) => r.routeId), ...extraIds];
+  }
+
+  routeIds(): readonly string[] {
+    return this.#ids;
+  }
+
+  route(routeId: string): FlashSwapRoute | undefined {
+    return this.#routes.get(routeId);
+  }
+
+  onTick(tick: Tick): void {
+    this.ticks.push(tick);
+  }
+}
+
+/**
+ * Float reference for the profit-maximising borrow, independent of the closed form: the root of
+ * the derivative of the continuous profit
+ * f(dx) = 997·dx·yS / (1000·xS + 997·dx) − 1000·yB·dx / (997·(xB − dx))
+ * (sell-pool output minus the borrow pool's repayment), found by bisection:
+ * f'(dx) = 997·1000·xS·yS / (1000·xS + 997·dx)² − 1000·yB·xB / (997·(xB − dx)²), decreasing in dx.
+ */
+function continuousOptimum(borrow: PoolReserves, sell: PoolReserves): number {
+  const xB = Number(borrow.reserve0);
+  const yB = Number(borrow.reserve1);
+  const xS = Number(sell.reserve0);
+  const yS = Number(sell.reserve1);
+  const slope = (dx: number): number =>
+    (997 * 1000 * xS * yS) / (1000 * xS + 997 * dx) ** 2 - (1000 * yB * xB) / (997 * (xB - dx) ** 2);
+  let lo = 0;
+  let hi = xB * 0.999;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (slope(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const tick: Tick = { symbol: 'ETHUSD', tsMs: 1_704_153_600_000, price: 1150, source: 'test' };
+
+describe('gasCostUsd', () => {
+  it('prices gas as gasLimit × gasPrice × ETH price, like execution and safety do', () => {
+    // 250,000 gas × 20 gwei = 0.005 ETH; × 3000 USD/ETH = 15 USD.
+    expect(gasCostUsd(settings)).toBeCloseTo(15, 12);
+    expect(gasCostUsd(settings)).toBeCloseTo(arbitrageGasUsd(settings), 12);
+    expect(gasCostUsd(settings)).toBeCloseTo(safetyGasCostUsd(settings), 12);
+  });
+});
+
+describe('PoolRouteCandidates', () => {
+  // Borrow token0 at 1100 in A, sell at 1200 in B: a 9% dislocation on 1000-token pools.
+  const profitable = route('A->B', pool(1000, 1_100_000), pool(1000, 1_200_000));
+  // The reverse direction loses money at any size.
+  const reverse = route('B->A', pool(1000, 1_200_000), pool(1000, 1_100_000));
+  // 0.7% dislocation on 1000-token pools: profitable before gas (the fee is 0.6% round trip),
+  // but only by cents, so gas makes it a loser.
+  const thin = route('thin', pool(1000, 1_000_000), pool(1000, 1_007_000));
+
+  it('prices a route at the closed-form optimum and reports its exact simulated profit, net of gas', () => {
+    const pools = new ConstructedPools([profitable]);
+    const [c, ...rest] = new PoolRouteCandidates(pools, settings).candidates(tick);
+    expect(rest).toHaveLength(0);
+    if (!c) throw new Error('expected one candidate');
+    expect(c.routeId).toBe('A->B');
+
+    // The amount is the continuous optimum up to integer rounding (relative 1e-12).
+    const reference = continuousOptimum(profitable.borrowPool, profitable.sellPool);
+    expect(Math.abs(Number(c.amountInWei) - reference) / reference).toBeLessThan(1e-12);
+    // ...and no neighbouring integer amount does better in the exact simulation.
+    const profitAt = (dx: bigint): bigint => {
+      const sim = simulateFlashSwap(profitable.borrowPool, profitable.sellPool, dx);
+      if (!sim.ok) throw new Error(sim.reason);
+      return sim.profit1;
+    };
+    for (const d of [-1000n, -1n, 1n, 1000n])
+      expect(profitAt(c.amountInWei + d)).toBeLessThanOrEqual(profitAt(c.amountInWei));
+
+    // Profit by hand with the Uniswap V2 integer formulas: sell-pool output − borrow repayment.
+    const repay = getAmountIn(c.amountInWei, profitable.borrowPool.reserve1, profitable.borrowPool.reserve0);
+    const out = getAmountOut(c.amountInWei, profitable.sellPool.reserve0, profitable.sellPool.reserve1);
+    expect(c.expectedProfitWei).toBe(out - repay);
+    expect(c.expectedProfitWei).toBe(profitAt(c.amountInWei));
+    // USD: profit in token1 × token1Usd − 15 USD of gas.
+    expect(c.expectedProfitUsd).toBeCloseTo((Number(out - repay) / 1e18) * 1 - 15, 9);
+    expect(c.expectedProfitUsd).toBeGreaterThan(0);
+  });
+
+  it('values token1 at its USD price before subtracting gas', () => {
+    const priced = route('A->B', profitable.borrowPool, profitable.sellPool, 0.5);
+    const [c] = new PoolRouteCandidates(new ConstructedPools([priced]), settings).candidates(tick);
+    expect(c?.expectedProfitUsd).toBeCloseTo((Number(c?.expectedProfitWei) / 1e18) * 0.5 - 15, 9);
+  });
+
+  it('drops routes that lose money, routes whose profit does not cover gas, and unknown route ids', () => {
+    const pools = new ConstructedPools([reverse, thin, profitable], ['unknown-route']);
+    const candidates = new PoolRouteCandidates(pools, settings).candidates(tick);
+    expect(candidates.map((c) => c.routeId)).toEqual(['A->B']);
+
+    // The thin route is profitable before gas, so gas alone is what excludes it.
+    const reference = BigInt(Math.round(continuousOptimum(thin.borrowPool, thin.sellPool)));
+    const sim = simulateFlashSwap(thin.borrowPool, thin.sellPool, reference);
+    expect(sim.ok && sim.profit1 > 0n).toBe(true);
+    expect(sim.ok && Number(sim.profit1) / 1e18 < 15).toBe(true);
+    // With free gas it becomes a candidate.
+    const freeGas = { ...settings, gasPriceGwei: 0 };
+    expect(
+      new PoolRouteCandidates(new ConstructedPools([thin]), freeGas).candidates(tick).map((c) => c.routeId),
+    ).toEqual(['thin']);
+  });
+
+  it('advances the pool source with the tick before pricing', () => {
+    const pools = new ConstructedPools([profitable]);
+    new PoolRouteCandidates(pools, settings).candidates(tick);
+    expect(pools.ticks).toEqual([tick]);
+  });
+});
