@@ -116,6 +116,14 @@ describe('DecisionOrchestrator', () => {
     });
   });
 
+  it('says fib validation, naming each engine, when no engine has a setup', () => {
+    const { o } = orchestrator();
+    const { decision } = o.compile(input({ engine: 'none', signals: noSignals }));
+    expect(decision.engine === 'none' && decision.reason).toMatch(
+      /^fib validation: no engine has a setup at this tick \(binary: .+; spot: price is outside the 61\.8% retracement band; arbitrage: .+\)$/,
+    );
+  });
+
   it('stands aside when the chosen engine has no fib signal, even if another engine signals', () => {
     const { o } = orchestrator();
     const { decision } = o.compile(input({ engine: 'binary', signals: { ...noSignals, spot: spotSignal } }));

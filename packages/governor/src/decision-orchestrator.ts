@@ -9,7 +9,7 @@ import type {
   TakeProfit,
   TradeDecision,
 } from '@omni/core';
-import { GovernorError } from '@omni/core';
+import { GovernorError, MARKETS } from '@omni/core';
 import type { FibBlock } from '@omni/fib-core';
 import type { ArbitrageRLAgent, RouteChoice } from './arbitrage-rl-agent.js';
 import type { LadderRiskAI, LadderStake } from './ladder-risk-ai.js';
@@ -23,6 +23,13 @@ import {
   spotRoundTripCostBps,
 } from './spot-position-size.js';
 import type { SpotTPRotator, TpChoice } from './spot-tp-rotator.js';
+
+/** Why a fib signal is `none` (or `setup` when it is a signal). */
+function noneReason(
+  signal: { readonly kind: 'signal' } | { readonly kind: 'none'; readonly reason: string },
+): string {
+  return signal.kind === 'none' ? signal.reason : 'setup';
+}
 
 /**
  * An arbitrage route priced on the current pool state (the runtime builds these from the
@@ -226,7 +233,14 @@ export class DecisionOrchestrator {
     };
     const probUp = requireNumberInRange(input.probUp, 'probUp', 0, 1);
     const engine = input.engine;
-    if (engine === 'none') return none(`regime selection: stand aside in ${input.regime.regimeKey}`);
+    if (engine === 'none') {
+      const withSetup = MARKETS.filter((m) => input.signals[m].kind === 'signal');
+      return none(
+        withSetup.length === 0
+          ? `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(input.signals[m])}`).join('; ')})`
+          : `regime selection: stand aside in ${input.regime.regimeKey}`,
+      );
+    }
 
     const signal = input.signals[engine];
     if (signal.kind === 'none') return none(`fib validation: no ${engine} signal (${signal.reason})`);

@@ -318,6 +318,7 @@ export class MasterGovernorX100 {
         (m !== 'arbitrage' || (input.arbitrage?.candidates.length ?? 0) > 0),
     );
     const engineChoice = regime ? this.#learners.regimeRL.chooseEngine(regime, available) : null;
+    if (regime && available.length > 0) this.#learners.regimeRL.noteRound(regime.regimeKey);
 
     if (!regime || !engineChoice) {
       const reason = 'regime state: the volatility score is still warming up';

@@ -202,6 +202,25 @@ describe('RegimeSwitchingRL', () => {
     }
   });
 
+  it('retries an engine written off after early losses once enough rounds have passed standing aside', () => {
+    const key: RegimeKey = 'vol-high|trend-weak|volatile';
+    const rl = learner(5);
+    for (let i = 0; i < 6; i++) rl.update(key, 'binary', -1);
+    expect(rl.chooseEngine(key, ['binary']).engine).toBe('none');
+    let rounds = 0;
+    while (rl.chooseEngine(key, ['binary']).engine === 'none' && rounds < 1_000_000) {
+      rl.noteRound(key);
+      rounds++;
+    }
+    // UCB: Q + c·sqrt(2 ln t / n) crosses 0 once ln t > n·(Q/c)²/2 — finite, and growing with the evidence.
+    expect(rounds).toBeGreaterThan(0);
+    expect(rounds).toBeLessThan(1_000_000);
+    expect(rl.chooseEngine(key, ['binary']).engine).toBe('binary');
+    const restored = RegimeSwitchingRL.fromJSON(JSON.parse(JSON.stringify(rl.toJSON())));
+    expect(restored.rounds(key)).toBe(rounds);
+    expect(restored.chooseEngine(key, ['binary'])).toEqual(rl.chooseEngine(key, ['binary']));
+  });
+
   it('rejects an outcome for none, an unknown regime and a NaN reward', () => {
     const rl = learner(7);
     expect(() => rl.update('vol-low|trend-weak|trending', 'none', 0)).toThrow(

@@ -71,6 +71,10 @@ export const RegimeSwitchingRLStateSchema = z.object({
     z.object({ binary: EntrySchema, spot: EntrySchema, arbitrage: EntrySchema }),
   ),
   rng: RngStateSchema,
+  /** Decision rounds per regime (trades and stand-asides): the t of UCB's ln t. Absent in older files. */
+  rounds: z
+    .partialRecord(z.enum(REGIME_KEYS as [RegimeKey, ...RegimeKey[]]), z.number().int().nonnegative())
+    .optional(),
 });
 /** The persisted {@link RegimeSwitchingRL} state: plain JSON, validated by {@link RegimeSwitchingRLStateSchema}. */
 export type RegimeSwitchingRLState = z.infer<typeof RegimeSwitchingRLStateSchema>;
@@ -114,6 +118,8 @@ export class RegimeSwitchingRL {
   readonly #rng: Rng;
   /** Per regime: Q-values then counts, indexed like MARKETS (binary, spot, arbitrage). */
   readonly #table = new Map<RegimeKey, { readonly values: Float64Array; readonly counts: Float64Array }>();
+  /** Decision rounds per regime, stand-asides included (see {@link RegimeSwitchingRL.noteRound}). */
+  readonly #rounds = new Map<RegimeKey, number>();
 
   constructor(options: RegimeSwitchingRLOptions) {
     if (!(options.rng instanceof Rng)) {
@@ -181,7 +187,8 @@ export class RegimeSwitchingRL {
     const counts = this.#table.get(regimeKey)?.counts;
     let total = 0;
     for (let i = 0; i < MARKETS.length; i++) total += this.priorWeight + (counts?.[i] ?? 0);
-    const logTotal = Math.log(Math.max(total, 1));
+    const rounds = this.priorWeight * MARKETS.length + (this.#rounds.get(regimeKey) ?? 0);
+    const logTotal = Math.log(Math.max(total, rounds, 1));
     let best = -1;
     let bestIndex = this.noneValue;
     for (let i = 0; i < MARKETS.length; i++) {
@@ -237,6 +244,25 @@ export class RegimeSwitchingRL {
   }
 
   /** How many settled outcomes each trade engine has had in a regime. */
+  /**
+   * Counts one decision round in `regimeKey` (call it once per decision the learner was asked for,
+   * whether it traded or stood aside). UCB's exploration term uses ln(rounds): while the learner
+   * stands aside the bonus of every engine grows, so an engine written off after early losses is
+   * retried eventually instead of never (UCB1 with "none" as an arm pulled every round; Auer et
+   * al. 2002). Touches no Q-value.
+   */
+  noteRound(regimeKey: string): void {
+    requireKey(regimeKey);
+    const key = regimeKey as RegimeKey;
+    this.#rounds.set(key, (this.#rounds.get(key) ?? 0) + 1);
+  }
+
+  /** Decision rounds counted in `regimeKey`. */
+  rounds(regimeKey: string): number {
+    requireKey(regimeKey);
+    return this.#rounds.get(regimeKey as RegimeKey) ?? 0;
+  }
+
   counts(regimeKey: string): Readonly<Record<Market, number>> {
     requireKey(regimeKey);
     const c = this.#table.get(regimeKey as RegimeKey)?.counts;
@@ -267,6 +293,7 @@ export class RegimeSwitchingRL {
       },
       table: table as RegimeSwitchingRLState['table'],
       rng: { seedPath: rngState.seedPath, words: [...rngState.words] },
+      rounds: Object.fromEntries(this.#rounds) as RegimeSwitchingRLState['rounds'],
     };
   }
 
@@ -281,6 +308,9 @@ export class RegimeSwitchingRL {
         entry.values[i] = row[m].value;
         entry.counts[i] = row[m].count;
       });
+    }
+    for (const [key, n] of Object.entries(state.rounds ?? {})) {
+      if (n !== undefined) rl.#rounds.set(key as RegimeKey, n);
     }
     return rl;
   }

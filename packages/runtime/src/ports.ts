@@ -27,7 +27,8 @@ export interface AuditableDecision {
 
 /**
  * The decision brain the runtime drives: `MasterGovernorX100` from @omni/governor implements it;
- * so can any custom brain. `decide` must be synchronous and side-effect free on learned state;
+ * so can any custom brain. `decide` must be synchronous and must not change learned values (it
+ * may keep exploration bookkeeping such as round counts, which its snapshot must include);
  * `learn` receives every settled outcome with the answer that led to it.
  */
 export interface DecisionBrain<A extends AuditableDecision = AuditableDecision> {
