@@ -163,6 +163,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('train the sequence model on the bundled real FX data and write the model the runner uses')
     .option('--out <file>', 'model path (default: the bundled default model)')
     .option('--seed <seed>', 'training seed')
+    .option(
+      '--until <date>',
+      'last day of training data (YYYY-MM-DD); default 2014-12-31, so later backtests are out of sample',
+    )
     .action(async (flags) => {
       const { path, report } = await runTrain({ ...flags, onProgress: (line: string) => io.err(line) });
       const o = report.outOfSample;

@@ -1,6 +1,6 @@
 // `pnpm --filter @omni/learning run train`: trains the default sequence model on the bundled real FX
 // data (packages/feeds/data/fx/*.csv) and writes packages/sequence/models/omni-seq-default.onnx plus
-// its metrics JSON. Options: --out-dir DIR, --seed S, --window N, --horizon H, --hidden H, --epochs E.
+// its metrics JSON. Options: --out-dir DIR, --until YYYY-MM-DD (default 2014-12-31), --seed S, --window N, --horizon H, --hidden H, --epochs E.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { readPriceCsv } from '../src/price-series.js';
 import { sequenceMlpForward } from '../src/sequence-mlp.js';
 import { type TrainingReport, trainSequenceModel } from '../src/sequence-trainer.js';
+import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay, seriesUntil } from '../src/training-cutoff.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -25,7 +26,10 @@ const files = readdirSync(dataDir)
   .filter((f) => f.endsWith('.csv'))
   .sort();
 if (files.length === 0) throw new Error(`no CSV files in ${dataDir}`);
-const series = files.map((f) => readPriceCsv(join(dataDir, f), f.replace(/\.csv$/, '')));
+const until = arg('until') ?? DEFAULT_TRAINING_CUTOFF;
+const untilMs = endOfUtcDay(until);
+// Train only on data up to the cutoff: backtests after it are out of sample for the model.
+const series = files.map((f) => seriesUntil(readPriceCsv(join(dataDir, f), f.replace(/\.csv$/, '')), untilMs));
 
 const trained = trainSequenceModel(series, {
   seed: arg('seed') ?? 'omni-seq-default',

@@ -69,3 +69,4 @@ export {
   type TrainingOrchestratorOptions,
 } from './training-orchestrator.js';
 export { type WalkForwardFold, type WalkForwardOptions, walkForwardFolds } from './walk-forward.js';
+export { DEFAULT_TRAINING_CUTOFF, endOfUtcDay, seriesUntil } from './training-cutoff.js';

@@ -86,6 +86,41 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       tornLines: 0,
     });
   });
+
+  it('reads the runtime audit trail format, where each record is wrapped in a hash-chained line', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'omni-audit-join-'));
+    const decision: Decision = {
+      engine: 'spot',
+      id: 'run-7',
+      tsMs: 5,
+      confidence: 0.6,
+      reasons: [],
+      symbol: 'EURUSD',
+      side: 'buy',
+      size: 1000,
+      entryPrice: 1.1,
+      stopPrice: 1.09,
+      takeProfits: [{ price: 1.12, fraction: 1 }],
+    };
+    const line = {
+      seq: 1,
+      prevHash: '0'.repeat(64),
+      hash: 'f'.repeat(64),
+      entry: { decision, regimeKey: 'k1', price: 1.1 },
+    };
+    writeFileSync(join(sub, 'decisions.jsonl'), `${JSON.stringify(line)}\n`);
+    const trades = new JournalWriter<TradeOutcome>(join(sub, 'trades.jsonl'));
+    trades.append(trade('run-7', 'spot', -4));
+    trades.close();
+    const calls: [string, Engine, number][] = [];
+    const summary = await new TrainingOrchestrator().updateRlFromTrades(
+      join(sub, 'trades.jsonl'),
+      join(sub, 'decisions.jsonl'),
+      { regime: { update: (k, e, r) => calls.push([k, e, r]) } },
+    );
+    expect(calls).toEqual([['k1', 'spot', -4]]);
+    expect(summary.unmatchedDecisionIds).toEqual([]);
+  });
 });
 
 describe('TrainingOrchestrator.retrainSequenceModel', () => {

@@ -30,8 +30,20 @@ export interface RlLearners {
   readonly routes?: RouteLearner;
 }
 
-/** One decisions.jsonl record as far as learning needs it (other fields are kept but ignored). */
-export const DecisionRecordSchema = z.looseObject({ decision: DecisionSchema, regimeKey: z.string().min(1) });
+const PlainDecisionRecordSchema = z.looseObject({ decision: DecisionSchema, regimeKey: z.string().min(1) });
+
+/**
+ * One decisions.jsonl record as far as learning needs it (other fields are kept but ignored):
+ * either a plain `{ decision, regimeKey }` line, or a line of the runtime's hash-chained
+ * DecisionAuditTrail (`{ seq, prevHash, hash, entry: { decision, regimeKey, ... } }`), unwrapped.
+ */
+export const DecisionRecordSchema = z.preprocess(
+  (line) =>
+    typeof line === 'object' && line !== null && 'entry' in line && 'hash' in line
+      ? (line as { entry: unknown }).entry
+      : line,
+  PlainDecisionRecordSchema,
+);
 
 /** Counts from one {@link TrainingOrchestrator.updateRlFromTrades} pass. */
 export interface RlUpdateSummary {

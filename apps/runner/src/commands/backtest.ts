@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
+import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
 import { BacktestEngine, type BacktestSummary } from '@omni/runtime';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import type { CliIo } from '../program.js';
@@ -23,7 +24,39 @@ export interface BacktestFlags {
 
 /** What the runner's `summary.json` holds: the backtest summary plus where the data and output are. */
 export interface RunSummary extends BacktestSummary {
-  readonly run: BacktestSummary['run'] & { readonly bundledData: boolean; readonly outDir: string };
+  readonly run: BacktestSummary['run'] & {
+    readonly bundledData: boolean;
+    readonly outDir: string;
+    /** Last day of the bundled model's training data, when the run used that model; else null. */
+    readonly modelTrainedThrough: string | null;
+  };
+}
+
+/**
+ * The default window of a backtest: with the bundled model on bundled data and no `--from`, start
+ * the day after the model's training cutoff, so the model never trades on prices it was fitted on.
+ * Returns the effective `fromMs` and a note for the user (undefined when there is nothing to say).
+ */
+export function outOfSampleStart(
+  usesBundledModel: boolean,
+  bundledData: boolean,
+  fromMs: number | undefined,
+): { fromMs: number | undefined; note: string | undefined } {
+  if (!usesBundledModel) return { fromMs, note: undefined };
+  const cutoffEnd = endOfUtcDay(DEFAULT_TRAINING_CUTOFF);
+  if (fromMs === undefined && bundledData) {
+    return {
+      fromMs: cutoffEnd + 1,
+      note: `backtest starts after ${DEFAULT_TRAINING_CUTOFF}: the bundled sequence model was trained on data up to that day (pass --from to change it)`,
+    };
+  }
+  if (fromMs !== undefined && fromMs <= cutoffEnd && bundledData) {
+    return {
+      fromMs,
+      note: `note: before ${DEFAULT_TRAINING_CUTOFF} the bundled sequence model is in sample (it was trained on those prices); use --momentum-only or a later --from for an honest test`,
+    };
+  }
+  return { fromMs, note: undefined };
 }
 
 /**
@@ -32,7 +65,11 @@ export interface RunSummary extends BacktestSummary {
  */
 export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: CliIo): Promise<RunSummary> {
   const selection = selectData(flags);
-  const fromMs = parseTimeBound(flags.from, '--from');
+  const usesBundledModel =
+    !flags.momentumOnly && flags.model === undefined && config.seqModelOnnx === undefined;
+  const window = outOfSampleStart(usesBundledModel, selection.bundled, parseTimeBound(flags.from, '--from'));
+  if (window.note && !flags.quiet) io.err(window.note);
+  const fromMs = window.fromMs;
   const toMs = parseTimeBound(flags.to, '--to');
   const outDir = resolve(flags.out ?? 'omni-runs/latest');
   // An explicit --model that cannot be loaded is bad input: without this check the engine would
@@ -61,7 +98,7 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
       config,
       selection,
       flags,
-      { fromMs, toMs, first, last },
+      { fromMs, toMs, first, last, usesBundledModel },
       io,
     );
     await writeReport(temp, { summary, series });
@@ -80,7 +117,7 @@ async function backtestInto(
   config: OmniConfig,
   selection: DataSelection,
   flags: BacktestFlags,
-  span: { fromMs?: number; toMs?: number; first: number; last: number },
+  span: { fromMs?: number; toMs?: number; first: number; last: number; usesBundledModel: boolean },
   io: CliIo,
 ): Promise<RunSummary> {
   const engine = new BacktestEngine({
@@ -102,7 +139,12 @@ async function backtestInto(
     });
     const runSummary: RunSummary = {
       ...summary,
-      run: { ...summary.run, bundledData: selection.bundled, outDir },
+      run: {
+        ...summary.run,
+        bundledData: selection.bundled,
+        outDir,
+        modelTrainedThrough: span.usesBundledModel ? DEFAULT_TRAINING_CUTOFF : null,
+      },
     };
     writeJsonAtomic(join(dir, 'summary.json'), runSummary);
     return runSummary;

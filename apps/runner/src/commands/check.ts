@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Clock, type OmniConfig, SystemClock } from '@omni/core';
 import { type ChecklistResult, DeploymentChecklist, type ModelValidation } from '@omni/safety';
-import { ONNXSequenceAdapter } from '@omni/sequence';
+import { defaultModelPath, ONNXSequenceAdapter } from '@omni/sequence';
 import { formatTable } from '../table.js';
 
 /** Validates an ONNX file against the model contract by loading it (closed again at once). */
@@ -27,11 +27,15 @@ export async function runCheck(
   clock: Clock = new SystemClock(),
 ): Promise<ChecklistResult> {
   const checklist = new DeploymentChecklist();
-  return checklist.verify(config, {
-    clock,
-    validateModel: validateModelFile,
-    rlStatePath: join(stateDir(config), 'governor.json'),
-  });
+  // The engine serves the bundled model when none is configured, so that is the one to validate.
+  return checklist.verify(
+    { ...config, seqModelOnnx: config.seqModelOnnx ?? defaultModelPath() },
+    {
+      clock,
+      validateModel: validateModelFile,
+      rlStatePath: join(stateDir(config), 'governor.json'),
+    },
+  );
 }
 
 /** The checklist as a table with a final verdict line. */

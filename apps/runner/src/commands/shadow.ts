@@ -85,6 +85,7 @@ export async function runShadow(config: OmniConfig, flags: ShadowFlags, io: CliI
       decisions: engine.runtime.decisions,
       openAtEnd: engine.runtime.openTrades,
       outDir,
+      modelTrainedThrough: null,
     },
     config,
   };

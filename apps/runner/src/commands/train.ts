@@ -2,7 +2,14 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeJsonAtomic } from '@omni/core';
 import { bundledFxPairs, bundledFxPath } from '@omni/feeds';
-import { readPriceCsv, type TrainingReport, trainSequenceModel } from '@omni/learning';
+import {
+  DEFAULT_TRAINING_CUTOFF,
+  endOfUtcDay,
+  readPriceCsv,
+  seriesUntil,
+  type TrainingReport,
+  trainSequenceModel,
+} from '@omni/learning';
 import { defaultModelPath } from '@omni/sequence';
 import { validateModelFile } from './check.js';
 
@@ -11,6 +18,8 @@ export interface TrainOptions {
   /** Where to write the model. Default: the model the runner uses by default. */
   readonly out?: string;
   readonly seed?: string;
+  /** Last day of training data (ISO date). Default the bundled model's cutoff, 2014-12-31. */
+  readonly until?: string;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -23,8 +32,14 @@ export async function runTrain(
 ): Promise<{ path: string; report: TrainingReport }> {
   const out = options.out ?? defaultModelPath();
   const say = options.onProgress ?? (() => undefined);
-  const series = bundledFxPairs().map((pair) => readPriceCsv(bundledFxPath(pair), pair));
-  say(`training on ${series.length} bundled pairs (${series.map((s) => s.symbol).join(', ')})…`);
+  const until = options.until ?? DEFAULT_TRAINING_CUTOFF;
+  const untilMs = endOfUtcDay(until);
+  const series = bundledFxPairs().map((pair) =>
+    seriesUntil(readPriceCsv(bundledFxPath(pair), pair), untilMs),
+  );
+  say(
+    `training on ${series.length} bundled pairs (${series.map((s) => s.symbol).join(', ')}) up to ${until}…`,
+  );
   const trained = trainSequenceModel(series, { seed: options.seed ?? 'omni-seq-default' });
   mkdirSync(dirname(out), { recursive: true });
   const temp = `${out}.tmp`;
