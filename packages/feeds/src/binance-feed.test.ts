@@ -188,7 +188,8 @@ describe('BinanceFeed', () => {
     server.onConnect((ws, n) => {
       if (n === 1) {
         ws.send(trade('BTCUSDT', 1, '100', '1', 1000));
-        setTimeout(() => ws.terminate(), 30);
+        // Drop the connection once the client's SUBSCRIBE arrives (no timer: robust under load).
+        ws.once('message', () => setImmediate(() => ws.terminate()));
       } else {
         ws.send(trade('BTCUSDT', 2, '101', '1', 2000));
       }
