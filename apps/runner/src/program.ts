@@ -79,6 +79,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--out <dir>', 'output directory', 'omni-runs/latest')
     .option('--model <file>', 'ONNX sequence model (default: SEQ_MODEL_ONNX or the bundled model)')
     .option('--momentum-only', 'do not load an ONNX model; use the momentum sequence model')
+    .option(
+      '--retrain-every <period>',
+      'walk-forward retraining of the sequence model on the prices seen so far (e.g. 1y, 6m, 90d)',
+    )
     .option('--quiet', 'no progress output')
     .action(async (flags) => {
       const config = configFrom(flags, { mode: 'backtest' });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ManualClock, type OmniConfig, type Tick, writeJsonAtomic } from '@omni/core';
 import type { FeatureExtractorOptions } from '@omni/features';
 import type { PriceFeed } from '@omni/feeds';
+import type { SafetyStatus } from '@omni/safety';
 import { createOmniEngine } from './omni-engine.js';
 import { type LoopProgress, omniMainLoop } from './omni-main-loop.js';
 import type { PerformanceSummary } from './performance-recorder.js';
@@ -20,6 +21,8 @@ export interface BacktestEngineOptions {
   readonly brain?: DecisionBrain;
   /** Human-readable name of the data (file path, feed name), recorded in summary.json. */
   readonly dataLabel?: string;
+  /** Walk-forward retraining of the sequence model every this many ms of market time. Default off. */
+  readonly retrainEveryMs?: number;
 }
 
 /** Options of one {@link BacktestEngine.run}. */
@@ -46,6 +49,13 @@ export interface BacktestSummary extends PerformanceSummary {
     readonly decisions: number;
     /** Trades still open when the data ended: not settled, not counted in the metrics. */
     readonly openAtEnd: number;
+  };
+  /** SafetyManager at the end of the run: a tripped cooldown stays for the rest of a backtest. */
+  readonly safety: {
+    readonly mode: string;
+    readonly cooldown: { readonly since: string; readonly limit: string; readonly reason: string } | null;
+    /** Ticks on which no trading was allowed. */
+    readonly blockedTicks: number;
   };
   readonly config: OmniConfig;
 }
@@ -81,6 +91,7 @@ export class BacktestEngine {
       ...(this.#options.modelPath !== undefined ? { modelPath: this.#options.modelPath } : {}),
       ...(this.#options.features ? { features: this.#options.features } : {}),
       ...(this.#options.brain ? { brain: this.#options.brain } : {}),
+      ...(this.#options.retrainEveryMs !== undefined ? { retrainEveryMs: this.#options.retrainEveryMs } : {}),
     });
     const startable = 'start' in feed ? feed : undefined;
     try {
@@ -110,6 +121,7 @@ export class BacktestEngine {
         decisions: engine.runtime.decisions,
         openAtEnd: engine.runtime.openTrades,
       },
+      safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks),
       config,
     };
     writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
@@ -117,4 +129,13 @@ export class BacktestEngine {
     for (const name of ['trades.jsonl', 'alerts.jsonl']) appendFileSync(join(options.runDir, name), '');
     return summary;
   }
+}
+
+function safetySummary(status: SafetyStatus, blockedTicks: number): BacktestSummary['safety'] {
+  const c = status.cooldown;
+  return {
+    mode: status.mode,
+    cooldown: c ? { since: new Date(c.tsMs).toISOString(), limit: c.limit, reason: c.reason } : null,
+    blockedTicks,
+  };
 }

@@ -43,3 +43,10 @@ export type {
   RouteCandidateSource,
 } from './ports.js';
 export { gasCostUsd, PoolRouteCandidates } from './route-candidates.js';
+export {
+  parseRetrainPeriod,
+  type RetrainRecord,
+  type SwappableSequenceModel,
+  WalkForwardRetrainer,
+  type WalkForwardRetrainerOptions,
+} from './walk-forward-retrainer.js';

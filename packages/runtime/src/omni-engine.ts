@@ -16,6 +16,7 @@ import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
 import type { AuditableDecision, DecisionBrain } from './ports.js';
 import { PoolRouteCandidates } from './route-candidates.js';
+import { WalkForwardRetrainer } from './walk-forward-retrainer.js';
 
 /** Options of {@link createOmniEngine}. */
 export interface OmniEngineOptions {
@@ -45,6 +46,11 @@ export interface OmniEngineOptions {
   readonly logTicks?: boolean;
   /** Prefix of decision ids. Default `run`. */
   readonly runId?: string;
+  /**
+   * Walk-forward retraining of the sequence model every this many ms of market time, on the prices
+   * seen so far (models written to `<runDir>/models`). Default: off.
+   */
+  readonly retrainEveryMs?: number;
 }
 
 /** A fully assembled engine: the runtime and the parts a caller may want to inspect. */
@@ -139,6 +145,15 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
   const audit = await DecisionAuditTrail.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'));
+  const training =
+    options.retrainEveryMs === undefined
+      ? undefined
+      : new WalkForwardRetrainer({
+          everyMs: options.retrainEveryMs,
+          sequence,
+          dir: join(options.runDir, 'models'),
+          onAlert,
+        });
   const runtime = new OmniRuntime({
     runId: options.runId ?? 'run',
     features,
@@ -150,6 +165,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     performance,
     sequence,
     ...(pools ? { routes: new PoolRouteCandidates(pools, config.engines.arbitrage) } : {}),
+    ...(training ? { training } : {}),
   });
 
   return {

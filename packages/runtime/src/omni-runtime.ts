@@ -81,6 +81,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   readonly #windowLength: number | undefined;
   #windowBuffer: Float64Array | undefined;
   #seq = 0;
+  #blocked = 0;
   #lastTsMs = Number.NEGATIVE_INFINITY;
   #closed = false;
 
@@ -93,6 +94,11 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   /** Decisions taken so far (including `none`). */
   get decisions(): number {
     return this.#seq;
+  }
+
+  /** Ticks on which SafetyManager allowed no trading (cooldown, reduce-only, frozen, stale data). */
+  get blockedTicks(): number {
+    return this.#blocked;
   }
 
   /** Trades placed and not yet settled. */
@@ -113,6 +119,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     this.#lastTsMs = tick.tsMs;
     const c = this.#c;
     c.logger.logTick(tick);
+    c.training?.observe?.(tick);
     c.safety.noteTick(tick);
     c.performance.noteTick(tick.tsMs);
 
@@ -128,6 +135,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     const verdict = c.safety.canTrade();
     if (!verdict.ok) {
       if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
+      this.#blocked++;
       this.#journalBlocked(tick, verdict.code, verdict.reason);
       await this.#maybeRetrain(tick.tsMs);
       return { kind: 'blocked', reason: verdict.reason, settled };

@@ -54,7 +54,11 @@ export interface RouteCandidateSource {
   candidates(tick: Tick): readonly RouteCandidate[];
 }
 
-/** Retraining on a schedule (TrainingOrchestrator): called after each tick, must be cheap when not due. */
+/**
+ * Retraining on a schedule (the spec's `maybe_retrain`; WalkForwardRetrainer implements it):
+ * `observe` sees every tick first, `maybeRetrain` runs after the tick and must be cheap when not due.
+ */
 export interface RetrainScheduler {
+  observe?(tick: Tick): void;
   maybeRetrain(nowMs: number): Promise<void>;
 }

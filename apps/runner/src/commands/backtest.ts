@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
-import { BacktestEngine, type BacktestSummary } from '@omni/runtime';
+import { BacktestEngine, type BacktestSummary, parseRetrainPeriod } from '@omni/runtime';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import type { CliIo } from '../program.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
@@ -19,6 +19,8 @@ export interface BacktestFlags {
   readonly out?: string;
   readonly model?: string;
   readonly momentumOnly?: boolean;
+  /** Walk-forward retraining period, e.g. `1y`. */
+  readonly retrainEvery?: string;
   readonly quiet?: boolean;
 }
 
@@ -124,6 +126,7 @@ async function backtestInto(
     config,
     symbol: selection.symbol,
     dataLabel: selection.path,
+    ...(flags.retrainEvery !== undefined ? { retrainEveryMs: parseRetrainPeriod(flags.retrainEvery) } : {}),
     ...(flags.momentumOnly ? { modelPath: null } : flags.model ? { modelPath: resolve(flags.model) } : {}),
   });
   const progress = flags.quiet ? SILENT_PROGRESS : createProgress(io, 'backtest', span.first, span.last);
@@ -177,6 +180,12 @@ export function formatBacktestSummary(s: RunSummary): string {
       ['profit factor', num(s.profitFactor)],
       ['Brier', num(s.brier, 4)],
       ['model', s.run.model],
+      [
+        'safety',
+        s.safety.cooldown
+          ? `cooldown since ${s.safety.cooldown.since.slice(0, 10)} (${s.safety.cooldown.limit}); ${s.safety.blockedTicks} ticks blocked`
+          : `${s.safety.mode}; ${s.safety.blockedTicks} ticks blocked`,
+      ],
       ['open at end', String(s.run.openAtEnd)],
     ],
   );

@@ -87,6 +87,11 @@ export async function runShadow(config: OmniConfig, flags: ShadowFlags, io: CliI
       outDir,
       modelTrainedThrough: null,
     },
+    safety: {
+      mode: engine.safety.status().mode,
+      cooldown: null,
+      blockedTicks: engine.runtime.blockedTicks,
+    },
     config,
   };
 }
