@@ -29,7 +29,9 @@ if (files.length === 0) throw new Error(`no CSV files in ${dataDir}`);
 const until = arg('until') ?? DEFAULT_TRAINING_CUTOFF;
 const untilMs = endOfUtcDay(until);
 // Train only on data up to the cutoff: backtests after it are out of sample for the model.
-const series = files.map((f) => seriesUntil(readPriceCsv(join(dataDir, f), f.replace(/\.csv$/, '')), untilMs));
+const series = files.map((f) =>
+  seriesUntil(readPriceCsv(join(dataDir, f), f.replace(/\.csv$/, '')), untilMs),
+);
 
 const trained = trainSequenceModel(series, {
   seed: arg('seed') ?? 'omni-seq-default',

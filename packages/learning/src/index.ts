@@ -56,6 +56,7 @@ export {
   type TrainingReport,
   trainSequenceModel,
 } from './sequence-trainer.js';
+export { DEFAULT_TRAINING_CUTOFF, endOfUtcDay, seriesUntil } from './training-cutoff.js';
 export {
   builtInSequenceTrainer,
   DecisionRecordSchema,
@@ -69,4 +70,3 @@ export {
   type TrainingOrchestratorOptions,
 } from './training-orchestrator.js';
 export { type WalkForwardFold, type WalkForwardOptions, walkForwardFolds } from './walk-forward.js';
-export { DEFAULT_TRAINING_CUTOFF, endOfUtcDay, seriesUntil } from './training-cutoff.js';

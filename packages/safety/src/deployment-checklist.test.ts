@@ -16,7 +16,7 @@ function config(over: OmniConfigInput = {}) {
     credentials: {
       mt5: { login: '1234567', server: 'Demo-Server', password: 'mt5-secret-password' },
       pocket: { token: 'pocket-secret-token' },
-      dex: { rpcUrl: 'https://rpc.example/key-secret-123', privateKey: PRIVATE_KEY },
+      dex: { rpcUrl: 'https://rpc.example.org/key-secret-123', privateKey: PRIVATE_KEY },
     },
     ...over,
   });

@@ -1,4 +1,10 @@
-import { EngineSettingsSchema, ManualClock, RiskLimitsSchema, type SpotDecision, type Tick } from '@omni/core';
+import {
+  EngineSettingsSchema,
+  ManualClock,
+  RiskLimitsSchema,
+  type SpotDecision,
+  type Tick,
+} from '@omni/core';
 import { bench, describe } from 'vitest';
 import { SafetyManager } from './safety-manager.js';
 
