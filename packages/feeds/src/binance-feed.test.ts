@@ -1,7 +1,8 @@
 import { type Alert, ManualClock, Rng, type Tick } from '@omni/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { BinanceFeed, backoffDelayMs } from './binance-feed.js';
+import { BinanceFeed } from './binance-feed.js';
+import { backoffDelayMs } from './reconnect-schedule.js';
 
 /** A local server speaking Binance's combined-stream format on 127.0.0.1. */
 class FakeBinance {

@@ -1,33 +1,15 @@
-import { type Alert, type Clock, FeedError, Rng, SystemClock, type Tick } from '@omni/core';
+import { type Alert, type Clock, FeedError, SystemClock, type Tick } from '@omni/core';
 import WebSocket from 'ws';
 import { MarketNormalizer, type RawTick } from './market-normalizer.js';
-import type { AlertSink, BadInputPolicy, PriceFeed } from './price-feed.js';
+import {
+  type AlertSink,
+  type BadInputPolicy,
+  emitFeedAlert,
+  type FeedAlertCode,
+  type PriceFeed,
+} from './price-feed.js';
+import { type BackoffOptions, ReconnectSchedule } from './reconnect-schedule.js';
 import { TickQueue } from './tick-queue.js';
-
-/** Reconnect backoff: delay = min(maxMs, initialMs · multiplier^attempt) · (1 ± jitter), jitter drawn from a seeded Rng. */
-export interface BackoffOptions {
-  /** Default 500 ms. */
-  readonly initialMs?: number;
-  /** Default 30 000 ms. */
-  readonly maxMs?: number;
-  /** Default 2. */
-  readonly multiplier?: number;
-  /** Relative jitter in [0, 1]. Default 0.3 (±30 %). */
-  readonly jitter?: number;
-}
-
-/**
- * The delay before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`,
- * with ± `jitter` spread so that many clients do not reconnect in lockstep (AWS "backoff and jitter").
- */
-export function backoffDelayMs(attempt: number, options: BackoffOptions, rng: Rng): number {
-  const initial = options.initialMs ?? 500;
-  const max = options.maxMs ?? 30_000;
-  const multiplier = options.multiplier ?? 2;
-  const jitter = options.jitter ?? 0.3;
-  const base = Math.min(max, initial * multiplier ** attempt);
-  return Math.max(0, Math.round(base * (1 - jitter + 2 * jitter * rng.float())));
-}
 
 /** Options of a {@link BinanceFeed}. */
 export interface BinanceFeedOptions {
@@ -93,9 +75,7 @@ export class BinanceFeed implements PriceFeed {
   readonly name: string;
   readonly #baseUrl: string;
   readonly #streams: Set<string>;
-  readonly #rng: Rng;
-  readonly #backoff: BackoffOptions;
-  readonly #maxReconnects: number;
+  readonly #reconnect: ReconnectSchedule;
   readonly #staleMs: number;
   readonly #pingMs: number;
   readonly #high: number;
@@ -107,13 +87,11 @@ export class BinanceFeed implements PriceFeed {
   readonly #queue: TickQueue;
   #ws: WebSocket | undefined;
   #stopped = true;
-  #attempt = 0;
   #connections = 0;
   #nextId = 1;
   #lastDataMs = 0;
   #staleTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(options: BinanceFeedOptions) {
     if (options.streams.length === 0) {
@@ -122,9 +100,12 @@ export class BinanceFeed implements PriceFeed {
     this.#streams = new Set(options.streams.map(canonicalStream));
     for (const s of this.#streams) checkStreamName(s);
     this.#baseUrl = (options.baseUrl ?? 'wss://stream.binance.com:9443').replace(/\/+$/, '');
-    this.#rng = new Rng(options.seed ?? 0).fork('binance/backoff');
-    this.#backoff = options.backoff ?? {};
-    this.#maxReconnects = options.maxReconnects ?? Number.POSITIVE_INFINITY;
+    this.#reconnect = new ReconnectSchedule({
+      seed: options.seed ?? 0,
+      label: 'binance/backoff',
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.maxReconnects !== undefined ? { maxReconnects: options.maxReconnects } : {}),
+    });
     this.#staleMs = options.staleTimeoutMs ?? 60_000;
     this.#pingMs = options.pingIntervalMs ?? 20_000;
     this.#high = options.highWaterMark ?? 5_000;
@@ -190,15 +171,14 @@ export class BinanceFeed implements PriceFeed {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#queue.reset();
-    this.#attempt = 0;
+    this.#reconnect.succeeded();
     this.#connect();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#clearTimers();
-    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = undefined;
+    this.#reconnect.cancel();
     const ws = this.#ws;
     this.#ws = undefined;
     if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate();
@@ -263,26 +243,25 @@ export class BinanceFeed implements PriceFeed {
   }
 
   #scheduleReconnect(why: string): void {
-    if (this.#attempt >= this.#maxReconnects) {
+    if (this.#reconnect.exhausted) {
       this.#fail(
-        new FeedError('FEED_CONNECTION', `giving up after ${this.#attempt} reconnect attempts: ${why}`, {
-          feed: this.name,
-          url: this.#baseUrl,
-        }),
+        new FeedError(
+          'FEED_CONNECTION',
+          `giving up after ${this.#reconnect.attempt} reconnect attempts: ${why}`,
+          {
+            feed: this.name,
+            url: this.#baseUrl,
+          },
+        ),
       );
       return;
     }
-    const delayMs = backoffDelayMs(this.#attempt, this.#backoff, this.#rng);
-    this.#attempt++;
+    const delayMs = this.#reconnect.schedule(() => this.#connect());
     this.#alert('warn', 'FEED_CONNECTION', `${why}; reconnecting in ${delayMs} ms`, {
-      attempt: this.#attempt,
+      attempt: this.#reconnect.attempt,
       delayMs,
       url: this.#baseUrl,
     });
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#connect();
-    }, delayMs);
   }
 
   #startTimers(ws: WebSocket): void {
@@ -340,7 +319,7 @@ export class BinanceFeed implements PriceFeed {
     if ('id' in m && ('result' in m || 'error' in m)) {
       if (m['error'] !== undefined && m['error'] !== null)
         this.#protocol('subscription request refused', text);
-      this.#attempt = 0;
+      this.#reconnect.succeeded();
       return;
     }
     const stream = m['stream'];
@@ -354,7 +333,7 @@ export class BinanceFeed implements PriceFeed {
       this.#protocol(`unsupported or malformed ${stream} payload`, text);
       return;
     }
-    this.#attempt = 0;
+    this.#reconnect.succeeded();
     let tick: Tick | undefined;
     try {
       tick = this.#normalizer
@@ -420,18 +399,11 @@ export class BinanceFeed implements PriceFeed {
 
   #alert(
     level: Alert['level'],
-    code: 'FEED_CONNECTION' | 'FEED_STALE' | 'FEED_PROTOCOL',
+    code: FeedAlertCode,
     message: string,
     context: Record<string, unknown>,
   ): void {
-    this.#onAlert?.({
-      tsMs: Math.max(0, Math.floor(this.#clock.nowMs())),
-      level,
-      code,
-      message,
-      source: this.name,
-      context,
-    });
+    emitFeedAlert(this.#onAlert, this.#clock, this.name, level, code, message, context);
   }
 }
 

@@ -1,5 +1,5 @@
 export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
-export { type BackoffOptions, BinanceFeed, type BinanceFeedOptions, backoffDelayMs } from './binance-feed.js';
+export { BinanceFeed, type BinanceFeedOptions } from './binance-feed.js';
 export { bundledFxPairs, bundledFxPath } from './bundled-fx.js';
 export {
   extractFxPairs,
@@ -23,7 +23,19 @@ export {
   type TickOrigin,
 } from './market-normalizer.js';
 export { Mt5BridgeFeed, type Mt5BridgeFeedOptions } from './mt5-bridge-feed.js';
-export type { AlertSink, BadInputPolicy, PriceFeed } from './price-feed.js';
+export {
+  type AlertSink,
+  type BadInputPolicy,
+  emitFeedAlert,
+  type FeedAlertCode,
+  type PriceFeed,
+} from './price-feed.js';
+export {
+  type BackoffOptions,
+  backoffDelayMs,
+  ReconnectSchedule,
+  type ReconnectScheduleOptions,
+} from './reconnect-schedule.js';
 export { type ReplayColumns, ReplayFeed, type ReplayFeedOptions } from './replay-feed.js';
 export { SyntheticFeed, type SyntheticFeedOptions } from './synthetic-feed.js';
 export {

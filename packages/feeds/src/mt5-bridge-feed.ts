@@ -1,8 +1,14 @@
 import { connect, type Socket } from 'node:net';
-import { type Alert, type Clock, FeedError, Rng, SystemClock, type Tick } from '@omni/core';
-import { type BackoffOptions, backoffDelayMs } from './binance-feed.js';
+import { type Alert, type Clock, FeedError, SystemClock, type Tick } from '@omni/core';
 import { MarketNormalizer, type RawTick } from './market-normalizer.js';
-import type { AlertSink, BadInputPolicy, PriceFeed } from './price-feed.js';
+import {
+  type AlertSink,
+  type BadInputPolicy,
+  emitFeedAlert,
+  type FeedAlertCode,
+  type PriceFeed,
+} from './price-feed.js';
+import { type BackoffOptions, ReconnectSchedule } from './reconnect-schedule.js';
 import { TickQueue } from './tick-queue.js';
 
 /** Options of an {@link Mt5BridgeFeed}. */
@@ -49,9 +55,7 @@ export class Mt5BridgeFeed implements PriceFeed {
   readonly #host: string;
   readonly #port: number;
   readonly #symbols: readonly string[];
-  readonly #rng: Rng;
-  readonly #backoff: BackoffOptions;
-  readonly #maxReconnects: number;
+  readonly #reconnect: ReconnectSchedule;
   readonly #staleMs: number;
   readonly #policy: BadInputPolicy;
   readonly #onAlert: AlertSink | undefined;
@@ -61,12 +65,10 @@ export class Mt5BridgeFeed implements PriceFeed {
   readonly #queue: TickQueue;
   #socket: Socket | undefined;
   #stopped = true;
-  #attempt = 0;
   #connections = 0;
   #lastLineMs = 0;
   #carry = '';
   #staleTimer: NodeJS.Timeout | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(options: Mt5BridgeFeedOptions) {
     if (options.symbols.length === 0 || !Number.isInteger(options.port) || options.port <= 0) {
@@ -78,9 +80,12 @@ export class Mt5BridgeFeed implements PriceFeed {
     this.#host = options.host ?? '127.0.0.1';
     this.#port = options.port;
     this.#symbols = options.symbols;
-    this.#rng = new Rng(options.seed ?? 0).fork('mt5/backoff');
-    this.#backoff = options.backoff ?? {};
-    this.#maxReconnects = options.maxReconnects ?? Number.POSITIVE_INFINITY;
+    this.#reconnect = new ReconnectSchedule({
+      seed: options.seed ?? 0,
+      label: 'mt5/backoff',
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.maxReconnects !== undefined ? { maxReconnects: options.maxReconnects } : {}),
+    });
     this.#staleMs = options.staleTimeoutMs ?? 15_000;
     this.#policy = options.policy ?? 'skip-and-alert';
     this.#onAlert = options.onAlert;
@@ -115,16 +120,15 @@ export class Mt5BridgeFeed implements PriceFeed {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#queue.reset();
-    this.#attempt = 0;
+    this.#reconnect.succeeded();
     this.#connect();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#staleTimer) clearInterval(this.#staleTimer);
-    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnect.cancel();
     this.#staleTimer = undefined;
-    this.#reconnectTimer = undefined;
     this.#socket?.destroy();
     this.#socket = undefined;
     this.#queue.end();
@@ -200,26 +204,25 @@ export class Mt5BridgeFeed implements PriceFeed {
   }
 
   #scheduleReconnect(why: string): void {
-    if (this.#attempt >= this.#maxReconnects) {
+    if (this.#reconnect.exhausted) {
       this.#fail(
-        new FeedError('FEED_CONNECTION', `giving up after ${this.#attempt} reconnect attempts: ${why}`, {
-          feed: this.name,
-          host: this.#host,
-          port: this.#port,
-        }),
+        new FeedError(
+          'FEED_CONNECTION',
+          `giving up after ${this.#reconnect.attempt} reconnect attempts: ${why}`,
+          {
+            feed: this.name,
+            host: this.#host,
+            port: this.#port,
+          },
+        ),
       );
       return;
     }
-    const delayMs = backoffDelayMs(this.#attempt, this.#backoff, this.#rng);
-    this.#attempt++;
+    const delayMs = this.#reconnect.schedule(() => this.#connect());
     this.#alert('warn', 'FEED_CONNECTION', `${why}; reconnecting in ${delayMs} ms`, {
-      attempt: this.#attempt,
+      attempt: this.#reconnect.attempt,
       delayMs,
     });
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#connect();
-    }, delayMs);
   }
 
   #onLine(line: string): void {
@@ -259,7 +262,7 @@ export class Mt5BridgeFeed implements PriceFeed {
       volume,
       source: `mt5:${m['symbol']}`,
     };
-    this.#attempt = 0;
+    this.#reconnect.succeeded();
     try {
       const tick = this.#normalizer
         ? this.#normalizer.normalize(raw, { message: line.slice(0, 200) })
@@ -288,17 +291,10 @@ export class Mt5BridgeFeed implements PriceFeed {
 
   #alert(
     level: Alert['level'],
-    code: 'FEED_CONNECTION' | 'FEED_STALE' | 'FEED_PROTOCOL',
+    code: FeedAlertCode,
     message: string,
     context: Record<string, unknown>,
   ): void {
-    this.#onAlert?.({
-      tsMs: Math.max(0, Math.floor(this.#clock.nowMs())),
-      level,
-      code,
-      message,
-      source: this.name,
-      context,
-    });
+    emitFeedAlert(this.#onAlert, this.#clock, this.name, level, code, message, context);
   }
 }

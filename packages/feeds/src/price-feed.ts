@@ -1,4 +1,4 @@
-import type { Alert, Tick } from '@omni/core';
+import type { Alert, Clock, Tick } from '@omni/core';
 
 /**
  * A source of ticks (the specification's PriceFeedAdapter port): replay file, exchange socket,
@@ -26,3 +26,22 @@ export type AlertSink = (alert: Alert) => void;
 
 /** What a feed does with a bad row or tick: stop with a FeedError, or alert and go on. */
 export type BadInputPolicy = 'reject' | 'skip-and-alert';
+
+/** Alert codes a network feed raises about its connection and messages. */
+export type FeedAlertCode = 'FEED_CONNECTION' | 'FEED_STALE' | 'FEED_PROTOCOL';
+
+/**
+ * Sends one connection/protocol alert of a network feed to its sink, stamped with the feed's
+ * clock (whole epoch ms, never negative) and the feed's name as the source.
+ */
+export function emitFeedAlert(
+  sink: AlertSink | undefined,
+  clock: Clock,
+  source: string,
+  level: Alert['level'],
+  code: FeedAlertCode,
+  message: string,
+  context: Record<string, unknown>,
+): void {
+  sink?.({ tsMs: Math.max(0, Math.floor(clock.nowMs())), level, code, message, source, context });
+}

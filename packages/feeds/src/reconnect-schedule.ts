@@ -1,0 +1,87 @@
+import { Rng } from '@omni/core';
+
+/** Reconnect backoff: delay = min(maxMs, initialMs · multiplier^attempt) · (1 ± jitter), jitter drawn from a seeded Rng. */
+export interface BackoffOptions {
+  /** Default 500 ms. */
+  readonly initialMs?: number;
+  /** Default 30 000 ms. */
+  readonly maxMs?: number;
+  /** Default 2. */
+  readonly multiplier?: number;
+  /** Relative jitter in [0, 1]. Default 0.3 (±30 %). */
+  readonly jitter?: number;
+}
+
+/**
+ * The delay before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`,
+ * with ± `jitter` spread so that many clients do not reconnect in lockstep (AWS "backoff and jitter").
+ */
+export function backoffDelayMs(attempt: number, options: BackoffOptions, rng: Rng): number {
+  const initial = options.initialMs ?? 500;
+  const max = options.maxMs ?? 30_000;
+  const multiplier = options.multiplier ?? 2;
+  const jitter = options.jitter ?? 0.3;
+  const base = Math.min(max, initial * multiplier ** attempt);
+  return Math.max(0, Math.round(base * (1 - jitter + 2 * jitter * rng.float())));
+}
+
+/** Options of a {@link ReconnectSchedule}. */
+export interface ReconnectScheduleOptions {
+  /** Seed of the jitter; the stream is `new Rng(seed).fork(label)`. */
+  readonly seed: number | string;
+  readonly label: string;
+  readonly backoff?: BackoffOptions;
+  /** Consecutive failed reconnects allowed before giving up. Default unlimited. */
+  readonly maxReconnects?: number;
+}
+
+/**
+ * The reconnect policy every network feed shares: seeded exponential backoff with jitter, a cap
+ * on consecutive attempts, one pending timer at a time, and a reset after a healthy connection.
+ */
+export class ReconnectSchedule {
+  readonly #rng: Rng;
+  readonly #backoff: BackoffOptions;
+  readonly #max: number;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: ReconnectScheduleOptions) {
+    this.#rng = new Rng(options.seed).fork(options.label);
+    this.#backoff = options.backoff ?? {};
+    this.#max = options.maxReconnects ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Consecutive reconnect attempts since the last healthy connection. */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  /** True when another attempt would exceed `maxReconnects`. */
+  get exhausted(): boolean {
+    return this.#attempt >= this.#max;
+  }
+
+  /** Schedules `reconnect` after the next backoff delay and returns that delay (ms). */
+  schedule(reconnect: () => void): number {
+    const delayMs = backoffDelayMs(this.#attempt, this.#backoff, this.#rng);
+    this.#attempt++;
+    this.cancel();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      reconnect();
+    }, delayMs);
+    return delayMs;
+  }
+
+  /** A connection delivered data: the next failure starts from the first delay again. */
+  succeeded(): void {
+    this.#attempt = 0;
+  }
+
+  /** Cancels a pending reconnect. */
+  cancel(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
