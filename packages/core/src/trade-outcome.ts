@@ -21,8 +21,15 @@ export const TradeOutcomeSchema = z.object({
   size: z.number().finite().nonnegative().optional(),
   /** Binary: payout ratio paid on a win (0.8 = 80%). */
   payout: z.number().finite().nonnegative().optional(),
+  /** USD fees: commission, spread cost or gas. */
   fees: z.number().finite().nonnegative(),
+  /** USD result, net of fees. */
   pnl: z.number().finite(),
+  /**
+   * Spot: USD per unit of the symbol's quote currency at settlement (`quoteUsdRate`): 1 for
+   * USD-quoted symbols, 1 / settlePrice for USDXXX. pnl = sign × (settle − entry) × size × quoteUsd − fees.
+   */
+  quoteUsd: z.number().finite().positive().optional(),
   /** How it settled, e.g. `binary-expiry`, `spot-stop`, `spot-tp-2`, `spot-stop-first-both-crossed`. */
   rule: z.string().min(1),
 });

@@ -32,7 +32,7 @@ export {
   type ShadowSpotSettings,
 } from './shadow-spot-executor.js';
 export {
-  commissionUsd,
+  commissionQuote,
   entryFillPrice,
   exitQuote,
   quoteOf,

@@ -11,7 +11,8 @@ export interface OutcomeRecheck {
  * Re-derives a settled trade's PnL from its own record fields, for audits.
  * Binary: a CALL wins iff settlePrice > entryPrice, a PUT iff settlePrice < entryPrice; win →
  * stake × payout, loss → −stake, tie → 0 (`binary-tie-refund`) or −stake (`binary-tie-loss`).
- * Spot and arbitrage: sign × (settlePrice − entryPrice) × size − fees, sign +1 for buy, −1 for sell.
+ * Spot and arbitrage: sign × (settlePrice − entryPrice) × size × quoteUsd − fees, sign +1 for buy,
+ * −1 for sell (quoteUsd, the quote currency's USD rate at settlement, defaults to 1).
  * `tolerance` is absolute USD (float rounding of averaged prices).
  */
 export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): OutcomeRecheck {
@@ -29,7 +30,7 @@ export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): Outcome
   } else {
     const size = outcome.size ?? Number.NaN;
     const sign = outcome.direction === 'sell' ? -1 : 1;
-    expected = sign * (outcome.settlePrice - outcome.entryPrice) * size - outcome.fees;
+    expected = sign * (outcome.settlePrice - outcome.entryPrice) * size * (outcome.quoteUsd ?? 1) - outcome.fees;
   }
   if (!Number.isFinite(expected)) {
     return {

@@ -33,10 +33,29 @@ function decision(over: Partial<SpotDecision> = {}): SpotDecision {
 /** Independent re-derivation from the record: spot PnL from fill, exit, size and fees. */
 function rederive(o: TradeOutcome): number {
   const sign = o.direction === 'buy' ? 1 : -1;
-  return sign * (o.settlePrice - o.entryPrice) * (o.size as number) - o.fees;
+  return sign * (o.settlePrice - o.entryPrice) * (o.size as number) * (o.quoteUsd ?? 1) - o.fees;
 }
 
 describe('ShadowSpotExecutor', () => {
+  it('books a USDJPY trade in USD: JPY PnL and fees converted at the settlement rate', async () => {
+    const ex = new ShadowSpotExecutor({ commissionBps: 0, slippageBps: 0 }, { midOnlySpreadBps: 0 });
+    const jpy = (i: number, price: number): Tick => ({ symbol: 'USDJPY', tsMs: T0 + i * 1000, price, source: 'test' });
+    const d = decision({
+      symbol: 'USDJPY',
+      entryPrice: 150,
+      stopPrice: 149,
+      takeProfits: [{ price: 151.5, fraction: 1 }],
+    });
+    await ex.execute(d, jpy(0, 150));
+    ex.onTick(jpy(1, 150)); // fill at 150 (no spread, no slippage)
+    const [o] = ex.onTick(jpy(2, 151.6)); // take-profit at 151.5
+    // 10 000 USD × 1.5 JPY = 15 000 JPY = 15 000 / 151.5 USD at the exit rate
+    expect(o?.quoteUsd).toBeCloseTo(1 / 151.5, 15);
+    expect(o?.pnl).toBeCloseTo(15_000 / 151.5, 9);
+    expect(o?.fees).toBe(0);
+    expect(o && rederive(o)).toBeCloseTo(o?.pnl ?? Number.NaN, 9);
+  });
+
   it('fills at the next tick (mid + half spread + slippage) and walks the take-profit ladder (numbers worked in Python)', async () => {
     const ex = new ShadowSpotExecutor(settings, { midOnlySpreadBps: 2 });
     expect(await ex.execute(decision(), tick(0, 1.1))).toMatchObject({ status: 'accepted' });

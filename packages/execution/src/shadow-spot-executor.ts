@@ -1,4 +1,4 @@
-import type { OmniConfig, SpotDecision, Tick, TradeOutcome } from '@omni/core';
+import { type OmniConfig, quoteUsdRate, type SpotDecision, type Tick, type TradeOutcome } from '@omni/core';
 import {
   type ExecutionReport,
   NO_OUTCOMES,
@@ -6,7 +6,7 @@ import {
   rejectedReport,
   type SpotExecutor,
 } from './executor.js';
-import { commissionUsd, entryFillPrice, exitQuote, spotExitCrossings, stopFillPrice } from './spot-fill.js';
+import { commissionQuote, entryFillPrice, exitQuote, spotExitCrossings, stopFillPrice } from './spot-fill.js';
 
 /** The spot settings the shadow executor needs (from `config.engines.spot`). */
 export type ShadowSpotSettings = Pick<OmniConfig['engines']['spot'], 'commissionBps' | 'slippageBps'>;
@@ -45,7 +45,8 @@ const DUST = 1e-12;
  * filled at their price; rung k closes `fraction` of the original size and the last rung closes
  * the rest; when a step crosses both the stop and a take-profit, the stop is taken first. One
  * TradeOutcome per decision when fully closed: `settlePrice` is the size-weighted average exit
- * and pnl = sign × (settlePrice − entryPrice) × size − fees (sign +1 buy, −1 sell).
+ * and pnl = sign × (settlePrice − entryPrice) × size × quoteUsd − fees (sign +1 buy, −1 sell), where
+ * quoteUsd converts the quote currency to USD at the settle price (1 for EURUSD, 1/price for USDJPY).
  *
  * @example
  * const spot = new ShadowSpotExecutor(config.engines.spot, { midOnlySpreadBps: 1 });
@@ -149,7 +150,7 @@ export class ShadowSpotExecutor implements SpotExecutor {
     p.state = 'open';
     p.entryTs = tick.tsMs;
     p.entryPrice = entryFillPrice(p.decision.side, tick, slippageBps, this.#spreadBps);
-    p.fees += commissionUsd(p.decision.size, p.entryPrice, commissionBps);
+    p.fees += commissionQuote(p.decision.size, p.entryPrice, commissionBps);
   }
 
   /** Applies the exits this tick crosses; true when the position is fully closed. */
@@ -178,7 +179,7 @@ export class ShadowSpotExecutor implements SpotExecutor {
 
   #exit(p: SpotPosition, legSize: number, price: number, commissionBps: number): void {
     p.exitNotional += legSize * price;
-    p.fees += commissionUsd(legSize, price, commissionBps);
+    p.fees += commissionQuote(legSize, price, commissionBps);
     p.remaining -= legSize;
   }
 
@@ -187,6 +188,9 @@ export class ShadowSpotExecutor implements SpotExecutor {
     const sign = decision.side === 'buy' ? 1 : -1;
     const size = decision.size;
     const settlePrice = p.exitNotional / size;
+    // Fills and fees accrue in the quote currency; book them in USD at the settlement rate.
+    const quoteUsd = quoteUsdRate(decision.symbol, settlePrice);
+    const fees = p.fees * quoteUsd;
     return {
       decisionId: decision.id,
       engine: 'spot',
@@ -197,8 +201,9 @@ export class ShadowSpotExecutor implements SpotExecutor {
       settleTs,
       settlePrice,
       size,
-      fees: p.fees,
-      pnl: sign * (settlePrice - p.entryPrice) * size - p.fees,
+      fees,
+      pnl: sign * (settlePrice - p.entryPrice) * size * quoteUsd - fees,
+      quoteUsd,
       rule: `spot-${p.legs.join('+')}`,
     };
   }

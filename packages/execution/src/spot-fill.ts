@@ -33,8 +33,11 @@ export function entryFillPrice(
   return side === 'buy' ? ask * (1 + slippageBps * BPS) : bid * (1 - slippageBps * BPS);
 }
 
-/** Commission on a fill: notional × commissionBps × 1e-4 (charged on entry and on every exit leg). */
-export function commissionUsd(size: number, price: number, commissionBps: number): number {
+/**
+ * Commission on a fill, in the symbol's quote currency: notional × commissionBps × 1e-4 (charged
+ * on entry and on every exit leg; converted to USD with the trade's `quoteUsd` at settlement).
+ */
+export function commissionQuote(size: number, price: number, commissionBps: number): number {
   return size * price * commissionBps * BPS;
 }
 

@@ -9,7 +9,7 @@ import type {
   TakeProfit,
   TradeDecision,
 } from '@omni/core';
-import { GovernorError, MARKETS } from '@omni/core';
+import { GovernorError, MARKETS, quoteUsdRate } from '@omni/core';
 import type { FibBlock } from '@omni/fib-core';
 import type { ArbitrageRLAgent, RouteChoice } from './arbitrage-rl-agent.js';
 import type { LadderRiskAI, LadderStake } from './ladder-risk-ai.js';
@@ -298,7 +298,12 @@ export class DecisionOrchestrator {
       }
       case 'spot': {
         const sizing = spotPositionSize(
-          { balanceUsd: input.balanceUsd, entryPrice: signal.entryPrice, stopPrice: signal.stopPrice },
+          {
+            balanceUsd: input.balanceUsd,
+            entryPrice: signal.entryPrice,
+            stopPrice: signal.stopPrice,
+            quoteUsd: quoteUsdRate(input.symbol, signal.entryPrice),
+          },
           s.spot,
         );
         const tpContext = input.regime.trendBucket;

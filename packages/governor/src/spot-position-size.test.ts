@@ -33,6 +33,16 @@ describe('spotPositionSize', () => {
     expect(s.kind === 'size' && s.riskUsd).toBeCloseTo(20, 9);
   });
 
+  it('sizes a USDJPY position in USD: the JPY loss per unit is converted at the entry rate', () => {
+    // 20 USD over |150 − 149| JPY × (1/150) USD/JPY = 1/150 USD per unit → 3000 units
+    const s = spotPositionSize(
+      { balanceUsd: 2000, entryPrice: 150, stopPrice: 149, quoteUsd: 1 / 150 },
+      limits,
+    );
+    expect(s.kind === 'size' && s.size).toBeCloseTo(3000, 9);
+    expect(s.kind === 'size' && s.riskUsd).toBeCloseTo(20, 9);
+  });
+
   it('caps the risk at the exposure limit', () => {
     const s = spotPositionSize(
       { balanceUsd: 1_000_000, entryPrice: 10, stopPrice: 9 },

@@ -48,7 +48,7 @@ export type SpotPositionSize =
   | { readonly kind: 'no-size'; readonly reason: string };
 
 /**
- * Sizes a spot position by fixed-fraction risk: size = riskUsd / (|entry − stop| + entry · costBps / 10⁴) with
+ * Sizes a spot position by fixed-fraction risk: size = riskUsd / ((|entry − stop| + entry · costBps / 10⁴) · quoteUsd) with
  * riskUsd = min(riskPerTradeFraction · balance, maxStakeUsd, maxBalanceFraction · balance, maxExposureUsd).
  * Why: the loss at the stop is then a known fraction of the balance (fixed-fractional position
  * sizing, Van Tharp, "Trade Your Way to Financial Freedom", ch. 14), and it stays inside the same
@@ -59,7 +59,13 @@ export type SpotPositionSize =
  * // riskUsd = min(0.01·10 000, 25, 0.02·10 000, 500) = 25 → size = 25 / 0.005 = 5 000
  */
 export function spotPositionSize(
-  input: { readonly balanceUsd: number; readonly entryPrice: number; readonly stopPrice: number },
+  input: {
+    readonly balanceUsd: number;
+    readonly entryPrice: number;
+    readonly stopPrice: number;
+    /** USD per unit of the quote currency (`quoteUsdRate`: 1 for EURUSD, 1/price for USDJPY). Default 1. */
+    readonly quoteUsd?: number;
+  },
   limits: SpotSizingLimits,
 ): SpotPositionSize {
   const balance = requireNumberInRange(input.balanceUsd, 'balanceUsd');
@@ -83,7 +89,7 @@ export function spotPositionSize(
     riskUsd = limits.maxExposureUsd;
     cappedBy = 'exposure';
   }
-  const lossPerUnit = distance + (entry * (limits.roundTripCostBps ?? 0)) / 10_000;
+  const lossPerUnit = (distance + (entry * (limits.roundTripCostBps ?? 0)) / 10_000) * (input.quoteUsd ?? 1);
   const size = riskUsd / lossPerUnit;
   if (!(size > 0) || !Number.isFinite(size)) {
     return { kind: 'no-size', reason: `no positive finite size for risk ${riskUsd} USD over ${lossPerUnit}` };

@@ -1,4 +1,4 @@
-import type { OmniConfig, TradeDecision } from '@omni/core';
+import { type OmniConfig, quoteUsdRate, type TradeDecision } from '@omni/core';
 
 /** The arbitrage gas settings used to price an atomic flash swap's worst case. */
 export type ArbitrageCostSettings = Pick<
@@ -15,14 +15,17 @@ export function gasCostUsd(settings: ArbitrageCostSettings): number {
 }
 
 /**
- * Loss per unit of a spot position stopped out: |entry − stop| plus the round-trip trading cost
- * (`spotCostBps` basis points of the entry: commission and slippage on both fills and the spread).
+ * USD loss per unit of a spot position stopped out: |entry − stop| plus the round-trip trading
+ * cost (`spotCostBps` basis points of the entry: commission and slippage on both fills and the
+ * spread), converted from the quote currency to USD (`quoteUsdRate`).
  */
 export function spotLossPerUnit(
-  decision: { readonly entryPrice: number; readonly stopPrice: number },
+  decision: { readonly symbol: string; readonly entryPrice: number; readonly stopPrice: number },
   spotCostBps = 0,
 ): number {
-  return Math.abs(decision.entryPrice - decision.stopPrice) + (decision.entryPrice * spotCostBps) / 10_000;
+  const quote =
+    Math.abs(decision.entryPrice - decision.stopPrice) + (decision.entryPrice * spotCostBps) / 10_000;
+  return quote * quoteUsdRate(decision.symbol, decision.entryPrice);
 }
 
 /**

@@ -145,6 +145,17 @@ describe('SafetyManager', () => {
     expect(approval.riskUsd).toBeCloseTo(20, 9);
   });
 
+  it('measures a USDJPY spot risk in USD (JPY loss converted at the entry rate)', () => {
+    const { safety } = setup();
+    // 3000 units × |150 − 149| JPY = 3000 JPY = 20 USD at 150: exactly the cap min(20, 0.02 × 10000)
+    const approval = safety.approve(
+      { ...spot('j1', 3000, 150, 149), symbol: 'USDJPY' },
+      { balanceUsd: 10_000 },
+    );
+    expect(approval).toMatchObject({ approved: true, clipped: false });
+    expect(approval.approved && approval.riskUsd).toBeCloseTo(20, 9);
+  });
+
   it('refuses a spot order whose stop equals its entry', () => {
     const { safety } = setup();
     expect(safety.approve(spot('s1', 10_000, 1.1, 1.1), { balanceUsd: 10_000 })).toMatchObject({
