@@ -30,7 +30,8 @@ export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): Outcome
   } else {
     const size = outcome.size ?? Number.NaN;
     const sign = outcome.direction === 'sell' ? -1 : 1;
-    expected = sign * (outcome.settlePrice - outcome.entryPrice) * size * (outcome.quoteUsd ?? 1) - outcome.fees;
+    expected =
+      sign * (outcome.settlePrice - outcome.entryPrice) * size * (outcome.quoteUsd ?? 1) - outcome.fees;
   }
   if (!Number.isFinite(expected)) {
     return {

@@ -39,7 +39,12 @@ function rederive(o: TradeOutcome): number {
 describe('ShadowSpotExecutor', () => {
   it('books a USDJPY trade in USD: JPY PnL and fees converted at the settlement rate', async () => {
     const ex = new ShadowSpotExecutor({ commissionBps: 0, slippageBps: 0 }, { midOnlySpreadBps: 0 });
-    const jpy = (i: number, price: number): Tick => ({ symbol: 'USDJPY', tsMs: T0 + i * 1000, price, source: 'test' });
+    const jpy = (i: number, price: number): Tick => ({
+      symbol: 'USDJPY',
+      tsMs: T0 + i * 1000,
+      price,
+      source: 'test',
+    });
     const d = decision({
       symbol: 'USDJPY',
       entryPrice: 150,
