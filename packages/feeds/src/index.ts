@@ -29,6 +29,7 @@ export {
   emitFeedAlert,
   type FeedAlertCode,
   type PriceFeed,
+  type PriceFeedAdapter,
 } from './price-feed.js';
 export {
   type BackoffOptions,

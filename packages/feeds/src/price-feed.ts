@@ -45,3 +45,9 @@ export function emitFeedAlert(
 ): void {
   sink?.({ tsMs: Math.max(0, Math.floor(clock.nowMs())), level, code, message, source, context });
 }
+
+/**
+ * The specification's PriceFeedAdapter (broker API / DEX RPC / MT5 bridge): any {@link PriceFeed}.
+ * `ReplayFeed`, `BinanceFeed`, `Mt5BridgeFeed` and `SyntheticFeed` are the bundled adapters.
+ */
+export type PriceFeedAdapter = PriceFeed;

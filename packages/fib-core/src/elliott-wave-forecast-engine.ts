@@ -273,3 +273,8 @@ export class ElliottWaveForecastEngine {
     this.#state = { kind: 'none', reason: 'no confirmed swings yet' };
   }
 }
+
+/** The specification's short name for the Elliott engine (DOC 2 §2.2 "WaveForecastEngine"). */
+export const WaveForecastEngine = ElliottWaveForecastEngine;
+/** The engine's type under the specification's short name. */
+export type WaveForecastEngine = ElliottWaveForecastEngine;

@@ -29,6 +29,7 @@ export {
   ElliottWaveForecastEngine,
   readWaveState,
   type WaveCount,
+  WaveForecastEngine,
   type WavePosition,
   type WaveState,
   type WaveTarget,
@@ -95,6 +96,7 @@ export {
   type FibSignalOf,
   type TriFectaFibonacciOptions,
   TriFectaFibonacciRouter,
+  TriFectaFibonacciSystem,
 } from './trifecta-fibonacci-router.js';
 export {
   type VolatilityChannel,

@@ -53,3 +53,8 @@ export class TriFectaFibonacciRouter {
     }
   }
 }
+
+/** The specification's other name for the router (DOC 2 §2.3 "TriFectaFibonacciSystem", `analyze(engine_type)`). */
+export const TriFectaFibonacciSystem = TriFectaFibonacciRouter;
+/** The router's type under the specification's other name. */
+export type TriFectaFibonacciSystem = TriFectaFibonacciRouter;
