@@ -16,6 +16,7 @@ class FakeBridge {
       const n = this.sockets.length;
       socket.setEncoding('utf8');
       let buffer = '';
+      let subscribed = false;
       socket.on('data', (chunk: string) => {
         buffer += chunk;
         let nl = buffer.indexOf('\n');
@@ -23,10 +24,15 @@ class FakeBridge {
           this.received.push(buffer.slice(0, nl));
           buffer = buffer.slice(nl + 1);
           nl = buffer.indexOf('\n');
+          // Like a real bridge, start streaming once the client's subscribe line has arrived
+          // (no race between the client's subscribe and the first ticks, however loaded the machine).
+          if (!subscribed) {
+            subscribed = true;
+            this.#onConnect?.(socket, n);
+          }
         }
       });
       socket.on('error', () => {});
-      this.#onConnect?.(socket, n);
     });
   }
 
@@ -127,8 +133,8 @@ describe('Mt5BridgeFeed', () => {
         socket.write(tickLine('EURUSD', 1000, 1.1, 1.1002));
         setTimeout(() => socket.destroy(), 20);
       } else {
-        // Answer only once the resubscription has arrived.
-        socket.once('data', () => socket.write(tickLine('EURUSD', 2000, 1.2, 1.2002)));
+        // onConnect runs once the resubscription has arrived.
+        socket.write(tickLine('EURUSD', 2000, 1.2, 1.2002));
       }
     });
     const feed = new Mt5BridgeFeed({ port, symbols: ['EURUSD'], backoff: { initialMs: 20 } });
