@@ -252,7 +252,16 @@ describe('BinanceFeed', () => {
     const baseUrl = await server.ready();
     server.onConnect((ws) => {
       ws.ping(Buffer.from('hi'));
-      setTimeout(() => ws.send(trade('BTCUSDT', 1, '100', '1', 1000)), 120);
+      // Send the trade once the pong and two client pings have arrived (event-driven, no timer race).
+      let sent = false;
+      const maybeSend = (): void => {
+        if (!sent && server.pongs >= 1 && server.pings >= 2) {
+          sent = true;
+          ws.send(trade('BTCUSDT', 1, '100', '1', 1000));
+        }
+      };
+      ws.on('ping', maybeSend);
+      ws.on('pong', maybeSend);
     });
     const feed = track(new BinanceFeed({ baseUrl, streams: ['btcusdt@trade'], pingIntervalMs: 30 }));
     await take(feed, 1);
