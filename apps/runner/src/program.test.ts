@@ -5,22 +5,9 @@ import { loadConfig, ManualClock, type TradeOutcome } from '@omni/core';
 import { bundledFxPath } from '@omni/feeds';
 import { SafetyManager } from '@omni/safety';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './program.js';
+import { omni } from './cli.fixture.js';
 
 // The small `omni` commands driven in-process: audit verify, analyze, check, safety.
-
-interface CliRun {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function omni(argv: readonly string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Every variable loadConfig reads, cleared for this file so the developer's shell cannot leak in. */
 const CONFIG_ENV = /^(OMNI_|MT5_|POCKET_|DEX_|MEV_|SEQ_MODEL_ONNX$)/;

@@ -19,7 +19,7 @@ import {
 } from '@omni/core';
 import { bundledFxPath } from '@omni/feeds';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../program.js';
+import { type CliRun, omni } from '../cli.fixture.js';
 
 // The `omni backtest` command driven in-process through runCli, on a few years of the bundled
 // real EURUSD daily closes. Assertions are properties of the run (files, determinism, every
@@ -31,19 +31,6 @@ const RANGE = ['--symbol', 'EURUSD', '--from', FROM, '--to', TO, '--quiet'] as c
 /** Spread assumed for mid-only ticks by the shadow spot executor (docs/fill-assumptions.md, default 1 bp). */
 const MID_ONLY_SPREAD_BPS = 1;
 const BPS = 1e-4;
-
-interface CliRun {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function omni(argv: readonly string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Every variable loadConfig reads, cleared for the test so the developer's shell cannot leak in. */
 const CONFIG_ENV = /^(OMNI_|MT5_|POCKET_|DEX_|MEV_|SEQ_MODEL_ONNX$)/;
