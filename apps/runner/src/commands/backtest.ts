@@ -1,11 +1,12 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
 import { BacktestEngine, type BacktestSummary, parseRetrainPeriod } from '@omni/runtime';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import type { CliIo } from '../program.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
+import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
 import { formatTable, isoDate, num, pct } from '../table.js';
 import { validateModelFile } from './check.js';
 import { writeReport } from './report.js';
@@ -62,8 +63,10 @@ export function outOfSampleStart(
 }
 
 /**
- * Runs a backtest into `flags.out`. Everything is written to a sibling temp directory first and
- * renamed into place only when the run succeeded, so a failed run leaves no half-written output.
+ * Runs a backtest into `flags.out`. The path is checked first (see {@link checkOutputDir}: only a
+ * run folder the engine wrote is ever replaced). Everything is written to a marked sibling temp
+ * folder and moved into place only when the run succeeded, so a failed run leaves no half-written
+ * output; temp folders of killed runs are removed at the next start.
  */
 export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: CliIo): Promise<RunSummary> {
   const selection = selectData(flags);
@@ -73,7 +76,10 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
   if (window.note && !flags.quiet) io.err(window.note);
   const fromMs = window.fromMs;
   const toMs = parseTimeBound(flags.to, '--to');
-  const outDir = resolve(flags.out ?? 'omni-runs/latest');
+  // Checked before anything is touched: the engine replaces only a run folder it wrote.
+  const outDir = checkOutputDir(flags.out ?? 'omni-runs/latest', {
+    inputs: [selection.path, ...(flags.model !== undefined ? [flags.model] : [])],
+  }).path;
   // An explicit --model that cannot be loaded is bad input: without this check the engine would
   // fall back to the momentum model and the run would silently not be the one asked for.
   if (flags.model !== undefined && !flags.momentumOnly) {
@@ -90,9 +96,10 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
   const first = series[0]?.tsMs ?? 0;
   const last = series[series.length - 1]?.tsMs ?? 0;
 
-  const temp = `${outDir}.partial-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(dirname(outDir), { recursive: true });
+  for (const stale of cleanStaleTempDirs(outDir)) {
+    if (!flags.quiet) io.err(`removed ${stale}, left by a run that was killed`);
+  }
+  const temp = createTempRunDir(outDir);
   try {
     const summary = await backtestInto(
       temp,
@@ -104,8 +111,7 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
       io,
     );
     await writeReport(temp, { summary, series });
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(temp, outDir);
+    publishRunDir(temp, outDir);
     return summary;
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
