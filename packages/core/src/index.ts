@@ -15,6 +15,19 @@ export {
   RiskLimitsSchema,
 } from './config.js';
 export {
+  type ArbitrageCostSettings,
+  DEFAULT_REWARD_CLIP_R,
+  gasCostUsd,
+  MID_ONLY_SPREAD_BPS,
+  positionRiskUsd,
+  rewardR,
+  type SpotCostSettings,
+  settledRiskUsd,
+  spotLossPerUnitUsd,
+  spotRiskUsd,
+  spotRoundTripCostBps,
+} from './costs.js';
+export {
   type ArbitrageDecision,
   ArbitrageDecisionSchema,
   type BinaryDecision,
