@@ -12,7 +12,6 @@ export {
   type EmergencyShutdownOptions,
   type FreezeReport,
 } from './emergency-shutdown-controller.js';
-export { type ArbitrageCostSettings, gasCostUsd, positionRiskUsd, spotLossPerUnit } from './position-risk.js';
 export {
   type Approval,
   type ApprovalRejectCode,

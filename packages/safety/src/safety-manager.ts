@@ -1,20 +1,22 @@
 import {
   type Alert,
+  type ArbitrageCostSettings,
   type Clock,
   EngineSettingsSchema,
   MARKETS,
   type Market,
   type OmniConfig,
+  positionRiskUsd,
   readJsonFile,
   SafetyError,
   StateError,
+  spotLossPerUnitUsd,
   type Tick,
   type TradeDecision,
   type TradeOutcome,
   writeJsonAtomic,
 } from '@omni/core';
 import { z } from 'zod';
-import { type ArbitrageCostSettings, positionRiskUsd, spotLossPerUnit } from './position-risk.js';
 import {
   type Cooldown,
   DAY_MS,
@@ -116,8 +118,9 @@ export interface SafetyManagerOptions {
   /** Gas settings used as the worst-case loss of an arbitrage (defaults: core config defaults). */
   readonly arbitrageCost?: ArbitrageCostSettings;
   /**
-   * Round-trip cost of a spot trade in basis points of the entry (2·commission + 2·slippage +
-   * spread), counted in its risk so caps bound the loss including fees. Default 0.
+   * Round-trip cost of a spot trade in basis points of the entry (`spotRoundTripCostBps` of
+   * @omni/core: 2·commission + 2·slippage + spread), counted in its risk so caps bound the loss
+   * including fees. Default 0.
    */
   readonly spotCostBps?: number;
   /** JSON state file. With it, every state change is persisted atomically (see `autoSave`). */
@@ -606,7 +609,7 @@ function clipToCap<D extends TradeDecision>(
         clipped: true,
       };
     case 'spot': {
-      const lossPerUnit = spotLossPerUnit(decision, spotCostBps);
+      const lossPerUnit = spotLossPerUnitUsd(decision, spotCostBps);
       // The factor keeps size × loss per unit strictly at or under the cap despite rounding.
       const size = (cap / lossPerUnit) * (1 - 1e-12);
       return {
