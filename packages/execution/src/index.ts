@@ -19,11 +19,7 @@ export {
 export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';
 export { type OutcomeRecheck, recheckOutcome } from './recheck-outcome.js';
-export {
-  arbitrageGasUsd,
-  ShadowArbitrageExecutor,
-  type ShadowArbitrageSettings,
-} from './shadow-arbitrage-executor.js';
+export { ShadowArbitrageExecutor, type ShadowArbitrageSettings } from './shadow-arbitrage-executor.js';
 export { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
 export { ShadowExecutionHub, type ShadowExecutionHubOptions } from './shadow-execution-hub.js';
 export {

@@ -1,7 +1,7 @@
 import type { ArbitrageDecision, Tick, TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
 import type { PoolStateSource } from './pool-state-source.js';
-import { arbitrageGasUsd, ShadowArbitrageExecutor } from './shadow-arbitrage-executor.js';
+import { ShadowArbitrageExecutor } from './shadow-arbitrage-executor.js';
 import { SyntheticPoolPair } from './synthetic-pool-pair.js';
 import { optimalFlashSwapAmount } from './uniswap-v2.js';
 
@@ -48,10 +48,6 @@ function rederive(o: TradeOutcome): number {
 }
 
 describe('ShadowArbitrageExecutor', () => {
-  it('prices gas as gwei × 1e-9 × gasLimit × ethUsd', () => {
-    expect(arbitrageGasUsd(gas)).toBeCloseTo(15, 12);
-  });
-
   it('settles a profitable flash swap at once, net of gas', async () => {
     const ex = new ShadowArbitrageExecutor(gas, fixedPools);
     const dx = optimalFlashSwapAmount(

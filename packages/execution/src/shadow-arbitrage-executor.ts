@@ -1,4 +1,10 @@
-import type { ArbitrageDecision, OmniConfig, Tick, TradeOutcome } from '@omni/core';
+import {
+  type ArbitrageDecision,
+  gasCostUsd,
+  type OmniConfig,
+  type Tick,
+  type TradeOutcome,
+} from '@omni/core';
 import {
   type ArbitrageExecutor,
   type ExecutionReport,
@@ -17,14 +23,6 @@ export type ShadowArbitrageSettings = Pick<
 
 const VENUE = 'shadow-uniswap-v2';
 const WEI_PER_TOKEN = 1e18;
-
-/**
- * Gas cost of one transaction in USD.
- * Formula: gasPriceGwei × 1e-9 ETH/gwei × gasLimit × ethUsd.
- */
-export function arbitrageGasUsd(settings: ShadowArbitrageSettings): number {
-  return settings.gasPriceGwei * 1e-9 * settings.gasLimit * settings.ethUsd;
-}
 
 /**
  * Simulated two-pool flash-swap arbitrage on a {@link PoolStateSource}, settled at once (a flash
@@ -90,7 +88,7 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
   }
 
   #settle(decision: ArbitrageDecision, route: FlashSwapRoute, tick: Tick): TradeOutcome {
-    const gasUsd = arbitrageGasUsd(this.#settings);
+    const gasUsd = gasCostUsd(this.#settings);
     const suffix = route.synthetic ? '-synthetic' : '';
     const amount0 = decision.amountInWei;
     const size = Number(amount0) / WEI_PER_TOKEN;

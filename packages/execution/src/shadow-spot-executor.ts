@@ -1,4 +1,11 @@
-import { type OmniConfig, quoteUsdRate, type SpotDecision, type Tick, type TradeOutcome } from '@omni/core';
+import {
+  MID_ONLY_SPREAD_BPS,
+  type OmniConfig,
+  quoteUsdRate,
+  type SpotDecision,
+  type Tick,
+  type TradeOutcome,
+} from '@omni/core';
 import {
   type ExecutionReport,
   NO_OUTCOMES,
@@ -13,7 +20,10 @@ export type ShadowSpotSettings = Pick<OmniConfig['engines']['spot'], 'commission
 
 /** Options of a {@link ShadowSpotExecutor}. */
 export interface ShadowSpotOptions {
-  /** Spread assumed when a tick has only a mid price (e.g. daily FX closes). Default 1 bp. */
+  /**
+   * Spread assumed when a tick has only a mid price (e.g. daily FX closes). Default
+   * `MID_ONLY_SPREAD_BPS` of @omni/core (1 bp), the spread sizing and safety count in a round trip.
+   */
   readonly midOnlySpreadBps?: number;
 }
 
@@ -62,7 +72,7 @@ export class ShadowSpotExecutor implements SpotExecutor {
 
   constructor(settings: ShadowSpotSettings, options: ShadowSpotOptions = {}) {
     this.#settings = settings;
-    this.#spreadBps = options.midOnlySpreadBps ?? 1;
+    this.#spreadBps = options.midOnlySpreadBps ?? MID_ONLY_SPREAD_BPS;
   }
 
   async execute(decision: SpotDecision, tick: Tick): Promise<ExecutionReport> {
