@@ -47,6 +47,36 @@ describe('MarketNormalizer', () => {
     );
   });
 
+  it.each([
+    ['price 1e308', raw(1, 1e308), 'price'],
+    ['price 1e-300', raw(1, 1e-300), 'price'],
+    ['bid 1e300', raw(1, undefined, { bid: 1e300, ask: 1e301 }), 'bid'],
+    ['ask 2e12', raw(1, undefined, { bid: 1, ask: 2e12 }), 'ask'],
+    ['volume 1e300', raw(1, 1.1, { volume: 1e300 }), 'volume'],
+  ])('rejects a finite but absurd %s with FEED_BAD_PRICE naming the field', (_label, tick, field) => {
+    const n = new MarketNormalizer();
+    expect(() => n.normalize(tick, { file: 'ticks.csv', line: 9 })).toThrow(
+      expect.objectContaining({
+        code: 'FEED_BAD_PRICE',
+        shortMessage: expect.stringMatching(new RegExp(`^${field} is .* at ticks\\.csv:9$`)),
+        context: expect.objectContaining({ file: 'ticks.csv', line: 9, field }),
+      }),
+    );
+  });
+
+  it('accepts prices at the edges of the plausible range and a range widened by options', () => {
+    const n = new MarketNormalizer();
+    const wide = new MarketNormalizer({ maxPrice: 1e14 });
+    expect([
+      n.normalize(raw(1, 1e-12))?.price,
+      n.normalize(raw(2, 1e12))?.price,
+      wide.normalize(raw(1, 5e13))?.price,
+    ]).toEqual([1e-12, 1e12, 5e13]);
+    expect(() => new MarketNormalizer({ minPrice: 0 })).toThrow(
+      expect.objectContaining({ code: 'FEED_BAD_OPTION' }),
+    );
+  });
+
   it('rejects ask below bid as a crossed book', () => {
     const n = new MarketNormalizer();
     expect(() => n.normalize(raw(1, undefined, { bid: 1.2, ask: 1.1 }), { message: '{"b":"1.2"}' })).toThrow(
@@ -127,7 +157,7 @@ describe('MarketNormalizer', () => {
     expect(n.normalize(raw(5, 1.1, { source: 'b' }))?.tsMs).toBe(5);
   });
 
-  it('never emits a non-finite or non-positive price nor an older timestamp (property)', () => {
+  it('never emits a price outside the plausible range nor an older timestamp (property)', () => {
     const value = fc.oneof(
       fc.double({ noDefaultInfinity: false, noNaN: false }),
       fc.constantFrom(0, -0, 1, 1.1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1),
@@ -147,7 +177,7 @@ describe('MarketNormalizer', () => {
         for (const t of ticks) {
           const out = n.normalize({ symbol: 'x', source: 's', ...t });
           if (out === undefined) continue;
-          if (!(Number.isFinite(out.price) && out.price > 0)) return false;
+          if (!(out.price >= 1e-12 && out.price <= 1e12)) return false;
           if (
             out.bid !== undefined &&
             !(Number.isFinite(out.bid) && out.bid > 0 && (out.ask as number) >= out.bid)

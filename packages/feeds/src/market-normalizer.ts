@@ -38,6 +38,16 @@ export interface MarketNormalizerOptions {
   readonly minSpikeLogReturn?: number;
   /** After this many consecutive spikes at the new level, accept it as a genuine level shift. Default 5. */
   readonly acceptLevelShiftAfter?: number;
+  /**
+   * Smallest plausible price (and bid, ask). Default 1e-12. Prices outside [minPrice, maxPrice] are
+   * rejected as FEED_BAD_PRICE: a finite but absurd value (1e308, 1e-300) would overflow later sums,
+   * ratios and sizing into Infinity/NaN far from the line that caused it.
+   */
+  readonly minPrice?: number;
+  /** Largest plausible price (and bid, ask). Default 1e12. */
+  readonly maxPrice?: number;
+  /** Largest plausible volume. Default 1e18. */
+  readonly maxVolume?: number;
   /** Symbol case on output. Default `upper`. */
   readonly symbolCase?: 'upper' | 'lower' | 'keep';
   /** Name in alerts and errors. Default `MarketNormalizer`. */
@@ -64,7 +74,8 @@ type FeedCode = ErrorCodeOf<'feed'>;
 /**
  * Turns raw ticks into clean ticks (the specification's MarketNormalizer): mid = (bid + ask) / 2
  * when no trade price is given, symbol case unified, and rejects NaN/Infinity/non-positive prices,
- * ask < bid, timestamps older than the previous tick, exact duplicates, and spikes.
+ * prices outside a plausible range (default 1e-12 … 1e12) and volumes above 1e18, ask < bid,
+ * timestamps older than the previous tick, exact duplicates, and spikes.
  *
  * Spike test, O(1) per tick: r = ln(p / p_prev); σ² is an EWMA of r² with α = 2 / (span + 1)
  * (RiskMetrics-style); a tick is a spike when |r| > max(k·σ, minSpikeLogReturn) after warm-up.
@@ -85,6 +96,9 @@ export class MarketNormalizer {
   readonly #minSpike: number;
   readonly #shiftAfter: number;
   readonly #symbolCase: 'upper' | 'lower' | 'keep';
+  readonly #minPrice: number;
+  readonly #maxPrice: number;
+  readonly #maxVolume: number;
   readonly #streams = new Map<string, Map<string, StreamState>>();
   #accepted = 0;
   #dropped = 0;
@@ -100,17 +114,29 @@ export class MarketNormalizer {
     this.#minSpike = options.minSpikeLogReturn ?? 0.001;
     this.#shiftAfter = options.acceptLevelShiftAfter ?? 5;
     this.#symbolCase = options.symbolCase ?? 'upper';
+    this.#minPrice = options.minPrice ?? 1e-12;
+    this.#maxPrice = options.maxPrice ?? 1e12;
+    this.#maxVolume = options.maxVolume ?? 1e18;
     const bad =
       !(this.#spikeMultiple >= 0) ||
       !(span >= 1) ||
       !(this.#warmup >= 1) ||
       !(this.#minSpike >= 0) ||
-      !(this.#shiftAfter >= 1);
+      !(this.#shiftAfter >= 1) ||
+      !(this.#minPrice > 0 && this.#maxPrice >= this.#minPrice && Number.isFinite(this.#maxPrice)) ||
+      !(this.#maxVolume >= 0 && Number.isFinite(this.#maxVolume));
     if (bad) {
       throw new FeedError(
         'FEED_BAD_OPTION',
-        'MarketNormalizer needs spikeMultiple >= 0, volSpan >= 1, volWarmup >= 1, minSpikeLogReturn >= 0, acceptLevelShiftAfter >= 1',
-        { spikeMultiple: options.spikeMultiple, volSpan: options.volSpan, volWarmup: options.volWarmup },
+        'MarketNormalizer needs spikeMultiple >= 0, volSpan >= 1, volWarmup >= 1, minSpikeLogReturn >= 0, acceptLevelShiftAfter >= 1, 0 < minPrice <= maxPrice and maxVolume >= 0 (both finite)',
+        {
+          spikeMultiple: options.spikeMultiple,
+          volSpan: options.volSpan,
+          volWarmup: options.volWarmup,
+          minPrice: options.minPrice,
+          maxPrice: options.maxPrice,
+          maxVolume: options.maxVolume,
+        },
       );
     }
   }
@@ -152,32 +178,27 @@ export class MarketNormalizer {
         hasBid ? 'ask' : 'bid',
       );
     }
-    if (hasBid && !(Number.isFinite(bid) && bid > 0)) {
-      return this.#drop(raw, origin, 'FEED_BAD_PRICE', 'bid is not a positive finite number', 'bid', bid);
+    if (hasBid && !(bid >= this.#minPrice && bid <= this.#maxPrice)) {
+      return this.#drop(raw, origin, 'FEED_BAD_PRICE', this.#priceProblem('bid', bid), 'bid', bid);
     }
-    if (hasAsk && !(Number.isFinite(ask) && ask > 0)) {
-      return this.#drop(raw, origin, 'FEED_BAD_PRICE', 'ask is not a positive finite number', 'ask', ask);
+    if (hasAsk && !(ask >= this.#minPrice && ask <= this.#maxPrice)) {
+      return this.#drop(raw, origin, 'FEED_BAD_PRICE', this.#priceProblem('ask', ask), 'ask', ask);
     }
     if (hasBid && hasAsk && ask < bid) {
       return this.#drop(raw, origin, 'FEED_CROSSED_BOOK', 'ask is below bid (crossed book)', 'ask', ask);
     }
     const price = raw.price ?? (hasBid && hasAsk ? (bid + ask) / 2 : Number.NaN);
-    if (!(Number.isFinite(price) && price > 0)) {
-      return this.#drop(
-        raw,
-        origin,
-        'FEED_BAD_PRICE',
-        'price is not a positive finite number',
-        'price',
-        price,
-      );
+    if (!(price >= this.#minPrice && price <= this.#maxPrice)) {
+      return this.#drop(raw, origin, 'FEED_BAD_PRICE', this.#priceProblem('price', price), 'price', price);
     }
-    if (volume !== undefined && !(Number.isFinite(volume) && volume >= 0)) {
+    if (volume !== undefined && !(volume >= 0 && volume <= this.#maxVolume)) {
       return this.#drop(
         raw,
         origin,
         'FEED_BAD_PRICE',
-        'volume is not a non-negative finite number',
+        Number.isFinite(volume) && volume >= 0
+          ? `volume is above the plausible maximum ${this.#maxVolume.toExponential()} (raise maxVolume if it is real)`
+          : 'volume is not a non-negative finite number',
         'volume',
         volume,
       );
@@ -257,6 +278,13 @@ export class MarketNormalizer {
       return raw as Tick;
     }
     return makeTick(state.symbol, raw.tsMs, price, raw.source, bid, ask, volume);
+  }
+
+  /** Why a price field failed the range check (built only for a rejected tick). */
+  #priceProblem(field: string, value: number): string {
+    return Number.isFinite(value) && value > 0
+      ? `${field} is outside the plausible range [${this.#minPrice.toExponential()}, ${this.#maxPrice.toExponential()}] (set minPrice/maxPrice if it is real)`
+      : `${field} is not a positive finite number`;
   }
 
   /** Forgets the state of every stream (e.g. between two backtests). */

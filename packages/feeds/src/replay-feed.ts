@@ -8,7 +8,10 @@ import type { AlertSink, BadInputPolicy, PriceFeed } from './price-feed.js';
 
 /** Which column (CSV header) or key (JSONL) holds each field. Matching is case-insensitive for CSV. */
 export interface ReplayColumns {
-  /** Default: the first of `timestamp`, `time`, `ts`, `tsMs`, `date`. ISO-8601 text or epoch numbers. */
+  /**
+   * Default: the first of `timestamp`, `time`, `ts`, `tsMs`, `date`. ISO-8601 text or epoch numbers
+   * (10 digits = seconds, 13 digits = milliseconds; see {@link ReplayFeedOptions.timestampUnit}).
+   */
   readonly timestamp?: string;
   /** Trade price or mid. Default: the first of `price`, `mid`, `close`. Optional when bid and ask exist. */
   readonly price?: string;
@@ -33,8 +36,12 @@ export interface ReplayFeedOptions {
   readonly columns?: ReplayColumns;
   /** CSV delimiter. Default `,`. */
   readonly delimiter?: string;
-  /** Unit of numeric timestamps. Default `ms`. */
-  readonly timestampUnit?: 'ms' | 's';
+  /**
+   * Unit of numeric timestamps. Default `auto`: the number of digits decides — 10 digits are epoch
+   * seconds (a fraction is allowed), 13 digits epoch milliseconds, anything else is a malformed row
+   * (so a file in seconds never lands in 1970). `ms` or `s` take every number in that unit as given.
+   */
+  readonly timestampUnit?: 'auto' | 'ms' | 's';
   /** Replay speed: 0 = as fast as possible (default); 1 = real time; 60 = a minute per second. */
   readonly speed?: number;
   /** Clock used for pacing when `speed > 0`. Default SystemClock. */
@@ -60,18 +67,29 @@ const PRICE_NAMES = ['price', 'mid', 'close'];
 const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
 const DIGITS = /^-?\d+(\.\d+)?$/;
+/** Epoch seconds in `auto` mode: exactly 10 integer digits (2001-09-09 … 2286-11-20), optional fraction. */
+const EPOCH_SECONDS = /^[1-9]\d{9}(\.\d+)?$/;
+/** Epoch milliseconds in `auto` mode: exactly 13 digits (the same dates as above). */
+const EPOCH_MILLIS = /^[1-9]\d{12}$/;
+
+/** Unit of numeric timestamps, as resolved from {@link ReplayFeedOptions.timestampUnit}. */
+type TimestampUnit = 'auto' | 'ms' | 's';
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A row field that could not be parsed; becomes a FEED_MALFORMED_ROW naming file, line and column. */
+/**
+ * A row that could not be parsed; becomes a FEED_MALFORMED_ROW naming file, line and column
+ * (`column` undefined: the whole row is wrong, e.g. its column count), plus any `extra` context.
+ */
 class RowProblem {
   constructor(
-    readonly column: string,
+    readonly column: string | undefined,
     readonly columnNumber: number | undefined,
     readonly what: string,
     readonly value: string,
+    readonly extra: Readonly<Record<string, number>> = {},
   ) {}
 }
 
@@ -81,7 +99,8 @@ class RowProblem {
  * Why: backtests and shadow replays run on recorded data through the same port as live feeds.
  *
  * Each row becomes a raw tick (timestamp as ISO-8601 text or epoch ms/s; `price`, or `bid`+`ask`,
- * optional `volume`) and then goes through a {@link MarketNormalizer}. With `speed > 0`, emission
+ * optional `volume`) and then goes through a {@link MarketNormalizer}. A CSV row must have as many
+ * columns as the header. With `speed > 0`, emission
  * is paced so that timestamp gaps take `gap / speed` of (injected) clock time.
  *
  * @example
@@ -251,11 +270,13 @@ export class ReplayFeed implements PriceFeed {
       const context = {
         file: this.path,
         line: this.#lines,
-        column: err.column,
+        ...(err.column !== undefined ? { column: err.column } : {}),
         ...(err.columnNumber !== undefined ? { columnNumber: err.columnNumber } : {}),
+        ...err.extra,
         value: err.value.length > 80 ? `${err.value.slice(0, 80)}…` : err.value,
       };
-      const message = `${err.what} at ${this.#file}:${this.#lines} column ${err.column}`;
+      const where = err.column !== undefined ? ` column ${err.column}` : '';
+      const message = `${err.what} at ${this.#file}:${this.#lines}${where}`;
       if (this.#policy === 'reject') throw new FeedError('FEED_MALFORMED_ROW', message, context);
       this.#skipped++;
       const alert: Alert = {
@@ -321,10 +342,20 @@ export class ReplayFeed implements PriceFeed {
     const symIdx = find(cols.symbol, ['symbol'], 'symbol', false);
     const fixedSymbol = this.#options.symbol ?? basename(this.path, extname(this.path));
     const source = `replay:${this.#file}`;
-    const unit = this.#options.timestampUnit ?? 'ms';
+    const unit: TimestampUnit = this.#options.timestampUnit ?? 'auto';
     const names = header;
+    const width = header.length;
     return (line: string): RawTick => {
       const cells = line.split(delimiter);
+      if (cells.length !== width) {
+        throw new RowProblem(
+          undefined,
+          undefined,
+          `row has ${cells.length} column${cells.length === 1 ? '' : 's'} but the header has ${width}`,
+          line,
+          { columns: cells.length, headerColumns: width },
+        );
+      }
       const cell = (i: number): string => {
         const v = cells[i];
         if (v === undefined)
@@ -357,7 +388,7 @@ export class ReplayFeed implements PriceFeed {
     const cols = this.#options.columns ?? {};
     const fixedSymbol = this.#options.symbol ?? basename(this.path, extname(this.path));
     const source = `replay:${this.#file}`;
-    const unit = this.#options.timestampUnit ?? 'ms';
+    const unit: TimestampUnit = this.#options.timestampUnit ?? 'auto';
     const pick = (
       obj: Record<string, unknown>,
       explicit: string | undefined,
@@ -439,19 +470,29 @@ function optionalNumber(text: string, column: string, columnNumber: number | und
 }
 
 /**
- * Parses a timestamp: epoch digits (ms or s), a date `YYYY-MM-DD` (UTC midnight), or ISO-8601
- * date-time (no zone = UTC, a space instead of `T` accepted).
+ * Parses a timestamp: epoch digits, a date `YYYY-MM-DD` (UTC midnight), or ISO-8601 date-time
+ * (no zone = UTC, a space instead of `T` accepted). Epoch digits under `auto`: 10 digits are
+ * seconds, 13 are milliseconds, any other magnitude is rejected (it cannot be told apart).
  */
 function parseTimestamp(
   text: string,
-  unit: 'ms' | 's',
+  unit: TimestampUnit,
   column: string,
   columnNumber: number | undefined,
 ): number {
   if (text === '') throw new RowProblem(column, columnNumber, `empty ${column}`, text);
   let ms: number;
   if (DIGITS.test(text)) {
-    ms = unit === 's' ? Math.round(Number(text) * 1000) : Number(text);
+    const seconds = unit === 's' || (unit === 'auto' && EPOCH_SECONDS.test(text));
+    if (unit === 'auto' && !seconds && !EPOCH_MILLIS.test(text)) {
+      throw new RowProblem(
+        column,
+        columnNumber,
+        `${column} ${JSON.stringify(text)} is not an epoch time of 10 digits (seconds) or 13 digits (milliseconds); convert it, or set timestampUnit`,
+        text,
+      );
+    }
+    ms = seconds ? Math.round(Number(text) * 1000) : Number(text);
   } else if (ISO_DATE_ONLY.test(text)) {
     ms = parseIsoDate(text) ?? Number.NaN;
   } else {
@@ -462,7 +503,7 @@ function parseTimestamp(
     throw new RowProblem(
       column,
       columnNumber,
-      `${column} ${JSON.stringify(text)} is not an ISO-8601 time or whole epoch ${unit}`,
+      `${column} ${JSON.stringify(text)} is not an ISO-8601 time or whole epoch ${unit === 's' ? 's' : 'ms'}`,
       text,
     );
   }
