@@ -2,9 +2,17 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JournalError } from './errors.js';
-import { JournalWriter, listJournalFiles, readJournal, streamJournal, type TornLine } from './journal.js';
+import {
+  JournalWriter,
+  journalPositionOnDisk,
+  listJournalFiles,
+  readJournal,
+  streamJournal,
+  type TornLine,
+  truncateJournal,
+} from './journal.js';
 import { TickSchema } from './tick.js';
 
 function tempDir(): string {
@@ -174,5 +182,45 @@ describe('JournalWriter and readJournal', () => {
     w.append({ a: 1 });
     w.close();
     expect((await readJournal(file)).records).toEqual([{ a: 0 }, { a: 1 }]);
+  });
+});
+
+describe('journal positions and rewinding', () => {
+  it('rewinds a journal to a position, folding back files rotated after it', async () => {
+    const file = join(tempDir(), 'trades.jsonl');
+    const writer = new JournalWriter(file, { maxBytes: 60 });
+    for (let i = 0; i < 3; i++) writer.append({ i, pad: 'xxxxxxxx' });
+    const at = writer.position();
+    for (let i = 3; i < 12; i++) writer.append({ i, pad: 'xxxxxxxx' });
+    writer.close();
+    expect(listJournalFiles(file).length).toBeGreaterThan(at.rotation + 1);
+    const cut = truncateJournal(file, at);
+    expect(cut).toBeGreaterThan(0);
+    const records: unknown[] = [];
+    for (const f of listJournalFiles(file)) records.push(...(await readJournal(f)).records);
+    expect(records).toEqual([0, 1, 2].map((i) => ({ i, pad: 'xxxxxxxx' })));
+    expect(journalPositionOnDisk(file)).toEqual(at);
+  });
+
+  it('refuses to rewind a journal that is shorter than its position', () => {
+    const file = join(tempDir(), 'alerts.jsonl');
+    writeFileSync(file, '{"a":1}\n');
+    expect(() => truncateJournal(file, { rotation: 0, bytes: 100 })).toThrow(JournalError);
+    expect(truncateJournal(join(tempDir(), 'none.jsonl'), { rotation: 0, bytes: 0 })).toBe(0);
+  });
+
+  it('flushes on its timer, so a crash loses at most the flush window', () => {
+    vi.useFakeTimers();
+    try {
+      const file = join(tempDir(), 'decisions.jsonl');
+      const writer = new JournalWriter(file, { flushIntervalMs: 250 });
+      writer.append({ n: 1 });
+      expect(journalPositionOnDisk(file).bytes).toBe(0);
+      vi.advanceTimersByTime(250);
+      expect(readFileSync(file, 'utf8')).toBe('{"n":1}\n');
+      writer.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,13 +1,16 @@
 import {
   closeSync,
   createReadStream,
+  existsSync,
   fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   renameSync,
+  rmSync,
   statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -23,6 +26,17 @@ export interface JournalWriterOptions {
   bufferBytes?: number;
   /** fsync the file on every flush (slower, survives power loss). Default false. */
   fsync?: boolean;
+  /**
+   * Flush on a timer every this many milliseconds of wall time (an unref'd interval, so it never keeps a
+   * process alive): bounds what a crash can lose to this window. Default 0 = only when the buffer fills.
+   */
+  flushIntervalMs?: number;
+}
+
+/** Where a journal stood at one moment: the active file's rotation index and its size in bytes. */
+export interface JournalPosition {
+  readonly rotation: number;
+  readonly bytes: number;
 }
 
 /** JSON.stringify replacer: bigint (wei amounts) become decimal strings. */
@@ -63,6 +77,7 @@ export class JournalWriter<T = unknown> {
   #records = 0;
   #rotations: number;
   #closed = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(path: string, options: JournalWriterOptions = {}) {
     this.path = path;
@@ -82,6 +97,17 @@ export class JournalWriter<T = unknown> {
     }
     this.#rotations = highestRotation(path);
     this.#fileBytes = existingSize(path);
+    const every = options.flushIntervalMs ?? 0;
+    if (every > 0) {
+      this.#timer = setInterval(() => this.#flushQuietly(), every);
+      this.#timer.unref();
+    }
+  }
+
+  /** Flushes and returns where the journal stands on disk (see {@link truncateJournal}). */
+  position(): JournalPosition {
+    this.flush();
+    return { rotation: this.#rotations, bytes: this.#fileBytes };
   }
 
   /** Records appended so far (buffered or written). */
@@ -136,9 +162,21 @@ export class JournalWriter<T = unknown> {
   /** Flushes and closes the file. Further appends throw. */
   close(): void {
     if (this.#closed) return;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
     this.flush();
     this.#closeFd();
     this.#closed = true;
+  }
+
+  /** The timer's flush: a failure is left for the next explicit flush or append to raise. */
+  #flushQuietly(): void {
+    if (this.#closed || this.#buffer.length === 0) return;
+    try {
+      this.flush();
+    } catch {
+      // The records stay lost to this flush only; the next append or flush reports the fault.
+    }
   }
 
   #open(): number {
@@ -169,6 +207,53 @@ export class JournalWriter<T = unknown> {
       this.#fd = undefined;
     }
   }
+}
+
+/**
+ * Puts a journal back where {@link JournalWriter.position} said it stood: files rotated after that
+ * point are folded back (the file that was active then becomes active again) and the active file is
+ * cut to its size then. Used when a run resumes from a checkpoint: what was written after it is
+ * written again, identically, by the deterministic replay. Returns the bytes cut.
+ */
+export function truncateJournal(path: string, position: JournalPosition): number {
+  let cut = 0;
+  const rotatedAfter = listJournalFiles(path).filter((file) => {
+    const m = rotationPattern(path).exec(basename(file));
+    return m !== null && Number(m[1]) > position.rotation;
+  });
+  if (rotatedAfter.length > 0) {
+    // The first file rotated after the checkpoint was the active file at the checkpoint.
+    for (const later of [...rotatedAfter.slice(1), path]) {
+      if (!existsSync(later)) continue;
+      cut += statSync(later).size;
+      rmSync(later);
+    }
+    renameSync(rotatedAfter[0] as string, path);
+  }
+  if (!existsSync(path)) {
+    if (position.bytes > 0) {
+      throw new JournalError('JOURNAL_UNREADABLE', 'the journal is shorter than its checkpoint says', {
+        file: path,
+        expectedBytes: position.bytes,
+      });
+    }
+    return cut;
+  }
+  const size = statSync(path).size;
+  if (size < position.bytes) {
+    throw new JournalError('JOURNAL_UNREADABLE', 'the journal is shorter than its checkpoint says', {
+      file: path,
+      bytes: size,
+      expectedBytes: position.bytes,
+    });
+  }
+  if (size > position.bytes) truncateSync(path, position.bytes);
+  return cut + size - position.bytes;
+}
+
+/** Where a journal that no writer holds open stands on disk (a missing file is at rotation 0, 0 bytes). */
+export function journalPositionOnDisk(path: string): JournalPosition {
+  return { rotation: highestRotation(path), bytes: existingSize(path) };
 }
 
 function existingSize(path: string): number {

@@ -30,9 +30,10 @@ describe('OmniLogger', () => {
       rule: 'binary-expiry',
     });
     logger.logAlert({ tsMs: 2, level: 'warn', code: 'FEED_SPIKE', message: 'spike skipped', source: 'test' });
-    // alerts are flushed at once, the rest on flush/close
+    // alerts and settled trades are on disk at once, ticks and decisions on flush/close (or the timer)
     expect(existsSync(join(dir, JOURNAL_FILES.alerts))).toBe(true);
-    expect(existsSync(join(dir, JOURNAL_FILES.trades))).toBe(false);
+    expect((await readJournal(join(dir, JOURNAL_FILES.trades))).records).toHaveLength(1);
+    expect(existsSync(join(dir, JOURNAL_FILES.ticks))).toBe(false);
     logger.close();
     expect((await readJournal(join(dir, JOURNAL_FILES.ticks), { schema: TickSchema })).records).toHaveLength(
       1,
@@ -53,5 +54,24 @@ describe('OmniLogger', () => {
     logger.logTick({ symbol: 'EURUSD', tsMs: 1, price: 1.1, source: 'test' });
     logger.close();
     expect(existsSync(join(dir, JOURNAL_FILES.ticks))).toBe(false);
+  });
+
+  it('journals nothing while muted, and reports where each journal stands', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-logger-'));
+    const logger = new OmniLogger(dir);
+    logger.mute(true);
+    logger.logTick({ symbol: 'EURUSD', tsMs: 1, price: 1.1, source: 'test' });
+    logger.logAlert({ tsMs: 2, level: 'warn', code: 'X', message: 'muted', source: 'test' });
+    logger.mute(false);
+    logger.logTick({ symbol: 'EURUSD', tsMs: 3, price: 1.2, source: 'test' });
+    const positions = logger.positions();
+    logger.close();
+    const line = '{"symbol":"EURUSD","tsMs":3,"price":1.2,"source":"test"}\n';
+    expect(positions).toEqual({
+      [JOURNAL_FILES.ticks]: { rotation: 0, bytes: Buffer.byteLength(line) },
+      [JOURNAL_FILES.decisions]: { rotation: 0, bytes: 0 },
+      [JOURNAL_FILES.trades]: { rotation: 0, bytes: 0 },
+      [JOURNAL_FILES.alerts]: { rotation: 0, bytes: 0 },
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
-import { JournalWriter, type JournalWriterOptions } from './journal.js';
+import {
+  type JournalPosition,
+  JournalWriter,
+  type JournalWriterOptions,
+  journalPositionOnDisk,
+} from './journal.js';
 import type { Tick } from './tick.js';
 import type { TradeOutcome } from './trade-outcome.js';
 
@@ -23,6 +28,10 @@ export interface OmniLoggerOptions extends JournalWriterOptions {
  * trades and alerts, in one directory, in the format the TrainingOrchestrator reads back.
  * Files are opened lazily, so a run that raises no alert leaves no `alerts.jsonl`.
  *
+ * What a crash can lose: nothing of trades and alerts (each record is written before the call
+ * returns); of ticks and decisions at most the last `flushIntervalMs` (default 250 ms) of records
+ * or one 64 KiB buffer, whichever is less.
+ *
  * @example
  * const logger = new OmniLogger('omni-logs/run-1');
  * logger.logTick(tick);
@@ -36,31 +45,49 @@ export class OmniLogger {
   #decisions: JournalWriter<object> | undefined;
   #trades: JournalWriter<TradeOutcome> | undefined;
   #alerts: JournalWriter<Alert> | undefined;
+  #muted = false;
 
   constructor(dir: string, options: OmniLoggerOptions = {}) {
     this.dir = dir;
-    this.#options = options;
+    this.#options = { flushIntervalMs: 250, ...options };
+  }
+
+  /**
+   * While muted nothing is journaled: a run that resumes from a checkpoint replays the ticks
+   * before it silently (their records are on disk already).
+   */
+  mute(muted: boolean): void {
+    this.#muted = muted;
+  }
+
+  get muted(): boolean {
+    return this.#muted;
   }
 
   logTick(tick: Tick): void {
-    if (this.#options.logTicks === false) return;
+    if (this.#options.logTicks === false || this.#muted) return;
     this.#ticks ??= this.#open(JOURNAL_FILES.ticks);
     this.#ticks.append(tick);
   }
 
   /** Journals a decision record (the decision plus whatever inputs explain it). */
   logDecision(record: object): void {
+    if (this.#muted) return;
     this.#decisions ??= this.#open(JOURNAL_FILES.decisions);
     this.#decisions.append(record);
   }
 
+  /** Journals a settled trade and flushes at once: it is on disk before the next decision. */
   logTrade(outcome: TradeOutcome): void {
+    if (this.#muted) return;
     this.#trades ??= this.#open(JOURNAL_FILES.trades);
     this.#trades.append(outcome);
+    this.#trades.flush();
   }
 
   /** Journals an alert and flushes at once: alerts must survive a crash that follows them. */
   logAlert(alert: Alert): void {
+    if (this.#muted) return;
     this.#alerts ??= this.#open(JOURNAL_FILES.alerts);
     this.#alerts.append(alert);
     this.#alerts.flush();
@@ -72,6 +99,19 @@ export class OmniLogger {
 
   close(): void {
     for (const w of this.#writers()) w.close();
+  }
+
+  /** Flushes and returns where each journal written so far stands, by file name (e.g. `trades.jsonl`). */
+  positions(): Record<string, JournalPosition> {
+    const out: Record<string, JournalPosition> = {};
+    const named: [string, JournalWriter<never> | undefined][] = [
+      [JOURNAL_FILES.ticks, this.#ticks],
+      [JOURNAL_FILES.decisions, this.#decisions],
+      [JOURNAL_FILES.trades, this.#trades],
+      [JOURNAL_FILES.alerts, this.#alerts],
+    ];
+    for (const [name, w] of named) out[name] = w ? w.position() : journalPositionOnDisk(join(this.dir, name));
+    return out;
   }
 
   #writers(): JournalWriter<never>[] {
