@@ -68,8 +68,10 @@ export {
   StateError,
 } from './errors.js';
 export {
+  type JournalPosition,
   type JournalReadResult,
   JournalWriter,
+  journalPositionOnDisk,
   type JournalWriterOptions,
   listJournalFiles,
   type ReadJournalOptions,
@@ -77,6 +79,7 @@ export {
   streamJournal,
   type TornLine,
   toJsonLine,
+  truncateJournal,
 } from './journal.js';
 export {
   type Engine,
