@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledFxPath } from '@omni/feeds';
+import { isAuditSeal } from '@omni/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
 
@@ -57,13 +58,18 @@ async function backtest(data: string, out: string): Promise<AuditLine[]> {
   return readFileSync(join(out, 'decisions.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as AuditLine);
+    .map((l) => JSON.parse(l) as unknown)
+    .filter((l) => !isAuditSeal(l)) // the seal the run writes last
+    .map((l) => l as AuditLine);
 }
 
 function linesUpTo(path: string, tMs: number): string[] {
   return readFileSync(path, 'utf8')
     .split('\n')
-    .filter((l) => l.length > 0 && (JSON.parse(l) as AuditLine).entry.tsMs <= tMs);
+    .filter((l) => {
+      const line = l.length > 0 ? (JSON.parse(l) as unknown) : undefined;
+      return line !== undefined && !isAuditSeal(line) && (line as AuditLine).entry.tsMs <= tMs;
+    });
 }
 
 /** Where two journals first differ (seq and the start of both lines), or undefined when equal. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ManualClock, type TradeOutcome } from '@omni/core';
 import { bundledFxPath } from '@omni/feeds';
+import { DecisionAuditTrail } from '@omni/runtime';
 import { SafetyManager } from '@omni/safety';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { omni } from './cli.fixture.js';
@@ -85,10 +86,53 @@ describe('omni audit verify', () => {
   }
 
   it('exits 0 on a fresh run and says how many decisions it verified', async () => {
-    const count = lines().filter((l) => l.length > 0).length;
+    const count = lines().filter((l) => l.length > 0).length - 1; // the last line is the seal
     const result = await omni(['audit', 'verify', run]);
     expect(result.code).toBe(0);
-    expect(result.out).toContain(`ok: ${count} decisions, hash chain intact`);
+    expect(result.out).toContain(`ok: ${count} decisions, hash chain intact, sealed`);
+  });
+
+  it('exits 1 saying how many records are left when decisions.jsonl is cut to fewer lines', async () => {
+    const cut = join(dir, 'decisions.jsonl');
+    writeFileSync(cut, `${lines().slice(0, 200).join('\n')}\n`);
+    const result = await omni(['audit', 'verify', cut]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('not sealed: 200 records; the journal was cut or the run is still going');
+  });
+
+  it('exits 0 for a cut (unsealed) trail with --allow-unsealed, still saying it is not sealed', async () => {
+    const cut = join(dir, 'decisions.jsonl');
+    writeFileSync(cut, `${lines().slice(0, 200).join('\n')}\n`);
+    const result = await omni(['audit', 'verify', '--allow-unsealed', cut]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('ok (--allow-unsealed), not sealed: 200 records');
+  });
+
+  it('prints the verdict and counts as JSON with --json', async () => {
+    const count = lines().filter((l) => l.length > 0).length;
+    const result = await omni(['audit', 'verify', '--json', run]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({
+      file: join(run, 'decisions.jsonl'),
+      verdict: 'sealed',
+      passed: true,
+      ok: true,
+      sealed: true,
+      lines: count,
+      records: count - 1,
+    });
+  });
+
+  it('exits 0 for a trail reopened after its seal, appended to and sealed again', async () => {
+    const copy = join(dir, 'decisions.jsonl');
+    writeFileSync(copy, readFileSync(join(run, 'decisions.jsonl')));
+    const count = lines().filter((l) => l.length > 0).length - 1;
+    const audit = await DecisionAuditTrail.open(copy);
+    audit.append({ note: 'a later session' });
+    audit.close();
+    const result = await omni(['audit', 'verify', '--json', copy]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ verdict: 'sealed', records: count + 1, lines: count + 3 });
   });
 
   it('exits 1 naming the line after one line of decisions.jsonl is edited', async () => {

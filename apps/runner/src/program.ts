@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { isOmniError, loadConfig, type OmniConfig, type OmniConfigInput } from '@omni/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatAnalysis, runAnalyze } from './commands/analyze.js';
-import { formatAudit, runAuditVerify } from './commands/audit.js';
+import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
 import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
 import { formatChecklist, runCheck } from './commands/check.js';
 import { runReport } from './commands/report.js';
@@ -193,12 +193,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const audit = program.command('audit').description('decision audit trail');
   audit
     .command('verify')
-    .description('verify the hash chain of a run directory decisions.jsonl')
+    .description('verify the hash chain and the closing seal of a run directory decisions.jsonl')
     .argument('<dir>', 'run directory or decisions.jsonl')
-    .action(async (target: string) => {
-      const { file, result } = await runAuditVerify(target);
-      io.out(formatAudit(file, result));
-      setExit(result.ok ? EXIT.ok : EXIT.failed);
+    .option('--allow-unsealed', 'accept an unsealed trail (a run still going) if its chain is intact')
+    .option('--json', 'print JSON instead of a sentence')
+    .action(async (target: string, flags: { allowUnsealed?: boolean; json?: boolean }) => {
+      const report = await runAuditVerify(target, flags);
+      io.out(flags.json ? JSON.stringify(auditJson(report), null, 2) : formatAudit(report));
+      setExit(report.passed ? EXIT.ok : EXIT.failed);
     });
 
   const safety = program.command('safety').description('safety state of shadow and live runs');

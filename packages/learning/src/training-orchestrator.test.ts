@@ -108,7 +108,14 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       hash: 'f'.repeat(64),
       entry: { decision, regimeKey: 'k1', price: 1.1 },
     };
-    writeFileSync(join(sub, 'decisions.jsonl'), `${JSON.stringify(line)}\n`);
+    // The seal a clean close of the trail writes last: a line of the chain with no decision in it.
+    const seal = {
+      seq: 2,
+      prevHash: line.hash,
+      hash: 'e'.repeat(64),
+      seal: { records: 1, headHash: line.hash },
+    };
+    writeFileSync(join(sub, 'decisions.jsonl'), `${JSON.stringify(line)}\n${JSON.stringify(seal)}\n`);
     const trades = new JournalWriter<TradeOutcome>(join(sub, 'trades.jsonl'));
     trades.append(trade('run-7', 'spot', -4));
     trades.close();

@@ -45,6 +45,19 @@ export const DecisionRecordSchema = z.preprocess(
   PlainDecisionRecordSchema,
 );
 
+/**
+ * The seal a clean close of the runtime's DecisionAuditTrail writes last (`{ seq, prevHash, hash,
+ * seal: { records, headHash } }`): a line of the chain that carries no decision, skipped by learning.
+ */
+const AuditSealLineSchema = z.looseObject({
+  seq: z.number(),
+  hash: z.string(),
+  seal: z.looseObject({ records: z.number(), headHash: z.string() }),
+});
+
+/** One line of decisions.jsonl: a decision record, or an audit-trail seal (checked first). */
+const DecisionsJournalLineSchema = z.union([AuditSealLineSchema, DecisionRecordSchema]);
+
 /** Counts from one {@link TrainingOrchestrator.updateRlFromTrades} pass. */
 export interface RlUpdateSummary {
   readonly trades: number;
@@ -102,9 +115,9 @@ export class TrainingOrchestrator {
     decisionsJsonl: string,
     learners: RlLearners,
   ): Promise<RlUpdateSummary> {
-    const decisions = await readJournal(decisionsJsonl, { schema: DecisionRecordSchema });
+    const decisions = await readJournal(decisionsJsonl, { schema: DecisionsJournalLineSchema });
     const byId = new Map<string, { decision: Decision; regimeKey: string }>();
-    for (const record of decisions.records) byId.set(record.decision.id, record);
+    for (const record of decisions.records) if (!('seal' in record)) byId.set(record.decision.id, record);
     const trades = await readJournal(tradesJsonl, { schema: TradeOutcomeSchema });
     let regimeUpdates = 0;
     let routeUpdates = 0;

@@ -5,7 +5,7 @@ import { recheckOutcome } from '@omni/execution';
 import { bundledFxPath, generateSyntheticTicks, ReplayFeed } from '@omni/feeds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BacktestEngine, type BacktestSummary } from './backtest-engine.js';
-import { type AuditLine, verifyAuditTrail } from './decision-audit-trail.js';
+import { type AuditLine, isAuditSeal, verifyAuditTrail } from './decision-audit-trail.js';
 import { tempRunDir } from './runtime.fixture.js';
 
 const DAY_MS = 86_400_000;
@@ -40,7 +40,7 @@ async function runEurusd(label: string): Promise<Run> {
     dir,
     summary,
     trades: jsonl<TradeOutcome>(join(dir, 'trades.jsonl')),
-    decisions: jsonl(join(dir, 'decisions.jsonl')),
+    decisions: jsonl<Run['decisions'][number]>(join(dir, 'decisions.jsonl')).filter((l) => !isAuditSeal(l)),
   };
 }
 
@@ -156,7 +156,12 @@ describe('BacktestEngine on the bundled EURUSD series (2010–2013)', () => {
 
   it('journals decisions in a hash chain that verifies, one line per decision taken', async () => {
     const result = await verifyAuditTrail(join(first.dir, 'decisions.jsonl'));
-    expect(result).toMatchObject({ ok: true, lines: first.summary.run.decisions, tornLastLine: false });
+    expect(result).toMatchObject({
+      ok: true,
+      records: first.summary.run.decisions,
+      sealed: true,
+      tornLastLine: false,
+    });
     expect(first.decisions.map((l) => l.entry.decision.id)).toEqual(
       Array.from({ length: first.decisions.length }, (_v, i) => `run-${i + 1}`),
     );
@@ -198,7 +203,8 @@ describe('BacktestEngine on a synthetic intraday feed with 1-minute bars', () =>
     expect(a.summary.run.data).toBe('synthetic:gbm-regime:seed=7');
     expect(await verifyAuditTrail(join(a.dir, 'decisions.jsonl'))).toMatchObject({
       ok: true,
-      lines: a.summary.run.decisions,
+      records: a.summary.run.decisions,
+      sealed: true,
     });
     const trades = jsonl<TradeOutcome>(join(a.dir, 'trades.jsonl'));
     expect(trades.length).toBeGreaterThan(0); // the run is not vacuous
@@ -254,7 +260,10 @@ describe('BacktestEngine look-ahead', () => {
     }
     const [a, b] = runs as [(typeof runs)[number], (typeof runs)[number]];
     const before = (lines: string[]): string[] =>
-      lines.filter((l) => (JSON.parse(l) as AuditLine<{ tsMs: number }>).entry.tsMs <= cutMs);
+      lines.filter((l) => {
+        const line = JSON.parse(l) as unknown;
+        return !isAuditSeal(line) && (line as AuditLine<{ tsMs: number }>).entry.tsMs <= cutMs;
+      });
     expect(before(a.decisions).length).toBeGreaterThan(300);
     // Byte-identical lines (hash chain included) for every decision taken at or before T...
     expect(before(b.decisions)).toEqual(before(a.decisions));

@@ -6,10 +6,15 @@ export {
 } from './backtest-engine.js';
 export {
   type AuditLine,
+  type AuditRecord,
+  type AuditSeal,
+  type AuditSealLine,
   type AuditVerification,
   auditHash,
+  auditSealHash,
   DecisionAuditTrail,
   GENESIS_HASH,
+  isAuditSeal,
   verifyAuditTrail,
 } from './decision-audit-trail.js';
 export { createDefaultBrain, type DefaultBrain, type DefaultBrainOptions } from './default-brain.js';

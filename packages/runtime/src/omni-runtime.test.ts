@@ -5,7 +5,7 @@ import { type Approval, SafetyStateSchema } from '@omni/safety';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { AuditLine } from './decision-audit-trail.js';
-import { verifyAuditTrail } from './decision-audit-trail.js';
+import { isAuditSeal, verifyAuditTrail } from './decision-audit-trail.js';
 import type { DecideInput, RouteCandidate } from './ports.js';
 import {
   binaryFor,
@@ -34,7 +34,9 @@ function readAudit(runDir: string): RuntimeAuditEntry[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => (JSON.parse(l) as AuditLine<RuntimeAuditEntry>).entry);
+    .map((l) => JSON.parse(l) as unknown)
+    .filter((l) => !isAuditSeal(l)) // the seal shutdown writes last
+    .map((l) => (l as AuditLine<RuntimeAuditEntry>).entry);
 }
 
 function readTrades(runDir: string): TradeOutcome[] {
@@ -348,7 +350,11 @@ describe('OmniRuntime.onTick', () => {
         /^SAFETY_COOLDOWN: cooldown: /,
       );
     }
-    expect(await verifyAuditTrail(join(f.runDir, 'decisions.jsonl'))).toMatchObject({ ok: true, lines: 4 });
+    expect(await verifyAuditTrail(join(f.runDir, 'decisions.jsonl'))).toMatchObject({
+      ok: true,
+      records: 4,
+      sealed: true,
+    });
   });
 
   it('does not call observe on a blocked tick whose window has fewer than three prices', async () => {

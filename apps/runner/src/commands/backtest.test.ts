@@ -18,6 +18,7 @@ import {
   TradeOutcomeSchema,
 } from '@omni/core';
 import { bundledFxPath } from '@omni/feeds';
+import { isAuditSeal } from '@omni/runtime';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CliRun, omni } from '../cli.fixture.js';
 
@@ -319,7 +320,9 @@ describe('omni backtest output', () => {
   });
 
   it('writes one hash-chained decision line per tick decided and trade records that parse', () => {
-    const lines = readJsonl<AuditLine & { seq: number }>(join(runA, 'decisions.jsonl'));
+    const all = readJsonl<AuditLine & { seq: number }>(join(runA, 'decisions.jsonl'));
+    expect(isAuditSeal(all.at(-1))).toBe(true); // the run closed its trail cleanly
+    const lines = all.slice(0, -1);
     expect(lines.length).toBeGreaterThan(1000);
     lines.forEach((l, i) => {
       expect(l.seq).toBe(i + 1);
@@ -367,7 +370,9 @@ describe.each(RECHECKED)(
       run = join(root, dir);
       trades = readJsonl<TradeOutcome>(join(run, 'trades.jsonl'));
       decisions = new Map(
-        readJsonl<AuditLine>(join(run, 'decisions.jsonl')).map((l) => [l.entry.decision.id, l.entry]),
+        readJsonl<AuditLine>(join(run, 'decisions.jsonl'))
+          .filter((l) => !isAuditSeal(l))
+          .map((l) => [l.entry.decision.id, l.entry]),
       );
       rows = readRows(bundledFxPath(symbol), from, to);
       config = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).config;
