@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ENV_BINDINGS, loadConfig, parseConfig } from './config.js';
+import { inspect } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { type ConfigWarning, ENV_BINDINGS, loadConfig, parseConfig } from './config.js';
 import { parseEnvText } from './env-file.js';
 import { ConfigError } from './errors.js';
 
@@ -140,6 +141,128 @@ describe('loadConfig', () => {
     expect(() => parseConfig({ seed: 1.5 })).toThrow(ConfigError);
   });
 
+  it('reads a JSON config file that starts with a UTF-8 byte order mark', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${JSON.stringify({ mode: 'backtest', seed: 9 })}`);
+    const config = loadConfig({ cwd: dir, configFile: 'bom.json', env: {}, envFile: false });
+    expect([config.mode, config.seed]).toEqual(['backtest', 9]);
+  });
+
+  it('rejects an invalid OMNI_MODE even when an override replaces the mode', () => {
+    const err = configError(() =>
+      loadConfig({ env: { OMNI_MODE: 'yolo' }, envFile: false, overrides: { mode: 'backtest' } }),
+    );
+    expect(err.details).toEqual([
+      expect.stringMatching(/^mode \[env OMNI_MODE, from environment\]: .*got "yolo"$/),
+    ]);
+  });
+
+  it('rejects a bad value in the config file even when the environment replaces it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ seed: 'seven' }));
+    const err = configError(() =>
+      loadConfig({ cwd: dir, configFile: 'c.json', env: { OMNI_SEED: '7' }, envFile: false }),
+    );
+    expect(err.details).toEqual([
+      `seed [env OMNI_SEED, from config file ${join(dir, 'c.json')}]: Invalid input: expected number, received string, got "seven"`,
+    ]);
+  });
+
+  it('refuses a SEQ_MODEL_ONNX naming a missing file, naming the variable and the resolved path', () => {
+    const dir = tempDir();
+    const err = configError(() =>
+      loadConfig({ cwd: dir, env: { SEQ_MODEL_ONNX: 'models/seq.onnx' }, envFile: false }),
+    );
+    expect([err.code, err.details]).toEqual([
+      'CONFIG_INVALID',
+      [
+        `seqModelOnnx [env SEQ_MODEL_ONNX, from environment]: no model file at ${join(dir, 'models', 'seq.onnx')}; train one (omni train), fix the path, or unset SEQ_MODEL_ONNX`,
+      ],
+    ]);
+    writeFileSync(join(dir, 'seq.onnx'), 'model bytes');
+    const config = loadConfig({ cwd: dir, env: { SEQ_MODEL_ONNX: 'seq.onnx' }, envFile: false });
+    expect(config.seqModelOnnx).toBe('seq.onnx');
+  });
+
+  it('warns about each unknown OMNI_ variable with the closest known name, and about nothing else', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'OMNI_MODEE=backtest\nOMNI_SEED=3\n');
+    const warnings: ConfigWarning[] = [];
+    const config = loadConfig({
+      cwd: dir,
+      env: {
+        OMNI_MAX_STAKE_USDD: '5',
+        OMNI_MAX_STAKE_USD: '6',
+        OMNI_CONFIG: '',
+        MT5_LOGN: '1',
+        PATH: '/usr/bin',
+        omni_seed: '1',
+      },
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(config.risk.maxStakeUsd).toBe(6);
+    expect(warnings).toEqual([
+      {
+        code: 'CONFIG_UNKNOWN_ENV',
+        variable: 'OMNI_MODEE',
+        suggestion: 'OMNI_MODE',
+        source: `.env file ${join(dir, '.env')}`,
+        message: `OMNI_MODEE (from .env file ${join(dir, '.env')}) is not a known setting and is ignored; did you mean OMNI_MODE?`,
+      },
+      {
+        code: 'CONFIG_UNKNOWN_ENV',
+        variable: 'OMNI_MAX_STAKE_USDD',
+        suggestion: 'OMNI_MAX_STAKE_USD',
+        source: 'environment',
+        message:
+          'OMNI_MAX_STAKE_USDD (from environment) is not a known setting and is ignored; did you mean OMNI_MAX_STAKE_USD?',
+      },
+    ]);
+  });
+
+  it('sends unknown OMNI_ variables to process.emitWarning when no onWarning is given', () => {
+    const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      loadConfig({ env: { OMNI_SEEDS: '1' }, envFile: false });
+      expect(emit.mock.calls).toEqual([
+        [
+          'OMNI_SEEDS (from environment) is not a known setting and is ignored; did you mean OMNI_SEED?',
+          { code: 'CONFIG_UNKNOWN_ENV' },
+        ],
+      ]);
+    } finally {
+      emit.mockRestore();
+    }
+  });
+
+  it('holds relay and endpoint URLs as secrets: JSON and inspect of the config never show MEV_RELAY_URL', () => {
+    const relay = 'https://relay.example.org/auth/key-0123456789abcdef';
+    const pocket = 'wss://pocket.example.org/socket?token=abcdef987654';
+    const config = loadConfig({ env: { MEV_RELAY_URL: relay, POCKET_BASE_URL: pocket }, envFile: false });
+    const shown = `${JSON.stringify(config)}\n${inspect(config, { depth: 10 })}`;
+    expect({
+      relay: config.credentials.mevRelayUrl?.reveal(),
+      pocket: config.credentials.pocket.baseUrl?.reveal(),
+      leaked: [relay, pocket].filter((v) => shown.includes(v)),
+      json: JSON.parse(JSON.stringify(config.credentials)) as unknown,
+    }).toEqual({
+      relay,
+      pocket,
+      leaked: [],
+      json: { mt5: {}, pocket: { baseUrl: '[redacted]' }, dex: {}, mevRelayUrl: '[redacted]' },
+    });
+  });
+
+  it('never echoes a bad relay URL in the error', () => {
+    const err = configError(() =>
+      loadConfig({ env: { MEV_RELAY_URL: 'ftp://relay.example.org/key-secret-42' }, envFile: false }),
+    );
+    expect([err.details, err.message.includes('key-secret-42')]).toEqual([
+      ['credentials.mevRelayUrl [env MEV_RELAY_URL, from environment]: must be an http(s) or ws(s) URL'],
+      false,
+    ]);
+  });
+
   it('documents every environment variable in docs/configuration.md', () => {
     const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/configuration.md'), 'utf8');
     for (const binding of ENV_BINDINGS) {
@@ -157,6 +280,30 @@ describe('parseEnvText', () => {
       ),
     );
     expect(env).toEqual({ A: '3', B: 'two words', C: 'x#y', D: 'plain' });
+  });
+
+  it.each([
+    ['a double-quoted value with a trailing comment', 'K="v" # comment', 'v'],
+    ['a single-quoted value with a trailing comment', "K='v w' # comment", 'v w'],
+    ['a double-quoted value holding a hash', 'K="a # b"', 'a # b'],
+    ['escapes in double quotes', 'K="l1\\nl2\\t\\"q\\" \\\\ \\r"', 'l1\nl2\t"q" \\ \r'],
+    ['no escapes in single quotes', "K='l1\\nl2'", 'l1\\nl2'],
+    ['an unquoted value with a comment after whitespace', 'K=plain value   # comment', 'plain value'],
+    ['an unquoted value with a hash not after whitespace', 'K=abc#def', 'abc#def'],
+    ['an empty value', 'K=', ''],
+    ['empty quotes with a comment', 'K="" # none', ''],
+    ['a byte order mark before the first key', '\uFEFFK=v', 'v'],
+  ])('parses %s as dotenv does', (_label, line, value) => {
+    expect(parseEnvText(line)).toEqual({ K: value });
+  });
+
+  it.each([
+    ['an unterminated double quote', 'K="open'],
+    ['an unterminated single quote', "K='open"],
+    ['text after the closing quote', 'K="v" junk'],
+  ])('refuses %s naming file and line', (_label, line) => {
+    const err = configError(() => parseEnvText(`A=1\n${line}\n`, '/tmp/q.env'));
+    expect([err.code, err.context]).toEqual(['CONFIG_INVALID', { file: '/tmp/q.env', line: 2 }]);
   });
 
   it('names the file and line of a line that is not an assignment', () => {

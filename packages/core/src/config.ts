@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readEnvFile } from './env-file.js';
@@ -16,14 +16,13 @@ const secretPrivateKey = z
   .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex (64 hex digits, optional 0x prefix)')
   .transform((value) => new Secret(value.startsWith('0x') ? value : `0x${value}`));
 
+/** An endpoint URL. Held as a {@link Secret}: RPC, relay and broker URLs often embed an API key. */
 const secretUrl = z
   .string()
   .regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL')
   .transform((value) => new Secret(value));
 
-const httpUrl = z.string().regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL');
-
-/** Broker, chain and relay credentials. Every credential is a {@link Secret}. */
+/** Broker, chain and relay credentials. Every credential, endpoint URLs included, is a {@link Secret}. */
 export const CredentialsSchema = z.strictObject({
   mt5: z
     .strictObject({
@@ -35,7 +34,7 @@ export const CredentialsSchema = z.strictObject({
   pocket: z
     .strictObject({
       token: secretString.optional(),
-      baseUrl: httpUrl.optional(),
+      baseUrl: secretUrl.optional(),
     })
     .prefault({}),
   dex: z
@@ -45,7 +44,8 @@ export const CredentialsSchema = z.strictObject({
       privateKey: secretPrivateKey.optional(),
     })
     .prefault({}),
-  mevRelayUrl: httpUrl.optional(),
+  /** Relay URLs (e.g. Flashbots-style) may carry an auth key in the path or query. */
+  mevRelayUrl: secretUrl.optional(),
 });
 
 /** Hard limits enforced by SafetyManager. */
@@ -147,10 +147,10 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'MT5_SERVER', path: ['credentials', 'mt5', 'server'], kind: 'string' },
   { env: 'MT5_PASSWORD', path: ['credentials', 'mt5', 'password'], kind: 'string', secret: true },
   { env: 'POCKET_TOKEN', path: ['credentials', 'pocket', 'token'], kind: 'string', secret: true },
-  { env: 'POCKET_BASE_URL', path: ['credentials', 'pocket', 'baseUrl'], kind: 'string' },
+  { env: 'POCKET_BASE_URL', path: ['credentials', 'pocket', 'baseUrl'], kind: 'string', secret: true },
   { env: 'DEX_RPC', path: ['credentials', 'dex', 'rpcUrl'], kind: 'string', secret: true },
   { env: 'DEX_PRIVKEY', path: ['credentials', 'dex', 'privateKey'], kind: 'string', secret: true },
-  { env: 'MEV_RELAY_URL', path: ['credentials', 'mevRelayUrl'], kind: 'string' },
+  { env: 'MEV_RELAY_URL', path: ['credentials', 'mevRelayUrl'], kind: 'string', secret: true },
   { env: 'OMNI_MAX_DAILY_LOSS_USD', path: ['risk', 'maxDailyLossUsd'], kind: 'number' },
   { env: 'OMNI_MAX_DAILY_TRADES', path: ['risk', 'maxDailyTrades'], kind: 'number' },
   { env: 'OMNI_MAX_LOSS_STREAK', path: ['risk', 'maxLossStreak'], kind: 'number' },
@@ -179,6 +179,28 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'OMNI_EXPLORATION_EPSILON', path: ['engines', 'governor', 'explorationEpsilon'], kind: 'number' },
 ];
 
+/** Environment variables the engine reads that are not in {@link ENV_BINDINGS}. */
+const OTHER_KNOWN_ENV = ['OMNI_CONFIG'] as const;
+
+/** Every variable name {@link loadConfig} knows (the bindings and `OMNI_CONFIG`). */
+const KNOWN_ENV: ReadonlySet<string> = new Set([...ENV_BINDINGS.map((b) => b.env), ...OTHER_KNOWN_ENV]);
+
+/**
+ * Something in the configuration sources that is probably a mistake but does not stop the load:
+ * `CONFIG_UNKNOWN_ENV`, an `OMNI_*` variable that no setting reads (a misspelling, most likely).
+ * The message names the variable, where it came from and the closest known name; never its value.
+ */
+export interface ConfigWarning {
+  readonly code: 'CONFIG_UNKNOWN_ENV';
+  readonly message: string;
+  /** The variable as written, e.g. `OMNI_MAX_STAKE_USDD`. */
+  readonly variable: string;
+  /** The known variable closest to it by edit distance, e.g. `OMNI_MAX_STAKE_USD`. */
+  readonly suggestion: string;
+  /** `environment` or `.env file <path>`. */
+  readonly source: string;
+}
+
 /** Where {@link loadConfig} reads from. */
 export interface LoadConfigOptions {
   /** Environment variables; defaults to `process.env`. */
@@ -191,6 +213,11 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** Values that override everything (e.g. CLI flags), in the JSON file's shape. */
   overrides?: OmniConfigInput;
+  /**
+   * Receives each {@link ConfigWarning} (unknown `OMNI_*` variables). Default: `process.emitWarning`,
+   * so a misspelled variable is never ignored silently.
+   */
+  onWarning?: (warning: ConfigWarning) => void;
 }
 
 type Layer = { label: string; values: Record<string, unknown> };
@@ -199,9 +226,12 @@ type Layer = { label: string; values: Record<string, unknown> };
  * Loads and validates the configuration.
  *
  * Precedence, lowest to highest: schema defaults < JSON config file < `.env` file < process
- * environment < `overrides`. Every problem is reported at once in one {@link ConfigError} whose
- * details name the field, the environment variable and the source of the bad value; secret
- * values are never echoed.
+ * environment < `overrides`. Every source is validated on its own, so a bad value is an error even
+ * when a higher source replaces it (`OMNI_MODE=yolo` fails whatever mode a command forces). Every
+ * problem is reported at once in one {@link ConfigError} whose details name the field, the
+ * environment variable and the source of the bad value; secret values are never echoed. A
+ * `seqModelOnnx` (`SEQ_MODEL_ONNX`) must name an existing file (relative to `cwd`). Unknown `OMNI_*`
+ * variables are reported to `onWarning` with the closest known name.
  *
  * @example
  * const config = loadConfig({ configFile: 'omni.config.json' });
@@ -210,6 +240,7 @@ type Layer = { label: string; values: Record<string, unknown> };
 export function loadConfig(options: LoadConfigOptions = {}): OmniConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
+  const warn = options.onWarning ?? emitConfigWarning;
   const layers: Layer[] = [];
 
   const configFile = options.configFile ?? env['OMNI_CONFIG'];
@@ -220,8 +251,11 @@ export function loadConfig(options: LoadConfigOptions = {}): OmniConfig {
   if (options.envFile !== false) {
     const path = resolve(cwd, options.envFile ?? '.env');
     const fileEnv = readEnvFile(path);
-    if (fileEnv) layers.push({ label: `.env file ${path}`, values: envToObject(fileEnv) });
-    else if (options.envFile !== undefined) {
+    if (fileEnv) {
+      const label = `.env file ${path}`;
+      layers.push({ label, values: envToObject(fileEnv) });
+      for (const w of unknownEnvWarnings(fileEnv, label)) warn(w);
+    } else if (options.envFile !== undefined) {
       throw new ConfigError(
         'CONFIG_ENV_FILE_UNREADABLE',
         'the .env file named in the options does not exist',
@@ -232,12 +266,31 @@ export function loadConfig(options: LoadConfigOptions = {}): OmniConfig {
     }
   }
   layers.push({ label: 'environment', values: envToObject(env) });
+  for (const w of unknownEnvWarnings(env, 'environment')) warn(w);
   if (options.overrides)
     layers.push({ label: 'overrides', values: options.overrides as Record<string, unknown> });
 
+  // Each source on its own first: a bad value must not hide behind a higher source replacing it.
+  const details: string[] = [];
+  for (const layer of layers) {
+    const result = OmniConfigSchema.safeParse(layer.values);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        details.push(describeIssue(issue, layer.values, () => layer.label));
+      }
+    }
+  }
   const sources = new Map<string, string>();
   const merged: Record<string, unknown> = {};
   for (const layer of layers) deepMerge(merged, layer.values, [], layer.label, sources);
+  const model = merged['seqModelOnnx'];
+  if (typeof model === 'string' && model !== '' && !isFile(resolve(cwd, model))) {
+    const from = sources.get('seqModelOnnx');
+    details.push(
+      `seqModelOnnx [env SEQ_MODEL_ONNX${from ? `, from ${from}` : ''}]: no model file at ${resolve(cwd, model)}; train one (omni train), fix the path, or unset SEQ_MODEL_ONNX`,
+    );
+  }
+  if (details.length > 0) throw invalidConfig(details);
   return parseConfig(merged, sources);
 }
 
@@ -248,8 +301,14 @@ export function loadConfig(options: LoadConfigOptions = {}): OmniConfig {
 export function parseConfig(input: unknown, sources: ReadonlyMap<string, string> = new Map()): OmniConfig {
   const result = OmniConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => describeIssue(issue, input, sources));
-  throw new ConfigError(
+  const details = result.error.issues.map((issue) =>
+    describeIssue(issue, input, (field) => sources.get(field)),
+  );
+  throw invalidConfig(details);
+}
+
+function invalidConfig(details: string[]): ConfigError {
+  return new ConfigError(
     'CONFIG_INVALID',
     `the configuration has ${details.length} problem${details.length === 1 ? '' : 's'}; fix them and start again`,
     {},
@@ -257,10 +316,73 @@ export function parseConfig(input: unknown, sources: ReadonlyMap<string, string>
   );
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The default warning sink: Node's process warning (printed to stderr once per message). */
+function emitConfigWarning(warning: ConfigWarning): void {
+  process.emitWarning(warning.message, { code: warning.code });
+}
+
+/** One warning per `OMNI_*` key of `env` that no setting reads, naming the closest known name. */
+function unknownEnvWarnings(
+  env: Readonly<Record<string, string | undefined>>,
+  source: string,
+): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith('OMNI_') || KNOWN_ENV.has(variable)) continue;
+    const suggestion = closestKnownEnv(variable);
+    warnings.push({
+      code: 'CONFIG_UNKNOWN_ENV',
+      message: `${variable} (from ${source}) is not a known setting and is ignored; did you mean ${suggestion}?`,
+      variable,
+      suggestion,
+      source,
+    });
+  }
+  return warnings;
+}
+
+/** The known variable with the smallest Levenshtein distance to `name` (first in binding order on ties). */
+function closestKnownEnv(name: string): string {
+  let best = '';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const known of KNOWN_ENV) {
+    const d = editDistance(name, known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), O(|a|·|b|) with one row. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[b.length] as number;
+}
+
 function describeIssue(
   issue: z.core.$ZodIssue,
   input: unknown,
-  sources: ReadonlyMap<string, string>,
+  sourceOf: (field: string) => string | undefined,
 ): string {
   const pathParts = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
@@ -269,7 +391,7 @@ function describeIssue(
   }
   const field = pathParts.join('.') || '(top level)';
   const binding = findBinding(pathParts);
-  const source = sources.get(field) ?? sources.get(pathParts.slice(0, -1).join('.'));
+  const source = sourceOf(field) ?? sourceOf(pathParts.slice(0, -1).join('.'));
   const where = [binding ? `env ${binding.env}` : undefined, source ? `from ${source}` : undefined]
     .filter(Boolean)
     .join(', ');
@@ -365,6 +487,8 @@ function readJsonConfig(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
+    // Editors on Windows often save UTF-8 with a byte order mark, which JSON.parse refuses.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   } catch (err) {
     throw new ConfigError(
       'CONFIG_FILE_UNREADABLE',

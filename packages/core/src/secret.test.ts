@@ -12,7 +12,11 @@ const PASSWORD = 'hunter2-Sup3rS3cret';
 const TOKEN = 'pocket-token-abcdef0123456789';
 const PRIVKEY = `0x${'ab'.repeat(32)}`;
 const RPC = 'https://rpc.example.org/v3/key-0123456789abcdef';
+const RELAY = 'https://relay.example.org/bundle?auth=relay-key-42424242';
+const POCKET_URL = 'wss://pocket.example.org/ws?token=pocket-url-key-777';
 const env = {
+  MEV_RELAY_URL: RELAY,
+  POCKET_BASE_URL: POCKET_URL,
   MT5_LOGIN: '123456',
   MT5_SERVER: 'Demo-Server',
   MT5_PASSWORD: PASSWORD,
@@ -20,7 +24,7 @@ const env = {
   DEX_RPC: RPC,
   DEX_PRIVKEY: PRIVKEY,
 };
-const VALUES = [PASSWORD, TOKEN, PRIVKEY, RPC, PRIVKEY.slice(2)];
+const VALUES = [PASSWORD, TOKEN, PRIVKEY, RPC, RELAY, POCKET_URL, PRIVKEY.slice(2)];
 
 function expectNoSecret(text: string): void {
   for (const v of VALUES) expect(text).not.toContain(v);
@@ -83,7 +87,7 @@ describe('Secret', () => {
       tsMs: 1,
       level: 'warn',
       code: 'FEED_CONNECTION',
-      message: `failed to reach ${RPC}`,
+      message: `failed to reach ${RPC} or ${RELAY}`,
       source: 'test',
     });
     logger.close();
