@@ -37,10 +37,12 @@ interface ConfigFlags {
   seed?: number;
 }
 
-function configFrom(flags: ConfigFlags, overrides: OmniConfigInput = {}): OmniConfig {
+/** Loads the config for a command; config warnings (e.g. a misspelled OMNI_* variable) go to stderr. */
+function loadCliConfig(io: CliIo, flags: ConfigFlags, overrides: OmniConfigInput = {}): OmniConfig {
   return loadConfig({
     ...(flags.config ? { configFile: flags.config } : {}),
     overrides: { ...overrides, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) },
+    onWarning: (warning) => io.err(`warning: ${warning.message}`),
   });
 }
 
@@ -49,6 +51,8 @@ function configFrom(flags: ConfigFlags, overrides: OmniConfigInput = {}): OmniCo
  * {@link runCli} with their code and context, never with a stack or a secret.
  */
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const configFrom = (flags: ConfigFlags, overrides?: OmniConfigInput): OmniConfig =>
+    loadCliConfig(io, flags, overrides);
   const program = new Command();
   program
     .name('omni')
