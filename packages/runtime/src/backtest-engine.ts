@@ -131,7 +131,8 @@ export class BacktestEngine {
   }
 }
 
-function safetySummary(status: SafetyStatus, blockedTicks: number): BacktestSummary['safety'] {
+/** The safety part of a run summary: the mode, the cooldown (when one is in force) and the blocked ticks. */
+export function safetySummary(status: SafetyStatus, blockedTicks: number): BacktestSummary['safety'] {
   const c = status.cooldown;
   return {
     mode: status.mode,

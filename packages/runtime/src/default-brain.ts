@@ -11,6 +11,8 @@ export interface DefaultBrainOptions {
   readonly sequence: SequenceModelEngine;
   /** Governor state file: restored when it exists, written by `save()`. */
   readonly statePath?: string;
+  /** Restore from this file instead of `statePath` (a resumed run starts from its origin state); missing = fresh. */
+  readonly initialStatePath?: string;
 }
 
 /** MasterGovernorX100 as the runtime's brain, with persistence of every learner. */
@@ -28,15 +30,16 @@ export interface DefaultBrain extends DecisionBrain<GovernorDecision> {
 export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
   const deps = { config: options.config, sequence: options.sequence, rng: options.rng };
   let governor: MasterGovernorX100;
-  if (options.statePath && existsSync(options.statePath)) {
+  const from = options.initialStatePath ?? options.statePath;
+  if (from && existsSync(from)) {
     let snapshot: unknown;
     try {
-      snapshot = JSON.parse(readFileSync(options.statePath, 'utf8'));
+      snapshot = JSON.parse(readFileSync(from, 'utf8'));
     } catch (err) {
       throw new StateError(
         'STATE_INVALID',
         'the governor state file is not valid JSON',
-        { file: options.statePath },
+        { file: from },
         {
           cause: err,
         },
@@ -50,8 +53,8 @@ export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
   return {
     governor,
     decide: (input) => governor.decide(input),
-    learn: (outcome, audit) => {
-      governor.learn(outcome, audit);
+    learn: (outcome, audit, context) => {
+      governor.learn(outcome, audit, context);
     },
     observe: (input) => governor.observeMarket(input),
     save: () => {

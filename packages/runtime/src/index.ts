@@ -3,6 +3,7 @@ export {
   type BacktestEngineOptions,
   type BacktestRunOptions,
   type BacktestSummary,
+  safetySummary,
 } from './backtest-engine.js';
 export {
   type AuditLine,
@@ -26,7 +27,14 @@ export {
   type MainLoopOptions,
   omniMainLoop,
 } from './omni-main-loop.js';
-export { featureSnapshot, OmniRuntime, type OmniRuntimeComponents, type TickResult } from './omni-runtime.js';
+export {
+  type CheckpointPoint,
+  featureSnapshot,
+  OmniRuntime,
+  type OmniRuntimeComponents,
+  type SilentReplayOptions,
+  type TickResult,
+} from './omni-runtime.js';
 export {
   type EngineStats,
   type EquityPoint,

@@ -1,5 +1,15 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Alert, type Clock, type OmniConfig, OmniLogger, Rng } from '@omni/core';
+import {
+  type Alert,
+  type Clock,
+  type OmniConfig,
+  OmniLogger,
+  Rng,
+  RuntimeError,
+  spotRoundTripCostBps,
+  writeJsonAtomic,
+} from '@omni/core';
 import {
   type ExecutionHub,
   type PoolStateSource,
@@ -7,7 +17,6 @@ import {
   SyntheticPoolPair,
 } from '@omni/execution';
 import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/features';
-import { spotRoundTripCostBps } from '@omni/governor';
 import { SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
@@ -16,6 +25,16 @@ import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
 import type { AuditableDecision, DecisionBrain } from './ports.js';
 import { PoolRouteCandidates } from './route-candidates.js';
+import {
+  assertSameConfig,
+  configDigest,
+  nextRunId,
+  ORIGIN_DIR,
+  readCheckpoint,
+  rewindJournals,
+  type SessionCheckpoint,
+  SessionCheckpointer,
+} from './session-checkpoint.js';
 import { WalkForwardRetrainer } from './walk-forward-retrainer.js';
 
 /** Options of {@link createOmniEngine}. */
@@ -44,8 +63,22 @@ export interface OmniEngineOptions {
   readonly brain?: DecisionBrain;
   /** Journal every tick to ticks.jsonl. Default false (the replayed file is the record). */
   readonly logTicks?: boolean;
-  /** Prefix of decision ids. Default `run`. */
+  /** Prefix of decision ids. Default `run`; a resumable run takes `<runIdPrefix>-<n>` from `stateDir` (see below). */
   readonly runId?: string;
+  /**
+   * Checkpoint the run in `runDir` and resume it there (needs `stateDir` and a hub that places no
+   * real orders). A new run copies the state it starts from into `<runDir>/origin`, takes a run id
+   * no earlier run on `stateDir` used, and checkpoints after every settled trade, every
+   * `checkpointEveryTicks` ticks and at shutdown. When `runDir` holds a checkpoint, its journals
+   * are put back where the checkpoint says and the runtime replays the first `resume.ticks` ticks of
+   * the feed silently (the caller feeds the run from its first tick again), which rebuilds exactly
+   * the state of the checkpoint; then the run goes on. Default false.
+   */
+  readonly resumable?: boolean;
+  /** Prefix of the run ids of resumable runs. Default `run`. */
+  readonly runIdPrefix?: string;
+  /** Ticks between periodic checkpoints of a resumable run. Default 1,000. */
+  readonly checkpointEveryTicks?: number;
   /**
    * Walk-forward retraining of the sequence model every this many ms of market time, on the prices
    * seen so far (models written to `<runDir>/models`). Default: off.
@@ -67,6 +100,15 @@ export interface OmniEngine {
   readonly logger: OmniLogger;
   /** Which sequence model serves: `onnx:<file>` or the momentum fallback's name. */
   readonly modelName: string;
+  /** Journals an alert (and passes it to `options.onAlert`): the sink for feeds and other parts. */
+  alert(alert: Alert): void;
+  /** The run id (prefix of decision ids). */
+  readonly runId: string;
+  /**
+   * For a resumable run that continues an earlier session: the checkpoint it resumes from (the
+   * caller must feed the run from its first tick again; the first `ticks` are replayed silently).
+   */
+  readonly resumedFrom: SessionCheckpoint | undefined;
   /** Persists learner state (when `stateDir` is set) and releases the model. Call after the loop ends. */
   close(): Promise<void>;
 }
@@ -95,6 +137,45 @@ function releaseOrphanedShadowPositions(
   }
 }
 
+/** The resume bookkeeping of a resumable run (see `OmniEngineOptions.resumable`). */
+interface EngineSession {
+  readonly runId: string;
+  readonly origin: string;
+  readonly configDigest: string;
+  readonly sessions: number;
+  readonly resumed: SessionCheckpoint | undefined;
+}
+
+function openSession(options: OmniEngineOptions): EngineSession | undefined {
+  if (!options.resumable) return undefined;
+  const stateDir = options.stateDir;
+  if (stateDir === undefined) {
+    throw new RuntimeError('RUNTIME_BAD_INPUT', 'a resumable run needs a stateDir', {
+      runDir: options.runDir,
+    });
+  }
+  if (options.hub && options.hub.name !== 'shadow') {
+    throw new RuntimeError(
+      'RUNTIME_BAD_INPUT',
+      'only a run whose hub places no real orders can be resumed by a silent replay',
+      { hub: options.hub.name },
+    );
+  }
+  const digest = configDigest(options.config);
+  const resumed = readCheckpoint(options.runDir);
+  if (resumed) {
+    assertSameConfig(options.runDir, resumed, digest);
+    rewindJournals(options.runDir, resumed);
+  }
+  return {
+    runId: resumed?.runId ?? nextRunId(stateDir, options.runIdPrefix ?? 'run'),
+    origin: join(options.runDir, ORIGIN_DIR),
+    configDigest: digest,
+    sessions: (resumed?.sessions ?? 0) + 1,
+    resumed,
+  };
+}
+
 /** Default features for daily bars: each tick is a bar. */
 export const DAILY_FEATURES: FeatureExtractorOptions = {
   bars: { kind: 'ticks', count: 1 },
@@ -111,8 +192,13 @@ export const DAILY_FEATURES: FeatureExtractorOptions = {
 export async function createOmniEngine(options: OmniEngineOptions): Promise<OmniEngine> {
   const { config, clock } = options;
   const symbol = options.symbol ?? config.symbols[0] ?? 'EURUSD';
+  const session = openSession(options);
   const logger = new OmniLogger(options.runDir, { logTicks: options.logTicks ?? false });
-  const onAlert = (alert: Alert): void => logger.logAlert(alert);
+  const onAlert = (alert: Alert): void => {
+    if (logger.muted) return; // replaying what an earlier session journaled already
+    logger.logAlert(alert);
+    options.onAlert?.(alert);
+  };
   const rng = new Rng(config.seed);
 
   const modelPath =
@@ -130,9 +216,16 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     arbitrageCost: config.engines.arbitrage,
     spotCostBps: spotRoundTripCostBps(config),
     onAlert,
-    ...(options.stateDir ? { statePath: join(options.stateDir, 'safety.json'), autoSave: true } : {}),
+    ...(options.stateDir
+      ? {
+          statePath: join(options.stateDir, 'safety.json'),
+          // A resumable run saves safety state at its checkpoints, together with the learners.
+          autoSave: !session,
+          ...(session?.resumed ? { initialStatePath: join(session.origin, 'safety.json') } : {}),
+        }
+      : {}),
   });
-  if (!options.hub) releaseOrphanedShadowPositions(safety, onAlert, clock);
+  if (!options.hub && !session?.resumed) releaseOrphanedShadowPositions(safety, onAlert, clock);
   const features = new FeatureExtractorEngine(options.features ?? DAILY_FEATURES);
   const governor = options.brain
     ? undefined
@@ -141,7 +234,14 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         rng: rng.fork('governor'),
         sequence,
         ...(options.stateDir ? { statePath: join(options.stateDir, 'governor.json') } : {}),
+        ...(session?.resumed ? { initialStatePath: join(session.origin, 'governor.json') } : {}),
       });
+  if (session && !session.resumed) {
+    // The state this run starts from, for a resume to replay from.
+    mkdirSync(session.origin, { recursive: true });
+    writeJsonAtomic(join(session.origin, 'safety.json'), safety.toState());
+    if (governor) writeJsonAtomic(join(session.origin, 'governor.json'), governor.governor.snapshot());
+  }
   const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
   const audit = await DecisionAuditTrail.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'));
@@ -154,8 +254,22 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
           dir: join(options.runDir, 'models'),
           onAlert,
         });
+  const runId = session?.runId ?? options.runId ?? 'run';
+  const checkpointer = session
+    ? new SessionCheckpointer({
+        runDir: options.runDir,
+        runId,
+        configDigest: session.configDigest,
+        sessions: session.sessions,
+        logger,
+        audit,
+        safety,
+        ...(governor ? { saveLearners: () => governor.save() } : {}),
+        onAlert,
+      })
+    : undefined;
   const runtime = new OmniRuntime({
-    runId: options.runId ?? 'run',
+    runId,
     features,
     brain,
     hub,
@@ -166,7 +280,20 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     sequence,
     ...(pools ? { routes: new PoolRouteCandidates(pools, config.engines.arbitrage) } : {}),
     ...(training ? { training } : {}),
+    ...(checkpointer ? { onCheckpoint: (point) => checkpointer.save(point) } : {}),
+    ...(options.checkpointEveryTicks !== undefined
+      ? { checkpointEveryTicks: options.checkpointEveryTicks }
+      : {}),
   });
+  if (session?.resumed) {
+    const from = session.resumed;
+    runtime.replaySilently(from.ticks, {
+      lastTick: from.lastTick,
+      onResumed: () => checkpointer?.adoptOperatorActions(clock.nowMs()),
+    });
+  } else if (checkpointer) {
+    checkpointer.save({ ticks: 0, decisions: 0, lastTick: null, reason: 'resumed' });
+  }
 
   return {
     runtime,
@@ -179,9 +306,13 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     governor,
     logger,
     modelName: sequence.name,
+    alert: onAlert,
+    runId,
+    resumedFrom: session?.resumed,
     async close(): Promise<void> {
       await runtime.shutdown();
-      if (governor && options.stateDir) governor.save();
+      // A resumable run saved its learners at its last checkpoint (and must not save a half-replayed state).
+      if (governor && options.stateDir && !session) governor.save();
       await sequence.close();
     },
   };

@@ -133,4 +133,54 @@ describe('omniMainLoop', () => {
     });
     expect(shutdown).toHaveBeenCalledTimes(1);
   });
+
+  it('stops at once on SIGINT while the feed waits for data, and absorbs a second Ctrl-C', async () => {
+    const f = await buildRuntime({ brain: new FakeBrain(noneFor) });
+    const ticks = fixtureTicks(3);
+    let release: (() => void) | undefined;
+    const outage = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A live feed in an outage: two ticks, then it waits until it is stopped.
+    const feed: AsyncIterable<Tick> = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Tick> {
+        yield ticks[0] as Tick;
+        yield ticks[1] as Tick;
+        await outage;
+      },
+    };
+    const stops: string[] = [];
+    const listenersBefore = process.listenerCount('SIGINT');
+    const shutdown = vi.spyOn(f.runtime, 'shutdown');
+    const running = omniMainLoop(feed, f.runtime, {
+      clock: f.clock,
+      handleSignals: true,
+      onStopRequested: (why) => {
+        stops.push(why);
+        release?.();
+      },
+    });
+    // Let the loop take both ticks and block on the third read, then press Ctrl-C twice.
+    while (f.runtime.ticks < 2) await new Promise<void>((r) => setImmediate(r));
+    process.emit('SIGINT');
+    process.emit('SIGINT');
+    const result = await running;
+    expect(result).toEqual({ ticks: 2, end: 'signal', lastTsMs: ticks[1]?.tsMs });
+    expect(stops).toEqual(['signal']);
+    expect(shutdown).toHaveBeenCalledTimes(1);
+    expect(process.listenerCount('SIGINT')).toBe(listenersBefore);
+  });
+
+  it('stops at once on an abort while the feed waits', async () => {
+    const f = await buildRuntime({ brain: new FakeBrain(noneFor) });
+    const controller = new AbortController();
+    const feed: AsyncIterable<Tick> = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Tick> {
+        controller.abort();
+        await new Promise<void>(() => undefined); // never resolves: the loop must not wait for it
+      },
+    };
+    const result = await omniMainLoop(feed, f.runtime, { clock: f.clock, signal: controller.signal });
+    expect(result).toEqual({ ticks: 0, end: 'aborted', lastTsMs: undefined });
+  });
 });

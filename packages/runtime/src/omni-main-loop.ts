@@ -19,6 +19,8 @@ export interface MainLoopOptions {
   readonly signal?: AbortSignal;
   /** Stop cleanly on SIGINT/SIGTERM (persist state, close journals). Default false (libraries must opt in). */
   readonly handleSignals?: boolean;
+  /** Called once when a stop is requested (signal or abort), e.g. to stop the feed and tell the user. */
+  readonly onStopRequested?: (why: LoopEnd) => void;
   /** Skip ticks before this time (epoch ms) and stop after `toMs`. */
   readonly fromMs?: number;
   readonly toMs?: number;
@@ -39,6 +41,11 @@ export interface LoopResult {
  * `runtime.onTick`, and on the feed's end, an abort or SIGINT/SIGTERM shuts the runtime down so
  * RL and safety state are persisted and journals closed. The runtime is always shut down, also
  * when a tick throws (the error is rethrown after).
+ *
+ * A stop (signal or abort) takes effect at once, also while the feed is waiting for data (a live
+ * feed in an outage): the loop stops waiting for the feed's next tick and the caller stops the feed.
+ * Further signals during the stop are absorbed, so a second Ctrl-C does not kill the process
+ * before its state is saved.
  */
 export async function omniMainLoop(
   feed: AsyncIterable<Tick>,
@@ -50,23 +57,44 @@ export async function omniMainLoop(
   let lastTsMs: number | undefined;
   let end: LoopEnd = 'feed-ended';
   let stopRequested: LoopEnd | undefined;
-  const onSignal = (): void => {
-    stopRequested = 'signal';
+  let wake: (() => void) | undefined;
+  const stopped = new Promise<typeof STOP>((resolve) => {
+    wake = () => resolve(STOP);
+  });
+  const requestStop = (why: LoopEnd): void => {
+    if (stopRequested === undefined) {
+      stopRequested = why;
+      options.onStopRequested?.(why);
+    }
+    wake?.();
   };
+  const onSignal = (): void => requestStop('signal');
+  const onAbort = (): void => requestStop('aborted');
   if (options.handleSignals) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   }
+  if (options.signal?.aborted) requestStop('aborted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Racing each read against the stop costs a promise per tick: only runs that can be stopped pay it.
+  const interruptible = options.handleSignals === true || options.signal !== undefined;
+  const iterator = feed[Symbol.asyncIterator]();
+  let pending = false;
   try {
-    for await (const tick of feed) {
-      if (options.signal?.aborted) {
-        end = 'aborted';
-        break;
-      }
-      if (stopRequested) {
+    for (;;) {
+      if (stopRequested !== undefined) {
         end = stopRequested;
         break;
       }
+      pending = true;
+      const next = interruptible ? await Promise.race([iterator.next(), stopped]) : await iterator.next();
+      if (next === STOP) {
+        end = stopRequested ?? 'signal';
+        break;
+      }
+      pending = false;
+      if (next.done) break;
+      const tick = next.value;
       if (options.fromMs !== undefined && tick.tsMs < options.fromMs) continue;
       if (options.toMs !== undefined && tick.tsMs > options.toMs) break;
       options.clock?.set(tick.tsMs);
@@ -81,11 +109,28 @@ export async function omniMainLoop(
       options.onProgress({ ticks, tsMs: lastTsMs, decisions: runtime.decisions });
     }
   } finally {
-    if (options.handleSignals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+    options.signal?.removeEventListener('abort', onAbort);
+    // A read still pending (the feed is waiting) is abandoned: the caller's feed.stop() ends it.
+    if (!pending) await closeIterator(iterator);
+    else void closeIterator(iterator);
+    try {
+      await runtime.shutdown();
+    } finally {
+      if (options.handleSignals) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     }
-    await runtime.shutdown();
   }
   return { ticks, end, lastTsMs };
+}
+
+const STOP: unique symbol = Symbol('stop');
+
+async function closeIterator(iterator: AsyncIterator<Tick>): Promise<void> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // The feed failed while closing: the loop's result (or its own error) is what matters.
+  }
 }

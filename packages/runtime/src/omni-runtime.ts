@@ -39,6 +39,33 @@ export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDe
   readonly minWindow?: number;
   /** Length of the price window handed to the brain and sequence model. Default: the feature engine's window. */
   readonly windowLength?: number;
+  /**
+   * Called at the end of a tick on which a trade settled, every `checkpointEveryTicks` ticks, and at
+   * shutdown — never while replaying silently (see {@link OmniRuntime.replaySilently}). A
+   * SessionCheckpointer saves learner state, safety state and journal positions here.
+   */
+  readonly onCheckpoint?: (point: CheckpointPoint) => void;
+  /** Ticks between periodic checkpoints. Default 1,000. */
+  readonly checkpointEveryTicks?: number;
+}
+
+/** Options of {@link OmniRuntime.replaySilently}. */
+export interface SilentReplayOptions {
+  /** The last tick of the checkpoint: the replay must reach exactly this tick, or it fails. */
+  readonly lastTick?: { readonly tsMs: number; readonly price: number } | null;
+  /** Runs when the replay reached the checkpoint, before the first journaled tick. */
+  readonly onResumed?: () => void;
+}
+
+/** Where the runtime stands when it asks for a checkpoint. */
+export interface CheckpointPoint {
+  /** Ticks processed since the run began (all sessions). */
+  readonly ticks: number;
+  /** Decisions numbered so far (the `<runId>-<n>` counter). */
+  readonly decisions: number;
+  /** The last tick processed, to check on resume that the same feed is replayed. */
+  readonly lastTick: { readonly tsMs: number; readonly price: number } | null;
+  readonly reason: 'settled' | 'periodic' | 'shutdown' | 'resumed';
 }
 
 /** What one tick did. */
@@ -82,8 +109,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #windowBuffer: Float64Array | undefined;
   #seq = 0;
   #blocked = 0;
+  #ticks = 0;
   #lastTsMs = Number.NEGATIVE_INFINITY;
+  #lastPrice = Number.NaN;
   #closed = false;
+  #silentUntil = 0;
+  #silent = false;
+  #replay: SilentReplayOptions = {};
+  #settledThisTick = false;
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -106,6 +139,37 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     return this.#open.size;
   }
 
+  /** Ticks processed since the run began, including ticks replayed silently on a resume. */
+  get ticks(): number {
+    return this.#ticks;
+  }
+
+  /** True while the runtime replays ticks that an earlier session already journaled. */
+  get replaying(): boolean {
+    return this.#silent;
+  }
+
+  /**
+   * Resumes a run from a checkpoint at `ticks`: the caller feeds the run's ticks from the first
+   * one again; the first `ticks` of them go through the whole engine (features, brain, safety,
+   * shadow fills and settlement, metrics) with nothing journaled, which rebuilds exactly the state
+   * the run had at the checkpoint — the engine is deterministic. Then `onResumed` runs and the run
+   * continues as if it had never stopped. Only a hub that places no real orders may be replayed:
+   * the caller checks that.
+   */
+  replaySilently(ticks: number, options: SilentReplayOptions = {}): void {
+    if (this.#ticks > 0) {
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'a silent replay must start before the first tick', {
+        ticks: this.#ticks,
+      });
+    }
+    this.#silentUntil = ticks;
+    this.#replay = options;
+    this.#silent = ticks > 0;
+    if (ticks > 0) this.#c.logger.mute(true);
+    else options.onResumed?.();
+  }
+
   /** Runs the primary loop for one tick. Ticks must arrive in time order. */
   async onTick(tick: Tick): Promise<TickResult> {
     if (this.#closed)
@@ -117,6 +181,17 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       });
     }
     this.#lastTsMs = tick.tsMs;
+    this.#lastPrice = tick.price;
+    this.#ticks++;
+    this.#settledThisTick = false;
+    try {
+      return await this.#step(tick);
+    } finally {
+      this.#afterTick();
+    }
+  }
+
+  async #step(tick: Tick): Promise<TickResult> {
     const c = this.#c;
     c.logger.logTick(tick);
     c.training?.observe?.(tick);
@@ -185,18 +260,59 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       }
     }
 
-    c.audit.append({
-      ...answer,
-      decision,
-      tsMs: tick.tsMs,
-      symbol: tick.symbol,
-      price: tick.price,
-      features: featureSnapshot(features),
-      ...(approval ? { approval } : {}),
-      ...(execution ? { execution } : {}),
-    });
+    if (!this.#silent)
+      c.audit.append({
+        ...answer,
+        decision,
+        tsMs: tick.tsMs,
+        symbol: tick.symbol,
+        price: tick.price,
+        features: featureSnapshot(features),
+        ...(approval ? { approval } : {}),
+        ...(execution ? { execution } : {}),
+      });
     await this.#maybeRetrain(tick.tsMs);
     return { kind: 'decided', decision, executed, settled };
+  }
+
+  /** Ends the silent replay at its last tick, and asks for a checkpoint when one is due. */
+  #afterTick(): void {
+    if (this.#silent && this.#ticks === this.#silentUntil) {
+      const expected = this.#replay.lastTick;
+      if (expected && (expected.tsMs !== this.#lastTsMs || expected.price !== this.#lastPrice)) {
+        // Still silent: shutdown will touch nothing, so the checkpoint on disk stays valid.
+        throw new RuntimeError(
+          'RUNTIME_BAD_INPUT',
+          'the feed replayed to resume this run differs from the one it was checkpointed on',
+          {
+            tick: this.#ticks,
+            expectedTsMs: expected.tsMs,
+            tsMs: this.#lastTsMs,
+            expectedPrice: expected.price,
+            price: this.#lastPrice,
+          },
+        );
+      }
+      this.#silent = false;
+      this.#c.logger.mute(false);
+      const resumed = this.#replay.onResumed;
+      this.#replay = {};
+      resumed?.();
+      this.#checkpoint('resumed');
+      return;
+    }
+    if (this.#silent) return;
+    if (this.#settledThisTick) this.#checkpoint('settled');
+    else if (this.#ticks % (this.#c.checkpointEveryTicks ?? 1000) === 0) this.#checkpoint('periodic');
+  }
+
+  #checkpoint(reason: CheckpointPoint['reason']): void {
+    this.#c.onCheckpoint?.({
+      ticks: this.#ticks,
+      decisions: this.#seq,
+      lastTick: this.#ticks > 0 ? { tsMs: this.#lastTsMs, price: this.#lastPrice } : null,
+      reason,
+    });
   }
 
   /** Journals an alert through the logger (used by feeds, safety and the sequence model). */
@@ -240,6 +356,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   #journalBlocked(tick: Tick, code: string, reason: string): void {
     const decisionId = `${this.#c.runId}-${++this.#seq}`;
+    if (this.#silent) return;
     this.#c.audit.append({
       decision: {
         engine: 'none',

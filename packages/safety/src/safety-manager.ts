@@ -127,6 +127,12 @@ export interface SafetyManagerOptions {
   readonly statePath?: string;
   /** Persist after every state change when `statePath` is set. Default true. */
   readonly autoSave?: boolean;
+  /**
+   * Where {@link SafetyManager.open} loads the state from, when not from `statePath`: a resumed run
+   * starts from the state its run began with (a missing file means a fresh state). Saves still go
+   * to `statePath`.
+   */
+  readonly initialStatePath?: string;
   /** Alert sink: trips, freezes, resets, stale data, broker health. */
   readonly onAlert?: SafetyAlertSink;
 }
@@ -184,7 +190,7 @@ export class SafetyManager {
   /** A manager with its state loaded from `options.statePath` when that file exists. */
   static open(options: SafetyManagerOptions): SafetyManager {
     const manager = new SafetyManager(options);
-    manager.load();
+    manager.load(options.initialStatePath);
     return manager;
   }
 
@@ -483,12 +489,12 @@ export class SafetyManager {
   }
 
   /**
-   * Replaces the state with the one in `statePath`. Returns false when the file does not exist
+   * Replaces the state with the one in `statePath` (or `from`). Returns false when the file does not exist
    * (fresh start). A file that is unreadable, invalid or from a newer version is a SafetyError
    * `SAFETY_STATE_INVALID` (the engine must not trade on a state it cannot read).
    */
-  load(): boolean {
-    const path = this.statePath;
+  load(from?: string): boolean {
+    const path = from ?? this.statePath;
     if (path === undefined) return false;
     let loaded: SafetyState | undefined;
     try {

@@ -1,12 +1,12 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
 import { BacktestEngine, type BacktestSummary, parseRetrainPeriod } from '@omni/runtime';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
+import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
 import type { CliIo } from '../program.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
-import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
 import { formatTable, isoDate, num, pct } from '../table.js';
 import { validateModelFile } from './check.js';
 import { writeReport } from './report.js';
@@ -162,7 +162,10 @@ async function backtestInto(
   }
 }
 
-/** The summary table printed at the end of a run. */
+/** The files a run may write, in the order the summary names them. */
+const RUN_FILES = ['summary.json', 'trades.jsonl', 'decisions.jsonl', 'alerts.jsonl', 'report.html'] as const;
+
+/** The summary table printed at the end of a run; it names only the files that are there. */
 export function formatBacktestSummary(s: RunSummary): string {
   const head = formatTable(
     ['metric', 'value'],
@@ -206,5 +209,10 @@ export function formatBacktestSummary(s: RunSummary): string {
       num(e.avgR),
     ]),
   );
-  return `${head}\n\n${engines}\n\nwrote ${s.run.outDir}/{summary.json,trades.jsonl,decisions.jsonl,alerts.jsonl,report.html}`;
+  const files = RUN_FILES.filter((f) => existsSync(join(s.run.outDir, f)));
+  const noDecisions =
+    s.run.decisions === 0
+      ? `\nno decisions were taken: ${s.ticks} ticks were too few for the engine's warm-up (it needs a full price window)`
+      : '';
+  return `${head}\n\n${engines}\n\nwrote ${s.run.outDir}/{${files.join(',')}}${noDecisions}`;
 }

@@ -1,11 +1,25 @@
-import { join, resolve } from 'node:path';
-import { type Alert, ManualClock, type OmniConfig, RuntimeError, SystemClock, type Tick } from '@omni/core';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Alert,
+  JOURNAL_FILES,
+  ManualClock,
+  type OmniConfig,
+  RuntimeError,
+  SystemClock,
+  streamJournal,
+  type Tick,
+  TickSchema,
+  writeJsonAtomic,
+} from '@omni/core';
 import { BinanceFeed, type PriceFeed } from '@omni/feeds';
-import { createOmniEngine, omniMainLoop } from '@omni/runtime';
-import { replayFeed, selectData } from '../data-source.js';
+import { createOmniEngine, type OmniEngine, omniMainLoop, safetySummary } from '@omni/runtime';
+import { readSeries, replayFeed, selectData } from '../data-source.js';
+import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
 import type { CliIo } from '../program.js';
 import type { RunSummary } from './backtest.js';
 import { stateDir } from './check.js';
+import { writeReport } from './report.js';
 
 /** Flags of `omni shadow`. */
 export interface ShadowFlags {
@@ -15,33 +29,95 @@ export interface ShadowFlags {
   readonly speed?: number;
   readonly binanceUrl?: string;
   readonly out?: string;
+  /** Stop after this many new ticks (ticks replayed to resume do not count). */
   readonly maxTicks?: number;
 }
 
-async function* limit(feed: AsyncIterable<Tick>, max: number | undefined): AsyncGenerator<Tick> {
-  let n = 0;
-  for await (const tick of feed) {
-    if (max !== undefined && n >= max) return;
-    n++;
-    yield tick;
-  }
+/** Hooks for embedding and tests: called after each tick the engine processed (replayed ones too). */
+export interface ShadowHooks {
+  readonly afterTick?: (engine: OmniEngine) => void;
 }
 
 /**
- * Shadow mode: the same engine as live, with the ShadowExecutionHub (no real order). Safety and
- * governor state persist under `<logDir>/state` across runs; journals go to `--out`. A replay feed
- * runs on tick time (ManualClock); a live feed (Binance) on the system clock. SIGINT/SIGTERM stop
- * cleanly, persisting state.
+ * The feed of a live shadow run that resumes: the ticks it had journaled up to its checkpoint
+ * (replayed silently), then the live feed.
  */
-export async function runShadow(config: OmniConfig, flags: ShadowFlags, io: CliIo): Promise<RunSummary> {
+async function* resumeThenLive(
+  runDir: string,
+  replayTicks: number,
+  live: AsyncIterable<Tick>,
+): AsyncGenerator<Tick> {
+  let n = 0;
+  const file = join(runDir, JOURNAL_FILES.ticks);
+  if (replayTicks > 0 && existsSync(file)) {
+    for await (const tick of streamJournal(file, { schema: TickSchema })) {
+      if (n >= replayTicks) break;
+      n++;
+      yield tick;
+    }
+  }
+  if (n < replayTicks) {
+    throw new RuntimeError(
+      'RUNTIME_BAD_INPUT',
+      'cannot resume: ticks.jsonl holds fewer ticks than the checkpoint; move the run folder aside to start anew',
+      { file, ticks: n, checkpointTicks: replayTicks },
+    );
+  }
+  yield* live;
+}
+
+/** Ends the feed after `max` ticks that are not replays of an earlier session. */
+async function* limitNew(
+  feed: AsyncIterable<Tick>,
+  engine: OmniEngine,
+  max: number | undefined,
+  hooks: ShadowHooks,
+): AsyncGenerator<Tick> {
+  const start = engine.resumedFrom?.ticks ?? 0;
+  let first = true;
+  for await (const tick of feed) {
+    if (!first) hooks.afterTick?.(engine);
+    first = false;
+    if (max !== undefined && engine.runtime.ticks - start >= max) return;
+    yield tick;
+  }
+  if (!first) hooks.afterTick?.(engine);
+}
+
+/** A console line for the alerts a person at the terminal needs (feed outages and retries, safety trips). */
+function consoleAlert(alert: Alert): string | undefined {
+  if (alert.level === 'info' && !alert.code.startsWith('SAFETY_')) return undefined;
+  return `${alert.level}: ${alert.message} [${alert.code}]`;
+}
+
+/**
+ * Shadow mode: the same engine as live, with the ShadowExecutionHub (no real order). The run in
+ * `--out` is resumable: it is checkpointed after every settled trade, and a later `omni shadow` with
+ * the same `--out` resumes after the last processed tick (the ticks before it are replayed
+ * silently, which rebuilds exactly the learned state), so a killed run ends with the same trades as
+ * one never stopped. Safety and learner state also persist under `<logDir>/state` across runs. A
+ * replay feed runs on tick time (ManualClock); a live feed (Binance) on the system clock. SIGINT and
+ * SIGTERM stop at once, also during a feed outage, saving state.
+ */
+export async function runShadow(
+  config: OmniConfig,
+  flags: ShadowFlags,
+  io: CliIo,
+  hooks: ShadowHooks = {},
+): Promise<RunSummary> {
   const kind = flags.feed ?? 'replay';
   if (kind !== 'replay' && kind !== 'binance') {
     throw new RuntimeError('RUNTIME_BAD_INPUT', '--feed must be replay or binance', { feed: kind });
   }
-  const outDir = resolve(flags.out ?? 'omni-runs/shadow');
   const live = kind === 'binance';
-  const clock = live ? new SystemClock() : new ManualClock(0);
   const selection = live ? undefined : selectData(flags);
+  const outDir = checkOutputDir(flags.out ?? 'omni-runs/shadow', {
+    inputs: selection ? [selection.path] : [],
+  }).path;
+  mkdirSync(outDir, { recursive: true });
+  if (!existsSync(join(outDir, RUN_MARKER))) markRunFolder(outDir);
+
+  const clock = live ? new SystemClock() : new ManualClock(0);
   const symbol = selection ? selection.symbol : (flags.symbol ?? 'btcusdt').toUpperCase();
   const engine = await createOmniEngine({
     config,
@@ -49,35 +125,62 @@ export async function runShadow(config: OmniConfig, flags: ShadowFlags, io: CliI
     clock,
     symbol,
     stateDir: stateDir(config),
+    resumable: true,
+    runIdPrefix: 'shadow',
     logTicks: live,
     ...(live ? { features: { bars: { kind: 'time', intervalMs: 60_000 } } } : {}),
+    onAlert: (alert) => {
+      const line = consoleAlert(alert);
+      if (line) io.err(line);
+    },
   });
-  const onAlert = (alert: Alert): void => engine.logger.logAlert(alert);
-  const feed: PriceFeed = selection
+  const onAlert = (alert: Alert): void => engine.alert(alert);
+  const source: PriceFeed = selection
     ? replayFeed(selection, onAlert, flags.speed ?? 0)
     : new BinanceFeed({
         streams: [`${symbol.toLowerCase()}@trade`],
         ...(flags.binanceUrl ? { baseUrl: flags.binanceUrl } : {}),
         onAlert,
       });
-  io.err(`shadow: ${feed.name} → ${outDir} (state in ${join(config.logDir, 'state')}); Ctrl-C stops cleanly`);
+  const resumed = engine.resumedFrom;
+  io.err(
+    resumed
+      ? `shadow: resuming ${engine.runId} after tick ${resumed.ticks} (session ${resumed.sessions + 1}); replaying the ticks before it silently`
+      : `shadow: ${source.name} → ${outDir} as ${engine.runId} (state in ${stateDir(config)}); Ctrl-C stops and saves`,
+  );
+  const ticks =
+    live && resumed ? resumeThenLive(outDir, resumed.ticks, source) : (source as AsyncIterable<Tick>);
+  let loopEnd: string;
   try {
-    await feed.start();
-    await omniMainLoop(limit(feed, flags.maxTicks), engine.runtime, {
+    await source.start();
+    const result = await omniMainLoop(limitNew(ticks, engine, flags.maxTicks, hooks), engine.runtime, {
       ...(clock instanceof ManualClock ? { clock } : {}),
       handleSignals: true,
+      onStopRequested: () => {
+        io.err('shadow: stopping — saving state (the feed is closed first)');
+        void source.stop();
+      },
     });
+    loopEnd = result.end;
+    if (engine.runtime.replaying) {
+      throw new RuntimeError(
+        'RUNTIME_BAD_INPUT',
+        'cannot resume: the feed ended before the tick this run was checkpointed at (the data file is shorter than before)',
+        { ticks: engine.runtime.ticks, checkpointTicks: resumed?.ticks ?? 0, feed: source.name },
+      );
+    }
   } finally {
-    await feed.stop();
+    await source.stop();
     await engine.close();
   }
-  return {
+
+  const summary: RunSummary = {
     ...engine.performance.summary(),
     run: {
       mode: 'shadow',
       symbol,
-      data: feed.name,
-      bundledData: false,
+      data: selection ? selection.path : join(outDir, JOURNAL_FILES.ticks),
+      bundledData: selection?.bundled ?? false,
       from: null,
       to: null,
       seed: config.seed,
@@ -87,11 +190,23 @@ export async function runShadow(config: OmniConfig, flags: ShadowFlags, io: CliI
       outDir,
       modelTrainedThrough: null,
     },
-    safety: {
-      mode: engine.safety.status().mode,
-      cooldown: null,
-      blockedTicks: engine.runtime.blockedTicks,
-    },
+    safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks),
     config,
   };
+  writeJsonAtomic(join(outDir, 'summary.json'), summary);
+  // A run without trades or alerts still has those journals (empty), so readers need no special case.
+  for (const name of [JOURNAL_FILES.trades, JOURNAL_FILES.alerts]) appendFileSync(join(outDir, name), '');
+  const series = selection ? await readSeries(selection) : await journaledTicks(outDir);
+  await writeReport(outDir, { summary, series });
+  if (loopEnd === 'signal') io.err('shadow: stopped by signal; state saved — run the same command to resume');
+  return summary;
+}
+
+/** The ticks a live shadow run journaled (for its report). */
+async function journaledTicks(runDir: string): Promise<Tick[]> {
+  const file = join(runDir, JOURNAL_FILES.ticks);
+  const ticks: Tick[] = [];
+  if (!existsSync(file)) return ticks;
+  for await (const tick of streamJournal(file, { schema: TickSchema })) ticks.push(tick);
+  return ticks;
 }
