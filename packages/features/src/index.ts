@@ -1,5 +1,4 @@
 export { Atr, Atr as ATRCalculator } from './atr.js';
-export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
 export { Ema } from './ema.js';
 export {
   FeatureExtractorEngine,

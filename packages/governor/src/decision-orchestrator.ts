@@ -9,19 +9,14 @@ import type {
   TakeProfit,
   TradeDecision,
 } from '@omni/core';
-import { GovernorError, MARKETS, quoteUsdRate } from '@omni/core';
+import { GovernorError, gasCostUsd, MARKETS, spotRoundTripCostBps } from '@omni/core';
 import type { FibBlock } from '@omni/fib-core';
 import type { ArbitrageRLAgent, RouteChoice } from './arbitrage-rl-agent.js';
 import type { LadderRiskAI, LadderStake } from './ladder-risk-ai.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
 import type { RegimeState } from './regime-state-builder.js';
 import type { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';
-import {
-  type SpotPositionSize,
-  type SpotSizingLimits,
-  spotPositionSize,
-  spotRoundTripCostBps,
-} from './spot-position-size.js';
+import { type SpotPositionSize, type SpotSizingLimits, spotPositionSize } from './spot-position-size.js';
 import type { SpotTPRotator, TpChoice } from './spot-tp-rotator.js';
 
 /** Why a fib signal is `none` (or `setup` when it is a signal). */
@@ -60,7 +55,7 @@ export interface OrchestratorSettings {
   readonly spot: SpotSizingLimits;
   /** Routes expected to net less than this are not sent (`engines.arbitrage.minProfitUsd`). */
   readonly minProfitUsd: number;
-  /** Gas of one arbitrage transaction in USD: gasPriceGwei · 1e-9 · gasLimit · ethUsd. */
+  /** Gas of one arbitrage transaction in USD (`gasCostUsd` of @omni/core). */
   readonly gasCostUsd: number;
 }
 
@@ -191,7 +186,6 @@ export class DecisionOrchestrator {
     config: Pick<OmniConfig, 'risk' | 'engines'>,
     extra: { readonly sequenceWeight?: number } = {},
   ): OrchestratorSettings {
-    const arb = config.engines.arbitrage;
     return {
       minConfidence: config.engines.governor.minConfidence,
       sequenceWeight: extra.sequenceWeight ?? 0.5,
@@ -203,8 +197,8 @@ export class DecisionOrchestrator {
         maxExposureUsd: config.risk.maxExposurePerMarketUsd,
         roundTripCostBps: spotRoundTripCostBps(config),
       },
-      minProfitUsd: arb.minProfitUsd,
-      gasCostUsd: arb.gasPriceGwei * 1e-9 * arb.gasLimit * arb.ethUsd,
+      minProfitUsd: config.engines.arbitrage.minProfitUsd,
+      gasCostUsd: gasCostUsd(config.engines.arbitrage),
     };
   }
 
@@ -299,10 +293,10 @@ export class DecisionOrchestrator {
       case 'spot': {
         const sizing = spotPositionSize(
           {
+            symbol: input.symbol,
             balanceUsd: input.balanceUsd,
             entryPrice: signal.entryPrice,
             stopPrice: signal.stopPrice,
-            quoteUsd: quoteUsdRate(input.symbol, signal.entryPrice),
           },
           s.spot,
         );

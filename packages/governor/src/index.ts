@@ -43,6 +43,7 @@ export {
   type GovernorDecideInput,
   type GovernorDecision,
   type GovernorLearners,
+  type LearnContext,
   type LearnReport,
   MasterGovernorX100,
   type MasterGovernorX100Options,
@@ -90,7 +91,6 @@ export {
   type SpotSizeCap,
   type SpotSizingLimits,
   spotPositionSize,
-  spotRoundTripCostBps,
 } from './spot-position-size.js';
 export {
   SpotTPRotator,

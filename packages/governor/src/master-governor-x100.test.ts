@@ -287,7 +287,8 @@ describe('MasterGovernorX100', () => {
     const d = audit.decision;
     const spot = audit.trace?.spot;
     if (d.engine !== 'spot' || !spot) throw new Error('expected a spot trade');
-    const risk = d.size * Math.abs(d.entryPrice - d.stopPrice);
+    // EURUSD, default costs 2·1 + 2·0.5 + 1 = 4 bp: the USD lost at the stop, fees included.
+    const risk = d.size * (Math.abs(d.entryPrice - d.stopPrice) + d.entryPrice * 4e-4);
     const outcome: TradeOutcome = {
       decisionId: d.id,
       engine: 'spot',
@@ -308,6 +309,50 @@ describe('MasterGovernorX100', () => {
     for (const level of spot.tpCandidates) {
       expect(g.learners.spotTp.hitCounts(level.ratio, spot.tpContext)).toEqual({ hits: 0, misses: 1 });
     }
+  });
+
+  it('learns a USDJPY stop-out as −1 R: the approved USD risk, not size × |entry − stop| in yen', () => {
+    const g = governor();
+    const { audit } = firstTrade(g, 'spot');
+    if (audit.decision.engine !== 'spot' || !audit.regime) throw new Error('expected a spot trade');
+    // Long 6000 USD of USDJPY at 150, stop 0.5 yen below. SafetyManager's risk with 4 bp of
+    // round-trip costs: 6000 × (0.5 + 150 × 4e-4) JPY / 150 JPY per USD = 6000 × 0.56 / 150 = 22.4 USD.
+    // In yen the same distance is 6000 × 0.5 = 3000, which made a stop-out about −0.0075 R.
+    const d = {
+      ...audit.decision,
+      symbol: 'USDJPY',
+      side: 'buy' as const,
+      size: 6000,
+      entryPrice: 150,
+      stopPrice: 149.5,
+    };
+    const usdjpy = { ...audit, decision: d };
+    const stopOut: TradeOutcome = {
+      decisionId: d.id,
+      engine: 'spot',
+      symbol: 'USDJPY',
+      direction: 'buy',
+      entryTs: d.tsMs,
+      entryPrice: 150,
+      settleTs: d.tsMs + 60_000,
+      settlePrice: 149.5,
+      size: 6000,
+      quoteUsd: 1 / 149.5,
+      // 3000 JPY at the settle rate = 20.0669 USD, plus fees: a stop-out that loses its approved risk.
+      fees: 2.3331,
+      pnl: -22.4,
+      rule: 'spot-stop',
+    };
+    const key = audit.regime.regimeKey;
+    const prior = g.learners.regimeRL.values(key).spot;
+    const report = g.learn(stopOut, usdjpy, { riskUsd: 22.4 });
+    expect(report.reward).toBeCloseTo(-1, 12);
+    expect(report.updated).toContain('regime-rl');
+    // The regime learner's sample average moved by a −1 reward (prior worth 2 outcomes).
+    expect(g.learners.regimeRL.values(key).spot).toBeCloseTo((2 * prior - 1) / 3, 12);
+    expect(g.learners.calibrators.spot.count).toBe(1);
+    // Without the runtime's risk the governor recomputes the same 22.4 USD from the outcome.
+    expect(governor().learn(stopOut, usdjpy).reward).toBeCloseTo(-1, 12);
   });
 
   it('learns the realised net profit of the chosen arbitrage route', () => {

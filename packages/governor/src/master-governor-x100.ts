@@ -1,13 +1,14 @@
 import {
+  DEFAULT_REWARD_CLIP_R,
   type Decision,
   GovernorError,
   MARKETS,
   type Market,
   type OmniConfig,
-  type RegimeProbabilities,
   Rng,
-  type SequenceModelEngine,
+  rewardR,
   type Swing,
+  settledRiskUsd,
   type TradeOutcome,
 } from '@omni/core';
 import type { FeatureVector } from '@omni/features';
@@ -20,6 +21,7 @@ import {
   type PatternMemoryFile,
   type VolatilitySample,
 } from '@omni/fib-core';
+import type { RegimeProbabilities, SequenceModelEngine } from '@omni/sequence';
 import { ArbitrageRLAgent, type ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
 import {
   DecisionOrchestrator,
@@ -80,7 +82,7 @@ export type GovernorConfig = Pick<OmniConfig, 'seed' | 'risk' | 'engines'>;
 export interface MasterGovernorX100Options {
   /** `seed` (root Rng), `risk` and `engines` of the validated OmniConfig. */
   readonly config: GovernorConfig;
-  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine` (@omni/core). */
+  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine`. */
   readonly sequence: SequenceModelEngine;
   /** Root of the learners' streams (forked per learner); default `new Rng(config.seed)`. */
   readonly rng?: Rng;
@@ -103,7 +105,7 @@ export interface MasterGovernorX100Options {
   readonly sequenceWeight?: number;
   /** Hooks that may only turn a trade into `none` (see {@link DecisionVeto}). */
   readonly vetoes?: readonly DecisionVeto[];
-  /** Rewards (R-multiples) are clipped to ±this before RegimeSwitchingRL learns them; default 5. */
+  /** R-multiples are clipped to ±this before the learners see them; default `DEFAULT_REWARD_CLIP_R` (5). */
   readonly maxRewardR?: number;
 }
 
@@ -161,6 +163,15 @@ export interface LearnReport {
   readonly updated: readonly string[];
 }
 
+/** What the runtime knows about a settled trade beyond its outcome (third argument of `learn`). */
+export interface LearnContext {
+  /**
+   * USD at risk that SafetyManager approved for this trade (`Approval.riskUsd`): 1 R of its reward.
+   * Without it `learn` recomputes it from the outcome the same way (`settledRiskUsd` of @omni/core).
+   */
+  readonly riskUsd?: number;
+}
+
 /** The learners of a governor, for inspection and reports. */
 export interface GovernorLearners {
   readonly regimeRL: RegimeSwitchingRL;
@@ -186,7 +197,7 @@ export interface GovernorLearners {
  * await sequence.prepare(window);
  * const audit = governor.decide({ decisionId: 'run-1', features, window, balanceUsd: 10_000 });
  * // ... execute audit.decision; when it settles:
- * governor.learn(outcome, audit);
+ * governor.learn(outcome, audit, { riskUsd: approval.riskUsd });
  * writeJsonAtomic('state/governor.json', governor.snapshot());
  */
 export class MasterGovernorX100 {
@@ -212,7 +223,12 @@ export class MasterGovernorX100 {
     this.sequence = options.sequence;
     this.regimeStates = new RegimeStateBuilder(options.regimeStates);
     this.#volScore = options.volScore ?? defaultVolScore;
-    this.#maxRewardR = requireOption(options.maxRewardR ?? 5, 'maxRewardR', Number.MIN_VALUE, 1e6);
+    this.#maxRewardR = requireOption(
+      options.maxRewardR ?? DEFAULT_REWARD_CLIP_R,
+      'maxRewardR',
+      Number.MIN_VALUE,
+      1e6,
+    );
     this.#timeframe = options.fib?.timeframe ?? 'tick';
     const rng = options.rng ?? new Rng(options.config.seed);
     const calibrator = () => new SignalConfidenceCalibrator(options.calibrator);
@@ -396,14 +412,17 @@ export class MasterGovernorX100 {
 
   /**
    * The feedback cycle for one settled outcome of a decision this governor made (`audit` is what
-   * `decide` returned for it). Reward = pnl / USD at risk (binary: the stake; spot: size × |entry − stop|;
-   * arbitrage: the gas, all a reverted flash swap loses), an R-multiple clipped to ±maxRewardR, so the
-   * three engines are compared on one scale. Updates: RegimeSwitchingRL (reward), the engine's
+   * `decide` returned for it). Reward = `rewardR(pnl, riskUsd, maxRewardR)` of @omni/core: the
+   * R-multiple in USD, clipped, so the three engines are compared on one scale and a stop-out is −1 R
+   * whatever the quote currency. riskUsd is `context.riskUsd`, the USD risk SafetyManager approved
+   * (the runtime passes it); without it, `settledRiskUsd` of @omni/core (binary: the stake; spot:
+   * size × (|entry − stop| + round-trip costs) in USD at the entry rate; arbitrage: the gas, all a
+   * reverted flash swap loses). Updates: RegimeSwitchingRL (reward), the engine's
    * calibrator (raw confidence → win), LadderRiskAI (win/loss/tie), SpotTPRotator (each take-profit
    * level hit or missed before the stop, from the outcome's `rule`), ArbitrageRLAgent (realised net
    * profit in USD) and PatternMemory (win/loss and R of the signal's pattern).
    */
-  learn(outcome: TradeOutcome, audit: GovernorDecision): LearnReport {
+  learn(outcome: TradeOutcome, audit: GovernorDecision, context: LearnContext = {}): LearnReport {
     const d = audit.decision;
     if (d.engine === 'none') {
       throw new GovernorError('GOVERNOR_BAD_INPUT', 'a none decision has no outcome to learn', {
@@ -434,22 +453,18 @@ export class MasterGovernorX100 {
     const L = this.#learners;
     const pnl = requireNumberInRange(outcome.pnl, 'outcome.pnl');
     const won = pnl > 0 ? true : pnl < 0 ? false : null;
-    let riskUsd: number;
-    switch (d.engine) {
-      case 'binary':
-        riskUsd = outcome.stake ?? d.stakeUsd;
-        break;
-      case 'spot':
-        riskUsd = (outcome.size ?? d.size) * Math.abs(d.entryPrice - d.stopPrice);
-        break;
-      case 'arbitrage':
-        riskUsd = outcome.stake ?? this.#orchestrator.settings.gasCostUsd;
-        break;
-    }
+    const riskUsd =
+      context.riskUsd === undefined
+        ? settledRiskUsd(
+            outcome,
+            d,
+            this.#options.config.engines.arbitrage,
+            this.#orchestrator.settings.spot.roundTripCostBps,
+          )
+        : requireNumberInRange(context.riskUsd, 'context.riskUsd', 0);
     const updated: string[] = [];
-    let reward: number | null = null;
-    if (riskUsd > 0) {
-      reward = Math.max(-this.#maxRewardR, Math.min(this.#maxRewardR, pnl / riskUsd));
+    const reward = rewardR(pnl, riskUsd, this.#maxRewardR);
+    if (reward !== null) {
       L.regimeRL.update(regime.regimeKey, d.engine, reward);
       updated.push('regime-rl');
     }

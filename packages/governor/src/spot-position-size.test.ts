@@ -12,21 +12,27 @@ const limits: SpotSizingLimits = {
 describe('spotPositionSize', () => {
   it('risks riskPerTradeFraction of the balance when no cap binds (hand-worked)', () => {
     // 0.01 · 2000 = 20 USD over |1.25 − 1.24| = 0.01 → 2000 units
-    const s = spotPositionSize({ balanceUsd: 2000, entryPrice: 1.25, stopPrice: 1.24 }, limits);
+    const s = spotPositionSize(
+      { symbol: 'EURUSD', balanceUsd: 2000, entryPrice: 1.25, stopPrice: 1.24 },
+      limits,
+    );
     expect(s).toMatchObject({ kind: 'size', targetRiskUsd: 20, cappedBy: null });
     expect(s.kind === 'size' && s.size).toBeCloseTo(2000, 6);
   });
 
   it('caps the risk at maxStakeUsd for a short as well', () => {
     // 0.01 · 10 000 = 100 > 25 → 25 USD over 0.5 → 50 units
-    const s = spotPositionSize({ balanceUsd: 10_000, entryPrice: 100, stopPrice: 100.5 }, limits);
+    const s = spotPositionSize(
+      { symbol: 'EURUSD', balanceUsd: 10_000, entryPrice: 100, stopPrice: 100.5 },
+      limits,
+    );
     expect(s).toMatchObject({ kind: 'size', size: 50, riskUsd: 25, cappedBy: 'max-stake' });
   });
 
   it('counts round-trip costs in the risk, so a stop-out loses the budget and no more', () => {
     // 20 USD over |1.25 − 1.24| + 1.25 · 8 bp = 0.01 + 0.001 = 0.011 → 1818.18 units
     const s = spotPositionSize(
-      { balanceUsd: 2000, entryPrice: 1.25, stopPrice: 1.24 },
+      { symbol: 'EURUSD', balanceUsd: 2000, entryPrice: 1.25, stopPrice: 1.24 },
       { ...limits, roundTripCostBps: 8 },
     );
     expect(s.kind === 'size' && s.size).toBeCloseTo(20 / 0.011, 9);
@@ -36,7 +42,7 @@ describe('spotPositionSize', () => {
   it('sizes a USDJPY position in USD: the JPY loss per unit is converted at the entry rate', () => {
     // 20 USD over |150 − 149| JPY × (1/150) USD/JPY = 1/150 USD per unit → 3000 units
     const s = spotPositionSize(
-      { balanceUsd: 2000, entryPrice: 150, stopPrice: 149, quoteUsd: 1 / 150 },
+      { symbol: 'USDJPY', balanceUsd: 2000, entryPrice: 150, stopPrice: 149 },
       limits,
     );
     expect(s.kind === 'size' && s.size).toBeCloseTo(3000, 9);
@@ -45,15 +51,19 @@ describe('spotPositionSize', () => {
 
   it('caps the risk at the exposure limit', () => {
     const s = spotPositionSize(
-      { balanceUsd: 1_000_000, entryPrice: 10, stopPrice: 9 },
+      { symbol: 'EURUSD', balanceUsd: 1_000_000, entryPrice: 10, stopPrice: 9 },
       { ...limits, maxStakeUsd: 1e6, maxBalanceFraction: 1 },
     );
     expect(s).toMatchObject({ kind: 'size', size: 500, riskUsd: 500, cappedBy: 'exposure' });
   });
 
   it('gives no size for a stop at the entry or an empty balance', () => {
-    expect(spotPositionSize({ balanceUsd: 1000, entryPrice: 1, stopPrice: 1 }, limits).kind).toBe('no-size');
-    expect(spotPositionSize({ balanceUsd: 0, entryPrice: 1, stopPrice: 0.9 }, limits).kind).toBe('no-size');
+    expect(
+      spotPositionSize({ symbol: 'EURUSD', balanceUsd: 1000, entryPrice: 1, stopPrice: 1 }, limits).kind,
+    ).toBe('no-size');
+    expect(
+      spotPositionSize({ symbol: 'EURUSD', balanceUsd: 0, entryPrice: 1, stopPrice: 0.9 }, limits).kind,
+    ).toBe('no-size');
   });
 
   it('never risks more than any cap (property)', () => {
@@ -64,7 +74,7 @@ describe('spotPositionSize', () => {
         fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
         (balanceUsd, entryPrice, stopFraction) => {
           const s = spotPositionSize(
-            { balanceUsd, entryPrice, stopPrice: entryPrice * (1 - stopFraction) },
+            { symbol: 'EURUSD', balanceUsd, entryPrice, stopPrice: entryPrice * (1 - stopFraction) },
             limits,
           );
           if (s.kind !== 'size') return false;

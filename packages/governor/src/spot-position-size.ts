@@ -1,16 +1,5 @@
-import type { OmniConfig } from '@omni/core';
+import { spotLossPerUnitUsd } from '@omni/core';
 import { requireNumberInRange } from './numeric-input.js';
-
-/** The spread the shadow hub assumes for mid-only prices (bp), as in @omni/execution's spot fills. */
-const MID_ONLY_SPREAD_BPS = 1;
-
-/**
- * Round-trip cost of a spot trade in basis points of the entry: commission and slippage on both
- * fills plus the spread (`2·commissionBps + 2·slippageBps + 1 bp`), from `engines.spot`.
- */
-export function spotRoundTripCostBps(config: Pick<OmniConfig, 'engines'>): number {
-  return 2 * config.engines.spot.commissionBps + 2 * config.engines.spot.slippageBps + MID_ONLY_SPREAD_BPS;
-}
 
 /** The limits a spot position is sized within (from `engines.spot` and `risk` of OmniConfig). */
 export interface SpotSizingLimits {
@@ -23,9 +12,9 @@ export interface SpotSizingLimits {
   /** Hard cap on the USD at risk in one market (`risk.maxExposurePerMarketUsd`). */
   readonly maxExposureUsd: number;
   /**
-   * Round-trip trading cost in basis points of the entry price: commission and slippage on both
-   * fills plus the spread (`2·commissionBps + 2·slippageBps + spreadBps`). Counted in the risk, so
-   * that a stop-out costs the budget, not the budget plus fees. Default 0.
+   * Round-trip trading cost in basis points of the entry price (`spotRoundTripCostBps` of
+   * @omni/core: `2·commissionBps + 2·slippageBps + spreadBps`). Counted in the risk, so that a
+   * stop-out costs the budget, not the budget plus fees. Default 0.
    */
   readonly roundTripCostBps?: number;
 }
@@ -39,7 +28,7 @@ export type SpotPositionSize =
       readonly kind: 'size';
       /** Position size in base units. */
       readonly size: number;
-      /** USD lost at the stop, costs included: size × (|entry − stop| + entry · roundTripCostBps / 10⁴). */
+      /** USD lost at the stop, costs included: `spotRiskUsd` of @omni/core for this size. */
       readonly riskUsd: number;
       /** riskPerTradeFraction × balance, before the caps. */
       readonly targetRiskUsd: number;
@@ -48,23 +37,24 @@ export type SpotPositionSize =
   | { readonly kind: 'no-size'; readonly reason: string };
 
 /**
- * Sizes a spot position by fixed-fraction risk: size = riskUsd / ((|entry − stop| + entry · costBps / 10⁴) · quoteUsd) with
+ * Sizes a spot position by fixed-fraction risk: size = riskUsd / spotLossPerUnitUsd (of @omni/core:
+ * (|entry − stop| + entry · costBps / 10⁴) · quoteUsdRate(symbol, entry)) with
  * riskUsd = min(riskPerTradeFraction · balance, maxStakeUsd, maxBalanceFraction · balance, maxExposureUsd).
  * Why: the loss at the stop is then a known fraction of the balance (fixed-fractional position
  * sizing, Van Tharp, "Trade Your Way to Financial Freedom", ch. 14), and it stays inside the same
- * caps SafetyManager applies (`positionRiskUsd` of @omni/safety), so safety never has to clip it.
+ * caps SafetyManager applies (`positionRiskUsd` of @omni/core), so safety never has to clip it.
  *
  * @example
- * spotPositionSize({ balanceUsd: 10_000, entryPrice: 1.1, stopPrice: 1.095 }, limits);
+ * spotPositionSize({ symbol: 'EURUSD', balanceUsd: 10_000, entryPrice: 1.1, stopPrice: 1.095 }, limits);
  * // riskUsd = min(0.01·10 000, 25, 0.02·10 000, 500) = 25 → size = 25 / 0.005 = 5 000
  */
 export function spotPositionSize(
   input: {
+    /** The traded symbol: its quote currency decides the USD conversion (`quoteUsdRate` of @omni/core). */
+    readonly symbol: string;
     readonly balanceUsd: number;
     readonly entryPrice: number;
     readonly stopPrice: number;
-    /** USD per unit of the quote currency (`quoteUsdRate`: 1 for EURUSD, 1/price for USDJPY). Default 1. */
-    readonly quoteUsd?: number;
   },
   limits: SpotSizingLimits,
 ): SpotPositionSize {
@@ -89,7 +79,10 @@ export function spotPositionSize(
     riskUsd = limits.maxExposureUsd;
     cappedBy = 'exposure';
   }
-  const lossPerUnit = (distance + (entry * (limits.roundTripCostBps ?? 0)) / 10_000) * (input.quoteUsd ?? 1);
+  const lossPerUnit = spotLossPerUnitUsd(
+    { symbol: input.symbol, entryPrice: entry, stopPrice: stop },
+    limits.roundTripCostBps ?? 0,
+  );
   const size = riskUsd / lossPerUnit;
   if (!(size > 0) || !Number.isFinite(size)) {
     return { kind: 'no-size', reason: `no positive finite size for risk ${riskUsd} USD over ${lossPerUnit}` };

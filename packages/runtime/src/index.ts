@@ -50,12 +50,13 @@ export type {
   AuditableDecision,
   DecideInput,
   DecisionBrain,
+  LearnContext,
   PreparableSequenceModel,
   RetrainScheduler,
   RouteCandidate,
   RouteCandidateSource,
 } from './ports.js';
-export { gasCostUsd, PoolRouteCandidates } from './route-candidates.js';
+export { PoolRouteCandidates } from './route-candidates.js';
 export {
   parseRetrainPeriod,
   type RetrainRecord,

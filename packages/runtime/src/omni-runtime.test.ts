@@ -24,7 +24,7 @@ interface RuntimeAuditEntry {
   readonly regimeKey: string;
   readonly mode?: string;
   readonly marker?: string;
-  readonly approval?: { approved: boolean; clipped?: boolean; code?: string };
+  readonly approval?: { approved: boolean; clipped?: boolean; code?: string; riskUsd?: number };
   readonly execution?: { status: string };
 }
 
@@ -450,6 +450,12 @@ describe('OmniRuntime.onTick', () => {
     const byId = new Map(readAudit(f.runDir).map((e) => [e.decision.id, e]));
     for (const id of rejectedIds) expect(byId.get(id)?.execution?.status).toBe('rejected');
     expect(f.runtime.openTrades).toBe(hub.pending().length);
+    // learn also gets the USD risk SafetyManager approved for the trade: 1 R of its reward.
+    for (const { outcome, riskUsd } of brain.learned) {
+      const approved = byId.get(outcome.decisionId)?.approval?.riskUsd;
+      expect(approved).toBeGreaterThan(0);
+      expect(riskUsd).toBe(approved);
+    }
   });
 
   it('saves the safety state on shutdown when SafetyManager has a statePath', async () => {

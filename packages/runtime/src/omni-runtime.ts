@@ -343,7 +343,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     c.performance.recordTrade(outcome, open ? { confidence: open.confidence, riskUsd: open.riskUsd } : {});
     if (open) {
       this.#open.delete(outcome.decisionId);
-      c.brain.learn(outcome, open.audit);
+      c.brain.learn(outcome, open.audit, { riskUsd: open.riskUsd });
     }
   }
 

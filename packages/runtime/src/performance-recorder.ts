@@ -1,4 +1,4 @@
-import { MARKETS, type Market, type TradeOutcome } from '@omni/core';
+import { MARKETS, type Market, rewardR, type TradeOutcome } from '@omni/core';
 
 const DAY_MS = 86_400_000;
 
@@ -155,8 +155,9 @@ export class PerformanceRecorder {
     stats.fees += outcome.fees;
     if (win) stats.wins++;
     else if (outcome.pnl < 0) stats.losses++;
-    if (context.riskUsd !== undefined && context.riskUsd > 0) {
-      stats.rSum += outcome.pnl / context.riskUsd;
+    const r = context.riskUsd === undefined ? null : rewardR(outcome.pnl, context.riskUsd);
+    if (r !== null) {
+      stats.rSum += r;
       stats.rCount++;
     }
     if (outcome.pnl > 0) this.#grossProfit += outcome.pnl;

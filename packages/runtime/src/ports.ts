@@ -25,15 +25,25 @@ export interface AuditableDecision {
   readonly regimeKey: string;
 }
 
+/** What the runtime knows about a settled trade beyond its outcome. */
+export interface LearnContext {
+  /**
+   * USD at risk that SafetyManager approved for the trade (`Approval.riskUsd`): 1 R. Learn from
+   * `rewardR(outcome.pnl, riskUsd)` of @omni/core, so a reward is in USD whatever the quote currency.
+   */
+  readonly riskUsd: number;
+}
+
 /**
  * The decision brain the runtime drives: `MasterGovernorX100` from @omni/governor implements it;
  * so can any custom brain. `decide` must be synchronous and must not change learned values (it
  * may keep exploration bookkeeping such as round counts, which its snapshot must include);
- * `learn` receives every settled outcome with the answer that led to it.
+ * `learn` receives every settled outcome with the answer that led to it and the USD risk approved
+ * for it.
  */
 export interface DecisionBrain<A extends AuditableDecision = AuditableDecision> {
   decide(input: DecideInput): A;
-  learn(outcome: TradeOutcome, audit: A): void;
+  learn(outcome: TradeOutcome, audit: A, context: LearnContext): void;
   /**
    * Sees the market on ticks where no decision is taken (blocked by safety, warming up), so
    * stateful analysis (swings, volatility windows) misses no tick. Optional.

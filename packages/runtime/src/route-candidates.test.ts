@@ -1,6 +1,5 @@
 import { parseConfig, type Tick } from '@omni/core';
 import {
-  arbitrageGasUsd,
   type FlashSwapRoute,
   getAmountIn,
   getAmountOut,
@@ -8,9 +7,8 @@ import {
   type PoolStateSource,
   simulateFlashSwap,
 } from '@omni/execution';
-import { gasCostUsd as safetyGasCostUsd } from '@omni/safety';
 import { describe, expect, it } from 'vitest';
-import { gasCostUsd, PoolRouteCandidates } from './route-candidates.js';
+import { PoolRouteCandidates } from './route-candidates.js';
 
 const WEI = 10n ** 18n;
 const settings = parseConfig({}).engines.arbitrage; // 20 gwei, 250k gas, 3000 USD/ETH, min profit 1 USD
@@ -77,15 +75,6 @@ function continuousOptimum(borrow: PoolReserves, sell: PoolReserves): number {
 }
 
 const tick: Tick = { symbol: 'ETHUSD', tsMs: 1_704_153_600_000, price: 1150, source: 'test' };
-
-describe('gasCostUsd', () => {
-  it('prices gas as gasLimit × gasPrice × ETH price, like execution and safety do', () => {
-    // 250,000 gas × 20 gwei = 0.005 ETH; × 3000 USD/ETH = 15 USD.
-    expect(gasCostUsd(settings)).toBeCloseTo(15, 12);
-    expect(gasCostUsd(settings)).toBeCloseTo(arbitrageGasUsd(settings), 12);
-    expect(gasCostUsd(settings)).toBeCloseTo(safetyGasCostUsd(settings), 12);
-  });
-});
 
 describe('PoolRouteCandidates', () => {
   // Borrow token0 at 1100 in A, sell at 1200 in B: a 9% dislocation on 1000-token pools.

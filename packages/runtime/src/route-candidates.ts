@@ -1,13 +1,8 @@
-import type { OmniConfig, Tick } from '@omni/core';
+import { gasCostUsd, type OmniConfig, type Tick } from '@omni/core';
 import { optimalFlashSwapAmount, type PoolStateSource, simulateFlashSwap } from '@omni/execution';
 import type { RouteCandidate, RouteCandidateSource } from './ports.js';
 
 const WEI_PER_TOKEN = 1e18;
-
-/** USD cost of one route's gas from the arbitrage settings: gasLimit × gasPrice × ETH price. */
-export function gasCostUsd(settings: OmniConfig['engines']['arbitrage']): number {
-  return settings.gasLimit * settings.gasPriceGwei * 1e-9 * settings.ethUsd;
-}
 
 /**
  * Prices every route of a {@link PoolStateSource} at its profit-maximising size (Uniswap V2

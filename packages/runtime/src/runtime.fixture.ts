@@ -17,7 +17,7 @@ import { SafetyManager } from '@omni/safety';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
 import { OmniRuntime, type OmniRuntimeComponents } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
-import type { AuditableDecision, DecideInput, DecisionBrain } from './ports.js';
+import type { AuditableDecision, DecideInput, DecisionBrain, LearnContext } from './ports.js';
 
 /** Test fixtures shared by the runtime and main-loop tests: fakes at the ports, real everything else. */
 
@@ -50,7 +50,7 @@ export interface FakeAudit extends AuditableDecision {
 export class FakeBrain implements DecisionBrain<FakeAudit> {
   readonly decided: FakeAudit[] = [];
   readonly inputs: DecideInput[] = [];
-  readonly learned: Array<{ outcome: TradeOutcome; audit: FakeAudit }> = [];
+  readonly learned: Array<{ outcome: TradeOutcome; audit: FakeAudit; riskUsd: number }> = [];
   readonly observed: Array<{ tsMs: number; windowLength: number }> = [];
   readonly #script: (input: DecideInput, n: number) => Decision;
 
@@ -66,8 +66,8 @@ export class FakeBrain implements DecisionBrain<FakeAudit> {
     return answer;
   }
 
-  learn(outcome: TradeOutcome, audit: FakeAudit): void {
-    this.learned.push({ outcome, audit });
+  learn(outcome: TradeOutcome, audit: FakeAudit, context: LearnContext): void {
+    this.learned.push({ outcome, audit, riskUsd: context.riskUsd });
   }
 
   observe(input: Pick<DecideInput, 'features' | 'window'>): void {
