@@ -168,18 +168,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('train')
-    .description('train the sequence model on the bundled real FX data and write the model the runner uses')
-    .option('--out <file>', 'model path (default: the bundled default model)')
+    .description('train the sequence model on the bundled real FX data (same model as the learning script)')
+    .option('--out <file>', 'model path (default omni-runs/models/seq-<until>.onnx)')
+    .option('--update-bundled', 'overwrite the model bundled with @omni/sequence (every run’s default)')
     .option('--seed <seed>', 'training seed')
     .option(
       '--until <date>',
       'last day of training data (YYYY-MM-DD); default 2014-12-31, so later backtests are out of sample',
     )
     .action(async (flags) => {
-      const { path, report } = await runTrain({ ...flags, onProgress: (line: string) => io.err(line) });
+      const { path, bundled, report } = await runTrain({ ...flags, onProgress: (l: string) => io.err(l) });
       const o = report.outOfSample;
+      const use = bundled ? ' (the bundled default model)' : `; use it with --model ${path}`;
       io.out(
-        `wrote ${path}\nout-of-sample log loss: model ${o.model.logLoss.toFixed(4)}, always-up ${o.alwaysUp.logLoss.toFixed(4)}, momentum ${o.momentum.logLoss.toFixed(4)}\n${report.verdict}`,
+        `wrote ${path}${use}\nout-of-sample log loss: model ${o.model.logLoss.toFixed(4)}, always-up ${o.alwaysUp.logLoss.toFixed(4)}, momentum ${o.momentum.logLoss.toFixed(4)}\n${report.verdict}`,
       );
       setExit(EXIT.ok);
     });

@@ -1,16 +1,15 @@
 // `pnpm --filter @omni/learning run train`: trains the default sequence model on the bundled real FX
 // data (packages/feeds/data/fx/*.csv) and writes packages/sequence/models/omni-seq-default.onnx plus
-// its metrics JSON. Options: --out-dir DIR, --until YYYY-MM-DD (default 2014-12-31), --seed S, --window N, --horizon H, --hidden H, --epochs E.
-import { readdirSync, writeFileSync } from 'node:fs';
+// its metrics JSON. Options: --data-dir DIR, --out-dir DIR, --until YYYY-MM-DD (default 2014-12-31),
+// --seed S, --window N, --horizon H, --hidden H, --epochs E. `omni train` trains through the same
+// trainDefaultSequenceModel, so both give byte-identical models for the same data and options.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeJsonAtomic } from '@omni/core';
 import { MODEL_CONTRACT } from '@omni/sequence';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { readPriceCsv } from '../src/price-series.js';
+import { priceFilesIn, trainDefaultSequenceModel, writeTrainedModel } from '../src/default-model-training.js';
 import { sequenceMlpForward } from '../src/sequence-mlp.js';
-import { type TrainingReport, trainSequenceModel } from '../src/sequence-trainer.js';
-import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay, seriesUntil } from '../src/training-cutoff.js';
+import type { TrainingReport } from '../src/sequence-trainer.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -22,19 +21,9 @@ const num = (name: string): number | undefined => (arg(name) === undefined ? und
 
 const dataDir = arg('data-dir') ?? join(here, '../../feeds/data/fx');
 const outDir = arg('out-dir') ?? join(here, '../../sequence/models');
-const files = readdirSync(dataDir)
-  .filter((f) => f.endsWith('.csv'))
-  .sort();
-if (files.length === 0) throw new Error(`no CSV files in ${dataDir}`);
-const until = arg('until') ?? DEFAULT_TRAINING_CUTOFF;
-const untilMs = endOfUtcDay(until);
-// Train only on data up to the cutoff: backtests after it are out of sample for the model.
-const series = files.map((f) =>
-  seriesUntil(readPriceCsv(join(dataDir, f), f.replace(/\.csv$/, '')), untilMs),
-);
-
-const trained = trainSequenceModel(series, {
-  seed: arg('seed') ?? 'omni-seq-default',
+const trained = trainDefaultSequenceModel(priceFilesIn(dataDir), {
+  ...(arg('until') !== undefined ? { until: arg('until') } : {}),
+  ...(arg('seed') !== undefined ? { seed: arg('seed') } : {}),
   windowLength: num('window'),
   horizon: num('horizon'),
   hidden: num('hidden'),
@@ -60,14 +49,8 @@ for (let i = 0; i < rows; i++) {
 await session.release();
 if (!(maxDiff < 1e-5)) throw new Error(`ONNX and TypeScript forward passes differ by ${maxDiff}`);
 
-const modelFile = join(outDir, 'omni-seq-default.onnx');
-writeFileSync(`${modelFile}.tmp`, trained.onnx);
-const { renameSync } = await import('node:fs');
-renameSync(`${modelFile}.tmp`, modelFile);
-writeJsonAtomic(join(outDir, 'omni-seq-default.metrics.json'), {
-  ...trained.report,
-  onnxParity: { rows, maxAbsDiff: maxDiff },
-  modelBytes: trained.onnx.byteLength,
+const { modelPath: modelFile } = await writeTrainedModel(join(outDir, 'omni-seq-default.onnx'), trained, {
+  metrics: { onnxParity: { rows, maxAbsDiff: maxDiff } },
 });
 printSummary(trained.report, maxDiff, modelFile, trained.onnx.byteLength);
 

@@ -1,5 +1,15 @@
 export { Adam, type AdamOptions } from './adam.js';
 export {
+  DEFAULT_MODEL_SEED,
+  type DefaultModelTrainingOptions,
+  modelMetricsPath,
+  type PriceFile,
+  priceFilesIn,
+  trainDefaultSequenceModel,
+  type WriteTrainedModelOptions,
+  writeTrainedModel,
+} from './default-model-training.js';
+export {
   buildDirectionDataset,
   type DirectionDataset,
   type DirectionDatasetOptions,
