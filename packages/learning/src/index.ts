@@ -72,6 +72,7 @@ export {
   DecisionRecordSchema,
   type RegimeLearner,
   type RetrainOutcome,
+  type RewardContext,
   type RlLearners,
   type RlUpdateSummary,
   type RouteLearner,

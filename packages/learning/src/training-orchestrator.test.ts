@@ -26,7 +26,7 @@ function trade(decisionId: string, engine: TradeOutcome['engine'], pnl: number):
 }
 
 describe('TrainingOrchestrator.updateRlFromTrades', () => {
-  it('rewards the regime learner and the route learner with realised PnL, joined by decisionId', async () => {
+  it('rewards the regime learner with the R-multiple in USD and the route learner with net USD profit, joined by decisionId', async () => {
     const decisions = new JournalWriter<{ decision: Decision; regimeKey: string }>(
       join(dir, 'decisions.jsonl'),
     );
@@ -73,9 +73,11 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
         routes: { updateRoute: (id, r) => routeCalls.push([id, r]) },
       },
     );
+    // Binary: +8 USD on a 10 USD stake = 0.8 R. Arbitrage: −1.5 USD over the default gas of
+    // 20 gwei × 250 000 gas × 3000 USD/ETH = 15 USD at risk = −0.1 R; the route learns the −1.5 USD.
     expect(regimeCalls).toEqual([
-      ['hv|trend', 'binary', 8],
-      ['lv|range', 'arbitrage', -1.5],
+      ['hv|trend', 'binary', 0.8],
+      ['lv|range', 'arbitrage', expect.closeTo(-0.1, 12)],
     ]);
     expect(routeCalls).toEqual([['uni-sushi', -1.5]]);
     expect(summary).toEqual({
@@ -83,6 +85,7 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       regimeUpdates: 2,
       routeUpdates: 1,
       unmatchedDecisionIds: ['d9'],
+      unrewardedDecisionIds: [],
       tornLines: 0,
     });
   });
@@ -106,7 +109,12 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       seq: 1,
       prevHash: '0'.repeat(64),
       hash: 'f'.repeat(64),
-      entry: { decision, regimeKey: 'k1', price: 1.1 },
+      entry: {
+        decision,
+        regimeKey: 'k1',
+        price: 1.1,
+        approval: { approved: true, clipped: false, riskUsd: 8 },
+      },
     };
     // The seal a clean close of the trail writes last: a line of the chain with no decision in it.
     const seal = {
@@ -125,8 +133,100 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       join(sub, 'decisions.jsonl'),
       { regime: { update: (k, e, r) => calls.push([k, e, r]) } },
     );
-    expect(calls).toEqual([['k1', 'spot', -4]]);
+    // −4 USD over the 8 USD SafetyManager approved = −0.5 R.
+    expect(calls).toEqual([['k1', 'spot', -0.5]]);
     expect(summary.unmatchedDecisionIds).toEqual([]);
+  });
+
+  it('teaches a USDJPY stop-out as −1 R, from the approved risk or recomputed in USD, and clips at 5 R', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'omni-usdjpy-'));
+    const usdjpy = (id: string): Decision => ({
+      engine: 'spot',
+      id,
+      tsMs: 5,
+      confidence: 0.6,
+      reasons: [],
+      symbol: 'USDJPY',
+      side: 'buy',
+      size: 6000,
+      entryPrice: 150,
+      stopPrice: 149.5,
+      takeProfits: [{ price: 151, fraction: 1 }],
+    });
+    // 6000 × (0.5 + 150 × 4 bp) JPY / 150 JPY per USD = 6000 × 0.56 / 150 = 22.4 USD at risk
+    // (default costs: 2 × 1 bp commission + 2 × 0.5 bp slippage + 1 bp spread = 4 bp).
+    const decisions = new JournalWriter<Record<string, unknown>>(join(sub, 'decisions.jsonl'));
+    decisions.append({ decision: usdjpy('j1'), regimeKey: 'k', approval: { approved: true, riskUsd: 22.4 } });
+    decisions.append({ decision: usdjpy('j2'), regimeKey: 'k' });
+    decisions.append({ decision: usdjpy('j3'), regimeKey: 'k', approval: { approved: true, riskUsd: 22.4 } });
+    decisions.close();
+    const stop = (id: string, pnl: number): TradeOutcome => ({
+      ...trade(id, 'spot', pnl),
+      symbol: 'USDJPY',
+      entryPrice: 150,
+      settlePrice: 149.5,
+      size: 6000,
+      quoteUsd: 1 / 149.5,
+    });
+    const trades = new JournalWriter<TradeOutcome>(join(sub, 'trades.jsonl'));
+    trades.append(stop('j1', -22.4));
+    trades.append(stop('j2', -22.4));
+    trades.append({ ...stop('j3', 300), settlePrice: 151 }); // 300 / 22.4 = 13.4 R, clipped to 5
+    trades.close();
+    const calls: number[] = [];
+    await new TrainingOrchestrator().updateRlFromTrades(
+      join(sub, 'trades.jsonl'),
+      join(sub, 'decisions.jsonl'),
+      {
+        regime: { update: (_k, _e, r) => calls.push(r) },
+      },
+    );
+    // The raw-PnL reward taught −22.4 here; size × |entry − stop| in yen (3000) would give −0.0075.
+    expect(calls).toEqual([-1, expect.closeTo(-1, 12), 5]);
+  });
+
+  it('skips the regime update of a trade without USD risk and hands a custom reward the risk', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'omni-norisk-'));
+    const binary = (id: string, riskUsd: number): Record<string, unknown> => ({
+      decision: {
+        engine: 'binary',
+        id,
+        tsMs: 1,
+        confidence: 0.6,
+        reasons: [],
+        symbol: 'EURUSD',
+        direction: 'call',
+        stakeUsd: 10,
+        expirySec: 60,
+      },
+      regimeKey: 'k',
+      approval: { approved: true, riskUsd },
+    });
+    const decisions = new JournalWriter<Record<string, unknown>>(join(sub, 'decisions.jsonl'));
+    decisions.append(binary('b0', 0));
+    decisions.append(binary('b1', 10));
+    decisions.close();
+    const trades = new JournalWriter<TradeOutcome>(join(sub, 'trades.jsonl'));
+    trades.append(trade('b0', 'binary', 8));
+    trades.append(trade('b1', 'binary', 8));
+    trades.close();
+    const calls: number[] = [];
+    const learners = { regime: { update: (_k: string, _e: Engine, r: number) => calls.push(r) } };
+    const tradesFile = join(sub, 'trades.jsonl');
+    const decisionsFile = join(sub, 'decisions.jsonl');
+    const summary = await new TrainingOrchestrator().updateRlFromTrades(tradesFile, decisionsFile, learners);
+    expect(calls).toEqual([0.8]);
+    expect(summary).toMatchObject({ regimeUpdates: 1, unrewardedDecisionIds: ['b0'] });
+    const seen: number[] = [];
+    const custom = new TrainingOrchestrator({
+      reward: (t, { riskUsd }) => {
+        seen.push(riskUsd);
+        return t.pnl;
+      },
+    });
+    await custom.updateRlFromTrades(tradesFile, decisionsFile, learners);
+    expect(seen).toEqual([0, 10]);
+    expect(calls).toEqual([0.8, 8, 8]);
   });
 });
 

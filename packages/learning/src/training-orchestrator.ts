@@ -1,10 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import {
+  DEFAULT_REWARD_CLIP_R,
   type Decision,
   DecisionSchema,
   type Engine,
+  EngineSettingsSchema,
+  isTradeDecision,
   ModelError,
+  type OmniConfig,
   readJournal,
+  rewardR,
+  settledRiskUsd,
+  spotRoundTripCostBps,
+  type TradeDecision,
   type TradeOutcome,
   TradeOutcomeSchema,
 } from '@omni/core';
@@ -19,9 +27,9 @@ export interface RegimeLearner {
   update(stateKey: string, engine: Engine, reward: number): void;
 }
 
-/** What ArbitrageRLAgent must offer to learn from settled arbitrage trades. */
+/** What ArbitrageRLAgent must offer to learn from settled arbitrage trades (realised net profit in USD). */
 export interface RouteLearner {
-  updateRoute(routeId: string, reward: number): void;
+  updateRoute(routeId: string, profitUsd: number): void;
 }
 
 /** The learners {@link TrainingOrchestrator.updateRlFromTrades} feeds; either may be absent. */
@@ -30,12 +38,18 @@ export interface RlLearners {
   readonly routes?: RouteLearner;
 }
 
-const PlainDecisionRecordSchema = z.looseObject({ decision: DecisionSchema, regimeKey: z.string().min(1) });
+const PlainDecisionRecordSchema = z.looseObject({
+  decision: DecisionSchema,
+  regimeKey: z.string().min(1),
+  /** The runtime's SafetyManager verdict; `riskUsd` is the USD at risk it approved (1 R). */
+  approval: z.looseObject({ riskUsd: z.number().finite().nonnegative().optional() }).optional(),
+});
 
 /**
  * One decisions.jsonl record as far as learning needs it (other fields are kept but ignored):
  * either a plain `{ decision, regimeKey }` line, or a line of the runtime's hash-chained
- * DecisionAuditTrail (`{ seq, prevHash, hash, entry: { decision, regimeKey, ... } }`), unwrapped.
+ * DecisionAuditTrail (`{ seq, prevHash, hash, entry: { decision, regimeKey, approval, ... } }`),
+ * unwrapped.
  */
 export const DecisionRecordSchema = z.preprocess(
   (line) =>
@@ -63,8 +77,10 @@ export interface RlUpdateSummary {
   readonly trades: number;
   readonly regimeUpdates: number;
   readonly routeUpdates: number;
-  /** decisionIds of trades with no decision record (not learned from). */
+  /** decisionIds of trades with no trade decision record (not learned from). */
   readonly unmatchedDecisionIds: readonly string[];
+  /** decisionIds of trades whose reward is null, e.g. no positive USD risk (the regime learner skips them). */
+  readonly unrewardedDecisionIds: readonly string[];
   /** Torn last lines skipped (a writer crashed mid-record). */
   readonly tornLines: number;
 }
@@ -78,16 +94,36 @@ export type RetrainOutcome =
   | { readonly status: 'validated'; readonly modelPath: string; readonly windowLength: number }
   | ({ readonly modelPath: string } & Exclude<MutationOutcome, { status: 'invalid' }>);
 
+/** What a reward function sees besides the settled trade. */
+export interface RewardContext {
+  /** The trade decision the trade settles (as approved: clipped stake or size). */
+  readonly decision: TradeDecision;
+  /**
+   * USD at risk of the trade (1 R): `approval.riskUsd` of the runtime's audit record when present,
+   * else `settledRiskUsd` of @omni/core, recomputed from the trade and decision with `engines` costs.
+   */
+  readonly riskUsd: number;
+}
+
 /** Options of {@link TrainingOrchestrator}. */
 export interface TrainingOrchestratorOptions {
-  /** Reward of a settled trade. Default: its realised PnL in USD (`trade.pnl`, net of fees). */
-  readonly reward?: (trade: TradeOutcome) => number;
+  /**
+   * Reward of a settled trade; `null` skips the trade. Default: `rewardR(trade.pnl, riskUsd,
+   * DEFAULT_REWARD_CLIP_R)` of @omni/core, the clipped R-multiple in USD that MasterGovernorX100
+   * learns online, so replayed and online learning agree (a stop-out is −1 R whatever the quote currency).
+   */
+  readonly reward?: (trade: TradeOutcome, context: RewardContext) => number | null;
+  /**
+   * Spot and arbitrage costs (`config.engines`) used to recompute the USD risk of a record without
+   * `approval.riskUsd` (a plain `{ decision, regimeKey }` line). Default: the configuration defaults.
+   */
+  readonly engines?: Pick<OmniConfig['engines'], 'spot' | 'arbitrage'>;
   /** When given, a validated model goes through it (promotion only if it beats the serving model). */
   readonly mutation?: ModelMutationController;
 }
 
 /**
- * The learning loop of spec 2.9 / flow "Learning & Evolution": RL updates from realised PnL, and
+ * The learning loop of spec 2.9 / flow "Learning & Evolution": RL updates from realised R-multiples, and
  * sequence-model retraining whose output is validated against the model contract before promotion.
  * Why: the system evolves offline from its own journals, never by trusting an unchecked file.
  *
@@ -97,17 +133,22 @@ export interface TrainingOrchestratorOptions {
  * await orchestrator.retrainSequenceModel(builtInSequenceTrainer(series, 'candidate.onnx'));
  */
 export class TrainingOrchestrator {
-  readonly #reward: (trade: TradeOutcome) => number;
+  readonly #reward: (trade: TradeOutcome, context: RewardContext) => number | null;
+  readonly #engines: Pick<OmniConfig['engines'], 'spot' | 'arbitrage'>;
   readonly #mutation: ModelMutationController | undefined;
 
   constructor(options: TrainingOrchestratorOptions = {}) {
-    this.#reward = options.reward ?? ((trade) => trade.pnl);
+    this.#reward =
+      options.reward ?? ((trade, { riskUsd }) => rewardR(trade.pnl, riskUsd, DEFAULT_REWARD_CLIP_R));
+    this.#engines = options.engines ?? EngineSettingsSchema.parse({});
     this.#mutation = options.mutation;
   }
 
   /**
    * Joins each trade (trades.jsonl, core TradeOutcome) to its decision (decisions.jsonl) by `decisionId`,
-   * then calls `regime.update(regimeKey, decision.engine, reward)` and, for arbitrage, `routes.updateRoute(routeId, reward)`,
+   * then calls `regime.update(regimeKey, decision.engine, reward)` with the R-multiple in USD (see
+   * `reward`; a null reward skips it) and, for arbitrage, `routes.updateRoute(routeId, trade.pnl)`
+   * with the realised net profit in USD — what MasterGovernorX100.learn feeds the same learners —
    * in the trades' file order. Invalid lines throw JournalError naming file and line.
    */
   async updateRlFromTrades(
@@ -116,25 +157,34 @@ export class TrainingOrchestrator {
     learners: RlLearners,
   ): Promise<RlUpdateSummary> {
     const decisions = await readJournal(decisionsJsonl, { schema: DecisionsJournalLineSchema });
-    const byId = new Map<string, { decision: Decision; regimeKey: string }>();
+    const byId = new Map<
+      string,
+      { decision: Decision; regimeKey: string; approval?: { riskUsd?: number } }
+    >();
     for (const record of decisions.records) if (!('seal' in record)) byId.set(record.decision.id, record);
     const trades = await readJournal(tradesJsonl, { schema: TradeOutcomeSchema });
     let regimeUpdates = 0;
     let routeUpdates = 0;
     const unmatched: string[] = [];
+    const unrewarded: string[] = [];
+    const spotCostBps = spotRoundTripCostBps({ engines: this.#engines });
     for (const trade of trades.records) {
       const joined = byId.get(trade.decisionId);
-      if (!joined) {
+      if (!joined || !isTradeDecision(joined.decision)) {
         unmatched.push(trade.decisionId);
         continue;
       }
-      const reward = this.#reward(trade);
-      if (learners.regime) {
+      const riskUsd =
+        joined.approval?.riskUsd ??
+        settledRiskUsd(trade, joined.decision, this.#engines.arbitrage, spotCostBps);
+      const reward = this.#reward(trade, { decision: joined.decision, riskUsd });
+      if (reward === null) unrewarded.push(trade.decisionId);
+      else if (learners.regime) {
         learners.regime.update(joined.regimeKey, joined.decision.engine, reward);
         regimeUpdates++;
       }
       if (learners.routes && joined.decision.engine === 'arbitrage') {
-        learners.routes.updateRoute(joined.decision.routeId, reward);
+        learners.routes.updateRoute(joined.decision.routeId, trade.pnl);
         routeUpdates++;
       }
     }
@@ -143,6 +193,7 @@ export class TrainingOrchestrator {
       regimeUpdates,
       routeUpdates,
       unmatchedDecisionIds: unmatched,
+      unrewardedDecisionIds: unrewarded,
       tornLines: (decisions.torn ? 1 : 0) + (trades.torn ? 1 : 0),
     };
   }
