@@ -1,10 +1,12 @@
 // The report check (`pnpm test:report`, not part of `pnpm test`): runs `omni backtest` into a temp
 // directory, opens its report.html in Debian's Chromium through playwright-core (no browser
-// download), and checks that it renders offline without errors. Saves docs/report-screenshot.png.
+// download), and checks that it renders offline without errors. Saves a screenshot into a temp
+// folder it prints (kept after the check); only `--update-screenshot` rewrites the tracked
+// docs/report-screenshot.png (do that when the report's look changes on purpose).
 //
-//   node --conditions=omni-source --import tsx apps/runner/scripts/check-report.ts [backtest flags...]
+//   node --conditions=omni-source --import tsx apps/runner/scripts/check-report.ts [--update-screenshot] [backtest flags...]
 //
-// Extra arguments go to `omni backtest` (default: the bundled EURUSD daily series, as `pnpm omni
+// Other arguments go to `omni backtest` (default: the bundled EURUSD daily series, as `pnpm omni
 // backtest` runs it). CHROMIUM_PATH overrides /usr/bin/chromium. Exits 1 when a check fails.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,9 +15,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { runCli } from '../src/program.js';
+import { reportCheckOptions, UPDATE_SCREENSHOT_FLAG } from '../src/report-check-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const screenshotPath = resolve(here, '../../../docs/report-screenshot.png');
+const args = process.argv.slice(2);
+const options = reportCheckOptions(args, {
+  repoRoot: resolve(here, '../../..'),
+  // A folder of this check's own, kept afterwards so the screenshot can be looked at.
+  outDir: args.includes(UPDATE_SCREENSHOT_FLAG) ? '' : mkdtempSync(join(tmpdir(), 'omni-report-screenshot-')),
+});
+const screenshotPath = options.screenshotPath;
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CHARTS = ['price', 'equity', 'drawdown'] as const;
 
@@ -43,7 +52,7 @@ async function main(): Promise<void> {
   try {
     const runDir = join(work, 'run');
     const errLines: string[] = [];
-    const code = await runCli(['backtest', '--quiet', '--out', runDir, ...process.argv.slice(2)], {
+    const code = await runCli(['backtest', '--quiet', '--out', runDir, ...options.backtestArgs], {
       out: () => undefined,
       err: (t) => errLines.push(t),
       isTty: false,
@@ -163,7 +172,11 @@ async function main(): Promise<void> {
 
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: false });
-    check('screenshot saved', existsSync(screenshotPath), screenshotPath);
+    check(
+      options.updatesDocs ? 'screenshot saved to docs (--update-screenshot)' : 'screenshot saved',
+      existsSync(screenshotPath),
+      screenshotPath,
+    );
   } finally {
     await browser?.close();
     rmSync(work, { recursive: true, force: true });
