@@ -96,6 +96,7 @@ export { type Direction, DirectionSchema, type Fill, FillSchema, type Order, Ord
 export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';
 export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';
+export type { RegimeProbabilities, SequenceModelEngine } from './sequence-model.js';
 export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
 export { type TradeOutcome, TradeOutcomeSchema } from './trade-outcome.js';

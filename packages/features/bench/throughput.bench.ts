@@ -7,7 +7,7 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Bar, Tick } from '@omni/core';
-import { BarAggregator, generateSyntheticTicks } from '@omni/feeds';
+import { generateSyntheticTicks } from '@omni/feeds';
 import { SD as TiSd } from 'technicalindicators';
 import {
   LinearRegression,
@@ -16,7 +16,7 @@ import {
   SMA as TsSma,
   ZigZag as TsZigZag,
 } from 'trading-signals';
-import { FeatureExtractorEngine } from '../src/index.js';
+import { BarAggregator, FeatureExtractorEngine } from '../src/index.js';
 
 const COUNT = Number(process.env.BENCH_TICKS ?? 1_000_000);
 const RUNS = 5;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Tick } from '@omni/core';
-import { BarAggregator, bundledFxPath, generateSyntheticTicks } from '@omni/feeds';
+import { bundledFxPath, generateSyntheticTicks } from '@omni/feeds';
 import fc from 'fast-check';
 import { EMA as TiEma, SMA as TiSma } from 'technicalindicators';
 import { getLinearRegression, getStandardDeviation, ATR as TsAtr } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
+import { BarAggregator } from './bar-aggregator.js';
 import { FeatureExtractorEngine } from './feature-extractor-engine.js';
 import type { FeatureVector } from './feature-vector.js';
 import { SwingDetector } from './swing-detector.js';

@@ -1,6 +1,6 @@
 import { type Bar, FeatureError, type Swing, type Tick } from '@omni/core';
-import { BarAggregator, type BarSpec } from '@omni/feeds';
 import { Atr } from './atr.js';
+import { BarAggregator, type BarSpec } from './bar-aggregator.js';
 import { Ema } from './ema.js';
 import type { FeatureVector } from './feature-vector.js';
 import { MomentumGradient } from './momentum-gradient.js';
@@ -170,7 +170,7 @@ export function resolveFeatureExtractorOptions(
  * Turns ticks into a {@link FeatureVector} per symbol (the specification's FeatureExtractorEngine, Tier 2):
  * tick features (price, spread, log return, tick price window, trend strength) on every tick, and
  * bar features (SMA, EMA, std of log returns, Wilder ATR, momentum gradient, volatility percentile,
- * swings) whenever a bar completes, using `BarAggregator` from @omni/feeds.
+ * swings) whenever a bar completes, using {@link BarAggregator}.
  *
  * Per tick: O(1) amortised and no objects created — except the `Bar` that `BarAggregator` returns for a
  * completed bar and one `Swing` per confirmed swing (V8 still boxes the few doubles written to the vector's

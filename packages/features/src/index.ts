@@ -1,4 +1,5 @@
 export { Atr, Atr as ATRCalculator } from './atr.js';
+export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
 export { Ema } from './ema.js';
 export {
   FeatureExtractorEngine,

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Bar, Swing, Tick } from '@omni/core';
-import { BarAggregator, bundledFxPairs, bundledFxPath } from '@omni/feeds';
+import { bundledFxPairs, bundledFxPath } from '@omni/feeds';
 import { EMA as TiEma, SD as TiSd, SMA as TiSma } from 'technicalindicators';
 import { getLinearRegression, getStandardDeviation, ATR as TsAtr, SMA as TsSma } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
 import { Atr } from './atr.js';
+import { BarAggregator } from './bar-aggregator.js';
 import { Ema } from './ema.js';
 import { MomentumGradient } from './momentum-gradient.js';
 import { RollingStd } from './rolling-std.js';

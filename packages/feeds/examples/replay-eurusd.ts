@@ -1,9 +1,10 @@
 /**
- * Replays the bundled real EURUSD daily series, cleans it, and counts five-day bars.
+ * Replays the bundled real EURUSD daily series, cleans it, and reports its range.
  * Run from packages/feeds after `pnpm build`: `pnpm exec tsx examples/replay-eurusd.ts`
+ * (bars: `BarAggregator` of @omni/features).
  */
 import type { Alert } from '@omni/core';
-import { BarAggregator, bundledFxPath, ReplayFeed } from '@omni/feeds';
+import { bundledFxPath, ReplayFeed } from '@omni/feeds';
 
 const alerts: Alert[] = [];
 const feed = new ReplayFeed({
@@ -11,15 +12,16 @@ const feed = new ReplayFeed({
   policy: 'skip-and-alert',
   onAlert: (alert) => alerts.push(alert),
 });
-const weeks = new BarAggregator({ kind: 'ticks', count: 5 });
 let ticks = 0;
-let bars = 0;
+let low = Number.POSITIVE_INFINITY;
+let high = 0;
 let last = 0;
 for await (const tick of feed) {
   ticks++;
   last = tick.price;
-  if (weeks.update(tick)) bars++;
+  if (tick.price < low) low = tick.price;
+  if (tick.price > high) high = tick.price;
 }
 console.log(
-  `${feed.name}: ${ticks} daily ticks, ${bars} five-day bars, last close ${last}, ${alerts.length} alerts`,
+  `${feed.name}: ${ticks} daily ticks, low ${low}, high ${high}, last close ${last}, ${alerts.length} alerts`,
 );

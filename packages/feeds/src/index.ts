@@ -1,4 +1,3 @@
-export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
 export { BinanceFeed, type BinanceFeedOptions } from './binance-feed.js';
 export { bundledFxPairs, bundledFxPath } from './bundled-fx.js';
 export {

@@ -5,8 +5,10 @@ import {
   MARKETS,
   type Market,
   type OmniConfig,
+  type RegimeProbabilities,
   Rng,
   rewardR,
+  type SequenceModelEngine,
   type Swing,
   settledRiskUsd,
   type TradeOutcome,
@@ -21,7 +23,6 @@ import {
   type PatternMemoryFile,
   type VolatilitySample,
 } from '@omni/fib-core';
-import type { RegimeProbabilities, SequenceModelEngine } from '@omni/sequence';
 import { ArbitrageRLAgent, type ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
 import {
   DecisionOrchestrator,
@@ -82,7 +83,7 @@ export type GovernorConfig = Pick<OmniConfig, 'seed' | 'risk' | 'engines'>;
 export interface MasterGovernorX100Options {
   /** `seed` (root Rng), `risk` and `engines` of the validated OmniConfig. */
   readonly config: GovernorConfig;
-  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine`. */
+  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine` (@omni/core). */
   readonly sequence: SequenceModelEngine;
   /** Root of the learners' streams (forked per learner); default `new Rng(config.seed)`. */
   readonly rng?: Rng;

@@ -1,4 +1,4 @@
-import type { SequenceModelEngine } from './sequence-model-engine.js';
+import type { SequenceModelEngine } from '@omni/core';
 
 /** A direction call with the probability behind it. */
 export interface DirectionForecast {

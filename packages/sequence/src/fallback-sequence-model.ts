@@ -1,7 +1,7 @@
+import type { RegimeProbabilities, SequenceModelEngine } from '@omni/core';
 import { type Alert, type Clock, isOmniError, ModelError } from '@omni/core';
 import { MomentumSequenceModel } from './momentum-sequence-model.js';
 import { ONNXSequenceAdapter, type OnnxSequenceAdapterOptions } from './onnx-sequence-adapter.js';
-import type { RegimeProbabilities, SequenceModelEngine } from './sequence-model-engine.js';
 
 /** Where alerts go (the runtime journals them). Same shape as `@omni/feeds`' `AlertSink`. */
 export type ModelAlertSink = (alert: Alert) => void;
@@ -70,13 +70,15 @@ export class FallbackSequenceModel implements SequenceModelEngine {
       maxWindow: options.maxWindow,
       maxBatch: options.maxBatch,
       intraOpNumThreads: options.intraOpNumThreads,
+      loadOnnxRuntime: options.loadOnnxRuntime,
     };
     this.#setOnnx(onnx);
   }
 
   /**
    * Loads `modelPath` if given; on any ModelError serves the fallback and sends a `warn` alert with the
-   * error code (`MODEL_NOT_FOUND`, `MODEL_CORRUPT`, `MODEL_CONTRACT_MISMATCH`). Other errors propagate.
+   * error code (`MODEL_NOT_FOUND`, `MODEL_RUNTIME_UNAVAILABLE`, `MODEL_CORRUPT`, `MODEL_CONTRACT_MISMATCH`).
+   * Other errors propagate.
    */
   static async create(options: FallbackSequenceModelOptions): Promise<FallbackSequenceModel> {
     let onnx: ONNXSequenceAdapter | undefined;

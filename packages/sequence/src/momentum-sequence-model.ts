@@ -1,5 +1,5 @@
+import type { RegimeProbabilities, SequenceModelEngine } from '@omni/core';
 import { RegimeProbabilityEstimator } from './regime-probability-estimator.js';
-import type { RegimeProbabilities, SequenceModelEngine } from './sequence-model-engine.js';
 import { assertPriceWindow, logReturnStd, MIN_STD } from './window-statistics.js';
 
 /** Slope of the logistic approximation of the standard normal CDF: Φ(z) ≈ 1/(1+e^(−1.702 z)) (Bowling et al., 2009). */

@@ -1,8 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ModelError } from '@omni/core';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { MODEL_CONTRACT, normaliseWindow } from './model-contract.js';
+import {
+  loadOnnxRuntime,
+  type OnnxRuntimeImporter,
+  type OnnxRuntimeModule,
+  type OnnxSession,
+  type OnnxTensor,
+} from './onnx-runtime.js';
+
+type OnnxRuntimeTensorClass = OnnxRuntimeModule['Tensor'];
 
 /** Options of {@link ONNXSequenceAdapter.load}. */
 export interface OnnxSequenceAdapterOptions {
@@ -12,15 +20,20 @@ export interface OnnxSequenceAdapterOptions {
   maxBatch?: number;
   /** ONNX Runtime intra-op threads. Default 1 (inference is tiny; threads cost more than they save). */
   intraOpNumThreads?: number;
+  /**
+   * Loads the ONNX Runtime module. Default: `import('onnxruntime-node')` on the first load, so the
+   * optional peer dependency is needed only when an ONNX model is actually used.
+   */
+  loadOnnxRuntime?: OnnxRuntimeImporter;
 }
-
-type ShapeDim = number | string;
 
 /**
  * Runs a sequence model from an ONNX file with onnxruntime-node (spec 2.4 ONNXSequenceAdapter).
  * Why: the trained network behind the same probUp contract as the momentum default. Loading validates
  * the file against docs/model-contract.md (input `window` float32 [batch, N], output `prob_up` float32
  * [batch, 1]) and warms the session up; a missing, corrupt or off-contract file is a typed ModelError.
+ * `onnxruntime-node` is an optional peer dependency imported on the first load; without it, loading
+ * throws ModelError `MODEL_RUNTIME_UNAVAILABLE` naming the package to install.
  *
  * Inference in onnxruntime-node is asynchronous, so this class only has async methods; the synchronous
  * {@link SequenceModelEngine} view is {@link FallbackSequenceModel}. Calls are serialised so the reused
@@ -39,31 +52,40 @@ export class ONNXSequenceAdapter {
   readonly name: string;
   /** Largest batch one ONNX run takes (from the load options). */
   readonly maxBatch: number;
-  readonly #session: InferenceSession;
+  readonly #session: OnnxSession;
+  readonly #tensor: OnnxRuntimeTensorClass;
   readonly #single: Float32Array;
-  readonly #singleFeeds: Record<string, Tensor>;
+  readonly #singleFeeds: Record<string, OnnxTensor>;
   #batchBuffer: Float32Array | undefined;
   #batchTensorSize = 0;
-  #batchFeeds: Record<string, Tensor> | undefined;
+  #batchFeeds: Record<string, OnnxTensor> | undefined;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
-  private constructor(path: string, session: InferenceSession, windowLength: number, maxBatch: number) {
+  private constructor(
+    path: string,
+    session: OnnxSession,
+    tensor: OnnxRuntimeTensorClass,
+    windowLength: number,
+    maxBatch: number,
+  ) {
     this.path = path;
     this.#session = session;
+    this.#tensor = tensor;
     this.windowLength = windowLength;
     this.maxBatch = maxBatch;
     this.name = `onnx:${basename(path)}`;
     this.#single = new Float32Array(windowLength);
     this.#singleFeeds = {
-      [MODEL_CONTRACT.inputName]: new Tensor('float32', this.#single, [1, windowLength]),
+      [MODEL_CONTRACT.inputName]: new tensor('float32', this.#single, [1, windowLength]),
     };
   }
 
   /**
    * Loads, validates and warms up the model at `path`.
-   * Throws ModelError `MODEL_NOT_FOUND` (no file), `MODEL_CORRUPT` (ONNX Runtime cannot load or run it)
-   * or `MODEL_CONTRACT_MISMATCH` (names, dtypes, shapes or warm-up outputs off the contract).
+   * Throws ModelError `MODEL_NOT_FOUND` (no file), `MODEL_RUNTIME_UNAVAILABLE` (onnxruntime-node not
+   * installed), `MODEL_CORRUPT` (ONNX Runtime cannot load or run it) or `MODEL_CONTRACT_MISMATCH`
+   * (names, dtypes, shapes or warm-up outputs off the contract).
    */
   static async load(path: string, options: OnnxSequenceAdapterOptions = {}): Promise<ONNXSequenceAdapter> {
     const maxWindow = options.maxWindow ?? MODEL_CONTRACT.maxWindow;
@@ -80,9 +102,10 @@ export class ONNXSequenceAdapter {
         { cause: err },
       );
     }
-    let session: InferenceSession;
+    const runtime = await loadOnnxRuntime(options.loadOnnxRuntime);
+    let session: OnnxSession;
     try {
-      session = await InferenceSession.create(bytes, {
+      session = await runtime.InferenceSession.create(bytes, {
         intraOpNumThreads: options.intraOpNumThreads ?? 1,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
@@ -102,7 +125,7 @@ export class ONNXSequenceAdapter {
       await session.release();
       throw err;
     }
-    const adapter = new ONNXSequenceAdapter(path, session, windowLength, maxBatch);
+    const adapter = new ONNXSequenceAdapter(path, session, runtime.Tensor, windowLength, maxBatch);
     try {
       await adapter.#warmUp();
     } catch (err) {
@@ -138,7 +161,7 @@ export class ONNXSequenceAdapter {
         normaliseWindow(windows[b] as ArrayLike<number>, n, this.#batchBuffer, b * n);
       if (this.#batchFeeds === undefined || this.#batchTensorSize !== batch) {
         this.#batchFeeds = {
-          [MODEL_CONTRACT.inputName]: new Tensor('float32', this.#batchBuffer.subarray(0, batch * n), [
+          [MODEL_CONTRACT.inputName]: new this.#tensor('float32', this.#batchBuffer.subarray(0, batch * n), [
             batch,
             n,
           ]),
@@ -180,11 +203,11 @@ export class ONNXSequenceAdapter {
     }
   }
 
-  async #run(feeds: Record<string, Tensor>, batch: number): Promise<Float64Array> {
+  async #run(feeds: Record<string, OnnxTensor>, batch: number): Promise<Float64Array> {
     if (this.#closed) {
       throw new ModelError('MODEL_INFERENCE_FAILED', 'the ONNX session was closed', { model: this.path });
     }
-    let output: Tensor | undefined;
+    let output: OnnxTensor | undefined;
     try {
       const result = await this.#session.run(feeds);
       output = result[MODEL_CONTRACT.outputName];
@@ -236,7 +259,7 @@ export class ONNXSequenceAdapter {
 }
 
 /** Checks names, dtypes and shapes against the contract; returns N. Lists every problem found. */
-function validateContract(session: InferenceSession, path: string, maxWindow: number): number {
+function validateContract(session: OnnxSession, path: string, maxWindow: number): number {
   const problems: string[] = [];
   const inputs = session.inputMetadata;
   const input = inputs.find((m) => m.name === MODEL_CONTRACT.inputName);
@@ -255,7 +278,7 @@ function validateContract(session: InferenceSession, path: string, maxWindow: nu
   } else {
     if (input.type !== 'float32')
       problems.push(`input "${input.name}" has type ${input.type}, expected float32`);
-    const shape: readonly ShapeDim[] = input.shape;
+    const shape = input.shape;
     if (shape.length !== 2) {
       problems.push(`input "${input.name}" has shape [${shape.join(', ')}], expected [batch, N]`);
     } else {
@@ -284,7 +307,7 @@ function validateContract(session: InferenceSession, path: string, maxWindow: nu
   } else {
     if (output.type !== 'float32')
       problems.push(`output "${output.name}" has type ${output.type}, expected float32`);
-    const shape: readonly ShapeDim[] = output.shape;
+    const shape = output.shape;
     if (shape.length !== 2 || shape[1] !== 1) {
       problems.push(`output "${output.name}" has shape [${shape.join(', ')}], expected [batch, 1]`);
     }

@@ -1,4 +1,4 @@
-import type { RegimeProbabilities } from './sequence-model-engine.js';
+import type { RegimeProbabilities } from '@omni/core';
 import { assertPriceWindow, logReturnStd, MIN_STD } from './window-statistics.js';
 
 /** Options of a {@link RegimeProbabilityEstimator}. */

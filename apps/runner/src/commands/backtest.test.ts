@@ -254,6 +254,7 @@ describe('omni backtest output', () => {
     expect(resultA.err).toBe('');
     expect(resultA.code).toBe(0);
     expect(readdirSync(runA).sort()).toEqual([
+      '.omni-run',
       'alerts.jsonl',
       'decisions.jsonl',
       'report.html',

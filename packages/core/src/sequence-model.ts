@@ -11,7 +11,9 @@ export interface RegimeProbabilities {
 /**
  * The short-term forecaster of Tier 3 (spec 2.4): direction, volatility and regime from a price window.
  * Why: the governor depends only on this interface, so the momentum default, an ONNX network or a
- * user's own model are interchangeable. Windows are prices, oldest first; methods are synchronous.
+ * user's own model are interchangeable. It lives in core so that depending on the contract never pulls
+ * in an inference runtime; `@omni/sequence` implements it. Windows are prices, oldest first; methods
+ * are synchronous.
  */
 export interface SequenceModelEngine {
   /** Human-readable name, e.g. `momentum` or `onnx:omni-seq-default.onnx`. */
