@@ -58,6 +58,16 @@ export type {
 } from './ports.js';
 export { PoolRouteCandidates } from './route-candidates.js';
 export {
+  CHECKPOINT_FILE,
+  configDigest,
+  ORIGIN_DIR,
+  readCheckpoint,
+  type SessionCheckpoint,
+  SessionCheckpointer,
+  type SessionCheckpointerOptions,
+  SessionCheckpointSchema,
+} from './session-checkpoint.js';
+export {
   parseRetrainPeriod,
   type RetrainRecord,
   type SwappableSequenceModel,

@@ -330,13 +330,22 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#c.safety.statePath !== undefined) this.#c.safety.save();
+    if (this.#silent) {
+      // Stopped during a silent replay: the checkpoint on disk is still the latest; touch nothing.
+      this.#c.logger.mute(false);
+      this.#c.audit.close();
+      this.#c.logger.close();
+      return;
+    }
+    if (this.#c.onCheckpoint) this.#checkpoint('shutdown');
+    else if (this.#c.safety.statePath !== undefined) this.#c.safety.save();
     this.#c.audit.close();
     this.#c.logger.close();
   }
 
   #settle(outcome: TradeOutcome): void {
     const c = this.#c;
+    this.#settledThisTick = true;
     c.safety.registerOutcome(outcome);
     c.logger.logTrade(outcome);
     const open = this.#open.get(outcome.decisionId);
