@@ -1,15 +1,5 @@
 import { MODEL_CONTRACT } from '@omni/sequence';
-import * as onnxProtoModule from 'onnx-proto';
-
-type OnnxNamespace = typeof onnxProtoModule.onnx;
-
-/**
- * The generated protobuf classes of onnx-proto (ONNX 1.10 schema). The package is CommonJS with
- * `module.exports = { onnx }`: Node's ESM loader exposes it only as `default.onnx`, bundlers as `onnx`.
- */
-const onnx: OnnxNamespace =
-  (onnxProtoModule as { onnx?: OnnxNamespace }).onnx ??
-  (onnxProtoModule as unknown as { default: { onnx: OnnxNamespace } }).default.onnx;
+import { ONNX_ATTRIBUTE_TYPE, ONNX_DATA_TYPE, onnxMessage } from './onnx-schema.js';
 
 /** ONNX IR version written by the exporter (IR 8, ONNX 1.10), supported by onnxruntime-node 1.30. */
 export const ONNX_IR_VERSION = 8;
@@ -54,11 +44,9 @@ export interface SequenceGraph {
 /**
  * Encodes a graph as an ONNX ModelProto (IR 8, opset 17) with input `window` float32 [batch, N] and
  * output `prob_up` float32 [batch, 1]. Why: the exporter and every test fixture produce contract models
- * through one path, written with onnx-proto's generated protobuf classes.
+ * through one path, written with protobufjs from the ONNX schema in `onnx-schema.ts`.
  */
 export function encodeSequenceGraph(graph: SequenceGraph): Uint8Array {
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const INT64 = onnx.TensorProto.DataType.INT64;
   const inputShape = graph.inputShape ?? ['batch', graph.windowLength];
   const initializer = [
     ...graph.floats.map((f) => {
@@ -68,21 +56,19 @@ export function encodeSequenceGraph(graph: SequenceGraph): Uint8Array {
           `initializer ${f.name}: dims [${f.dims.join(', ')}] hold ${size} values, got ${f.values.length}`,
         );
       }
-      return onnx.TensorProto.create({
+      return {
         name: f.name,
         dims: [...f.dims],
-        dataType: FLOAT,
+        dataType: ONNX_DATA_TYPE.FLOAT,
         floatData: Array.from(f.values),
-      });
+      };
     }),
-    ...(graph.int64s ?? []).map((t) =>
-      onnx.TensorProto.create({
-        name: t.name,
-        dims: [t.values.length],
-        dataType: INT64,
-        int64Data: [...t.values],
-      }),
-    ),
+    ...(graph.int64s ?? []).map((t) => ({
+      name: t.name,
+      dims: [t.values.length],
+      dataType: ONNX_DATA_TYPE.INT64,
+      int64Data: [...t.values],
+    })),
   ];
   const metadata: Record<string, string> = {
     [MODEL_CONTRACT.metadataKeys.contract]: MODEL_CONTRACT.id,
@@ -90,58 +76,46 @@ export function encodeSequenceGraph(graph: SequenceGraph): Uint8Array {
     [MODEL_CONTRACT.metadataKeys.normalisation]: MODEL_CONTRACT.normalisation,
     ...graph.metadata,
   };
-  const model = onnx.ModelProto.create({
+  const model = {
     irVersion: ONNX_IR_VERSION,
-    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: ONNX_OPSET })],
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: '@omni/learning',
     producerVersion: '0',
     docString: graph.docString ?? '',
-    metadataProps: Object.entries(metadata).map(([key, value]) =>
-      onnx.StringStringEntryProto.create({ key, value }),
-    ),
-    graph: onnx.GraphProto.create({
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+    graph: {
       name: graph.graphName,
-      node: graph.nodes.map((n, i) =>
-        onnx.NodeProto.create({
-          name: `${n.op.toLowerCase()}_${i}`,
-          opType: n.op,
-          input: [...n.inputs],
-          output: [...n.outputs],
-          attribute: Object.entries(n.attributes ?? {}).map(([name, value]) => attribute(name, value)),
-        }),
-      ),
+      node: graph.nodes.map((n, i) => ({
+        name: `${n.op.toLowerCase()}_${i}`,
+        opType: n.op,
+        input: [...n.inputs],
+        output: [...n.outputs],
+        attribute: Object.entries(n.attributes ?? {}).map(([name, value]) => attribute(name, value)),
+      })),
       initializer,
       input: [tensorValueInfo(MODEL_CONTRACT.inputName, inputShape)],
       output: [tensorValueInfo(MODEL_CONTRACT.outputName, ['batch', 1])],
-    }),
-  });
-  return onnx.ModelProto.encode(model).finish();
+    },
+  };
+  return onnxMessage('ModelProto').encode(model).finish();
 }
 
-function attribute(name: string, value: AttributeValue) {
-  const T = onnx.AttributeProto.AttributeType;
-  if (typeof value === 'string') {
-    return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
-  }
-  if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: T.INT, i: value });
-  if ('f' in value) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.f });
-  return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...value.ints] });
+function attribute(name: string, value: AttributeValue): Record<string, unknown> {
+  const T = ONNX_ATTRIBUTE_TYPE;
+  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'number') return { name, type: T.INT, i: value };
+  if ('f' in value) return { name, type: T.FLOAT, f: value.f };
+  return { name, type: T.INTS, ints: [...value.ints] };
 }
 
-function tensorValueInfo(name: string, shape: readonly (number | string)[]) {
-  return onnx.ValueInfoProto.create({
+function tensorValueInfo(name: string, shape: readonly (number | string)[]): Record<string, unknown> {
+  return {
     name,
-    type: onnx.TypeProto.create({
-      tensorType: onnx.TypeProto.Tensor.create({
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: onnx.TensorShapeProto.create({
-          dim: shape.map((d) =>
-            typeof d === 'number'
-              ? onnx.TensorShapeProto.Dimension.create({ dimValue: d })
-              : onnx.TensorShapeProto.Dimension.create({ dimParam: d }),
-          ),
-        }),
-      }),
-    }),
-  });
+    type: {
+      tensorType: {
+        elemType: ONNX_DATA_TYPE.FLOAT,
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
 }
