@@ -93,6 +93,14 @@ export {
 } from './market.js';
 export { JOURNAL_FILES, OmniLogger, type OmniLoggerOptions } from './omni-logger.js';
 export { type Direction, DirectionSchema, type Fill, FillSchema, type Order, OrderSchema } from './order.js';
+export {
+  type OpenPosition,
+  OpenPositionSchema,
+  type PositionBook,
+  type PositionLedgerState,
+  PositionLedgerStateSchema,
+  StateVersionProbeSchema,
+} from './position.js';
 export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';
 export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';

@@ -1,4 +1,4 @@
-import type { Tick, TradeDecision, TradeOutcome } from '@omni/core';
+import type { OpenPosition, Tick, TradeDecision, TradeOutcome } from '@omni/core';
 import type { ExecutionReport, PendingPosition } from './executor.js';
 
 /**
@@ -17,4 +17,6 @@ export interface ExecutionHub {
   pending(): readonly PendingPosition[];
   /** Cancels what can be cancelled everywhere (EmergencyShutdownController's cancel port). */
   cancelAll(): Promise<number>;
+  /** Takes back a position the ledger kept from an earlier session; false when no executor can. Optional. */
+  adopt?(position: OpenPosition): boolean;
 }

@@ -4,6 +4,7 @@ import type {
   ErrorCodeOf,
   Fill,
   Market,
+  OpenPosition,
   SpotDecision,
   Tick,
   TradeDecision,
@@ -74,7 +75,22 @@ export interface Executor<D extends TradeDecision> {
   pending(): readonly PendingPosition[];
   /** Cancels whatever can still be cancelled; resolves to how many were cancelled. */
   cancelAll(): Promise<number>;
+  /**
+   * Takes back a position the ledger kept from an earlier session, so it settles from later prices
+   * (shadow executors) or is followed at the broker (live ones). False when it cannot (then the
+   * engine releases it with an alert). Optional.
+   */
+  adopt?(position: OpenPosition): boolean;
 }
+
+/**
+ * Where an executor records what it needs to resume an open position exactly (its fill, exits so
+ * far): the hub wires it to `PositionLedger.update`. Called on fills and exits, never per tick.
+ */
+export type PositionStateSink = (
+  decisionId: string,
+  patch: Pick<OpenPosition, 'entryTs' | 'entryPrice' | 'executorState'>,
+) => void;
 
 /** Executor of binary options (CALL/PUT with an expiry). */
 export type BinaryExecutor = Executor<BinaryDecision>;

@@ -13,10 +13,12 @@ export {
   type Executor,
   NO_OUTCOMES,
   type PendingPosition,
+  type PositionStateSink,
   rejectedReport,
   type SpotExecutor,
 } from './executor.js';
 export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
+export { type PositionClose, PositionLedger, type PositionLedgerOptions } from './position-ledger.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';
 export { type OutcomeRecheck, recheckOutcome } from './recheck-outcome.js';
 export { ShadowArbitrageExecutor, type ShadowArbitrageSettings } from './shadow-arbitrage-executor.js';

@@ -3,6 +3,7 @@ import {
   type BinaryDecision,
   ExecutionError,
   type Market,
+  type OpenPosition,
   type SpotDecision,
   type Tick,
   type TradeDecision,
@@ -100,6 +101,12 @@ export class RealTimeExecutionHub implements ExecutionHub {
       if (executor) out.push(...executor.pending());
     }
     return out;
+  }
+
+  /** Hands a position an earlier session left open to the executor of its market (see `Executor.adopt`). */
+  adopt(position: OpenPosition): boolean {
+    const executor = this.executorFor(position.market);
+    return executor?.venue === position.venue && executor.adopt !== undefined && executor.adopt(position);
   }
 
   async cancelAll(): Promise<number> {

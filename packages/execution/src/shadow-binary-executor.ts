@@ -1,4 +1,4 @@
-import type { BinaryDecision, OmniConfig, Tick, TradeOutcome } from '@omni/core';
+import type { BinaryDecision, OmniConfig, OpenPosition, Tick, TradeOutcome } from '@omni/core';
 import { settleBinary } from './binary-settlement.js';
 import {
   type BinaryExecutor,
@@ -87,6 +87,26 @@ export class ShadowBinaryExecutor implements BinaryExecutor {
         venue: VENUE,
       },
     };
+  }
+
+  /** Re-arms a binary option an earlier session opened: it settles at its expiry from later prices. */
+  adopt(position: OpenPosition): boolean {
+    const decision = position.decision;
+    if (
+      decision?.engine !== 'binary' ||
+      position.entryTs === undefined ||
+      position.entryPrice === undefined
+    ) {
+      return false;
+    }
+    if (this.#open.some((o) => o.decision.id === decision.id)) return true;
+    this.#open.push({
+      decision,
+      entryTs: position.entryTs,
+      entryPrice: position.entryPrice,
+      expiryTs: position.entryTs + decision.expirySec * 1000,
+    });
+    return true;
   }
 
   onTick(tick: Tick): readonly TradeOutcome[] {

@@ -1,5 +1,6 @@
 import type { OmniConfig } from '@omni/core';
 import type { PoolStateSource } from './pool-state-source.js';
+import type { PositionLedger } from './position-ledger.js';
 import { RealTimeExecutionHub } from './real-time-execution-hub.js';
 import { ShadowArbitrageExecutor } from './shadow-arbitrage-executor.js';
 import { ShadowBinaryExecutor } from './shadow-binary-executor.js';
@@ -12,6 +13,8 @@ export interface ShadowExecutionHubOptions {
   /** Pool states for arbitrage; without it arbitrage decisions throw `EXECUTION_NO_EXECUTOR`. */
   readonly pools?: PoolStateSource;
   readonly spot?: ShadowSpotOptions;
+  /** The position ledger: spot fills and exits are recorded in it so a restart resumes them exactly. */
+  readonly ledger?: PositionLedger;
 }
 
 /**
@@ -30,7 +33,12 @@ export class ShadowExecutionHub extends RealTimeExecutionHub {
     super(
       {
         binary: new ShadowBinaryExecutor(options.engines.binary),
-        spot: new ShadowSpotExecutor(options.engines.spot, options.spot),
+        spot: new ShadowSpotExecutor(options.engines.spot, {
+          ...options.spot,
+          ...(options.ledger
+            ? { onPositionState: (id, patch) => void options.ledger?.update(id, patch) }
+            : {}),
+        }),
         arbitrage:
           options.pools === undefined
             ? undefined

@@ -1,6 +1,7 @@
 import {
   MID_ONLY_SPREAD_BPS,
   type OmniConfig,
+  type OpenPosition,
   quoteUsdRate,
   type SpotDecision,
   type Tick,
@@ -10,6 +11,7 @@ import {
   type ExecutionReport,
   NO_OUTCOMES,
   type PendingPosition,
+  type PositionStateSink,
   rejectedReport,
   type SpotExecutor,
 } from './executor.js';
@@ -25,6 +27,21 @@ export interface ShadowSpotOptions {
    * `MID_ONLY_SPREAD_BPS` of @omni/core (1 bp), the spread sizing and safety count in a round trip.
    */
   readonly midOnlySpreadBps?: number;
+  /** Where fills and partial exits are recorded so a restart resumes the position exactly (the ledger). */
+  readonly onPositionState?: PositionStateSink;
+}
+
+/** What a spot position needs besides its decision to resume exactly (kept in the ledger). */
+interface SpotResumeState {
+  readonly state: 'awaiting-fill' | 'open';
+  readonly decidedTs: number;
+  readonly entryTs: number;
+  readonly entryPrice: number;
+  readonly remaining: number;
+  readonly nextTp: number;
+  readonly exitNotional: number;
+  readonly fees: number;
+  readonly legs: readonly string[];
 }
 
 interface SpotPosition {
@@ -69,10 +86,59 @@ export class ShadowSpotExecutor implements SpotExecutor {
   readonly #settings: ShadowSpotSettings;
   readonly #spreadBps: number;
   readonly #positions: SpotPosition[] = [];
+  readonly #onState: PositionStateSink | undefined;
 
   constructor(settings: ShadowSpotSettings, options: ShadowSpotOptions = {}) {
     this.#settings = settings;
     this.#spreadBps = options.midOnlySpreadBps ?? MID_ONLY_SPREAD_BPS;
+    this.#onState = options.onPositionState;
+  }
+
+  /**
+   * Takes back a spot position an earlier session opened, from its ledger record: with the
+   * executor state recorded at its fill and exits it resumes exactly; without a fill it waits for
+   * the next tick's fill as a new order would.
+   */
+  adopt(position: OpenPosition): boolean {
+    const decision = position.decision;
+    if (decision?.engine !== 'spot') return false;
+    if (this.#positions.some((p) => p.decision.id === decision.id)) return true;
+    const saved = position.executorState as SpotResumeState | undefined;
+    const sign = decision.side === 'buy' ? 1 : -1;
+    this.#positions.push({
+      decision,
+      decidedTs: saved?.decidedTs ?? position.openedTs,
+      ladder: [...decision.takeProfits].sort((a, b) => sign * (a.price - b.price)),
+      state: saved?.state ?? 'awaiting-fill',
+      entryTs: saved?.entryTs ?? 0,
+      entryPrice: saved?.entryPrice ?? 0,
+      remaining: saved?.remaining ?? decision.size,
+      nextTp: saved?.nextTp ?? 0,
+      exitNotional: saved?.exitNotional ?? 0,
+      fees: saved?.fees ?? 0,
+      legs: [...(saved?.legs ?? [])],
+    });
+    return true;
+  }
+
+  #recordState(p: SpotPosition): void {
+    if (this.#onState === undefined) return;
+    const state: SpotResumeState = {
+      state: p.state,
+      decidedTs: p.decidedTs,
+      entryTs: p.entryTs,
+      entryPrice: p.entryPrice,
+      remaining: p.remaining,
+      nextTp: p.nextTp,
+      exitNotional: p.exitNotional,
+      fees: p.fees,
+      legs: [...p.legs],
+    };
+    this.#onState(p.decision.id, {
+      entryTs: p.entryTs,
+      entryPrice: p.entryPrice,
+      executorState: { ...state },
+    });
   }
 
   async execute(decision: SpotDecision, tick: Tick): Promise<ExecutionReport> {
@@ -106,11 +172,20 @@ export class ShadowSpotExecutor implements SpotExecutor {
         continue;
       }
       if (p.state === 'awaiting-fill') {
-        if (tick.tsMs > p.decidedTs) this.#fill(p, tick);
+        if (tick.tsMs > p.decidedTs) {
+          this.#fill(p, tick);
+          this.#recordState(p);
+        }
         i++;
         continue;
       }
-      if (tick.tsMs <= p.entryTs || !this.#step(p, tick)) {
+      if (tick.tsMs <= p.entryTs) {
+        i++;
+        continue;
+      }
+      const exitsBefore = p.legs.length;
+      if (!this.#step(p, tick)) {
+        if (p.legs.length !== exitsBefore) this.#recordState(p);
         i++;
         continue;
       }

@@ -101,4 +101,39 @@ describe('createOmniEngine with a stateDir', () => {
     expect(existsSync(join(runDir, 'safety.json'))).toBe(false);
     expect(existsSync(join(runDir, 'governor.json'))).toBe(false);
   });
+
+  it('resumes a shadow position left open by an earlier session and settles it from later prices', async () => {
+    // The reference: one uninterrupted session places the one trade and settles it.
+    const { engine: whole, clock: c0 } = await engineFor(tempRunDir('whole'), tempRunDir('state-whole'));
+    await replay(whole, c0, '2010-01-01T00:00:00Z', '2011-12-31T00:00:00Z');
+    await whole.close();
+    const trades = (dir: string) =>
+      readFileSync(join(dir, 'trades.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { decisionId: string; entryTs: number; settleTs: number; pnl: number });
+    const [reference] = trades(whole.logger.dir);
+    expect(reference).toBeDefined();
+    const entry = new Date(reference?.entryTs ?? 0).toISOString();
+
+    // The same, stopped right after the trade was placed, then restarted on the same state.
+    const stateDir = tempRunDir('state-split');
+    const { engine: first, clock: c1 } = await engineFor(tempRunDir('split-1'), stateDir);
+    await replay(first, c1, '2010-01-01T00:00:00Z', entry);
+    await first.close();
+    expect(first.runtime.openTrades).toBe(1);
+    const ledger = JSON.parse(readFileSync(join(stateDir, 'ledger.json'), 'utf8'));
+    expect(ledger.open.map((p: { decisionId: string; venue: string }) => [p.decisionId, p.venue])).toEqual([
+      [reference?.decisionId, 'shadow'],
+    ]);
+
+    const { engine: second, clock: c2 } = await engineFor(tempRunDir('split-2'), stateDir);
+    expect(second.safety.ledger.size).toBe(1);
+    await replay(second, c2, new Date((reference?.entryTs ?? 0) + 1).toISOString(), '2011-12-31T00:00:00Z');
+    await second.close();
+    expect(trades(second.logger.dir)).toEqual([reference]);
+    expect(second.safety.ledger.size).toBe(0);
+    const alerts = readFileSync(join(second.logger.dir, 'alerts.jsonl'), 'utf8');
+    expect(alerts).toContain('POSITION_RESUMED');
+  });
 });

@@ -13,6 +13,7 @@ import {
 import {
   type ExecutionHub,
   type PoolStateSource,
+  PositionLedger,
   ShadowExecutionHub,
   SyntheticPoolPair,
 } from '@omni/execution';
@@ -75,6 +76,8 @@ export interface OmniEngineOptions {
    * the state of the checkpoint; then the run goes on. Default false.
    */
   readonly resumable?: boolean;
+  /** Also called with every alert the engine journals (e.g. to show it on a console); not during a silent replay. */
+  readonly onAlert?: (alert: Alert) => void;
   /** Prefix of the run ids of resumable runs. Default `run`. */
   readonly runIdPrefix?: string;
   /** Ticks between periodic checkpoints of a resumable run. Default 1,000. */
@@ -114,26 +117,56 @@ export interface OmniEngine {
 }
 
 /**
- * Positions a previous shadow session left open cannot settle: the new ShadowExecutionHub never
- * saw them. They are released from the SafetyManager (so they do not hold a position slot and
- * exposure forever) with a warning alert each. A live hub (passed in `hub`) keeps them: they are
- * real broker positions to reconcile.
+ * Reconciles the ledger after a restart, before anything new is sent: every position an earlier
+ * session left open is handed back to the executor of its market — shadow executors re-arm it and
+ * settle it from later prices. One no executor can take (its venue is not this hub's, or the
+ * ledger lacks what the executor needs, e.g. a position migrated from old state) is released with a
+ * warning when the hub is the shadow hub, and kept — for the broker reconciliation — otherwise.
  */
-function releaseOrphanedShadowPositions(
+function reconcileLedger(
+  ledger: PositionLedger,
+  hub: ExecutionHub,
   safety: SafetyManager,
   onAlert: (alert: Alert) => void,
   clock: Clock,
 ): void {
-  for (const position of safety.status().openPositions) {
-    safety.releaseOpen(position.decisionId);
-    onAlert({
-      tsMs: Math.max(0, Math.floor(clock.nowMs())),
-      level: 'warn',
-      code: 'SHADOW_POSITION_RELEASED',
-      message: `released ${position.market} position ${position.decisionId} left open by an earlier shadow session (it cannot settle in this one)`,
-      source: 'createOmniEngine',
-      context: { decisionId: position.decisionId, market: position.market, riskUsd: position.riskUsd },
-    });
+  const tsMs = Math.max(0, Math.floor(clock.nowMs()));
+  for (const position of ledger.positions()) {
+    const context = {
+      decisionId: position.decisionId,
+      market: position.market,
+      venue: position.venue,
+      riskUsd: position.riskUsd,
+    };
+    if (hub.adopt?.(position)) {
+      onAlert({
+        tsMs,
+        level: 'info',
+        code: 'POSITION_RESUMED',
+        message: `resumed ${position.market} position ${position.decisionId} left open by an earlier session; it settles from later prices`,
+        source: 'createOmniEngine',
+        context,
+      });
+    } else if (hub.name === 'shadow') {
+      safety.releaseOpen(position.decisionId);
+      onAlert({
+        tsMs,
+        level: 'warn',
+        code: 'SHADOW_POSITION_RELEASED',
+        message: `released ${position.market} position ${position.decisionId} left open by an earlier session: no executor of this hub can settle it`,
+        source: 'createOmniEngine',
+        context,
+      });
+    } else {
+      onAlert({
+        tsMs,
+        level: 'warn',
+        code: 'POSITION_TO_RECONCILE',
+        message: `${position.market} position ${position.decisionId} at ${position.venue} is open from an earlier session and must be reconciled with the venue`,
+        source: 'createOmniEngine',
+        context,
+      });
+    }
   }
 }
 
@@ -209,8 +242,15 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     options.pools === null
       ? undefined
       : (options.pools ?? new SyntheticPoolPair({ seed: config.seed, symbol }));
-  const hub = options.hub ?? new ShadowExecutionHub({ engines: config.engines, ...(pools ? { pools } : {}) });
+  // The one record of open positions: persisted beside the safety state, shared by the hub and SafetyManager.
+  const ledger = PositionLedger.open({
+    ...(options.stateDir ? { path: join(options.stateDir, 'ledger.json'), autoSave: !session } : {}),
+    ...(session?.resumed ? { from: join(session.origin, 'ledger.json') } : {}),
+  });
+  const hub =
+    options.hub ?? new ShadowExecutionHub({ engines: config.engines, ledger, ...(pools ? { pools } : {}) });
   const safety = SafetyManager.open({
+    ledger,
     limits: config.risk,
     clock,
     arbitrageCost: config.engines.arbitrage,
@@ -225,7 +265,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         }
       : {}),
   });
-  if (!options.hub && !session?.resumed) releaseOrphanedShadowPositions(safety, onAlert, clock);
+  reconcileLedger(ledger, hub, safety, onAlert, clock);
   const features = new FeatureExtractorEngine(options.features ?? DAILY_FEATURES);
   const governor = options.brain
     ? undefined
@@ -240,6 +280,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     // The state this run starts from, for a resume to replay from.
     mkdirSync(session.origin, { recursive: true });
     writeJsonAtomic(join(session.origin, 'safety.json'), safety.toState());
+    writeJsonAtomic(join(session.origin, 'ledger.json'), ledger.toState());
     if (governor) writeJsonAtomic(join(session.origin, 'governor.json'), governor.governor.snapshot());
   }
   const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
@@ -265,6 +306,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         audit,
         safety,
         ...(governor ? { saveLearners: () => governor.save() } : {}),
+        ...(options.stateDir ? { saveLedger: () => ledger.save() } : {}),
         onAlert,
       })
     : undefined;

@@ -468,7 +468,7 @@ describe('OmniRuntime.onTick', () => {
     await f.runtime.shutdown();
     const saved = SafetyStateSchema.parse(JSON.parse(readFileSync(statePath, 'utf8')));
     expect(saved).toEqual(f.safety.toState());
-    expect(saved.open.map((p) => p.decisionId)).toEqual(['test-1']);
+    expect(f.safety.ledger.positions().map((p) => [p.decisionId, p.venue])).toEqual([['test-1', 'fake']]);
     expect(saved.dailyTrades).toBe(1);
   });
 

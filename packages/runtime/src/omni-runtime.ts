@@ -247,7 +247,12 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
           execution = { ...execution, code: report.code, reason: report.reason };
         } else {
           executed = true;
-          c.safety.registerOpen(verdictForOrder.decision);
+          c.safety.registerOpen(verdictForOrder.decision, {
+            venue: report.venue,
+            ...(report.status === 'accepted' && report.fill
+              ? { entryTs: report.fill.tsMs, entryPrice: report.fill.price }
+              : {}),
+          });
           this.#open.set(decision.id, {
             audit: answer,
             confidence: verdictForOrder.decision.confidence,

@@ -99,6 +99,8 @@ export interface SessionCheckpointerOptions {
   };
   /** Saves the learners (the governor snapshot) atomically. */
   readonly saveLearners?: () => void;
+  /** Saves the position ledger atomically. */
+  readonly saveLedger?: () => void;
   readonly onAlert?: (alert: Alert) => void;
 }
 
@@ -153,6 +155,7 @@ export class SessionCheckpointer {
     const journals: Record<string, JournalPosition> = o.logger.positions();
     journals[JOURNAL_FILES.decisions] = { rotation: 0, bytes: fileSize(o.audit.path) };
     o.saveLearners?.();
+    o.saveLedger?.();
     if (o.safety.statePath !== undefined) o.safety.save();
     const checkpoint: SessionCheckpoint = {
       kind: 'omni-session-checkpoint',

@@ -93,4 +93,39 @@ describe('EmergencyShutdownController', () => {
     expect(second.newlyFrozen).toBe(false);
     expect(safety.status().frozen?.reason).toBe('first');
   });
+
+  it('closes the orders a freeze cancelled in the position ledger; filled ones stay open', async () => {
+    const clock = new ManualClock(T0);
+    const safety = new SafetyManager({ limits: RiskLimitsSchema.parse({}), clock });
+    const spot = (id: string) => ({
+      engine: 'spot' as const,
+      id,
+      tsMs: T0,
+      confidence: 0.6,
+      reasons: [],
+      symbol: 'EURUSD',
+      side: 'buy' as const,
+      size: 1000,
+      entryPrice: 1.1,
+      stopPrice: 1.09,
+      takeProfits: [{ price: 1.12, fraction: 1 }],
+    });
+    safety.registerOpen(spot('waiting'), { venue: 'shadow' });
+    safety.registerOpen(spot('filled'), { venue: 'shadow', entryTs: T0, entryPrice: 1.1 });
+    let pending = [{ decisionId: 'waiting' }, { decisionId: 'filled' }];
+    const controller = new EmergencyShutdownController({
+      safety,
+      clock,
+      cancelPort: {
+        pending: () => pending,
+        cancelAll: async () => {
+          pending = pending.filter((p) => p.decisionId !== 'waiting');
+          return 1;
+        },
+      },
+    });
+    const report = await controller.freeze('test');
+    expect(report).toEqual({ newlyFrozen: true, cancelled: 1 });
+    expect(safety.ledger.positions().map((p) => p.decisionId)).toEqual(['filled']);
+  });
 });

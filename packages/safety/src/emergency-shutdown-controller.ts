@@ -8,6 +8,11 @@ import type { OperatorAction } from './safety-state.js';
  */
 export interface CancelPort {
   cancelAll(): Promise<number>;
+  /**
+   * What is still pending (an ExecutionHub has it): with it, the orders a freeze cancelled are closed
+   * in the position ledger, so they no longer count as open. Optional.
+   */
+  pending?(): readonly { readonly decisionId: string }[];
 }
 
 /** Options of an {@link EmergencyShutdownController}. */
@@ -78,7 +83,13 @@ export class EmergencyShutdownController {
     const run = async (): Promise<FreezeReport> => {
       if (this.#cancelPort === undefined) return { newlyFrozen, cancelled: 0 };
       try {
-        const cancelled = await this.#cancelPort.cancelAll();
+        const port = this.#cancelPort;
+        const before = port.pending?.().map((p) => p.decisionId);
+        const cancelled = await port.cancelAll();
+        if (before !== undefined) {
+          const still = new Set((port.pending?.() ?? []).map((p) => p.decisionId));
+          for (const id of before) if (!still.has(id)) this.#safety.releaseOpen(id);
+        }
         this.#alert('warn', 'SAFETY_PENDING_CANCELLED', `cancelled ${cancelled} pending order(s) on freeze`, {
           cancelled,
         });

@@ -11,6 +11,7 @@ import {
   type SpotDecision,
   type TradeOutcome,
 } from '@omni/core';
+import { PositionLedger } from '@omni/execution';
 import { describe, expect, it } from 'vitest';
 import { SafetyManager } from './safety-manager.js';
 import { DAY_MS } from './safety-state.js';
@@ -332,7 +333,59 @@ describe('SafetyManager', () => {
     expect(b.approve(binary('z', 1), { balanceUsd: 1000 })).toEqual(
       a.safety.approve(binary('z', 1), { balanceUsd: 1000 }),
     );
-    expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(2);
+  });
+
+  it('records open positions in the position ledger it shares, and closes them on settlement or release', () => {
+    const ledger = new PositionLedger();
+    const clock = new ManualClock(T0);
+    const safety = new SafetyManager({ limits: limits(), clock, ledger });
+    expect(safety.registerOpen(binary('a', 5), { venue: 'shadow', entryTs: T0, entryPrice: 1.1 })).toBe(true);
+    expect(safety.registerOpen(binary('a', 5))).toBe(false);
+    safety.registerOpen(binary('b', 7));
+    expect(ledger.positions().map((p) => [p.decisionId, p.venue, p.riskUsd, p.entryPrice])).toEqual([
+      ['a', 'shadow', 5, 1.1],
+      ['b', 'unknown', 7, undefined],
+    ]);
+    expect(safety.status().exposureUsd.binary).toBe(12);
+    safety.registerOutcome(outcome('a', 4));
+    expect(safety.releaseOpen('b')).toBe(true);
+    expect(ledger.size).toBe(0);
+    expect(safety.status().dailyTrades).toBe(2);
+  });
+
+  it('moves the open positions of a version 1 state file into the ledger', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-safety-'));
+    const path = join(dir, 'safety.json');
+    const day = Math.floor(T0 / 86_400_000);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        utcDay: day,
+        dailyPnlUsd: -3,
+        dailyTrades: 2,
+        lossStreak: 1,
+        open: [{ decisionId: 'old-1', market: 'spot', riskUsd: 9.5, openedTs: T0 - 1000 }],
+        cooldown: null,
+        reduceOnly: null,
+        frozen: null,
+        history: [],
+      }),
+    );
+    const safety = SafetyManager.open({ limits: limits(), clock: new ManualClock(T0), statePath: path });
+    expect(safety.ledger.positions()).toEqual([
+      {
+        decisionId: 'old-1',
+        market: 'spot',
+        riskUsd: 9.5,
+        openedTs: T0 - 1000,
+        symbol: 'unknown',
+        venue: 'unknown',
+      },
+    ]);
+    expect(safety.toState()).toMatchObject({ version: 2, dailyPnlUsd: -3, dailyTrades: 2, lossStreak: 1 });
+    expect(safety.status().exposureUsd.spot).toBe(9.5);
   });
 
   it('refuses to load a corrupt or newer state file with SAFETY_STATE_INVALID', () => {

@@ -6,6 +6,7 @@ import {
   MARKETS,
   type Market,
   type OmniConfig,
+  type OpenPosition,
   positionRiskUsd,
   readJsonFile,
   SafetyError,
@@ -16,17 +17,19 @@ import {
   type TradeOutcome,
   writeJsonAtomic,
 } from '@omni/core';
+import { PositionLedger } from '@omni/execution';
 import { z } from 'zod';
 import {
   type Cooldown,
   DAY_MS,
   initialSafetyState,
-  type OpenPosition,
   type OperatorAction,
   SAFETY_STATE_VERSION,
   type SafetyFlag,
   type SafetyState,
   SafetyStateSchema,
+  type SafetyStateV1,
+  SafetyStateV1Schema,
   type TripLimit,
 } from './safety-state.js';
 
@@ -133,6 +136,11 @@ export interface SafetyManagerOptions {
    * to `statePath`.
    */
   readonly initialStatePath?: string;
+  /**
+   * The position ledger whose open positions the caps count (the engine shares one with its hub).
+   * Default: a ledger of its own, in memory.
+   */
+  readonly ledger?: PositionLedger;
   /** Alert sink: trips, freezes, resets, stale data, broker health. */
   readonly onAlert?: SafetyAlertSink;
 }
@@ -165,6 +173,8 @@ const VersionProbeSchema = z.looseObject({ version: z.number().int() });
 export class SafetyManager {
   readonly limits: OmniConfig['risk'];
   readonly statePath: string | undefined;
+  /** The one record of open positions (see PositionLedger); registerOpen writes new ones into it. */
+  readonly ledger: PositionLedger;
   readonly #clock: Clock;
   readonly #arbitrageCost: ArbitrageCostSettings;
   readonly #spotCostBps: number;
@@ -184,6 +194,7 @@ export class SafetyManager {
     this.statePath = options.statePath;
     this.#autoSave = options.autoSave ?? true;
     this.#onAlert = options.onAlert;
+    this.ledger = options.ledger ?? new PositionLedger();
     this.#state = initialSafetyState(this.#clock.nowMs());
   }
 
@@ -238,23 +249,21 @@ export class SafetyManager {
     }
     const s = this.#state;
     const L = this.limits;
+    const book = this.ledger;
     if (!Number.isFinite(ctx.balanceUsd) || ctx.balanceUsd <= 0) {
       return reject('balance', `balance must be a positive number of USD, got ${ctx.balanceUsd}`);
     }
-    if (s.open.some((p) => p.decisionId === decision.id)) {
+    if (book.get(decision.id) !== undefined) {
       return reject('duplicateDecision', `decision ${decision.id} is already open`);
     }
     if (s.dailyTrades >= L.maxDailyTrades) {
       return reject('maxDailyTrades', `${s.dailyTrades} trades today reach the cap of ${L.maxDailyTrades}`);
     }
-    if (s.open.length >= L.maxOpenPositions) {
-      return reject(
-        'maxOpenPositions',
-        `${s.open.length} open positions reach the cap of ${L.maxOpenPositions}`,
-      );
+    if (book.size >= L.maxOpenPositions) {
+      return reject('maxOpenPositions', `${book.size} open positions reach the cap of ${L.maxOpenPositions}`);
     }
     const realisedLoss = Math.max(0, -s.dailyPnlUsd);
-    const openRisk = sumRisk(s.open, undefined);
+    const openRisk = book.riskUsd();
     if (realisedLoss + openRisk >= L.maxDailyLossUsd) {
       return reject(
         'dailyLossBudget',
@@ -269,7 +278,7 @@ export class SafetyManager {
       this.#spotCostBps,
     );
     if ('limit' in sized) return sized;
-    const marketRisk = sumRisk(s.open, market);
+    const marketRisk = book.riskUsd(market);
     if (marketRisk + sized.riskUsd > L.maxExposurePerMarketUsd) {
       return reject(
         'maxExposurePerMarketUsd',
@@ -280,19 +289,29 @@ export class SafetyManager {
   }
 
   /**
-   * Counts a placed order as an open position and a trade of the day; trips the cooldown when
-   * the day's trade count reaches maxDailyTrades. Returns false (and counts nothing) when the
-   * decision is already open.
+   * Records a placed order as an open position in the ledger and counts a trade of the day; trips
+   * the cooldown when the day's trade count reaches maxDailyTrades. `placed` says where and at what
+   * fill it was placed. Returns false (and counts nothing) when the decision is already open: never
+   * a second position for one decision.
    */
-  registerOpen(decision: TradeDecision): boolean {
+  registerOpen(
+    decision: TradeDecision,
+    placed: Partial<Pick<OpenPosition, 'venue' | 'entryTs' | 'entryPrice' | 'brokerRef'>> = {},
+  ): boolean {
     this.#rollDay();
     const s = this.#state;
-    if (s.open.some((p) => p.decisionId === decision.id)) return false;
-    s.open.push({
+    if (this.ledger.get(decision.id) !== undefined) return false;
+    this.ledger.record({
       decisionId: decision.id,
       market: decision.engine,
+      symbol: decision.engine === 'arbitrage' ? decision.routeId : decision.symbol,
+      venue: placed.venue ?? 'unknown',
       riskUsd: positionRiskUsd(decision, this.#arbitrageCost, this.#spotCostBps),
       openedTs: Math.max(0, Math.floor(this.#clock.nowMs())),
+      decision,
+      ...(placed.entryTs !== undefined ? { entryTs: placed.entryTs } : {}),
+      ...(placed.entryPrice !== undefined ? { entryPrice: placed.entryPrice } : {}),
+      ...(placed.brokerRef !== undefined ? { brokerRef: placed.brokerRef } : {}),
     });
     s.dailyTrades++;
     if (s.dailyTrades >= this.limits.maxDailyTrades) {
@@ -310,9 +329,7 @@ export class SafetyManager {
   registerOutcome(outcome: TradeOutcome): void {
     this.#rollDay();
     const s = this.#state;
-    const index = s.open.findIndex((p) => p.decisionId === outcome.decisionId);
-    if (index >= 0) s.open.splice(index, 1);
-    else {
+    if (this.ledger.close(outcome.decisionId, 'settled') === undefined) {
       this.#alert(
         'warn',
         'SAFETY_UNKNOWN_OUTCOME',
@@ -335,11 +352,7 @@ export class SafetyManager {
 
   /** Forgets an open position that was cancelled or never filled (no PnL; the day's trade count stays). */
   releaseOpen(decisionId: string): boolean {
-    const index = this.#state.open.findIndex((p) => p.decisionId === decisionId);
-    if (index < 0) return false;
-    this.#state.open.splice(index, 1);
-    this.#changed();
-    return true;
+    return this.ledger.close(decisionId, 'released') !== undefined;
   }
 
   /** Feeds the stale-data guard with the newest tick time. O(1), allocation-free. */
@@ -453,7 +466,7 @@ export class SafetyManager {
   status(): SafetyStatus {
     this.#rollDay();
     const s = this.#state;
-    const exposureUsd = Object.fromEntries(MARKETS.map((m) => [m, sumRisk(s.open, m)])) as Record<
+    const exposureUsd = Object.fromEntries(MARKETS.map((m) => [m, this.ledger.riskUsd(m)])) as Record<
       Market,
       number
     >;
@@ -466,7 +479,7 @@ export class SafetyManager {
       dailyPnlUsd: s.dailyPnlUsd,
       dailyTrades: s.dailyTrades,
       lossStreak: s.lossStreak,
-      openPositions: s.open.map((p) => ({ ...p })),
+      openPositions: this.ledger.positions(),
       exposureUsd,
       lastTickMs: this.#lastTickMs < 0 ? undefined : this.#lastTickMs,
       staleData: this.#staleReason() !== undefined,
@@ -507,7 +520,12 @@ export class SafetyManager {
           supported: SAFETY_STATE_VERSION,
         });
       }
-      loaded = readJsonFile(path, SafetyStateSchema);
+      if (probe.version === 1) {
+        const v1 = readJsonFile(path, SafetyStateV1Schema);
+        if (v1 !== undefined) loaded = this.#migrateV1(v1);
+      } else {
+        loaded = readJsonFile(path, SafetyStateSchema);
+      }
     } catch (err) {
       throw new SafetyError(
         'SAFETY_STATE_INVALID',
@@ -519,6 +537,17 @@ export class SafetyManager {
     if (loaded === undefined) return false;
     this.#state = loaded;
     return true;
+  }
+
+  /** Version 1 kept open positions in the state: they move to the ledger (venue and symbol unknown). */
+  #migrateV1(v1: SafetyStateV1): SafetyState {
+    const { open, version: _version, ...rest } = v1;
+    for (const p of open) {
+      if (this.ledger.get(p.decisionId) === undefined) {
+        this.ledger.record({ ...p, symbol: 'unknown', venue: 'unknown' });
+      }
+    }
+    return { version: SAFETY_STATE_VERSION, ...rest };
   }
 
   #trip(limit: TripLimit, value: number, threshold: number): void {
@@ -581,12 +610,6 @@ function blocked(mode: SafetyMode, code: SafetyBlockCode, reason: string): Safet
 
 function reject(limit: OrderLimit, reason: string): Approval<never> {
   return { approved: false, code: 'SAFETY_LIMIT_BREACHED', limit, reason };
-}
-
-function sumRisk(open: readonly OpenPosition[], market: Market | undefined): number {
-  let sum = 0;
-  for (const p of open) if (market === undefined || p.market === market) sum += p.riskUsd;
-  return sum;
 }
 
 type Sized<D extends TradeDecision> = { decision: D; riskUsd: number; clipped: boolean };

@@ -2,7 +2,7 @@ import { MarketSchema } from '@omni/core';
 import { z } from 'zod';
 
 /** Version of the persisted safety state written by this release. */
-export const SAFETY_STATE_VERSION = 1;
+export const SAFETY_STATE_VERSION = 2;
 
 /** One UTC day in milliseconds: daily counters roll over at UTC midnight of the injected clock. */
 export const DAY_MS = 86_400_000;
@@ -15,16 +15,16 @@ export const TripLimitSchema = z.enum(['maxDailyLossUsd', 'maxDailyTrades', 'max
 /** `'maxDailyLossUsd' | 'maxDailyTrades' | 'maxLossStreak'`. */
 export type TripLimit = z.infer<typeof TripLimitSchema>;
 
-/** A position the SafetyManager counts as open (registered, not yet settled or cancelled). */
-export const OpenPositionSchema = z.object({
+/**
+ * An open position as version 1 of the state held it. Since version 2 open positions live in the
+ * position ledger of @omni/execution; a version 1 file's positions are moved there on load.
+ */
+export const LegacyOpenPositionSchema = z.object({
   decisionId: z.string().min(1),
   market: MarketSchema,
-  /** USD at risk: binary stake, spot size × |entry − stop|, arbitrage gas cost. */
   riskUsd: z.number().finite().nonnegative(),
   openedTs: z.number().int().nonnegative(),
 });
-/** A counted open position. */
-export type OpenPosition = Readonly<z.infer<typeof OpenPositionSchema>>;
 
 /** Why and when a cap tripped the cooldown. */
 export const CooldownSchema = z.object({
@@ -59,26 +59,35 @@ export const OperatorActionSchema = z.object({
 /** A journaled operator action. */
 export type OperatorAction = Readonly<z.infer<typeof OperatorActionSchema>>;
 
-/**
- * The persisted SafetyManager state (version 1). Written with `writeJsonAtomic`, read with
- * `readJsonFile` + this schema. Transient guards (newest tick time, broker health) are not
- * persisted: after a restart the stale-data guard blocks until a fresh tick arrives.
- */
-export const SafetyStateSchema = z.object({
-  version: z.literal(SAFETY_STATE_VERSION),
+const safetyStateFields = {
   /** UTC day index (`floor(tsMs / DAY_MS)`) the daily counters belong to. */
   utcDay: z.number().int(),
   dailyPnlUsd: z.number().finite(),
   dailyTrades: z.number().int().nonnegative(),
   lossStreak: z.number().int().nonnegative(),
-  open: z.array(OpenPositionSchema),
   cooldown: CooldownSchema.nullable(),
   reduceOnly: FlagSchema.nullable(),
   frozen: FlagSchema.nullable(),
   history: z.array(OperatorActionSchema),
-});
+};
+/**
+ * The persisted SafetyManager state (version 2). Written with `writeJsonAtomic`, read with
+ * `readJsonFile` + this schema. Transient guards (newest tick time, broker health) are not
+ * persisted: after a restart the stale-data guard blocks until a fresh tick arrives. Open positions
+ * are not here: the position ledger of @omni/execution owns them.
+ */
+export const SafetyStateSchema = z.object({ version: z.literal(SAFETY_STATE_VERSION), ...safetyStateFields });
 /** The persisted safety state. */
 export type SafetyState = z.infer<typeof SafetyStateSchema>;
+
+/** Version 1 of the state: the same fields plus the open positions (now in the ledger). */
+export const SafetyStateV1Schema = z.object({
+  version: z.literal(1),
+  ...safetyStateFields,
+  open: z.array(LegacyOpenPositionSchema),
+});
+/** A version 1 state file. */
+export type SafetyStateV1 = z.infer<typeof SafetyStateV1Schema>;
 
 /** A fresh state for the UTC day of `nowMs`: no counters, no flags. */
 export function initialSafetyState(nowMs: number): SafetyState {
@@ -88,7 +97,6 @@ export function initialSafetyState(nowMs: number): SafetyState {
     dailyPnlUsd: 0,
     dailyTrades: 0,
     lossStreak: 0,
-    open: [],
     cooldown: null,
     reduceOnly: null,
     frozen: null,
