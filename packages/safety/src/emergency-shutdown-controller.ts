@@ -1,6 +1,7 @@
 import type { Clock } from '@omni/core';
-import type { OperatorRequest, SafetyAlertSink, SafetyManager } from './safety-manager.js';
+import type { SafetyManager } from './safety-manager.js';
 import type { OperatorAction } from './safety-state.js';
+import type { OperatorRequest, SafetyAlertSink } from './safety-types.js';
 
 /**
  * What the controller cancels through: every execution hub implements it

@@ -12,20 +12,7 @@ export {
   type EmergencyShutdownOptions,
   type FreezeReport,
 } from './emergency-shutdown-controller.js';
-export {
-  type Approval,
-  type ApprovalRejectCode,
-  type OperatorRequest,
-  type OrderLimit,
-  type SafetyAlertSink,
-  type SafetyBlockCode,
-  SafetyManager,
-  type SafetyManagerOptions,
-  type SafetyMode,
-  type SafetyStatus,
-  type SafetyVerdict,
-  type TripListener,
-} from './safety-manager.js';
+export { SafetyManager } from './safety-manager.js';
 export {
   type Cooldown,
   CooldownSchema,
@@ -34,6 +21,7 @@ export {
   LegacyOpenPositionSchema,
   type OperatorAction,
   OperatorActionSchema,
+  readSafetyStateFile,
   SAFETY_STATE_VERSION,
   type SafetyFlag,
   type SafetyState,
@@ -43,3 +31,16 @@ export {
   type TripLimit,
   TripLimitSchema,
 } from './safety-state.js';
+export type {
+  Approval,
+  ApprovalRejectCode,
+  OperatorRequest,
+  OrderLimit,
+  SafetyAlertSink,
+  SafetyBlockCode,
+  SafetyManagerOptions,
+  SafetyMode,
+  SafetyStatus,
+  SafetyVerdict,
+  TripListener,
+} from './safety-types.js';

@@ -8,148 +8,37 @@ import {
   type OmniConfig,
   type OpenPosition,
   positionRiskUsd,
-  readJsonFile,
   SafetyError,
-  StateError,
-  spotLossPerUnitUsd,
   type Tick,
   type TradeDecision,
   type TradeOutcome,
   writeJsonAtomic,
 } from '@omni/core';
 import { PositionLedger } from '@omni/execution';
-import { z } from 'zod';
+import { applyReduceOnly, applyReset, applyUnfreeze, nonEmpty } from './operator-actions.js';
+import { checkOrderCaps, fmt } from './order-caps.js';
 import {
   type Cooldown,
   DAY_MS,
   initialSafetyState,
   type OperatorAction,
-  SAFETY_STATE_VERSION,
-  type SafetyFlag,
+  readSafetyStateFile,
   type SafetyState,
-  SafetyStateSchema,
-  type SafetyStateV1,
-  SafetyStateV1Schema,
   type TripLimit,
 } from './safety-state.js';
-
-/** Where the SafetyManager (and the emergency controller) send alerts: usually `OmniLogger.logAlert`. */
-export type SafetyAlertSink = (alert: Alert) => void;
-
-/**
- * Graded trading states. `active`: new trades allowed (subject to per-order caps and guards);
- * `reduce-only`: no new positions, open ones still settle (a tripped cap or an operator flag);
- * `halted`: frozen by the emergency controller, pending work cancelled.
- */
-export type SafetyMode = 'active' | 'reduce-only' | 'halted';
-
-/** Why nothing may trade right now. */
-export type SafetyBlockCode =
-  | 'SAFETY_FROZEN'
-  | 'SAFETY_COOLDOWN'
-  | 'SAFETY_REDUCE_ONLY'
-  | 'SAFETY_STALE_DATA';
-
-/** Answer of {@link SafetyManager.canTrade}: `ok` or the reason nothing may trade. */
-export type SafetyVerdict =
-  | { readonly ok: true; readonly mode: 'active' }
-  | {
-      readonly ok: false;
-      readonly mode: SafetyMode;
-      readonly code: SafetyBlockCode;
-      readonly reason: string;
-    };
-
-/** The per-order rule that refused an order (with `code: 'SAFETY_LIMIT_BREACHED'`). */
-export type OrderLimit =
-  | 'maxStakeUsd'
-  | 'maxOpenPositions'
-  | 'maxExposurePerMarketUsd'
-  | 'maxDailyTrades'
-  | 'dailyLossBudget'
-  | 'balance'
-  | 'stopDistance'
-  | 'duplicateDecision';
-
-/** Code of a refused order. */
-export type ApprovalRejectCode = SafetyBlockCode | 'SAFETY_BROKER_UNHEALTHY' | 'SAFETY_LIMIT_BREACHED';
-
-/**
- * Answer of {@link SafetyManager.approve}. An approved decision may have a smaller stake/size
- * than asked (`clipped: true`, and a line added to `reasons`); a refused one names the rule.
- */
-export type Approval<D extends TradeDecision = TradeDecision> =
-  | { readonly approved: true; readonly decision: D; readonly riskUsd: number; readonly clipped: boolean }
-  | {
-      readonly approved: false;
-      readonly code: ApprovalRejectCode;
-      readonly limit?: OrderLimit;
-      readonly reason: string;
-    };
-
-/** A snapshot of everything the SafetyManager tracks, for `omni safety status` and reports. */
-export interface SafetyStatus {
-  readonly mode: SafetyMode;
-  readonly cooldown: Cooldown | null;
-  readonly reduceOnly: SafetyFlag | null;
-  readonly frozen: SafetyFlag | null;
-  readonly utcDay: number;
-  readonly dailyPnlUsd: number;
-  readonly dailyTrades: number;
-  readonly lossStreak: number;
-  readonly openPositions: readonly OpenPosition[];
-  /** Sum of USD at risk of the open positions, per market. */
-  readonly exposureUsd: Readonly<Record<Market, number>>;
-  readonly lastTickMs: number | undefined;
-  readonly staleData: boolean;
-  readonly unhealthyMarkets: readonly Market[];
-  readonly limits: OmniConfig['risk'];
-}
-
-/** Who asks for a reset or an unfreeze, and why: both are required and journaled. */
-export interface OperatorRequest {
-  readonly reason: string;
-  readonly operator: string;
-}
-
-/** Options of a {@link SafetyManager}. */
-export interface SafetyManagerOptions {
-  /** The caps, from `OmniConfig['risk']`. */
-  readonly limits: OmniConfig['risk'];
-  /** The only source of time (ManualClock in backtests). Daily counters roll at UTC midnight. */
-  readonly clock: Clock;
-  /** Gas settings used as the worst-case loss of an arbitrage (defaults: core config defaults). */
-  readonly arbitrageCost?: ArbitrageCostSettings;
-  /**
-   * Round-trip cost of a spot trade in basis points of the entry (`spotRoundTripCostBps` of
-   * @omni/core: 2·commission + 2·slippage + spread), counted in its risk so caps bound the loss
-   * including fees. Default 0.
-   */
-  readonly spotCostBps?: number;
-  /** JSON state file. With it, every state change is persisted atomically (see `autoSave`). */
-  readonly statePath?: string;
-  /** Persist after every state change when `statePath` is set. Default true. */
-  readonly autoSave?: boolean;
-  /**
-   * Where {@link SafetyManager.open} loads the state from, when not from `statePath`: a resumed run
-   * starts from the state its run began with (a missing file means a fresh state). Saves still go
-   * to `statePath`.
-   */
-  readonly initialStatePath?: string;
-  /**
-   * The position ledger whose open positions the caps count (the engine shares one with its hub).
-   * Default: a ledger of its own, in memory.
-   */
-  readonly ledger?: PositionLedger;
-  /** Alert sink: trips, freezes, resets, stale data, broker health. */
-  readonly onAlert?: SafetyAlertSink;
-}
-
-/** Called once when a cap trips (e.g. to wire `EmergencyShutdownController.freeze`). */
-export type TripListener = (cooldown: Cooldown) => void;
+import type {
+  Approval,
+  OperatorRequest,
+  SafetyAlertSink,
+  SafetyManagerOptions,
+  SafetyMode,
+  SafetyStatus,
+  SafetyVerdict,
+  TripListener,
+} from './safety-types.js';
+import { ALLOWED, blocked } from './safety-types.js';
 
 const SOURCE = 'SafetyManager';
-const VersionProbeSchema = z.looseObject({ version: z.number().int() });
 
 /**
  * The specification's SafetyManager: every order passes {@link SafetyManager.approve}.
@@ -223,7 +112,7 @@ export class SafetyManager {
     }
     const stale = this.#staleReason();
     if (stale !== undefined) return blocked('active', 'SAFETY_STALE_DATA', stale);
-    return OK;
+    return ALLOWED;
   }
 
   /**
@@ -247,45 +136,13 @@ export class SafetyManager {
         reason: `the ${market} broker is reported unhealthy`,
       };
     }
-    const s = this.#state;
-    const L = this.limits;
-    const book = this.ledger;
-    if (!Number.isFinite(ctx.balanceUsd) || ctx.balanceUsd <= 0) {
-      return reject('balance', `balance must be a positive number of USD, got ${ctx.balanceUsd}`);
-    }
-    if (book.get(decision.id) !== undefined) {
-      return reject('duplicateDecision', `decision ${decision.id} is already open`);
-    }
-    if (s.dailyTrades >= L.maxDailyTrades) {
-      return reject('maxDailyTrades', `${s.dailyTrades} trades today reach the cap of ${L.maxDailyTrades}`);
-    }
-    if (book.size >= L.maxOpenPositions) {
-      return reject('maxOpenPositions', `${book.size} open positions reach the cap of ${L.maxOpenPositions}`);
-    }
-    const realisedLoss = Math.max(0, -s.dailyPnlUsd);
-    const openRisk = book.riskUsd();
-    if (realisedLoss + openRisk >= L.maxDailyLossUsd) {
-      return reject(
-        'dailyLossBudget',
-        `today's loss ${fmt(realisedLoss)} USD plus open risk ${fmt(openRisk)} USD reach the daily loss cap of ${fmt(L.maxDailyLossUsd)} USD`,
-      );
-    }
-    const cap = Math.min(L.maxStakeUsd, L.maxBalanceFractionPerTrade * ctx.balanceUsd);
-    const sized = clipToCap(
-      decision,
-      positionRiskUsd(decision, this.#arbitrageCost, this.#spotCostBps),
-      cap,
-      this.#spotCostBps,
-    );
-    if ('limit' in sized) return sized;
-    const marketRisk = book.riskUsd(market);
-    if (marketRisk + sized.riskUsd > L.maxExposurePerMarketUsd) {
-      return reject(
-        'maxExposurePerMarketUsd',
-        `${market} exposure would be ${fmt(marketRisk + sized.riskUsd)} USD, above the cap of ${fmt(L.maxExposurePerMarketUsd)} USD`,
-      );
-    }
-    return { approved: true, ...sized };
+    return checkOrderCaps(decision, ctx, {
+      state: this.#state,
+      book: this.ledger,
+      limits: this.limits,
+      arbitrageCost: this.#arbitrageCost,
+      spotCostBps: this.#spotCostBps,
+    });
   }
 
   /**
@@ -382,11 +239,10 @@ export class SafetyManager {
 
   /** Puts the manager in reduce-only by operator choice (lifted only by {@link reset}); journaled. */
   enterReduceOnly(request: OperatorRequest): void {
-    const { reason, operator } = checkRequest(request, 'reduce-only');
-    const tsMs = this.#nowTs();
-    this.#state.reduceOnly = { tsMs, reason, by: operator };
-    this.#state.history.push({ tsMs, action: 'reduce-only', reason, operator, cleared: [] });
-    this.#alert('warn', 'SAFETY_REDUCE_ONLY', `reduce-only set by ${operator}: ${reason}`, { operator });
+    const action = applyReduceOnly(this.#state, request, this.#nowTs());
+    this.#alert('warn', 'SAFETY_REDUCE_ONLY', `reduce-only set by ${action.operator}: ${action.reason}`, {
+      operator: action.operator,
+    });
     this.#changed();
   }
 
@@ -397,27 +253,11 @@ export class SafetyManager {
    * an operator. Journaled as an alert and in the state file's `history`.
    */
   reset(request: OperatorRequest): OperatorAction {
-    const { reason, operator } = checkRequest(request, 'reset');
-    const s = this.#state;
-    if (s.frozen) {
-      throw new SafetyError(
-        'SAFETY_RESET_REFUSED',
-        'trading is frozen by the emergency controller; unfreeze it explicitly first',
-        { frozenReason: s.frozen.reason },
-      );
-    }
-    const cleared: string[] = [];
-    if (s.cooldown) cleared.push(`cooldown:${s.cooldown.limit}`);
-    if (s.reduceOnly) cleared.push('reduce-only');
-    cleared.push('counters');
-    const action: OperatorAction = { tsMs: this.#nowTs(), action: 'reset', reason, operator, cleared };
-    s.cooldown = null;
-    s.reduceOnly = null;
-    s.dailyPnlUsd = 0;
-    s.dailyTrades = 0;
-    s.lossStreak = 0;
-    s.history.push(action);
-    this.#alert('warn', 'SAFETY_RESET', `safety reset by ${operator}: ${reason}`, { operator, cleared });
+    const action = applyReset(this.#state, request, this.#nowTs());
+    this.#alert('warn', 'SAFETY_RESET', `safety reset by ${action.operator}: ${action.reason}`, {
+      operator: action.operator,
+      cleared: action.cleared,
+    });
     this.#changed();
     return action;
   }
@@ -436,22 +276,10 @@ export class SafetyManager {
 
   /** Lifts a freeze (cooldowns stay). Needs a reason and an operator; journaled. */
   unfreeze(request: OperatorRequest): OperatorAction {
-    const { reason, operator } = checkRequest(request, 'unfreeze');
-    if (!this.#state.frozen) {
-      throw new SafetyError('SAFETY_RESET_REFUSED', 'trading is not frozen; nothing to unfreeze', {
-        operator,
-      });
-    }
-    const action: OperatorAction = {
-      tsMs: this.#nowTs(),
-      action: 'unfreeze',
-      reason,
-      operator,
-      cleared: ['frozen'],
-    };
-    this.#state.frozen = null;
-    this.#state.history.push(action);
-    this.#alert('warn', 'SAFETY_UNFROZEN', `trading unfrozen by ${operator}: ${reason}`, { operator });
+    const action = applyUnfreeze(this.#state, request, this.#nowTs());
+    this.#alert('warn', 'SAFETY_UNFROZEN', `trading unfrozen by ${action.operator}: ${action.reason}`, {
+      operator: action.operator,
+    });
     this.#changed();
     return action;
   }
@@ -509,45 +337,10 @@ export class SafetyManager {
   load(from?: string): boolean {
     const path = from ?? this.statePath;
     if (path === undefined) return false;
-    let loaded: SafetyState | undefined;
-    try {
-      const probe = readJsonFile(path, VersionProbeSchema);
-      if (probe === undefined) return false;
-      if (probe.version > SAFETY_STATE_VERSION) {
-        throw new StateError('STATE_NEWER_VERSION', 'the safety state was written by a newer version', {
-          file: path,
-          version: probe.version,
-          supported: SAFETY_STATE_VERSION,
-        });
-      }
-      if (probe.version === 1) {
-        const v1 = readJsonFile(path, SafetyStateV1Schema);
-        if (v1 !== undefined) loaded = this.#migrateV1(v1);
-      } else {
-        loaded = readJsonFile(path, SafetyStateSchema);
-      }
-    } catch (err) {
-      throw new SafetyError(
-        'SAFETY_STATE_INVALID',
-        'the persisted safety state cannot be used; restore it from a backup (the engine will not trade without it)',
-        { file: path },
-        { cause: err, details: err instanceof StateError ? err.details : [] },
-      );
-    }
+    const loaded = readSafetyStateFile(path, this.ledger);
     if (loaded === undefined) return false;
     this.#state = loaded;
     return true;
-  }
-
-  /** Version 1 kept open positions in the state: they move to the ledger (venue and symbol unknown). */
-  #migrateV1(v1: SafetyStateV1): SafetyState {
-    const { open, version: _version, ...rest } = v1;
-    for (const p of open) {
-      if (this.ledger.get(p.decisionId) === undefined) {
-        this.ledger.record({ ...p, symbol: 'unknown', venue: 'unknown' });
-      }
-    }
-    return { version: SAFETY_STATE_VERSION, ...rest };
   }
 
   #trip(limit: TripLimit, value: number, threshold: number): void {
@@ -600,82 +393,4 @@ export class SafetyManager {
   #alert(level: Alert['level'], code: string, message: string, context: Record<string, unknown>): void {
     this.#onAlert?.({ tsMs: this.#nowTs(), level, code, message, source: SOURCE, context });
   }
-}
-
-const OK: SafetyVerdict = Object.freeze({ ok: true, mode: 'active' });
-
-function blocked(mode: SafetyMode, code: SafetyBlockCode, reason: string): SafetyVerdict {
-  return { ok: false, mode, code, reason };
-}
-
-function reject(limit: OrderLimit, reason: string): Approval<never> {
-  return { approved: false, code: 'SAFETY_LIMIT_BREACHED', limit, reason };
-}
-
-type Sized<D extends TradeDecision> = { decision: D; riskUsd: number; clipped: boolean };
-
-function clipToCap<D extends TradeDecision>(
-  decision: D,
-  riskUsd: number,
-  cap: number,
-  spotCostBps: number,
-): Sized<D> | { approved: false; code: 'SAFETY_LIMIT_BREACHED'; limit: OrderLimit; reason: string } {
-  if (decision.engine === 'spot' && !(Math.abs(decision.entryPrice - decision.stopPrice) > 0)) {
-    return {
-      approved: false,
-      code: 'SAFETY_LIMIT_BREACHED',
-      limit: 'stopDistance',
-      reason: 'a spot order needs a stop price different from its entry price',
-    };
-  }
-  if (riskUsd <= cap) return { decision, riskUsd, clipped: false };
-  const note = `safety: risk clipped from ${fmt(riskUsd)} to ${fmt(cap)} USD (maxStakeUsd / maxBalanceFractionPerTrade)`;
-  switch (decision.engine) {
-    case 'binary':
-      return {
-        decision: { ...decision, stakeUsd: cap, reasons: [...decision.reasons, note] },
-        riskUsd: cap,
-        clipped: true,
-      };
-    case 'spot': {
-      const lossPerUnit = spotLossPerUnitUsd(decision, spotCostBps);
-      // The factor keeps size × loss per unit strictly at or under the cap despite rounding.
-      const size = (cap / lossPerUnit) * (1 - 1e-12);
-      return {
-        decision: { ...decision, size, reasons: [...decision.reasons, note] },
-        riskUsd: size * lossPerUnit,
-        clipped: true,
-      };
-    }
-    case 'arbitrage':
-      return {
-        approved: false,
-        code: 'SAFETY_LIMIT_BREACHED',
-        limit: 'maxStakeUsd',
-        reason: `the arbitrage gas cost ${fmt(riskUsd)} USD is above the per-trade cap of ${fmt(cap)} USD`,
-      };
-  }
-}
-
-function checkRequest(request: OperatorRequest, action: string): OperatorRequest {
-  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
-  const operator = typeof request.operator === 'string' ? request.operator.trim() : '';
-  if (reason === '' || operator === '') {
-    throw new SafetyError('SAFETY_RESET_REFUSED', `a ${action} needs a non-empty reason and operator`, {
-      action,
-      hasReason: reason !== '',
-      hasOperator: operator !== '',
-    });
-  }
-  return { reason, operator };
-}
-
-function nonEmpty(text: string, what: string): string {
-  const t = text.trim();
-  if (t === '') throw new SafetyError('SAFETY_RESET_REFUSED', `${what} must not be empty`);
-  return t;
-}
-
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }

@@ -1,4 +1,5 @@
-import { MarketSchema } from '@omni/core';
+import { MarketSchema, readJsonFile, SafetyError, StateError, StateVersionProbeSchema } from '@omni/core';
+import type { PositionLedger } from '@omni/execution';
 import { z } from 'zod';
 
 /** Version of the persisted safety state written by this release. */
@@ -102,4 +103,43 @@ export function initialSafetyState(nowMs: number): SafetyState {
     frozen: null,
     history: [],
   };
+}
+
+/**
+ * Reads a safety state file: a version 2 file as it is; a version 1 file migrated (its open
+ * positions move into `ledger`, with venue and symbol unknown). Returns undefined when the file does
+ * not exist. A file that is unreadable, invalid or from a newer version is a SafetyError
+ * `SAFETY_STATE_INVALID`: the engine must not trade on a state it cannot read.
+ */
+export function readSafetyStateFile(path: string, ledger: PositionLedger): SafetyState | undefined {
+  try {
+    const probe = readJsonFile(path, StateVersionProbeSchema);
+    if (probe === undefined) return undefined;
+    if (probe.version > SAFETY_STATE_VERSION) {
+      throw new StateError('STATE_NEWER_VERSION', 'the safety state was written by a newer version', {
+        file: path,
+        version: probe.version,
+        supported: SAFETY_STATE_VERSION,
+      });
+    }
+    if (probe.version !== 1) return readJsonFile(path, SafetyStateSchema);
+    const v1 = readJsonFile(path, SafetyStateV1Schema);
+    return v1 === undefined ? undefined : migrateV1(v1, ledger);
+  } catch (err) {
+    throw new SafetyError(
+      'SAFETY_STATE_INVALID',
+      'the persisted safety state cannot be used; restore it from a backup (the engine will not trade without it)',
+      { file: path },
+      { cause: err, details: err instanceof StateError ? err.details : [] },
+    );
+  }
+}
+
+/** Version 1 kept open positions in the state: they move to the ledger (venue and symbol unknown). */
+function migrateV1(v1: SafetyStateV1, ledger: PositionLedger): SafetyState {
+  const { open, version: _version, ...rest } = v1;
+  for (const p of open) {
+    if (ledger.get(p.decisionId) === undefined) ledger.record({ ...p, symbol: 'unknown', venue: 'unknown' });
+  }
+  return { version: SAFETY_STATE_VERSION, ...rest };
 }
