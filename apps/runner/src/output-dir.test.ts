@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,7 +33,8 @@ function tree(dir: string): Record<string, string> {
 
 function ticksCsv(n: number): string {
   const rows = ['timestamp,price'];
-  for (let i = 0; i < n; i++) rows.push(`${Date.UTC(2020, 0, 1 + i)},${(1.1 + 0.001 * Math.sin(i / 3)).toFixed(5)}`);
+  for (let i = 0; i < n; i++)
+    rows.push(`${Date.UTC(2020, 0, 1 + i)},${(1.1 + 0.001 * Math.sin(i / 3)).toFixed(5)}`);
   return `${rows.join('\n')}\n`;
 }
 
@@ -127,7 +136,11 @@ describe('omni backtest --out', () => {
     ];
     for (const args of refused) {
       const run = await omni(['backtest', '--quiet', '--momentum-only', ...args]);
-      expect({ args, code: run.code, err: run.err.includes('[RUNTIME_BAD_INPUT] --out') ? true : run.err }).toEqual({
+      expect({
+        args,
+        code: run.code,
+        err: run.err.includes('[RUNTIME_BAD_INPUT] --out') ? true : run.err,
+      }).toEqual({
         args,
         code: 2,
         err: true,

@@ -107,7 +107,8 @@ export function checkOutputDir(raw: string | undefined, options: OutputDirOption
   const hint = `choose a new folder, e.g. ${flag} omni-runs/my-run`;
   if (parse(real).root === real) refuse(`${flag} is the filesystem root`, path, hint);
   for (const pseudo of ['/proc', '/sys', '/dev']) {
-    if (isInside(real, pseudo)) refuse(`${flag} points into ${pseudo}, which is not a place for files`, path, hint);
+    if (isInside(real, pseudo))
+      refuse(`${flag} points into ${pseudo}, which is not a place for files`, path, hint);
   }
   const home = realish(resolve(options.home ?? homedir()));
   if (isInside(home, real)) refuse(`${flag} is your home folder or one of its parents`, path, hint);
@@ -202,7 +203,11 @@ export function publishRunDir(temp: string, outPath: string): void {
   let aside: string | undefined;
   if (existsSync(outPath)) {
     if (readdirSync(outPath).length > 0 && !isRunFolder(outPath)) {
-      refuse('the output folder changed during the run and is no longer a run folder', outPath, 'move it aside');
+      refuse(
+        'the output folder changed during the run and is no longer a run folder',
+        outPath,
+        'move it aside',
+      );
     }
     aside = `${outPath}.old-${process.pid}`;
     renameSync(outPath, aside);

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { isOmniError, loadConfig, type OmniConfig, type OmniConfigInput } from '@omni/core';
 import { Command, InvalidArgumentError } from 'commander';
+import { type CliIo, EXIT } from './cli-io.js';
 import { formatAnalysis, runAnalyze } from './commands/analyze.js';
 import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
 import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
@@ -9,16 +10,6 @@ import { runReport } from './commands/report.js';
 import { formatSafetyStatus, openSafety, safetyStatePath } from './commands/safety.js';
 import { runShadow } from './commands/shadow.js';
 import { runTrain } from './commands/train.js';
-
-/** Where the CLI writes: injectable so tests capture output instead of printing. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  readonly isTty: boolean;
-}
-
-/** Exit codes: 0 ok, 1 failure (a check failed, a trail is broken), 2 bad input or configuration. */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 function integer(value: string): number {
   const n = Number(value);
@@ -268,3 +259,5 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   return code;
 }
+
+export { type CliIo, EXIT } from './cli-io.js';

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { CliIo } from './program.js';
+import type { CliIo } from './cli-io.js';
 import { isoDate } from './table.js';
 
 /** Progress of a run: a bar on a TTY, a plain line every few seconds of data otherwise. */

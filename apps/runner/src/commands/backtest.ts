@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
 import { BacktestEngine, type BacktestSummary, parseRetrainPeriod } from '@omni/runtime';
+import type { CliIo } from '../cli-io.js';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
-import type { CliIo } from '../program.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
+import type { RunSummary } from '../run-summary.js';
 import { formatTable, isoDate, num, pct } from '../table.js';
 import { validateModelFile } from './check.js';
 import { writeReport } from './report.js';
@@ -23,16 +24,6 @@ export interface BacktestFlags {
   /** Walk-forward retraining period, e.g. `1y`. */
   readonly retrainEvery?: string;
   readonly quiet?: boolean;
-}
-
-/** What the runner's `summary.json` holds: the backtest summary plus where the data and output are. */
-export interface RunSummary extends BacktestSummary {
-  readonly run: BacktestSummary['run'] & {
-    readonly bundledData: boolean;
-    readonly outDir: string;
-    /** Last day of the bundled model's training data, when the run used that model; else null. */
-    readonly modelTrainedThrough: string | null;
-  };
 }
 
 /**
@@ -216,3 +207,5 @@ export function formatBacktestSummary(s: RunSummary): string {
       : '';
   return `${head}\n\n${engines}\n\nwrote ${s.run.outDir}/{${files.join(',')}}${noDecisions}`;
 }
+
+export type { RunSummary } from '../run-summary.js';

@@ -4,8 +4,8 @@ import { RuntimeError, readJournal, type Tick, type TradeOutcome, TradeOutcomeSc
 import { analyzeSeries } from '@omni/fib-core';
 import { readSeries } from '../data-source.js';
 import { type ReportEquityPoint, type ReportZone, renderReport } from '../report.js';
+import type { RunSummary } from '../run-summary.js';
 import { isoDate, num, pct } from '../table.js';
-import type { RunSummary } from './backtest.js';
 
 const MAX_CHART_POINTS = 5000;
 

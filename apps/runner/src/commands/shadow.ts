@@ -14,10 +14,10 @@ import {
 } from '@omni/core';
 import { BinanceFeed, type PriceFeed } from '@omni/feeds';
 import { createOmniEngine, type OmniEngine, omniMainLoop, safetySummary } from '@omni/runtime';
+import type { CliIo } from '../cli-io.js';
 import { readSeries, replayFeed, selectData } from '../data-source.js';
 import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
-import type { CliIo } from '../program.js';
-import type { RunSummary } from './backtest.js';
+import type { RunSummary } from '../run-summary.js';
 import { stateDir } from './check.js';
 import { writeReport } from './report.js';
 
