@@ -37,6 +37,13 @@ export {
   type LadderStake,
 } from './ladder-risk-ai.js';
 export {
+  LEARNER_STATE_MIGRATIONS,
+  type LearnerStateMigration,
+  type LearnerStateMigrations,
+  LearnerStateStore,
+  type LearnerStateStoreOptions,
+} from './learner-state-store.js';
+export {
   type DecisionProbabilities,
   type FibEvaluator,
   type GovernorConfig,
