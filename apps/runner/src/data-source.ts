@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { type Alert, RuntimeError, type Tick } from '@omni/core';
+import { type Alert, parseTimestampMs, RuntimeError, type Tick } from '@omni/core';
 import { bundledFxPairs, bundledFxPath, ReplayFeed } from '@omni/feeds';
 
 /** Where a run's prices come from: a user file, or a bundled real FX pair. */
@@ -38,11 +38,11 @@ export function selectData(options: { data?: string; symbol?: string; cwd?: stri
   return { path, symbol, bundled: false };
 }
 
-/** Parses `--from`/`--to` (ISO 8601 date or datetime, or epoch ms) into epoch ms. */
+/** Parses `--from`/`--to` (ISO 8601 date or datetime, no zone = UTC, or epoch ms) into epoch ms. */
 export function parseTimeBound(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (!Number.isFinite(ms)) {
+  const ms = parseTimestampMs(text.trim(), 'ms');
+  if (ms === undefined) {
     throw new RuntimeError('RUNTIME_BAD_INPUT', `${flag} must be an ISO 8601 date or epoch milliseconds`, {
       [flag]: text,
     });

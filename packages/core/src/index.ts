@@ -2,6 +2,7 @@ export { type Alert, type AlertLevel, AlertLevelSchema, AlertSchema } from './al
 export { readJsonFile, writeJsonAtomic } from './atomic-file.js';
 export { type Clock, ManualClock, SystemClock } from './clock.js';
 export {
+  type ConfigWarning,
   CredentialsSchema,
   ENV_BINDINGS,
   EngineSettingsSchema,
@@ -101,6 +102,18 @@ export {
   PositionLedgerStateSchema,
   StateVersionProbeSchema,
 } from './position.js';
+export {
+  type EpochUnit,
+  type PriceColumns,
+  type PriceFileFormat,
+  type PriceFileOptions,
+  PriceFileParser,
+  type PriceRow,
+  PriceRowProblem,
+  parseTimestampMs,
+  priceFileFormat,
+  splitDelimited,
+} from './price-file.js';
 export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';
 export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';

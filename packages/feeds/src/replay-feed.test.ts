@@ -136,6 +136,44 @@ describe('ReplayFeed', () => {
     ]);
   });
 
+  it('replays quoted CSV cells, commas inside quotes included', async () => {
+    const path = file(
+      'quoted.csv',
+      'timestamp,price,note\n"2024-01-02 10:00:00","1.1","wide, thin"\n"2024-01-02 10:00:01","1.2",""\n',
+    );
+    const ticks = await collect(new ReplayFeed({ path }));
+    expect(ticks.map((t) => [t.tsMs, t.price])).toEqual([
+      [Date.UTC(2024, 0, 2, 10), 1.1],
+      [Date.UTC(2024, 0, 2, 10, 0, 1), 1.2],
+    ]);
+  });
+
+  it('replays a MetaTrader 5 tick export: tab-separated, dotted dates, empty bid or ask unchanged', async () => {
+    const path = file(
+      'EURUSD_ticks.csv',
+      '<DATE>\t<TIME>\t<BID>\t<ASK>\t<LAST>\t<VOLUME>\t<FLAGS>\n' +
+        '2024.01.02\t10:00:00.123\t1.10450\t1.10460\t\t\t6\n' +
+        '2024.01.02\t10:00:00.456\t\t1.10470\t\t\t4\n',
+    );
+    const ticks = await collect(new ReplayFeed({ path, symbol: 'EURUSD' }));
+    expect(ticks.map((t) => [t.tsMs, t.bid, t.ask])).toEqual([
+      [Date.UTC(2024, 0, 2, 10, 0, 0, 123), 1.1045, 1.1046],
+      [Date.UTC(2024, 0, 2, 10, 0, 0, 456), 1.1045, 1.1047],
+    ]);
+    // mids: (1.10450 + 1.10460) / 2 = 1.10455 and (1.10450 + 1.10470) / 2 = 1.10460
+    expect(
+      Math.abs((ticks[0]?.price ?? 0) - 1.10455) + Math.abs((ticks[1]?.price ?? 0) - 1.1046),
+    ).toBeLessThan(1e-12);
+  });
+
+  it('stops on a header without a timestamp column even under skip-and-alert', async () => {
+    const path = file('nots.csv', 'when,price\n2024-01-02,1.1\n');
+    await expect(collect(new ReplayFeed({ path, policy: 'skip-and-alert' }))).rejects.toMatchObject({
+      code: 'FEED_MALFORMED_ROW',
+      context: { file: path, line: 1, header: 'when,price' },
+    });
+  });
+
   it('replays JSONL with numbers or numeric strings and names the key of a bad field', async () => {
     const path = file(
       'ticks.jsonl',

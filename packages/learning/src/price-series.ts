@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DataError } from '@omni/core';
+import { DataError, PriceFileParser, type PriceRow, PriceRowProblem, priceFileFormat } from '@omni/core';
 
 /** A price series of one symbol, oldest first. */
 export interface PriceSeries {
@@ -9,27 +9,21 @@ export interface PriceSeries {
 }
 
 /**
- * Reads a `timestamp,price` CSV (ISO-8601 date/time or epoch ms; the bundled FX files) into a series.
+ * Reads a price file into a series, through the {@link PriceFileParser} of @omni/core — the reader
+ * of `omni backtest`'s replay feed, so both accept the same files: CSV (`timestamp,price` like the
+ * bundled FX files, `bid`+`ask` read as their mid, quoted cells, MetaTrader exports) or JSONL;
+ * times as ISO-8601 (no zone = UTC), `YYYY.MM.DD hh:mm:ss` or epoch s/ms (10/13 digits).
  * Why: the trainer's input; every bad row is a DataError naming file and line, never a NaN.
  */
 export function readPriceCsv(path: string, symbol: string): PriceSeries {
-  const lines = readText(path).split(/\r?\n/);
-  const header = (lines[0] ?? '').trim().toLowerCase().split(',');
-  const tsCol = header.indexOf('timestamp');
-  const priceCol = header.indexOf('price');
-  if (tsCol < 0 || priceCol < 0) {
-    throw new DataError('DATA_SOURCE_INVALID', 'the CSV header must name `timestamp` and `price` columns', {
-      file: path,
-      header: lines[0],
-    });
-  }
+  const parser = new PriceFileParser({ symbol, source: path, format: priceFileFormat(path) });
+  const lines = readText(path).split('\n');
   const ts: number[] = [];
   const prices: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = (lines[i] as string).trim();
-    if (line === '') continue;
-    const cells = line.split(',');
-    pushRow(ts, prices, cells[tsCol], Number(cells[priceCol]), path, i + 1);
+  for (let i = 0; i < lines.length; i++) {
+    const row = parser.line(trimCr(lines[i] as string));
+    if (row === undefined) continue;
+    pushRow(ts, prices, rowOrThrow(row, path, i + 1), path, i + 1);
   }
   return { symbol, tsMs: Float64Array.from(ts), prices: Float64Array.from(prices) };
 }
@@ -39,32 +33,30 @@ export function readPriceCsv(path: string, symbol: string): PriceSeries {
  * Why: retraining on what the engine itself recorded (spec 2.9 TrainingOrchestrator reads ticks.jsonl).
  */
 export function readTicksJsonl(path: string): PriceSeries[] {
+  // Journal ticks carry epoch ms in `tsMs`, whatever their magnitude.
+  const parser = new PriceFileParser({
+    symbol: '',
+    source: path,
+    format: 'jsonl',
+    columns: { timestamp: 'tsMs' },
+    timestampUnit: 'ms',
+  });
   const bySymbol = new Map<string, { ts: number[]; prices: number[] }>();
   const lines = readText(path).split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim();
-    if (line === '') continue;
-    let record: { symbol?: unknown; tsMs?: unknown; price?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch (err) {
-      if (i === lines.length - 1) break; // torn last line: the writer crashed mid-record
-      throw new DataError(
-        'DATA_ROW_INVALID',
-        'a ticks.jsonl line is not JSON',
-        { file: path, line: i + 1 },
-        { cause: err },
-      );
-    }
-    if (typeof record.symbol !== 'string') {
+    const row = parser.line(lines[i] as string);
+    if (row === undefined) continue;
+    if (row instanceof PriceRowProblem && row.what === 'invalid JSON' && i === lines.length - 1) break; // torn last line: the writer crashed mid-record
+    const tick = rowOrThrow(row, path, i + 1);
+    if (tick.symbol === '') {
       throw new DataError('DATA_ROW_INVALID', 'a tick has no symbol', { file: path, line: i + 1 });
     }
-    let entry = bySymbol.get(record.symbol);
+    let entry = bySymbol.get(tick.symbol);
     if (!entry) {
       entry = { ts: [], prices: [] };
-      bySymbol.set(record.symbol, entry);
+      bySymbol.set(tick.symbol, entry);
     }
-    pushRow(entry.ts, entry.prices, String(record.tsMs), Number(record.price), path, i + 1);
+    pushRow(entry.ts, entry.prices, tick, path, i + 1);
   }
   return [...bySymbol].map(([symbol, e]) => ({
     symbol,
@@ -81,23 +73,28 @@ function readText(path: string): string {
   }
 }
 
-function pushRow(
-  ts: number[],
-  prices: number[],
-  rawTs: string | undefined,
-  price: number,
-  file: string,
-  line: number,
-): void {
-  const text = (rawTs ?? '').trim();
-  const tsMs = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(tsMs)) {
-    throw new DataError('DATA_ROW_INVALID', 'the timestamp is not ISO-8601 or epoch ms', {
-      file,
-      line,
-      timestamp: rawTs,
-    });
+function trimCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/** The row, or a DataError naming file, line, column and value of its problem. */
+function rowOrThrow(row: PriceRow | PriceRowProblem, file: string, line: number): PriceRow {
+  if (!(row instanceof PriceRowProblem)) return row;
+  if (row.header) {
+    throw new DataError('DATA_SOURCE_INVALID', row.what, { file, line, header: row.value });
   }
+  throw new DataError('DATA_ROW_INVALID', row.what, {
+    file,
+    line,
+    ...(row.column !== undefined ? { column: row.column } : {}),
+    value: row.value,
+  });
+}
+
+/** Appends a row's price (its mid when it quotes only bid and ask); prices must be positive, times increasing. */
+function pushRow(ts: number[], prices: number[], row: PriceRow, file: string, line: number): void {
+  const { tsMs } = row;
+  const price = row.price ?? ((row.bid as number) + (row.ask as number)) / 2;
   if (!(price > 0) || !Number.isFinite(price)) {
     throw new DataError('DATA_ROW_INVALID', 'the price is not a positive number', { file, line, price });
   }

@@ -1,0 +1,446 @@
+/** Layout of a price file: delimited text with a header row, or one JSON object per line. */
+export type PriceFileFormat = 'csv' | 'jsonl';
+
+/**
+ * Unit of numeric timestamps. `auto`: the number of digits decides — 10 digits are epoch seconds
+ * (a fraction is allowed), 13 digits epoch milliseconds, anything else is rejected (so a file in
+ * seconds never lands in 1970). `ms` or `s`: every number is in that unit, as given.
+ */
+export type EpochUnit = 'auto' | 'ms' | 's';
+
+/** Which column (header name, case-insensitive, `<…>` brackets ignored) or JSON key holds each field. */
+export interface PriceColumns {
+  /**
+   * Default: the first of `timestamp`, `time`, `ts`, `tsMs`, `date`; a `date` column beside a `time`
+   * column holding a time of day (MetaTrader's `<DATE>` and `<TIME>`) is read as one timestamp.
+   */
+  readonly timestamp?: string;
+  /** Trade price or mid. Default: the first of `price`, `mid`, `close`. Optional when bid and ask exist. */
+  readonly price?: string;
+  /** Default `bid`. */
+  readonly bid?: string;
+  /** Default `ask`. */
+  readonly ask?: string;
+  /** Default `volume` (MetaTrader bars: `<VOL>`, then `<TICKVOL>`). */
+  readonly volume?: string;
+  /** Default `symbol`; rows without one take {@link PriceFileOptions.symbol}. */
+  readonly symbol?: string;
+}
+
+/** Options of a {@link PriceFileParser}. */
+export interface PriceFileOptions {
+  /** The symbol of rows without a symbol column or key. */
+  readonly symbol: string;
+  /** Copied onto every row as its `source` (a tick's origin, e.g. `replay:EURUSD.csv`). */
+  readonly source: string;
+  /** Default `csv`; see {@link priceFileFormat}. */
+  readonly format?: PriceFileFormat;
+  readonly columns?: PriceColumns;
+  /** CSV delimiter. Default: a tab when the header has tabs and no comma (MetaTrader exports), else `,`. */
+  readonly delimiter?: string;
+  /** Default `auto`. */
+  readonly timestampUnit?: EpochUnit;
+}
+
+/** One row of a price file. `price` may be absent when both `bid` and `ask` are present. */
+export interface PriceRow {
+  readonly symbol: string;
+  readonly tsMs: number;
+  readonly price: number | undefined;
+  readonly bid: number | undefined;
+  readonly ask: number | undefined;
+  readonly volume: number | undefined;
+  readonly source: string;
+}
+
+/**
+ * Why a line could not be read: what is wrong, in which column (`undefined`: the whole line, e.g.
+ * its column count) and the offending text. `header`: the header itself is unusable, so no row of
+ * the file can be read. A value, not an exception: a reader turns it into its own typed error (with
+ * file and line) or skips the row, without the cost of an Error per bad row.
+ */
+export class PriceRowProblem {
+  constructor(
+    readonly what: string,
+    readonly value: string,
+    readonly column?: string,
+    readonly columnNumber?: number,
+    readonly extra: Readonly<Record<string, number>> = {},
+    readonly header = false,
+  ) {}
+}
+
+const TIMESTAMP_NAMES = ['timestamp', 'time', 'ts', 'tsms', 'date'];
+const PRICE_NAMES = ['price', 'mid', 'close'];
+const JSON_TIMESTAMP_KEYS = ['timestamp', 'time', 'ts', 'tsMs', 'date'];
+/** MetaTrader bar exports hold real volume in `<VOL>` and tick counts in `<TICKVOL>`. */
+const METATRADER_VOLUME_NAMES = ['volume', 'vol', 'tickvol'];
+const DIGITS = /^-?\d+(\.\d+)?$/;
+/** Epoch seconds in `auto` mode: exactly 10 integer digits (2001-09-09 … 2286-11-20), optional fraction. */
+const EPOCH_SECONDS = /^[1-9]\d{9}(\.\d+)?$/;
+/** Epoch milliseconds in `auto` mode: exactly 13 digits (the same dates as above). */
+const EPOCH_MILLIS = /^[1-9]\d{12}$/;
+/**
+ * `YYYY-MM-DD` or MetaTrader's `YYYY.MM.DD`, optionally followed by `T` or a space and
+ * `hh:mm[:ss[.fff…]]`, optionally followed by `Z` or an offset `±hh[:mm]` (none = UTC).
+ */
+const CALENDAR_TIME =
+  /^(\d{4})([-.])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2})?)?)?$/i;
+/** A time of day in its own column (MetaTrader's `<TIME>`). */
+const TIME_OF_DAY = /^\d{2}:\d{2}/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The format of a price file from its name: `.jsonl`/`.ndjson` → `jsonl`, anything else → `csv`. */
+export function priceFileFormat(path: string): PriceFileFormat {
+  const lower = path.toLowerCase();
+  return lower.endsWith('.jsonl') || lower.endsWith('.ndjson') ? 'jsonl' : 'csv';
+}
+
+/**
+ * Reads a timestamp as epoch ms: epoch digits (see {@link EpochUnit}), `YYYY-MM-DD`, ISO-8601
+ * `YYYY-MM-DDThh:mm[:ss[.fff]]` (a space for `T` allowed; no zone = UTC, whatever the process's
+ * `TZ`), or MetaTrader's `YYYY.MM.DD hh:mm[:ss[.fff]]` (UTC). Why: one grammar, computed with
+ * `Date.UTC`, so no input is ever read in local time.
+ *
+ * @returns epoch ms, or `undefined` when the text is none of these (or before 1970).
+ * @example
+ * parseTimestampMs('2020-01-01 10:00'); // 1577872800000 under any TZ
+ */
+export function parseTimestampMs(text: string, unit: EpochUnit = 'auto'): number | undefined {
+  return timestampMs(text, unit);
+}
+
+/**
+ * Splits one delimited line into cells. Cells may be quoted (`"1,5"`, `"say ""hi"""`); a quoted
+ * cell loses its quotes. Returns `undefined` when a quote is not closed on the line.
+ */
+export function splitDelimited(line: string, delimiter: string): string[] | undefined {
+  if (line.indexOf('"') < 0) return line.split(delimiter);
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let start = i;
+    while (line.charCodeAt(start) === 32) start++;
+    if (line.charCodeAt(start) !== 34) {
+      const end = line.indexOf(delimiter, i);
+      if (end < 0) {
+        cells.push(line.slice(i));
+        return cells;
+      }
+      cells.push(line.slice(i, end));
+      i = end + delimiter.length;
+      continue;
+    }
+    let value = '';
+    let from = start + 1;
+    for (;;) {
+      const quote = line.indexOf('"', from);
+      if (quote < 0) return undefined;
+      if (line.charCodeAt(quote + 1) === 34) {
+        value += line.slice(from, quote + 1);
+        from = quote + 2;
+        continue;
+      }
+      value += line.slice(from, quote);
+      from = quote + 1;
+      break;
+    }
+    const end = line.indexOf(delimiter, from);
+    const rest = (end < 0 ? line.slice(from) : line.slice(from, end)).trim();
+    cells.push(value + rest);
+    if (end < 0) return cells;
+    i = end + delimiter.length;
+  }
+}
+
+/**
+ * Reads a price file line by line into {@link PriceRow}s: CSV or other delimited text with a header
+ * (quoted cells; MetaTrader tick and bar exports, where an empty `<BID>` or `<ASK>` means
+ * "unchanged") or JSONL. Why: the replay feed and the trainer read the same files the same way.
+ * The caller feeds lines (no line breaks) and counts them; a bad line comes back as a
+ * {@link PriceRowProblem}.
+ *
+ * @example
+ * const parser = new PriceFileParser({ symbol: 'EURUSD', source: 'EURUSD.csv' });
+ * for (const line of text.split('\n')) {
+ *   const row = parser.line(line);
+ *   if (row instanceof PriceRowProblem) throw new DataError('DATA_ROW_INVALID', row.what);
+ *   if (row) console.log(row.tsMs, row.price);
+ * }
+ */
+export class PriceFileParser {
+  readonly format: PriceFileFormat;
+  readonly #options: PriceFileOptions;
+  #row: ((line: string) => PriceRow | PriceRowProblem) | undefined;
+  #headerProblem: PriceRowProblem | undefined;
+
+  constructor(options: PriceFileOptions) {
+    this.#options = options;
+    this.format = options.format ?? 'csv';
+    if (this.format === 'jsonl') this.#row = jsonRowReader(options);
+  }
+
+  /**
+   * Reads the next line: `undefined` for a blank line or the header, the row, or its problem.
+   * After a header problem every later line returns that problem again.
+   */
+  line(text: string): PriceRow | PriceRowProblem | undefined {
+    if (this.#headerProblem !== undefined) return this.#headerProblem;
+    if (text.trim() === '') return undefined;
+    if (this.#row !== undefined) return this.#row(text);
+    const header = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const reader = csvRowReader(header, this.#options);
+    if (reader instanceof PriceRowProblem) {
+      this.#headerProblem = reader;
+      return reader;
+    }
+    this.#row = reader;
+    return undefined;
+  }
+}
+
+/** Builds the row reader of a delimited file from its header line, or the header's problem. */
+function csvRowReader(
+  headerLine: string,
+  options: PriceFileOptions,
+): ((line: string) => PriceRow | PriceRowProblem) | PriceRowProblem {
+  const delimiter =
+    options.delimiter ?? (headerLine.includes('\t') && !headerLine.includes(',') ? '\t' : ',');
+  const headerCells = splitDelimited(headerLine, delimiter);
+  if (headerCells === undefined) return headerProblem('the header has an unclosed quote', headerLine);
+  const metaTrader = headerCells.length > 0 && headerCells.every((c) => /^<.*>$/.test(c.trim()));
+  const names = headerCells.map((c) =>
+    c
+      .trim()
+      .replace(/^<(.*)>$/, '$1')
+      .toLowerCase(),
+  );
+  const cols = options.columns ?? {};
+  let missing: PriceRowProblem | undefined;
+  const find = (
+    explicit: string | undefined,
+    defaults: readonly string[],
+    field: string,
+    required: boolean,
+  ) => {
+    if (explicit !== undefined) {
+      const i = names.indexOf(explicit.toLowerCase());
+      if (i < 0 && missing === undefined)
+        missing = headerProblem(`the header has no ${explicit} column (mapped for ${field})`, headerLine);
+      return i;
+    }
+    for (const name of defaults) {
+      const i = names.indexOf(name);
+      if (i >= 0) return i;
+    }
+    if (required && missing === undefined)
+      missing = headerProblem(`the header has no ${field} column (tried ${defaults.join(', ')})`, headerLine);
+    return -1;
+  };
+  const tsIdx = find(cols.timestamp, TIMESTAMP_NAMES, 'timestamp', true);
+  // `date` + `time` columns (MetaTrader, many exports) when nothing names the whole timestamp.
+  const dateIdx = names.indexOf('date');
+  const timeIdx = names.indexOf('time');
+  const splitTime = cols.timestamp === undefined && tsIdx === timeIdx && dateIdx >= 0 && timeIdx >= 0;
+  const bidIdx = find(cols.bid, ['bid'], 'bid', false);
+  const askIdx = find(cols.ask, ['ask'], 'ask', false);
+  const priceIdx = find(cols.price, PRICE_NAMES, 'price', bidIdx < 0 || askIdx < 0);
+  const volIdx = find(cols.volume, metaTrader ? METATRADER_VOLUME_NAMES : ['volume'], 'volume', false);
+  const symIdx = find(cols.symbol, ['symbol'], 'symbol', false);
+  if (missing !== undefined) return missing;
+  const unit = options.timestampUnit ?? 'auto';
+  const width = names.length;
+  const carryQuotes = metaTrader && bidIdx >= 0 && askIdx >= 0;
+  let lastBid: number | undefined;
+  let lastAsk: number | undefined;
+  return (line: string): PriceRow | PriceRowProblem => {
+    const cells = splitDelimited(line, delimiter);
+    if (cells === undefined) return new PriceRowProblem('row has an unclosed quote', line);
+    if (cells.length !== width) {
+      const what = `row has ${cells.length} column${cells.length === 1 ? '' : 's'} but the header has ${width}`;
+      return new PriceRowProblem(what, line, undefined, undefined, {
+        columns: cells.length,
+        headerColumns: width,
+      });
+    }
+    let tsCol = tsIdx;
+    let tsText = (cells[tsIdx] as string).trim();
+    if (splitTime && TIME_OF_DAY.test(tsText)) {
+      tsCol = dateIdx;
+      tsText = `${(cells[dateIdx] as string).trim()} ${tsText}`;
+    }
+    const tsMs = timestampMs(tsText, unit);
+    if (tsMs === undefined) return timestampProblem(tsText, unit, names[tsCol] as string, tsCol + 1);
+    const price = priceIdx >= 0 ? cellNumber(cells, priceIdx, names) : undefined;
+    if (price instanceof PriceRowProblem) return price;
+    let bid = bidIdx >= 0 ? cellNumber(cells, bidIdx, names) : undefined;
+    if (bid instanceof PriceRowProblem) return bid;
+    let ask = askIdx >= 0 ? cellNumber(cells, askIdx, names) : undefined;
+    if (ask instanceof PriceRowProblem) return ask;
+    const volume = volIdx >= 0 ? cellNumber(cells, volIdx, names) : undefined;
+    if (volume instanceof PriceRowProblem) return volume;
+    if (carryQuotes) {
+      bid ??= lastBid;
+      ask ??= lastAsk;
+    }
+    if (price === undefined && (bid === undefined || ask === undefined)) {
+      const col = priceIdx >= 0 ? priceIdx : bidIdx;
+      return new PriceRowProblem(
+        'row has neither a price nor both bid and ask',
+        '',
+        names[col] ?? 'price',
+        col + 1,
+      );
+    }
+    const symbol = symIdx >= 0 ? (cells[symIdx] as string).trim() : options.symbol;
+    if (symbol === '') return new PriceRowProblem('empty symbol', '', names[symIdx], symIdx + 1);
+    if (carryQuotes) {
+      lastBid = bid;
+      lastAsk = ask;
+    }
+    return { symbol, tsMs, price, bid, ask, volume, source: options.source };
+  };
+}
+
+/** Builds the row reader of a JSONL file (one object per line). */
+function jsonRowReader(options: PriceFileOptions): (line: string) => PriceRow | PriceRowProblem {
+  const cols = options.columns ?? {};
+  const unit = options.timestampUnit ?? 'auto';
+  const pick = (obj: Record<string, unknown>, explicit: string | undefined, defaults: readonly string[]) => {
+    if (explicit !== undefined) return { key: explicit, value: obj[explicit] };
+    for (const key of defaults) if (obj[key] !== undefined) return { key, value: obj[key] };
+    return { key: defaults[0] as string, value: undefined };
+  };
+  const field = (obj: Record<string, unknown>, explicit: string | undefined, defaults: readonly string[]) => {
+    const { key, value } = pick(obj, explicit, defaults);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number') {
+      return Number.isFinite(value)
+        ? value
+        : new PriceRowProblem(`${key} is not a finite number`, String(value), key);
+    }
+    if (typeof value === 'string') return numberOrProblem(value, key, undefined);
+    return new PriceRowProblem(`${key} is not a number`, JSON.stringify(value), key);
+  };
+  return (line: string): PriceRow | PriceRowProblem => {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (err) {
+      const pos = /position (\d+)/.exec(String(err))?.[1];
+      return new PriceRowProblem(
+        'invalid JSON',
+        line,
+        pos !== undefined ? `char ${Number(pos) + 1}` : 'json',
+      );
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      return new PriceRowProblem('a JSONL row must be an object', line, 'json');
+    }
+    const o = obj as Record<string, unknown>;
+    const ts = pick(o, cols.timestamp, JSON_TIMESTAMP_KEYS);
+    const tsText = ts.value === undefined ? '' : String(ts.value);
+    const tsMs = timestampMs(tsText, unit);
+    if (tsMs === undefined) return timestampProblem(tsText, unit, ts.key);
+    const price = field(o, cols.price, PRICE_NAMES);
+    if (price instanceof PriceRowProblem) return price;
+    const bid = field(o, cols.bid, ['bid']);
+    if (bid instanceof PriceRowProblem) return bid;
+    const ask = field(o, cols.ask, ['ask']);
+    if (ask instanceof PriceRowProblem) return ask;
+    const volume = field(o, cols.volume, ['volume']);
+    if (volume instanceof PriceRowProblem) return volume;
+    if (price === undefined && (bid === undefined || ask === undefined)) {
+      return new PriceRowProblem('row has neither a price nor both bid and ask', line, cols.price ?? 'price');
+    }
+    const sym = pick(o, cols.symbol, ['symbol']);
+    if (sym.value !== undefined && typeof sym.value !== 'string') {
+      return new PriceRowProblem('symbol is not a string', JSON.stringify(sym.value), sym.key);
+    }
+    return { symbol: sym.value ?? options.symbol, tsMs, price, bid, ask, volume, source: options.source };
+  };
+}
+
+function headerProblem(what: string, headerLine: string): PriceRowProblem {
+  return new PriceRowProblem(what, headerLine, undefined, undefined, {}, true);
+}
+
+/** A number cell; empty means absent. */
+function cellNumber(
+  cells: readonly string[],
+  i: number,
+  names: readonly string[],
+): number | undefined | PriceRowProblem {
+  return numberOrProblem((cells[i] as string).trim(), names[i] as string, i + 1);
+}
+
+function numberOrProblem(
+  text: string,
+  column: string,
+  columnNumber: number | undefined,
+): number | undefined | PriceRowProblem {
+  if (text === '') return undefined;
+  const v = Number(text);
+  if (Number.isFinite(v)) return v;
+  return new PriceRowProblem(
+    `${column} ${JSON.stringify(text)} is not a finite number`,
+    text,
+    column,
+    columnNumber,
+  );
+}
+
+/** Epoch ms, or `undefined` when `text` is not a timestamp (see {@link parseTimestampMs}). */
+function timestampMs(text: string, unit: EpochUnit): number | undefined {
+  let ms: number;
+  if (DIGITS.test(text)) {
+    const seconds = unit === 's' || (unit === 'auto' && EPOCH_SECONDS.test(text));
+    if (unit === 'auto' && !seconds && !EPOCH_MILLIS.test(text)) return undefined;
+    ms = seconds ? Math.round(Number(text) * 1000) : Number(text);
+  } else {
+    ms = calendarMs(text);
+  }
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+/** Says why {@link timestampMs} refused `text` found in `column`. */
+function timestampProblem(
+  text: string,
+  unit: EpochUnit,
+  column: string,
+  columnNumber?: number,
+): PriceRowProblem {
+  const quoted = JSON.stringify(text);
+  const what =
+    text === ''
+      ? `empty ${column}`
+      : unit === 'auto' && DIGITS.test(text)
+        ? `${column} ${quoted} is not an epoch time of 10 digits (seconds) or 13 digits (milliseconds); convert it, or set timestampUnit`
+        : `${column} ${quoted} is not an ISO-8601 time (no zone = UTC), a YYYY.MM.DD hh:mm:ss time or whole epoch ${unit === 's' ? 's' : 'ms'}`;
+  return new PriceRowProblem(what, text, column, columnNumber);
+}
+
+/** A calendar date-time (see {@link CALENDAR_TIME}) as epoch ms, `NaN` if it is not one or not a real date. */
+function calendarMs(text: string): number {
+  const m = CALENDAR_TIME.exec(text);
+  if (m === null) return Number.NaN;
+  const year = Number(m[1]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
+  const hour = m[5] === undefined ? 0 : Number(m[5]);
+  const minute = m[6] === undefined ? 0 : Number(m[6]);
+  const second = m[7] === undefined ? 0 : Number(m[7]);
+  const millis = m[8] === undefined ? 0 : Number(m[8].slice(0, 3).padEnd(3, '0'));
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > (DAYS_IN_MONTH[month - 1] as number) + leap)
+    return Number.NaN;
+  if (year < 1970 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  let offsetMin = 0;
+  if (m[10] !== undefined) {
+    const zoneHours = Number(m[11]);
+    const zoneMinutes = m[12] === undefined ? 0 : Number(m[12]);
+    if (zoneHours > 23 || zoneMinutes > 59) return Number.NaN;
+    offsetMin = (m[10] === '-' ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMin * 60_000;
+}
