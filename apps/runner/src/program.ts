@@ -76,7 +76,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--momentum-only', 'do not load an ONNX model; use the momentum sequence model')
     .option(
       '--retrain-every <period>',
-      'walk-forward retraining of the sequence model on the prices seen so far (e.g. 1y, 6m, 90d)',
+      'walk-forward retraining of the sequence model on the prices seen so far, every <n><unit> (ms, s, min, h, d, w, mo = 30 days, y = 365 days), e.g. 1y, 6mo, 90d; a bare m is refused (minutes or months?)',
     )
     .option('--quiet', 'no progress output')
     .action(async (flags) => {

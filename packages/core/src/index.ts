@@ -45,6 +45,15 @@ export {
   type TradeDecision,
   WeiSchema,
 } from './decision.js';
+export {
+  CALENDAR_DURATION_UNITS,
+  DURATION_UNIT_MS,
+  type DurationUnit,
+  FIXED_DURATION_UNITS,
+  formatDuration,
+  type ParseDurationOptions,
+  parseDuration,
+} from './duration.js';
 export { parseEnvText, readEnvFile } from './env-file.js';
 export {
   AnalysisError,

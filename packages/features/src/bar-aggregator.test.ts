@@ -71,11 +71,18 @@ describe('BarAggregator', () => {
 
   it('parses intervals from 1s to 1d and rejects others', () => {
     expect(parseInterval('1s')).toBe(1_000);
-    expect(parseInterval('5m')).toBe(300_000);
+    expect(parseInterval('5min')).toBe(300_000);
     expect(parseInterval('4h')).toBe(14_400_000);
     expect(parseInterval('1d')).toBe(86_400_000);
     expect(() => parseInterval('2d')).toThrow(/between 1s and 1d/);
     expect(() => parseInterval('10ms')).toThrow();
+    expect(() => parseInterval('1mo')).toThrow(/cannot be in months/);
+    expect(() => parseInterval('5m')).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        shortMessage: expect.stringContaining('write 5min'),
+      }),
+    );
     expect(() => new BarAggregator({ kind: 'ticks', count: 0 })).toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { type Bar, FeedError, type Tick } from '@omni/core';
+import { type Bar, FeedError, FIXED_DURATION_UNITS, parseDuration, type Tick } from '@omni/core';
 
 /** How ticks are grouped into bars: by wall-clock bucket (UTC-aligned) or by tick count. */
 export type BarSpec =
@@ -7,21 +7,19 @@ export type BarSpec =
 
 const MIN_INTERVAL_MS = 1_000;
 const MAX_INTERVAL_MS = 86_400_000;
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * Parses an interval such as `1s`, `15s`, `1m`, `5m`, `1h`, `4h`, `1d` into milliseconds
- * (1 s to 1 d). Throws a FeedError naming the bad text.
+ * Parses a bar interval in the duration grammar of @omni/core (`1s`, `15s`, `1min`, `5min`, `1h`,
+ * `4h`, `1d`) into milliseconds, from 1 s to 1 d. `5m` is refused as ambiguous (minutes or months?);
+ * bad text is a ConfigError `CONFIG_INVALID` listing the accepted forms.
  */
 export function parseInterval(text: string): number {
-  const m = /^(\d+)\s*([smhd])$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * (UNIT_MS[m[2] as string] as number) : Number.NaN;
-  if (!Number.isFinite(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
-    throw new FeedError('FEED_BAD_OPTION', `bar interval must be like 1s, 5m, 1h or 1d, between 1s and 1d`, {
-      interval: text,
-    });
-  }
-  return ms;
+  return parseDuration(text, {
+    setting: 'bar interval',
+    units: FIXED_DURATION_UNITS,
+    minMs: MIN_INTERVAL_MS,
+    maxMs: MAX_INTERVAL_MS,
+  });
 }
 
 /**
@@ -31,7 +29,7 @@ export function parseInterval(text: string): number {
  * of a later bucket arrives (empty buckets produce no bar). Tick bars complete on their Nth tick.
  *
  * @example
- * const bars = new BarAggregator({ kind: 'time', intervalMs: parseInterval('1m') });
+ * const bars = new BarAggregator({ kind: 'time', intervalMs: parseInterval('1min') });
  * for await (const tick of feed) {
  *   const bar = bars.update(tick);
  *   if (bar) console.log(bar.close);

@@ -35,12 +35,19 @@ describe('parseRetrainPeriod', () => {
   it('reads days, weeks, 30-day months and 365-day years', () => {
     expect(parseRetrainPeriod('90d')).toBe(90 * DAY);
     expect(parseRetrainPeriod('2w')).toBe(14 * DAY);
-    expect(parseRetrainPeriod('6m')).toBe(180 * DAY);
+    expect(parseRetrainPeriod('6mo')).toBe(180 * DAY);
     expect(parseRetrainPeriod('1y')).toBe(365 * DAY);
-    expect(() => parseRetrainPeriod('yearly')).toThrow(
-      expect.objectContaining({ code: 'RUNTIME_BAD_INPUT' }),
-    );
+    expect(() => parseRetrainPeriod('yearly')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => parseRetrainPeriod('0d')).toThrow();
+  });
+
+  it('refuses 6m as ambiguous and says to write 6min or 6mo', () => {
+    expect(() => parseRetrainPeriod('6m')).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        shortMessage: '--retrain-every "6m" is ambiguous (m could mean minutes or months): write 6min or 6mo',
+      }),
+    );
   });
 });
 

@@ -1,28 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Alert, RuntimeError, type Tick } from '@omni/core';
+import { type Alert, CALENDAR_DURATION_UNITS, parseDuration, RuntimeError, type Tick } from '@omni/core';
 import { type SequenceTrainerOptions, type TrainedSequenceModel, trainSequenceModel } from '@omni/learning';
 import type { ModelSwapResult } from '@omni/sequence';
 import type { RetrainScheduler } from './ports.js';
 
-const DAY_MS = 86_400_000;
-const UNIT_MS: Readonly<Record<string, number>> = {
-  d: DAY_MS,
-  w: 7 * DAY_MS,
-  m: 30 * DAY_MS,
-  y: 365 * DAY_MS,
-};
-
-/** Parses a retraining period such as `90d`, `12w`, `6m` or `1y` (m = 30 days, y = 365 days) into ms. */
+/**
+ * Parses a retraining period in the duration grammar of @omni/core — `90d`, `12w`, `6mo`, `1y`
+ * (mo = 30 days, y = 365 days), also `h`/`min` — into ms. `6m` is refused as ambiguous (six
+ * minutes or six months?) with a ConfigError `CONFIG_INVALID` listing the accepted forms.
+ */
 export function parseRetrainPeriod(text: string): number {
-  const m = /^(\d+)\s*([dwmy])$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * (UNIT_MS[m[2] as string] as number) : Number.NaN;
-  if (!(ms > 0)) {
-    throw new RuntimeError('RUNTIME_BAD_INPUT', 'a retraining period looks like 90d, 12w, 6m or 1y', {
-      period: text,
-    });
-  }
-  return ms;
+  return parseDuration(text, {
+    setting: '--retrain-every',
+    units: CALENDAR_DURATION_UNITS,
+  });
 }
 
 /** The sequence model a retrainer swaps new models into (FallbackSequenceModel implements it). */

@@ -577,6 +577,15 @@ describe('omni backtest with bad input', () => {
     expect(run.err).toContain('missing.onnx');
   });
 
+  it('refuses an ambiguous --retrain-every 6m, naming 6min and 6mo and the accepted units', async () => {
+    const run = await failing(['--from', FROM, '--to', '2010-03-31', '--retrain-every', '6m']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      '--retrain-every "6m" is ambiguous (m could mean minutes or months): write 6min or 6mo',
+    );
+    expect(run.err).toContain('units: ms (milliseconds), s (seconds), min (minutes)');
+  });
+
   it('refuses a --from/--to range that holds no data', async () => {
     const run = await failing(['--from', '1990-01-01', '--to', '1990-12-31']);
     expect(run.err).toMatch(/range holds none/);

@@ -67,6 +67,8 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
   if (window.note && !flags.quiet) io.err(window.note);
   const fromMs = window.fromMs;
   const toMs = parseTimeBound(flags.to, '--to');
+  // Like the other flags, a bad period fails before anything is read or written.
+  if (flags.retrainEvery !== undefined) parseRetrainPeriod(flags.retrainEvery);
   // Checked before anything is touched: the engine replaces only a run folder it wrote.
   const outDir = checkOutputDir(flags.out ?? 'omni-runs/latest', {
     inputs: [selection.path, ...(flags.model !== undefined ? [flags.model] : [])],
