@@ -112,14 +112,12 @@ export {
   StateVersionProbeSchema,
 } from './position.js';
 export {
-  type EpochUnit,
   type PriceColumns,
   type PriceFileFormat,
   type PriceFileOptions,
   PriceFileParser,
   type PriceRow,
   PriceRowProblem,
-  parseTimestampMs,
   priceFileFormat,
   splitDelimited,
 } from './price-file.js';
@@ -129,4 +127,5 @@ export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './sec
 export type { RegimeProbabilities, SequenceModelEngine } from './sequence-model.js';
 export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
+export { type EpochUnit, parseTimestampMs } from './timestamp.js';
 export { type TradeOutcome, TradeOutcomeSchema } from './trade-outcome.js';

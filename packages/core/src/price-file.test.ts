@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type PriceFileOptions,
   PriceFileParser,
   type PriceRow,
   PriceRowProblem,
-  parseTimestampMs,
   priceFileFormat,
   splitDelimited,
 } from './price-file.js';
@@ -23,61 +22,6 @@ function read(text: string, options: Partial<PriceFileOptions> = {}): (PriceRow 
 function rows(text: string, options: Partial<PriceFileOptions> = {}): PriceRow[] {
   return read(text, options).filter((r): r is PriceRow => typeof r === 'object');
 }
-
-describe('parseTimestampMs', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
-  it('reads zone-less date-times as UTC even when the process runs in New York time', () => {
-    vi.stubEnv('TZ', 'America/New_York');
-    // The local reading the old learning parser made: 10:00 in New York is 15:00 UTC in January.
-    expect(new Date(2020, 0, 1, 10).getTime()).toBe(Date.UTC(2020, 0, 1, 15));
-    expect(
-      ['2020-01-01 10:00', '2020-01-01T10:00', '2020.01.01 10:00:00'].map((t) => parseTimestampMs(t)),
-    ).toEqual([1_577_872_800_000, 1_577_872_800_000, 1_577_872_800_000]);
-    expect(Date.UTC(2020, 0, 1, 10)).toBe(1_577_872_800_000);
-  });
-
-  it('applies Z and ±hh:mm, ±hhmm, ±hh offsets, and keeps milliseconds from longer fractions', () => {
-    const t = [
-      '2024-01-02T11:00:01.250+01:00',
-      '2024-01-02T05:00:01.250-0500',
-      '2024-01-02T12:00:01.250+02',
-      '2024-01-02T10:00:01.2509Z',
-    ];
-    expect(t.map((x) => parseTimestampMs(x))).toEqual(Array(4).fill(Date.UTC(2024, 0, 2, 10, 0, 1, 250)));
-  });
-
-  it('reads epoch digits by magnitude under auto and as given under an explicit unit', () => {
-    expect([
-      parseTimestampMs('1704067200'),
-      parseTimestampMs('1704067200.5'),
-      parseTimestampMs('1704067200000'),
-      parseTimestampMs('170406720000'),
-      parseTimestampMs('1000', 'ms'),
-      parseTimestampMs('1000', 's'),
-    ]).toEqual([1_704_067_200_000, 1_704_067_200_500, 1_704_067_200_000, undefined, 1000, 1_000_000]);
-  });
-
-  it.each([
-    '2024-02-30',
-    '2023-02-29 10:00',
-    '2024-13-01',
-    '2024-01-02 24:00',
-    '2024-01-02 10:60',
-    '2024-01.02',
-    '0099-01-01',
-    'Jan 2 2024',
-    '2024-01-02Z',
-  ])('rejects %j', (text) => {
-    expect(parseTimestampMs(text)).toBeUndefined();
-  });
-
-  it('accepts 29 February of a leap year', () => {
-    expect(parseTimestampMs('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
-  });
-});
 
 describe('splitDelimited', () => {
   it('keeps delimiters and doubled quotes inside quoted cells', () => {
