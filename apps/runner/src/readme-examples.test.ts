@@ -46,6 +46,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'omni-readme-examples-'));
   // ES modules, as everywhere in the repository (examples use top-level await).
   writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
+  mkdirSync(join(work, 'tmp'));
   const scope = join(work, 'node_modules', '@omni');
   mkdirSync(scope, { recursive: true });
   for (const pkg of readdirSync(packagesDir)) {
@@ -64,6 +65,8 @@ function run(file: string): Promise<{ code: number; stdout: string; stderr: stri
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env))
     if (value !== undefined && !CONFIG_ENV.test(key)) env[key] = value;
+  // The examples' temp folders (os.tmpdir()) go inside this test's folder, removed after the run.
+  env['TMPDIR'] = join(work, 'tmp');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
