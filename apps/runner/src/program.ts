@@ -78,6 +78,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       '--retrain-every <period>',
       'walk-forward retraining of the sequence model on the prices seen so far, every <n><unit> (ms, s, min, h, d, w, mo = 30 days, y = 365 days), e.g. 1y, 6mo, 90d; a bare m is refused (minutes or months?)',
     )
+    .option(
+      '--operator-review <policy>',
+      'who lifts a tripped cooldown: next-session (a modelled operator resets it at the start of the next trading session, journaled) or never',
+      'next-session',
+    )
     .option('--quiet', 'no progress output')
     .action(async (flags) => {
       const config = configFrom(flags, { mode: 'backtest' });

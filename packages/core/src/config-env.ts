@@ -41,6 +41,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
     kind: 'number',
   },
   { env: 'OMNI_STALE_DATA_MS', path: ['risk', 'staleDataMs'], kind: 'number' },
+  { env: 'OMNI_SESSION_START_UTC', path: ['risk', 'sessionStartUtc'], kind: 'string' },
   { env: 'OMNI_BINARY_PAYOUT', path: ['engines', 'binary', 'payout'], kind: 'number' },
   { env: 'OMNI_BINARY_EXPIRY_SEC', path: ['engines', 'binary', 'defaultExpirySec'], kind: 'number' },
   { env: 'OMNI_BINARY_TIE_RULE', path: ['engines', 'binary', 'tieRule'], kind: 'string' },

@@ -60,6 +60,15 @@ export const RiskLimitsSchema = z.strictObject({
   maxBalanceFractionPerTrade: z.number().gt(0).max(1).default(0.02),
   /** No trading when the newest tick is older than this (by the injected clock). */
   staleDataMs: z.number().int().positive().default(300_000),
+  /**
+   * Start of the trading session, `HH:MM` UTC: caps named daily (loss, trade count) and the loss
+   * streak count within one session, from this time to the same time the next day. Default `00:00`
+   * (the UTC day); `22:00` follows the FX day that starts at the New York close.
+   */
+  sessionStartUtc: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (UTC), e.g. 00:00 or 22:00')
+    .default('00:00'),
 });
 
 /** Per-engine settings: payouts, fees, gas. */

@@ -414,4 +414,38 @@ describe('SafetyManager', () => {
     });
     expect(safety.toState()).toMatchObject({ dailyTrades: 0, cooldown: null, frozen: null });
   });
+
+  it('counts daily caps and the loss streak within a session that starts at the configured UTC time', () => {
+    const start = Date.UTC(2024, 0, 2, 21, 59);
+    const clock = new ManualClock(start);
+    const safety = new SafetyManager({
+      limits: limits({ sessionStartUtc: '22:00', maxLossStreak: 3 }),
+      clock,
+    });
+    safety.registerOpen(binary('a', 5));
+    safety.registerOutcome(outcome('a', -5));
+    safety.registerOpen(binary('b', 5));
+    safety.registerOutcome(outcome('b', -5));
+    expect([safety.status().dailyTrades, safety.status().lossStreak]).toEqual([2, 2]);
+    clock.set(Date.UTC(2024, 0, 2, 22, 1)); // 22:01: a new session, although the same UTC day
+    expect([safety.status().dailyTrades, safety.status().dailyPnlUsd, safety.status().lossStreak]).toEqual([
+      0, 0, 0,
+    ]);
+    expect(safety.sessionOf(Date.UTC(2024, 0, 2, 21, 59)) + 1).toBe(
+      safety.sessionOf(Date.UTC(2024, 0, 2, 22, 0)),
+    );
+  });
+
+  it('keeps a tripped cooldown across sessions: only an operator lifts it', () => {
+    const { safety, clock } = setup({ maxLossStreak: 2 });
+    safety.registerOpen(binary('a', 5));
+    safety.registerOutcome(outcome('a', -5));
+    safety.registerOpen(binary('b', 5));
+    safety.registerOutcome(outcome('b', -5));
+    expect(safety.mode).toBe('reduce-only');
+    clock.set(T0 + 3 * 86_400_000);
+    safety.noteTick({ symbol: 'EURUSD', tsMs: clock.nowMs(), price: 1.1, source: 'test' });
+    expect(safety.status().lossStreak).toBe(0);
+    expect(safety.canTrade()).toMatchObject({ ok: false, code: 'SAFETY_COOLDOWN' });
+  });
 });

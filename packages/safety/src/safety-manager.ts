@@ -24,6 +24,7 @@ import {
   type OperatorAction,
   readSafetyStateFile,
   type SafetyState,
+  sessionOffsetMs,
   type TripLimit,
 } from './safety-state.js';
 import type {
@@ -65,6 +66,7 @@ export class SafetyManager {
   /** The one record of open positions (see PositionLedger); registerOpen writes new ones into it. */
   readonly ledger: PositionLedger;
   readonly #clock: Clock;
+  readonly #sessionOffsetMs: number;
   readonly #arbitrageCost: ArbitrageCostSettings;
   readonly #spotCostBps: number;
   readonly #autoSave: boolean;
@@ -84,7 +86,9 @@ export class SafetyManager {
     this.#autoSave = options.autoSave ?? true;
     this.#onAlert = options.onAlert;
     this.ledger = options.ledger ?? new PositionLedger();
+    this.#sessionOffsetMs = sessionOffsetMs(options.limits.sessionStartUtc);
     this.#state = initialSafetyState(this.#clock.nowMs());
+    this.#state.utcDay = this.sessionOf(this.#clock.nowMs());
   }
 
   /** A manager with its state loaded from `options.statePath` when that file exists. */
@@ -92,6 +96,15 @@ export class SafetyManager {
     const manager = new SafetyManager(options);
     manager.load(options.initialStatePath);
     return manager;
+  }
+
+  /**
+   * The trading session a time belongs to: whole days since the epoch, each starting at
+   * `limits.sessionStartUtc` (default 00:00 UTC). Caps named daily and the loss streak count within
+   * one session.
+   */
+  sessionOf(tsMs: number): number {
+    return Math.floor((tsMs - this.#sessionOffsetMs) / DAY_MS);
   }
 
   /** The current graded state: frozen → `halted`; cooldown or reduce-only flag → `reduce-only`. */
@@ -226,14 +239,9 @@ export class SafetyManager {
       this.#alert('info', 'SAFETY_BROKER_HEALTHY', `the ${market} broker is healthy again`, { market });
     } else {
       this.#unhealthy.add(market);
-      this.#alert(
-        'warn',
-        'SAFETY_BROKER_UNHEALTHY',
-        `the ${market} broker is unhealthy; no new ${market} orders`,
-        {
-          market,
-        },
-      );
+      this.#alert('warn', 'SAFETY_BROKER_UNHEALTHY', `the ${market} broker is unhealthy; no new orders`, {
+        market,
+      });
     }
   }
 
@@ -293,22 +301,13 @@ export class SafetyManager {
   /** A snapshot of the state, counters, guards and limits. */
   status(): SafetyStatus {
     this.#rollDay();
-    const s = this.#state;
-    const exposureUsd = Object.fromEntries(MARKETS.map((m) => [m, this.ledger.riskUsd(m)])) as Record<
-      Market,
-      number
-    >;
+    const { version: _version, history: _history, ...s } = this.#state;
+    const exposureUsd = Object.fromEntries(MARKETS.map((m) => [m, this.ledger.riskUsd(m)]));
     return {
       mode: this.mode,
-      cooldown: s.cooldown,
-      reduceOnly: s.reduceOnly,
-      frozen: s.frozen,
-      utcDay: s.utcDay,
-      dailyPnlUsd: s.dailyPnlUsd,
-      dailyTrades: s.dailyTrades,
-      lossStreak: s.lossStreak,
+      ...s,
+      exposureUsd: exposureUsd as Record<Market, number>,
       openPositions: this.ledger.positions(),
-      exposureUsd,
       lastTickMs: this.#lastTickMs < 0 ? undefined : this.#lastTickMs,
       staleData: this.#staleReason() !== undefined,
       unhealthyMarkets: MARKETS.filter((m) => this.#unhealthy.has(m)),
@@ -356,13 +355,15 @@ export class SafetyManager {
     for (const listener of this.#tripListeners) listener(cooldown);
   }
 
+  /** A new session resets the daily counters and the loss streak; a cooldown stays (it needs an operator). */
   #rollDay(): void {
-    const day = Math.floor(this.#clock.nowMs() / DAY_MS);
+    const day = this.sessionOf(this.#clock.nowMs());
     const s = this.#state;
     if (day > s.utcDay) {
       s.utcDay = day;
       s.dailyPnlUsd = 0;
       s.dailyTrades = 0;
+      s.lossStreak = 0;
     }
   }
 

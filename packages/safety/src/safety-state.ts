@@ -61,7 +61,10 @@ export const OperatorActionSchema = z.object({
 export type OperatorAction = Readonly<z.infer<typeof OperatorActionSchema>>;
 
 const safetyStateFields = {
-  /** UTC day index (`floor(tsMs / DAY_MS)`) the daily counters belong to. */
+  /**
+   * The session the daily counters belong to: `floor((tsMs − session start) / DAY_MS)`, i.e. the UTC
+   * day index when the session starts at 00:00 (the default; `risk.sessionStartUtc`).
+   */
   utcDay: z.number().int(),
   dailyPnlUsd: z.number().finite(),
   dailyTrades: z.number().int().nonnegative(),
@@ -142,4 +145,10 @@ function migrateV1(v1: SafetyStateV1, ledger: PositionLedger): SafetyState {
     if (ledger.get(p.decisionId) === undefined) ledger.record({ ...p, symbol: 'unknown', venue: 'unknown' });
   }
   return { version: SAFETY_STATE_VERSION, ...rest };
+}
+
+/** `HH:MM` (UTC) → milliseconds after UTC midnight; undefined or malformed → 0, the UTC day. */
+export function sessionOffsetMs(start: string | undefined): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(start ?? '');
+  return m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0;
 }

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
-import { BacktestEngine, type BacktestSummary, parseRetrainPeriod } from '@omni/runtime';
+import { BacktestEngine, type OperatorReviewPolicy, parseRetrainPeriod } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
@@ -24,6 +24,8 @@ export interface BacktestFlags {
   /** Walk-forward retraining period, e.g. `1y`. */
   readonly retrainEvery?: string;
   readonly quiet?: boolean;
+  /** Who lifts a tripped cooldown: `next-session` (default) or `never`. */
+  readonly operatorReview?: string;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
       });
     }
   }
+  parseOperatorReview(flags.operatorReview); // bad input fails before anything is read or written
   // Read the series once up front: validates the file (empty, malformed rows) before anything is written.
   const series = await readSeries(selection, { fromMs, toMs });
   const first = series[0]?.tsMs ?? 0;
@@ -126,6 +129,7 @@ async function backtestInto(
     symbol: selection.symbol,
     dataLabel: selection.path,
     ...(flags.retrainEvery !== undefined ? { retrainEveryMs: parseRetrainPeriod(flags.retrainEvery) } : {}),
+    operatorReview: parseOperatorReview(flags.operatorReview),
     ...(flags.momentumOnly ? { modelPath: null } : flags.model ? { modelPath: resolve(flags.model) } : {}),
   });
   const progress = flags.quiet ? SILENT_PROGRESS : createProgress(io, 'backtest', span.first, span.last);
@@ -155,6 +159,25 @@ async function backtestInto(
   }
 }
 
+/** The summary line of the modelled operator's reviews. */
+function operatorReviewLine(s: RunSummary): string {
+  const review = s.safety.operatorReview;
+  if (!review) return 'none (only a real operator lifts a cooldown)';
+  const n = review.reviews.length;
+  if (review.policy === 'never') return 'never (a cooldown lasts for the rest of the run)';
+  return n === 0
+    ? 'next-session; none needed'
+    : `next-session; ${n} cooldown${n === 1 ? '' : 's'} lifted (first ${review.reviews[0]?.at.slice(0, 10)}, last ${review.reviews[n - 1]?.at.slice(0, 10)})`;
+}
+
+/** `--operator-review`: `next-session` (default) or `never`; anything else is bad input. */
+export function parseOperatorReview(text: string | undefined): OperatorReviewPolicy {
+  if (text === undefined || text === 'next-session' || text === 'never') return text ?? 'next-session';
+  throw new RuntimeError('RUNTIME_BAD_INPUT', '--operator-review must be next-session or never', {
+    '--operator-review': text,
+  });
+}
+
 /** The files a run may write, in the order the summary names them. */
 const RUN_FILES = ['summary.json', 'trades.jsonl', 'decisions.jsonl', 'alerts.jsonl', 'report.html'] as const;
 
@@ -182,6 +205,7 @@ export function formatBacktestSummary(s: RunSummary): string {
       ['profit factor', num(s.profitFactor)],
       ['Brier', num(s.brier, 4)],
       ['model', s.run.model],
+      ['operator reviews', operatorReviewLine(s)],
       [
         'safety',
         s.safety.cooldown

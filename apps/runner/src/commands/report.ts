@@ -101,6 +101,7 @@ export async function writeReport(
         : `${summary.ticks} ticks`,
       `seed ${summary.run.seed}; sequence model ${summary.run.model}; ${summary.run.decisions} decisions; ${summary.run.openAtEnd} trades open at the end (not counted)`,
       'fills and outcomes: docs/fill-assumptions.md; arbitrage trades run on synthetic pools and are labelled so',
+      operatorReviewNote(summary),
       `zones: k-means over confirmed swings (k = ${analysis.zones.k})`,
     ],
   });
@@ -124,4 +125,15 @@ export async function runReport(dir: string): Promise<string> {
     },
   );
   return writeReport(dir, { summary, series });
+}
+
+/** What the report says about who lifted cooldowns (older summaries have no such field). */
+function operatorReviewNote(summary: RunSummary): string {
+  const review = summary.safety.operatorReview;
+  if (!review) return 'cooldowns: only a real operator lifts them (omni safety reset)';
+  if (review.policy === 'never') return 'cooldowns: never lifted in this run (--operator-review never)';
+  const at = review.reviews.map((r) => r.at.slice(0, 10));
+  return at.length === 0
+    ? 'cooldowns: a modelled operator would lift one at the start of the next session; none tripped'
+    : `cooldowns: a modelled operator lifted ${at.length} at the start of the next session (${at.join(', ')})`;
 }
