@@ -40,16 +40,6 @@ export {
 } from './onnx-graph.js';
 export { type PriceSeries, readPriceCsv, readTicksJsonl } from './price-series.js';
 export {
-  PatternCountsSchema,
-  RegimeQTableSchema,
-  RL_STATE_SLOTS,
-  RLJSONStore,
-  type RLStateEnvelope,
-  RLStateEnvelopeSchema,
-  type RLStateSlotSpec,
-  RouteScoresSchema,
-} from './rl-json-store.js';
-export {
   initSequenceMlp,
   type SequenceMlp,
   sequenceMlpForward,
