@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ERROR_CODES, FeedError, isOmniError, OmniError, SafetyError } from './errors.js';
+import {
+  ConfigError,
+  defineErrorArea,
+  ERROR_CODES,
+  FeedError,
+  isOmniError,
+  OmniError,
+  SafetyError,
+} from './errors.js';
 import { Secret } from './secret.js';
 
 describe('OmniError', () => {
@@ -62,5 +70,30 @@ describe('OmniError', () => {
   it('has unique codes across all areas', () => {
     const all = Object.values(ERROR_CODES).flat();
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('defineErrorArea', () => {
+  const VenueCodes = ['VENUEX_AUTH_FAILED', 'VENUEX_RATE_LIMITED'] as const;
+  class VenueXError extends defineErrorArea('VenueXError', VenueCodes) {}
+
+  it('gives a package outside core an error area of its own, with typed codes', () => {
+    const err = new VenueXError('VENUEX_AUTH_FAILED', 'the token was refused', { appId: 1089 });
+    expect(err).toBeInstanceOf(OmniError);
+    expect([err.name, err.code, err.message]).toEqual([
+      'VenueXError',
+      'VENUEX_AUTH_FAILED',
+      '[VENUEX_AUTH_FAILED] the token was refused (appId=1089)',
+    ]);
+    expect(isOmniError(err, 'VENUEX_AUTH_FAILED')).toBe(true);
+    expect(VenueXError.codes).toEqual(VenueCodes);
+  });
+
+  it('refuses a code outside the area, a code of another area and a badly formed code', () => {
+    expect(() => new VenueXError('CONFIG_INVALID' as never, 'x')).toThrow(
+      /does not take code CONFIG_INVALID/,
+    );
+    expect(() => defineErrorArea('Other', ['CONFIG_INVALID'])).toThrow(/already belongs to ConfigError/);
+    expect(() => defineErrorArea('Bad', ['lowercase_code'])).toThrow(/SCREAMING_SNAKE_CASE/);
   });
 });

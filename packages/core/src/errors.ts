@@ -89,7 +89,7 @@ export interface OmniErrorOptions {
  * @example
  * throw new FeedError('FEED_NON_MONOTONIC', 'tick is older than the previous one', { file, line, tsMs });
  */
-export class OmniError<C extends OmniErrorCode = OmniErrorCode> extends Error {
+export class OmniError<C extends string = OmniErrorCode> extends Error {
   override readonly name: string = 'OmniError';
   readonly code: C;
   readonly shortMessage: string;
@@ -168,21 +168,58 @@ function sanitizeContext(context: ErrorContext): ErrorContext {
   return Object.freeze(out);
 }
 
-/** Defines one error subclass per area with its code union. */
-function areaError<A extends ErrorArea>(area: A, className: string) {
-  const codes = new Set<string>(ERROR_CODES[area]);
-  return class extends OmniError<ErrorCodeOf<A>> {
+/** The constructor of one area's error class, as {@link defineErrorArea} returns it. */
+export type AreaErrorClass<C extends string> = {
+  new (code: C, shortMessage: string, context?: ErrorContext, options?: OmniErrorOptions): OmniError<C>;
+  /** The codes this area may raise. */
+  readonly codes: readonly C[];
+};
+
+const AREA_CODES = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Defines the error class of one area with its own code union — the extension point for packages
+ * outside core (a venue: `defineErrorArea('DerivError', ['DERIV_AUTH_FAILED', ...])`). Codes must be
+ * SCREAMING_SNAKE_CASE and belong to one area only; a code outside the list is a TypeError at the
+ * throw site (a bug, not a runtime condition).
+ *
+ * @example
+ * export const DerivErrorCodes = ['DERIV_AUTH_FAILED', 'DERIV_RATE_LIMITED'] as const;
+ * export class DerivError extends defineErrorArea('DerivError', DerivErrorCodes) {}
+ * throw new DerivError('DERIV_AUTH_FAILED', 'the token was refused', { appId });
+ */
+export function defineErrorArea<const C extends string>(
+  className: string,
+  codes: readonly C[],
+): AreaErrorClass<C> {
+  for (const code of codes) {
+    if (!/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(code)) {
+      throw new TypeError(
+        `error code ${code} of ${className} must be SCREAMING_SNAKE_CASE with an area prefix`,
+      );
+    }
+    for (const [owner, owned] of AREA_CODES) {
+      if (owner !== className && owned.has(code)) {
+        throw new TypeError(`error code ${code} of ${className} already belongs to ${owner}`);
+      }
+    }
+  }
+  const allowed = new Set<string>(codes);
+  AREA_CODES.set(className, allowed);
+  class AreaError extends OmniError<C> {
+    static readonly codes: readonly C[] = codes;
     override readonly name: string = className;
-    constructor(
-      code: ErrorCodeOf<A>,
-      shortMessage: string,
-      context: ErrorContext = {},
-      options: OmniErrorOptions = {},
-    ) {
-      if (!codes.has(code)) throw new TypeError(`${className} does not take code ${code}`);
+    constructor(code: C, shortMessage: string, context: ErrorContext = {}, options: OmniErrorOptions = {}) {
+      if (!allowed.has(code)) throw new TypeError(`${className} does not take code ${code}`);
       super(code, shortMessage, context, options);
     }
-  };
+  }
+  return AreaError;
+}
+
+/** One subclass per core area, with the codes of {@link ERROR_CODES}. */
+function areaError<A extends ErrorArea>(area: A, className: string): AreaErrorClass<ErrorCodeOf<A>> {
+  return defineErrorArea<ErrorCodeOf<A>>(className, ERROR_CODES[area]);
 }
 
 /** Invalid or unreadable configuration: env variables, `.env`, JSON config file. */
@@ -211,6 +248,6 @@ export class StateError extends areaError('state', 'StateError') {}
 export class RuntimeError extends areaError('runtime', 'RuntimeError') {}
 
 /** True when `err` is an {@link OmniError}, optionally with the given code. */
-export function isOmniError(err: unknown, code?: OmniErrorCode): err is OmniError {
+export function isOmniError(err: unknown, code?: OmniErrorCode | (string & {})): err is OmniError<string> {
   return err instanceof OmniError && (code === undefined || err.code === code);
 }

@@ -57,7 +57,9 @@ export {
 export { parseEnvText, readEnvFile } from './env-file.js';
 export {
   AnalysisError,
+  type AreaErrorClass,
   ConfigError,
+  defineErrorArea,
   DataError,
   ERROR_CODES,
   type ErrorArea,
