@@ -1,7 +1,6 @@
 /** The contract moved to @omni/core; re-exported for existing imports. */
 export type { RegimeProbabilities, SequenceModelEngine } from '@omni/core';
 export { DEFAULT_MODEL_FILE, defaultModelMetricsPath, defaultModelPath } from './default-model-path.js';
-export { type DirectionForecast, DirectionPredictor } from './direction-predictor.js';
 export {
   createSequenceModel,
   FallbackSequenceModel,
@@ -27,5 +26,4 @@ export {
   RegimeProbabilityEstimator,
   type RegimeProbabilityEstimatorOptions,
 } from './regime-probability-estimator.js';
-export { type VolatilityForecast, VolatilityPredictor } from './volatility-predictor.js';
 export { logReturnStd } from './window-statistics.js';
