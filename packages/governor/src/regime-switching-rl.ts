@@ -269,7 +269,7 @@ export class RegimeSwitchingRL {
     return { binary: c?.[0] ?? 0, spot: c?.[1] ?? 0, arbitrage: c?.[2] ?? 0 };
   }
 
-  /** The whole learner as plain JSON (options, learned regimes, exploration Rng state) for RLJSONStore. */
+  /** The whole learner as plain JSON (options, learned regimes, exploration Rng state) for the snapshot. */
   toJSON(): RegimeSwitchingRLState {
     const table: Partial<Record<RegimeKey, Record<Market, { value: number; count: number }>>> = {};
     for (const key of REGIME_KEYS) {
