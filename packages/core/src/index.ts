@@ -45,6 +45,13 @@ export {
   type TradeDecision,
   WeiSchema,
 } from './decision.js';
+export type {
+  AuditableDecision,
+  DecideInput,
+  DecisionBrain,
+  LearnContext,
+  RouteCandidate,
+} from './decision-brain.js';
 export {
   CALENDAR_DURATION_UNITS,
   DURATION_UNIT_MS,
@@ -59,8 +66,8 @@ export {
   AnalysisError,
   type AreaErrorClass,
   ConfigError,
-  defineErrorArea,
   DataError,
+  defineErrorArea,
   ERROR_CODES,
   type ErrorArea,
   type ErrorCodeOf,
@@ -79,12 +86,13 @@ export {
   SafetyError,
   StateError,
 } from './errors.js';
+export type { FeatureVector } from './feature-vector.js';
 export {
   type JournalPosition,
   type JournalReadResult,
   JournalWriter,
-  journalPositionOnDisk,
   type JournalWriterOptions,
+  journalPositionOnDisk,
   listJournalFiles,
   type ReadJournalOptions,
   readJournal,
@@ -130,4 +138,17 @@ export type { RegimeProbabilities, SequenceModelEngine } from './sequence-model.
 export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
 export { type EpochUnit, parseTimestampMs } from './timestamp.js';
-export { type TradeOutcome, TradeOutcomeSchema } from './trade-outcome.js';
+export {
+  AtomicExitSchema,
+  CancelledExitSchema,
+  ExpiryExitSchema,
+  type SpotExit,
+  SpotExitSchema,
+  StopExitSchema,
+  TakeProfitExitSchema,
+  TimeExitSchema,
+  type TradeExit,
+  TradeExitSchema,
+  type TradeOutcome,
+  TradeOutcomeSchema,
+} from './trade-outcome.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Tick } from '@omni/core';
+import type { FeatureVector, Tick } from '@omni/core';
 import { bundledFxPath, generateSyntheticTicks } from '@omni/feeds';
 import fc from 'fast-check';
 import { EMA as TiEma, SMA as TiSma } from 'technicalindicators';
@@ -7,7 +7,6 @@ import { getLinearRegression, getStandardDeviation, ATR as TsAtr } from 'trading
 import { describe, expect, it } from 'vitest';
 import { BarAggregator } from './bar-aggregator.js';
 import { FeatureExtractorEngine } from './feature-extractor-engine.js';
-import type { FeatureVector } from './feature-vector.js';
 import { SwingDetector } from './swing-detector.js';
 
 const t = (tsMs: number, price: number, symbol = 'EURUSD', extra: Partial<Tick> = {}): Tick => ({

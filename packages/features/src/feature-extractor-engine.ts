@@ -1,8 +1,7 @@
-import { type Bar, FeatureError, type Swing, type Tick } from '@omni/core';
+import { type Bar, FeatureError, type FeatureVector, type Swing, type Tick } from '@omni/core';
 import { Atr } from './atr.js';
 import { BarAggregator, type BarSpec } from './bar-aggregator.js';
 import { Ema } from './ema.js';
-import type { FeatureVector } from './feature-vector.js';
 import { MomentumGradient } from './momentum-gradient.js';
 import { RollingStd } from './rolling-std.js';
 import { Sma } from './sma.js';

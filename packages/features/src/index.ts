@@ -1,3 +1,4 @@
+export type { FeatureVector } from '@omni/core';
 export { Atr, Atr as ATRCalculator } from './atr.js';
 export { BarAggregator, type BarSpec, parseInterval } from './bar-aggregator.js';
 export { Ema } from './ema.js';
@@ -7,7 +8,6 @@ export {
   type ResolvedFeatureExtractorOptions,
   resolveFeatureExtractorOptions,
 } from './feature-extractor-engine.js';
-export type { FeatureVector } from './feature-vector.js';
 export {
   type HighLowClose,
   requireBar,

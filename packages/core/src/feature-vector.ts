@@ -1,4 +1,4 @@
-import type { Swing } from '@omni/core';
+import type { Swing } from './swing.js';
 
 /**
  * Everything the upper tiers know about the market at one tick, built only from data with
@@ -6,6 +6,8 @@ import type { Swing } from '@omni/core';
  *
  * The engine reuses one object per symbol and overwrites it on every update (no per-tick
  * allocation): copy it (`{ ...fv, swings: [...fv.swings] }`) if you need to keep a snapshot.
+ * Built by `FeatureExtractorEngine` of @omni/features (which re-exports this type); declared in core
+ * because the brain port (`DecisionBrain`, decision-brain.ts) hands it to every brain.
  */
 export interface FeatureVector {
   readonly symbol: string;
