@@ -1,3 +1,5 @@
+import type { TradeExit } from '@omni/core';
+
 /** What a binary tie (settle price equal to entry price) does: refund the stake or lose it. */
 export type TieRule = 'refund' | 'loss';
 
@@ -14,7 +16,8 @@ export interface BinarySettlementInput {
 
 /** Result of {@link settleBinary}: the PnL and the rule that produced it. */
 export interface BinarySettlement {
-  readonly result: 'win' | 'loss' | 'tie-refund' | 'tie-loss';
+  /** The `result` of the outcome's `expiry` exit. */
+  readonly result: Extract<TradeExit, { kind: 'expiry' }>['result'];
   readonly pnl: number;
   /** `binary-expiry-win` | `binary-expiry-loss` | `binary-tie-refund` | `binary-tie-loss`. */
   readonly rule: string;

@@ -10,7 +10,8 @@ export interface OutcomeRecheck {
 /**
  * Re-derives a settled trade's PnL from its own record fields, for audits.
  * Binary: a CALL wins iff settlePrice > entryPrice, a PUT iff settlePrice < entryPrice; win →
- * stake × payout, loss → −stake, tie → 0 (`binary-tie-refund`) or −stake (`binary-tie-loss`).
+ * stake × payout, loss → −stake, tie → 0 when its `exit` says `tie-refund`, else −stake (a record
+ * written before `exit` existed: 0 when its rule is `binary-tie-refund`).
  * Spot and arbitrage: sign × (settlePrice − entryPrice) × size × quoteUsd − fees, sign +1 for buy,
  * −1 for sell (quoteUsd, the quote currency's USD rate at settlement, defaults to 1).
  * `tolerance` is absolute USD (float rounding of averaged prices).
@@ -21,7 +22,7 @@ export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): Outcome
     const stake = outcome.stake ?? Number.NaN;
     const payout = outcome.payout ?? Number.NaN;
     const { entryPrice: e, settlePrice: s } = outcome;
-    if (s === e) expected = outcome.rule === 'binary-tie-refund' ? 0 : -stake;
+    if (s === e) expected = tieRefunded(outcome) ? 0 : -stake;
     else {
       const won = outcome.direction === 'call' ? s > e : outcome.direction === 'put' ? s < e : false;
       expected = won ? stake * payout : -stake;
@@ -44,4 +45,11 @@ export function recheckOutcome(outcome: TradeOutcome, tolerance = 1e-6): Outcome
   return ok
     ? { ok, expectedPnl: expected }
     : { ok, expectedPnl: expected, reason: `pnl ${outcome.pnl} != re-derived ${expected}` };
+}
+
+/** Whether a binary tie was refunded: from the structured exit, or from the rule of a record without one. */
+function tieRefunded(outcome: TradeOutcome): boolean {
+  if (outcome.exit !== undefined)
+    return outcome.exit.kind === 'expiry' && outcome.exit.result === 'tie-refund';
+  return outcome.rule === 'binary-tie-refund';
 }

@@ -66,6 +66,7 @@ describe('ShadowArbitrageExecutor', () => {
       stake: 15,
       fees: 15,
       rule: 'arbitrage-filled',
+      exit: { kind: 'atomic', result: 'filled' },
     });
     expect(o.size).toBeCloseTo(22.354, 2);
     expect(rederive(o)).toBeCloseTo(o.pnl, 6);
@@ -76,7 +77,11 @@ describe('ShadowArbitrageExecutor', () => {
     const report = await ex.execute(decision('a1', 'A->B', 22n * E18, 10n * E18), tick(0));
     expect(report).toMatchObject({
       status: 'settled',
-      outcome: { pnl: -15, rule: 'arbitrage-reverted-min-profit' },
+      outcome: {
+        pnl: -15,
+        rule: 'arbitrage-reverted-min-profit',
+        exit: { kind: 'atomic', result: 'reverted-min-profit' },
+      },
     });
     if (report.status === 'settled') expect(rederive(report.outcome)).toBeCloseTo(-15, 9);
   });
@@ -86,7 +91,11 @@ describe('ShadowArbitrageExecutor', () => {
     const report = await ex.execute(decision('a1', 'A->B', 2000n * E18), tick(0));
     expect(report).toMatchObject({
       status: 'settled',
-      outcome: { pnl: -15, rule: 'arbitrage-reverted-liquidity' },
+      outcome: {
+        pnl: -15,
+        rule: 'arbitrage-reverted-liquidity',
+        exit: { kind: 'atomic', result: 'reverted-liquidity' },
+      },
     });
   });
 

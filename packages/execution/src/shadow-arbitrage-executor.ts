@@ -113,6 +113,7 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
         settlePrice: spot,
         pnl: -gasUsd,
         rule: `arbitrage-reverted-liquidity${suffix}`,
+        exit: { kind: 'atomic', result: 'reverted-liquidity' },
       };
     }
     if (sim.profit1 < decision.minProfitWei) {
@@ -122,6 +123,7 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
         settlePrice: spot,
         pnl: -gasUsd,
         rule: `arbitrage-reverted-min-profit${suffix}`,
+        exit: { kind: 'atomic', result: 'reverted-min-profit' },
       };
     }
     this.pools.applyFlashSwap?.(decision.routeId, sim.amount0, sim.repay1, sim.out1);
@@ -129,6 +131,13 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
     const entryPrice = (Number(sim.repay1) / amount) * route.token1Usd;
     const settlePrice = (Number(sim.out1) / amount) * route.token1Usd;
     const grossUsd = (Number(sim.profit1) / WEI_PER_TOKEN) * route.token1Usd;
-    return { ...base, entryPrice, settlePrice, pnl: grossUsd - gasUsd, rule: `arbitrage-filled${suffix}` };
+    return {
+      ...base,
+      entryPrice,
+      settlePrice,
+      pnl: grossUsd - gasUsd,
+      rule: `arbitrage-filled${suffix}`,
+      exit: { kind: 'atomic', result: 'filled' },
+    };
   }
 }

@@ -73,6 +73,7 @@ describe('ShadowBinaryExecutor', () => {
       fees: 0,
       pnl: 8.5,
       rule: 'binary-expiry-win',
+      exit: { kind: 'expiry', result: 'win' },
     });
     expect(ex.pending()).toHaveLength(0);
   });
@@ -80,7 +81,11 @@ describe('ShadowBinaryExecutor', () => {
   it('settles a tie as a loss under the loss rule', async () => {
     const ex = new ShadowBinaryExecutor({ payout: 0.8, tieRule: 'loss' });
     await ex.execute(decision('d1', 'put', 60), tick(T0, 1.1));
-    expect(ex.onTick(tick(T0 + 60_000, 1.1))[0]).toMatchObject({ pnl: -10, rule: 'binary-tie-loss' });
+    expect(ex.onTick(tick(T0 + 60_000, 1.1))[0]).toMatchObject({
+      pnl: -10,
+      rule: 'binary-tie-loss',
+      exit: { kind: 'expiry', result: 'tie-loss' },
+    });
   });
 
   it('rejects a decision whose symbol differs from the tick', async () => {

@@ -165,6 +165,7 @@ export class ShadowBinaryExecutor implements BinaryExecutor {
       fees: 0,
       pnl: s.pnl,
       rule: s.rule,
+      exit: { kind: 'expiry', result: s.result },
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { SpotDecision, Tick, TradeOutcome } from '@omni/core';
+import { type SpotDecision, type Tick, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
 import { describe, expect, it } from 'vitest';
 import { ShadowSpotExecutor } from './shadow-spot-executor.js';
 import { spotExitCrossings, stopFillPrice } from './spot-fill.js';
@@ -77,6 +77,11 @@ describe('ShadowSpotExecutor', () => {
       entryTs: T0 + 1000,
       settleTs: T0 + 4000,
       rule: 'spot-tp-1+tp-2',
+      exit: { kind: 'take-profit', level: 2, of: 2 },
+      legs: [
+        { kind: 'take-profit', level: 1, of: 2 },
+        { kind: 'take-profit', level: 2, of: 2 },
+      ],
     });
     expect(o?.settlePrice).toBeCloseTo(1.1075, 12);
     expect(o?.fees).toBeCloseTo(2.207665005500001, 9);
@@ -92,10 +97,33 @@ describe('ShadowSpotExecutor', () => {
     );
     ex.onTick(tick(1, 1.1));
     const [o] = ex.onTick(tick(2, 1.108));
-    expect(o).toMatchObject({ direction: 'sell', rule: 'spot-stop' });
+    expect(o).toMatchObject({
+      direction: 'sell',
+      rule: 'spot-stop',
+      exit: { kind: 'stop', gap: true, bothCrossed: false },
+      legs: [{ kind: 'stop', gap: true, bothCrossed: false }],
+    });
     expect(o?.entryPrice).toBeCloseTo(1.0998350055, 12);
     expect(o?.settlePrice).toBeCloseTo(1.1081662055400003, 12);
     expect(o?.pnl).toBeCloseTo(-85.52000161104209, 8);
+  });
+
+  it('records a take-profit then a stop at its price as two legs, the stop last and not gapped', async () => {
+    const ex = new ShadowSpotExecutor({ commissionBps: 0, slippageBps: 0 }, { midOnlySpreadBps: 0 });
+    await ex.execute(decision(), tick(0, 1.1));
+    ex.onTick(tick(1, 1.1)); // fill at 1.1
+    expect(ex.onTick(tick(2, 1.106))).toHaveLength(0); // tp-1 at 1.105 closes half
+    const [o] = ex.onTick(tick(3, 1.0951, { bid: 1.095, ask: 1.0952 })); // the bid touches the stop
+    const stop = { kind: 'stop', gap: false, bothCrossed: false };
+    expect(o).toMatchObject({
+      rule: 'spot-tp-1+stop',
+      exit: stop,
+      legs: [{ kind: 'take-profit', level: 1, of: 2 }, stop],
+    });
+    // Half at 1.105 and half at 1.095: settle 1.1, flat.
+    expect(o?.settlePrice).toBeCloseTo(1.1, 12);
+    expect(o?.pnl).toBeCloseTo(0, 9);
+    expect(TradeOutcomeSchema.parse(o)).toEqual(o);
   });
 
   it('uses the quoted bid and ask when the tick has them', async () => {
@@ -171,6 +199,11 @@ describe('ShadowSpotExecutor', () => {
     const rules = new Set(settled.map((o) => o.rule));
     expect(rules.has('spot-stop')).toBe(true);
     expect([...rules].some((r) => r.includes('tp-3'))).toBe(true);
+    // Every record passes the journal schema, whose refinement checks legs against exit.
+    for (const o of settled) TradeOutcomeSchema.parse(o);
+    expect(settled.filter((o) => o.exit?.kind === 'stop').length).toBe(
+      settled.filter((o) => o.rule.endsWith('stop')).length,
+    );
     for (const o of settled) {
       expect(o.settleTs).toBeGreaterThan(o.entryTs);
       expect(rederive(o)).toBeCloseTo(o.pnl, 9);

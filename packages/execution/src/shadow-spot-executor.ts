@@ -4,6 +4,7 @@ import {
   type OpenPosition,
   quoteUsdRate,
   type SpotDecision,
+  type SpotExit,
   type Tick,
   type TradeOutcome,
 } from '@omni/core';
@@ -74,11 +75,14 @@ const DUST = 1e-12;
  * TradeOutcome per decision when fully closed: `settlePrice` is the size-weighted average exit
  * and pnl = sign × (settlePrice − entryPrice) × size × quoteUsd − fees (sign +1 buy, −1 sell), where
  * quoteUsd converts the quote currency to USD at the settle price (1 for EURUSD, 1/price for USDJPY).
+ * Its `legs` list the exits in order (take-profit level k of n, then a stop saying whether it
+ * gapped and whether a take-profit was crossed in the same step) and `exit` is the last of them;
+ * `rule` spells the same for people (`spot-tp-1+stop`).
  *
  * @example
  * const spot = new ShadowSpotExecutor(config.engines.spot, { midOnlySpreadBps: 1 });
  * await spot.execute(decision, tick);
- * for (const t of laterTicks) for (const outcome of spot.onTick(t)) console.log(outcome.rule, outcome.pnl);
+ * for (const t of laterTicks) for (const outcome of spot.onTick(t)) console.log(outcome.exit, outcome.pnl);
  */
 export class ShadowSpotExecutor implements SpotExecutor {
   readonly engine = 'spot' as const;
@@ -184,14 +188,15 @@ export class ShadowSpotExecutor implements SpotExecutor {
         continue;
       }
       const exitsBefore = p.legs.length;
-      if (!this.#step(p, tick)) {
+      const closedBy = this.#step(p, tick);
+      if (closedBy === undefined) {
         if (p.legs.length !== exitsBefore) this.#recordState(p);
         i++;
         continue;
       }
       this.#positions.splice(i, 1);
       settled ??= [];
-      settled.push(this.#outcome(p, tick.tsMs));
+      settled.push(this.#outcome(p, tick.tsMs, closedBy));
     }
     return settled ?? NO_OUTCOMES;
   }
@@ -238,8 +243,8 @@ export class ShadowSpotExecutor implements SpotExecutor {
     p.fees += commissionQuote(p.decision.size, p.entryPrice, commissionBps);
   }
 
-  /** Applies the exits this tick crosses; true when the position is fully closed. */
-  #step(p: SpotPosition, tick: Tick): boolean {
+  /** Applies the exits this tick crosses; the exit that closed the position, or undefined while it stays open. */
+  #step(p: SpotPosition, tick: Tick): SpotExit | undefined {
     const { side, stopPrice, size } = p.decision;
     const { slippageBps, commissionBps } = this.#settings;
     const q = exitQuote(side, tick, this.#spreadBps);
@@ -248,7 +253,9 @@ export class ShadowSpotExecutor implements SpotExecutor {
       const price = stopFillPrice(side, stopPrice, q, q, slippageBps);
       this.#exit(p, p.remaining, price, commissionBps);
       p.legs.push(crossed.bothCrossed ? 'stop-first-both-crossed' : 'stop');
-      return true;
+      // A gap: the exit quote was already beyond the stop, so the market order filled there.
+      const gap = side === 'buy' ? q < stopPrice : q > stopPrice;
+      return { kind: 'stop', gap, bothCrossed: crossed.bothCrossed };
     }
     for (let h = 0; h < crossed.tpHits; h++) {
       const rung = p.ladder[p.nextTp] as { price: number; fraction: number };
@@ -257,9 +264,9 @@ export class ShadowSpotExecutor implements SpotExecutor {
       this.#exit(p, legSize, rung.price, commissionBps);
       p.nextTp++;
       p.legs.push(`tp-${p.nextTp}`);
-      if (p.remaining <= size * DUST) return true;
+      if (p.remaining <= size * DUST) return { kind: 'take-profit', level: p.nextTp, of: p.ladder.length };
     }
-    return false;
+    return undefined;
   }
 
   #exit(p: SpotPosition, legSize: number, price: number, commissionBps: number): void {
@@ -268,7 +275,8 @@ export class ShadowSpotExecutor implements SpotExecutor {
     p.remaining -= legSize;
   }
 
-  #outcome(p: SpotPosition, settleTs: number): TradeOutcome {
+  /** The settled trade; `closedBy` is the exit that closed it (rungs 1…nextTp filled before it). */
+  #outcome(p: SpotPosition, settleTs: number, closedBy: SpotExit): TradeOutcome {
     const { decision } = p;
     const sign = decision.side === 'buy' ? 1 : -1;
     const size = decision.size;
@@ -276,6 +284,11 @@ export class ShadowSpotExecutor implements SpotExecutor {
     // Fills and fees accrue in the quote currency; book them in USD at the settlement rate.
     const quoteUsd = quoteUsdRate(decision.symbol, settlePrice);
     const fees = p.fees * quoteUsd;
+    const legs: SpotExit[] = [];
+    for (let level = 1; level <= p.nextTp; level++) {
+      legs.push({ kind: 'take-profit', level, of: p.ladder.length });
+    }
+    if (closedBy.kind !== 'take-profit') legs.push(closedBy);
     return {
       decisionId: decision.id,
       engine: 'spot',
@@ -290,6 +303,8 @@ export class ShadowSpotExecutor implements SpotExecutor {
       pnl: sign * (settlePrice - p.entryPrice) * size * quoteUsd - fees,
       quoteUsd,
       rule: `spot-${p.legs.join('+')}`,
+      exit: closedBy,
+      legs,
     };
   }
 }
