@@ -1,9 +1,9 @@
-import { parseConfig, Rng } from '@omni/core';
+import { parseConfig, Rng, type RouteCandidate } from '@omni/core';
 import type { ArbitrageSignal, BinarySignal, FibBlock, SpotSignal } from '@omni/fib-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArbitrageRLAgent } from './arbitrage-rl-agent.js';
-import { type CompileInput, DecisionOrchestrator, type RouteCandidate } from './decision-orchestrator.js';
+import { type CompileInput, DecisionOrchestrator } from './decision-orchestrator.js';
 import { LadderRiskAI } from './ladder-risk-ai.js';
 import { RegimeStateBuilder } from './regime-state-builder.js';
 import { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';

@@ -5,6 +5,7 @@ import type {
   Engine,
   Market,
   OmniConfig,
+  RouteCandidate,
   SpotDecision,
   TakeProfit,
   TradeDecision,
@@ -24,20 +25,6 @@ function noneReason(
   signal: { readonly kind: 'signal' } | { readonly kind: 'none'; readonly reason: string },
 ): string {
   return signal.kind === 'none' ? signal.reason : 'setup';
-}
-
-/**
- * An arbitrage route priced on the current pool state (the runtime builds these from the
- * execution package's pool simulator at the decision tick).
- */
-export interface RouteCandidate {
-  readonly routeId: string;
-  /** token0 borrowed by the flash swap, in wei. */
-  readonly amountInWei: bigint;
-  /** Gross token1 profit of the simulated swap, in wei (before gas). */
-  readonly expectedProfitWei: bigint;
-  /** Expected profit in USD **net of gas**. */
-  readonly expectedProfitUsd: number;
 }
 
 /** The numbers {@link DecisionOrchestrator} applies; {@link DecisionOrchestrator.settingsFromConfig} fills them. */
@@ -131,7 +118,7 @@ export interface DecisionTrace {
     readonly tpContext: string;
     /** Every fib extension the rotator chose among, nearest first. */
     readonly tpCandidates: readonly { readonly ratio: number; readonly price: number }[];
-    /** The ladder sent, with each rung's ratio (rung k settles as `tp-k`). */
+    /** The ladder sent, with each rung's ratio (rung k settles as the take-profit leg of level k). */
     readonly ladder: readonly { readonly ratio: number; readonly price: number; readonly fraction: number }[];
   } | null;
   readonly arbitrage: RouteTrace | null;

@@ -1,43 +1,35 @@
-import type { ArbitrageSignal, BinarySignal, FibBlock, SpotSignal } from '@omni/fib-core';
+import type { Swing } from '@omni/core';
+import type {
+  ArbitrageFibSignal,
+  ArbitrageSignal,
+  BinaryFibSignal,
+  BinarySignal,
+  ClusterZone,
+  DetectedHarmonic,
+  FibBlock,
+  FibLevel,
+  FibLevels,
+  FibSignal,
+  FormingHarmonic,
+  NoFibSignal,
+  SpotFibSignal,
+  SpotSignal,
+  WaveCount,
+  WaveState,
+} from '@omni/fib-core';
 
-/** A JSON-safe copy of one engine's fib signal (numbers, strings and copied arrays only). */
+/** A fib level as the audit keeps it: its ratio and price. */
+type LevelAudit = Pick<FibLevel, 'ratio' | 'price'>;
+
+/**
+ * A JSON-safe copy of one engine's fib signal: fib-core's signal types, with the binary signal's
+ * level reduced to ratio and price (numbers, strings and copied arrays only).
+ */
 export type FibSignalAudit =
-  | {
-      readonly kind: 'signal';
-      readonly engine: 'binary';
-      readonly direction: 'call' | 'put';
-      readonly confidence: number;
-      readonly expirySec: number;
-      readonly level: { readonly ratio: number; readonly price: number };
-      readonly zone: { readonly low: number; readonly high: number };
-      readonly pattern: string;
-      readonly reasons: readonly string[];
-    }
-  | {
-      readonly kind: 'signal';
-      readonly engine: 'spot';
-      readonly side: 'buy' | 'sell';
-      readonly confidence: number;
-      readonly entryPrice: number;
-      readonly stopPrice: number;
-      readonly takeProfits: readonly {
-        readonly ratio: number;
-        readonly price: number;
-        readonly fraction: number;
-      }[];
-      readonly zone: { readonly low: number; readonly high: number };
-      readonly pattern: string;
-      readonly reasons: readonly string[];
-    }
-  | {
-      readonly kind: 'signal';
-      readonly engine: 'arbitrage';
-      readonly phase: 'compression' | 'expansion';
-      readonly volatilityRatio: number;
-      readonly confidence: number;
-      readonly reasons: readonly string[];
-    }
-  | { readonly kind: 'none'; readonly engine: 'binary' | 'spot' | 'arbitrage'; readonly reason: string };
+  | (Omit<BinaryFibSignal, 'level'> & { readonly level: LevelAudit })
+  | SpotFibSignal
+  | ArbitrageFibSignal
+  | NoFibSignal<FibSignal['engine']>;
 
 /** The compact, JSON-safe audit copy of a {@link FibBlock}: what the decision saw of the fib geometry. */
 export interface FibAudit {
@@ -46,44 +38,23 @@ export interface FibAudit {
   readonly swingCount: number;
   /** The last swing leg and its levels, or null before two swings. */
   readonly setup: {
-    readonly direction: 'up' | 'down';
-    readonly start: { readonly price: number; readonly tsMs: number };
-    readonly end: { readonly price: number; readonly tsMs: number };
-    readonly retracements: readonly { readonly ratio: number; readonly price: number }[];
-    readonly extensions: readonly { readonly ratio: number; readonly price: number }[];
+    readonly direction: FibLevels['direction'];
+    readonly start: Pick<Swing, 'price' | 'tsMs'>;
+    readonly end: Pick<Swing, 'price' | 'tsMs'>;
+    readonly retracements: readonly LevelAudit[];
+    readonly extensions: readonly LevelAudit[];
   } | null;
   readonly zoneCount: number;
-  readonly nearestZone: {
-    readonly center: number;
-    readonly low: number;
-    readonly high: number;
-    readonly touches: number;
-    readonly strength: number;
-  } | null;
+  readonly nearestZone: Pick<ClusterZone, 'center' | 'low' | 'high' | 'touches' | 'strength'> | null;
   /** Elliott reading: `label` like `impulse wave-3 up`, or the reason there is none. */
   readonly wave:
-    | {
-        readonly kind: 'count';
-        readonly label: string;
-        readonly structure: string;
-        readonly position: string;
-        readonly nextDirection: 'up' | 'down';
-        readonly invalidation: number;
-        readonly score: number;
-      }
-    | { readonly kind: 'none'; readonly reason: string };
+    | (Pick<Extract<WaveState, { kind: 'count' }>, 'kind' | 'position' | 'nextDirection' | 'invalidation'> &
+        Pick<WaveCount, 'structure' | 'score'> & { readonly label: string })
+    | Extract<WaveState, { kind: 'none' }>;
   /** Harmonic patterns completed at the last swing. */
-  readonly harmonics: readonly {
-    readonly pattern: string;
-    readonly direction: string;
-    readonly score: number;
-  }[];
+  readonly harmonics: readonly Pick<DetectedHarmonic, 'pattern' | 'direction' | 'score'>[];
   /** Harmonic patterns forming, with their PRZ. */
-  readonly forming: readonly {
-    readonly pattern: string;
-    readonly direction: string;
-    readonly prz: readonly [number, number];
-  }[];
+  readonly forming: readonly Pick<FormingHarmonic, 'pattern' | 'direction' | 'prz'>[];
   readonly volatilityScore: number | null;
   readonly signals: {
     readonly binary: FibSignalAudit;

@@ -15,7 +15,6 @@ export {
   type DecisionVeto,
   type OrchestratorLearners,
   type OrchestratorSettings,
-  type RouteCandidate,
   type RouteTrace,
   type VetoContext,
 } from './decision-orchestrator.js';
@@ -50,7 +49,6 @@ export {
   type GovernorDecideInput,
   type GovernorDecision,
   type GovernorLearners,
-  type LearnContext,
   type LearnReport,
   MasterGovernorX100,
   type MasterGovernorX100Options,
@@ -92,7 +90,6 @@ export {
   type SignalConfidenceCalibratorState,
   SignalConfidenceCalibratorStateSchema,
 } from './signal-confidence-calibrator.js';
-export { parseSpotExitRule, type SpotExit } from './spot-exit-rule.js';
 export {
   type SpotPositionSize,
   type SpotSizeCap,

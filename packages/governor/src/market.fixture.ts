@@ -1,6 +1,12 @@
-import { type Decision, Rng, type Swing, type TradeOutcome } from '@omni/core';
+import {
+  type Decision,
+  Rng,
+  type RouteCandidate,
+  type SpotExit,
+  type Swing,
+  type TradeOutcome,
+} from '@omni/core';
 import type { FeatureVector } from '@omni/features';
-import type { RouteCandidate } from './decision-orchestrator.js';
 
 /** One tick of the synthetic test market: hand-built features and the price window ending at it. */
 export interface MarketTick {
@@ -183,6 +189,7 @@ export function settleOnMarket(
             fees: 0,
             pnl: tie ? 0 : win ? decision.stakeUsd * 0.8 : -decision.stakeUsd,
             rule: tie ? 'binary-tie-refund' : win ? 'binary-expiry-win' : 'binary-expiry-loss',
+            exit: { kind: 'expiry', result: tie ? 'tie-refund' : win ? 'win' : 'loss' },
           },
         };
       }
@@ -193,14 +200,15 @@ export function settleOnMarket(
       let remaining = decision.size;
       let notional = 0;
       let next = 0;
-      const legs: string[] = [];
+      const legs: SpotExit[] = [];
+      const of = decision.takeProfits.length;
       for (let i = at + 1; i < ticks.length; i++) {
         const p = (ticks[i] as MarketTick).features.price;
         let closed = false;
         if (sign * (p - decision.stopPrice) <= 0) {
           notional += remaining * decision.stopPrice;
           remaining = 0;
-          legs.push('stop');
+          legs.push({ kind: 'stop', gap: false, bothCrossed: false }); // filled at the stop price
           closed = true;
         } else {
           while (next < decision.takeProfits.length) {
@@ -211,7 +219,7 @@ export function settleOnMarket(
             notional += leg * rung.price;
             remaining -= leg;
             next++;
-            legs.push(`tp-${next}`);
+            legs.push({ kind: 'take-profit', level: next, of });
             if (last) {
               closed = true;
               break;
@@ -234,7 +242,9 @@ export function settleOnMarket(
             size: decision.size,
             fees: 0,
             pnl: sign * (settlePrice - decision.entryPrice) * decision.size,
-            rule: `spot-${legs.join('+')}`,
+            rule: `spot-${legs.map((l) => (l.kind === 'take-profit' ? `tp-${l.level}` : l.kind)).join('+')}`,
+            exit: legs[legs.length - 1] as SpotExit,
+            legs,
           },
         };
       }
@@ -259,6 +269,7 @@ export function settleOnMarket(
           fees: TEST_GAS_USD,
           pnl,
           rule: 'arbitrage-filled-synthetic',
+          exit: { kind: 'atomic', result: 'filled' },
         },
       };
     }

@@ -6,6 +6,7 @@ import {
   isOmniError,
   parseConfig,
   readJsonFile,
+  type SpotDecision,
   type TradeOutcome,
   toJsonLine,
   writeJsonAtomic,
@@ -98,6 +99,35 @@ function firstTrade(
     if (audit.decision.engine === engine) return { audit, index: i };
   }
   throw new Error(`no ${engine} decision in the test market`);
+}
+
+/** A settled outcome of spot decision `d`, stopped out a minute later unless `over` says otherwise. */
+function spotOutcome(d: SpotDecision, over: Partial<TradeOutcome>): TradeOutcome {
+  return {
+    decisionId: d.id,
+    engine: 'spot',
+    symbol: d.symbol,
+    direction: d.side,
+    entryTs: d.tsMs,
+    entryPrice: d.entryPrice,
+    settleTs: d.tsMs + 60_000,
+    settlePrice: d.stopPrice,
+    size: d.size,
+    fees: 0,
+    pnl: 0,
+    rule: 'spot-stop',
+    ...over,
+  };
+}
+
+/** A fresh governor and its first spot trade in the test market, with the trade's take-profit trace. */
+function firstSpotTrade() {
+  const g = governor();
+  const { audit } = firstTrade(g, 'spot');
+  const d = audit.decision;
+  const spot = audit.trace?.spot;
+  if (d.engine !== 'spot' || !spot) throw new Error('expected a spot trade');
+  return { g, audit, d, spot };
 }
 
 const dirs: string[] = [];
@@ -282,32 +312,44 @@ describe('MasterGovernorX100', () => {
   });
 
   it('learns which take-profit levels a spot trade hit before its stop', () => {
-    const g = governor();
-    const { audit } = firstTrade(g, 'spot');
-    const d = audit.decision;
-    const spot = audit.trace?.spot;
-    if (d.engine !== 'spot' || !spot) throw new Error('expected a spot trade');
+    const { g, audit, d, spot } = firstSpotTrade();
     // EURUSD, default costs 2·1 + 2·0.5 + 1 = 4 bp: the USD lost at the stop, fees included.
     const risk = d.size * (Math.abs(d.entryPrice - d.stopPrice) + d.entryPrice * 4e-4);
-    const outcome: TradeOutcome = {
-      decisionId: d.id,
-      engine: 'spot',
-      symbol: d.symbol,
-      direction: d.side,
-      entryTs: d.tsMs,
-      entryPrice: d.entryPrice,
-      settleTs: d.tsMs + 60_000,
-      settlePrice: d.stopPrice,
-      size: d.size,
-      fees: 0,
-      pnl: -risk,
-      rule: 'spot-stop',
-    };
-    const report = g.learn(outcome, audit);
+    const stop = { kind: 'stop', gap: false, bothCrossed: false } as const;
+    const report = g.learn(spotOutcome(d, { pnl: -risk, exit: stop, legs: [stop] }), audit);
     expect(report.reward).toBeCloseTo(-1, 12);
+    expect(report.updated).toContain('spot-tp');
     // Stopped before any rung: every fib level (not only those in the ladder) was missed.
     for (const level of spot.tpCandidates) {
       expect(g.learners.spotTp.hitCounts(level.ratio, spot.tpContext)).toEqual({ hits: 0, misses: 1 });
+    }
+  });
+
+  it('learns the take-profit rung a spot trade filled before its stop as hit and the farther levels as missed', () => {
+    const { g, audit, d, spot } = firstSpotTrade();
+    // The first spot trade of the test market: a 2-rung ladder (1.272, 1.618) among 3 fib levels.
+    expect(spot.ladder.map((r) => r.ratio)).toEqual([1.272, 1.618]);
+    expect(spot.tpCandidates.map((r) => r.ratio)).toEqual([1.272, 1.618, 2]);
+    const stop = { kind: 'stop', gap: false, bothCrossed: false } as const;
+    const legs = [{ kind: 'take-profit', level: 1, of: 2 } as const, stop];
+    const report = g.learn(spotOutcome(d, { rule: 'spot-tp-1+stop', exit: stop, legs }), audit);
+    expect(report.updated).toContain('spot-tp');
+    const counts = spot.tpCandidates.map((l) => g.learners.spotTp.hitCounts(l.ratio, spot.tpContext));
+    expect(counts).toEqual([
+      { hits: 1, misses: 0 },
+      { hits: 0, misses: 1 },
+      { hits: 0, misses: 1 },
+    ]);
+  });
+
+  it('learns no take-profit level from a spot outcome that does not say how it left the market', () => {
+    const { g, audit, d, spot } = firstSpotTrade();
+    // A record written before `exit`/`legs` existed: its rule is for people and is not parsed.
+    const report = g.learn(spotOutcome(d, { pnl: -25, rule: 'spot-tp-1+stop' }), audit, { riskUsd: 25 });
+    expect(report.reward).toBe(-1);
+    expect(report.updated).not.toContain('spot-tp');
+    for (const level of spot.tpCandidates) {
+      expect(g.learners.spotTp.hitCounts(level.ratio, spot.tpContext)).toEqual({ hits: 0, misses: 0 });
     }
   });
 

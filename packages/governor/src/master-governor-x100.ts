@@ -1,7 +1,9 @@
 import {
   DEFAULT_REWARD_CLIP_R,
+  type DecideInput,
   type Decision,
   GovernorError,
+  type LearnContext,
   MARKETS,
   type Market,
   type OmniConfig,
@@ -24,12 +26,7 @@ import {
   type VolatilitySample,
 } from '@omni/fib-core';
 import { ArbitrageRLAgent, type ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
-import {
-  DecisionOrchestrator,
-  type DecisionTrace,
-  type DecisionVeto,
-  type RouteCandidate,
-} from './decision-orchestrator.js';
+import { DecisionOrchestrator, type DecisionTrace, type DecisionVeto } from './decision-orchestrator.js';
 import { auditFibBlock, type FibAudit } from './fib-audit.js';
 import {
   GOVERNOR_SNAPSHOT_KIND,
@@ -57,7 +54,6 @@ import {
   SignalConfidenceCalibrator,
   type SignalConfidenceCalibratorOptions,
 } from './signal-confidence-calibrator.js';
-import { parseSpotExitRule } from './spot-exit-rule.js';
 import { SpotTPRotator, type SpotTPRotatorOptions } from './spot-tp-rotator.js';
 import { trendStrength } from './trend-strength.js';
 
@@ -110,15 +106,8 @@ export interface MasterGovernorX100Options {
   readonly maxRewardR?: number;
 }
 
-/** What {@link MasterGovernorX100.decide} is asked at one tick (the runtime's `DecideInput`). */
-export interface GovernorDecideInput {
-  readonly decisionId: string;
-  readonly features: FeatureVector;
-  /** The sequence model's price window, oldest first, ending at `features.tsMs` (nothing later). */
-  readonly window: ArrayLike<number>;
-  readonly balanceUsd: number;
-  /** Arbitrage routes priced at this tick. */
-  readonly arbitrage?: { readonly candidates: readonly RouteCandidate[] };
+/** What {@link MasterGovernorX100.decide} is asked at one tick: the `DecideInput` of @omni/core, plus volatility. */
+export interface GovernorDecideInput extends DecideInput {
   /** fx/binary/dex volatility for the fib VolatilityScoreMatrix; default `{ fx: features.rollingStd }`. */
   readonly volatility?: VolatilitySample;
 }
@@ -162,15 +151,6 @@ export interface LearnReport {
   readonly won: boolean | null;
   /** Which learners were updated, e.g. `regime-rl`, `calibrator.binary`, `ladder`, `pattern-memory`. */
   readonly updated: readonly string[];
-}
-
-/** What the runtime knows about a settled trade beyond its outcome (third argument of `learn`). */
-export interface LearnContext {
-  /**
-   * USD at risk that SafetyManager approved for this trade (`Approval.riskUsd`): 1 R of its reward.
-   * Without it `learn` recomputes it from the outcome the same way (`settledRiskUsd` of @omni/core).
-   */
-  readonly riskUsd?: number;
 }
 
 /** The learners of a governor, for inspection and reports. */
@@ -420,10 +400,14 @@ export class MasterGovernorX100 {
    * size × (|entry − stop| + round-trip costs) in USD at the entry rate; arbitrage: the gas, all a
    * reverted flash swap loses). Updates: RegimeSwitchingRL (reward), the engine's
    * calibrator (raw confidence → win), LadderRiskAI (win/loss/tie), SpotTPRotator (each take-profit
-   * level hit or missed before the stop, from the outcome's `rule`), ArbitrageRLAgent (realised net
-   * profit in USD) and PatternMemory (win/loss and R of the signal's pattern).
+   * level hit or missed before the stop, from the outcome's `legs`; an outcome without them, such as
+   * a record written before they existed, teaches no level), ArbitrageRLAgent (realised net profit in
+   * USD) and PatternMemory (win/loss and R of the signal's pattern).
+   *
+   * `context` is the `LearnContext` of @omni/core; without `riskUsd`, `learn` recomputes the risk
+   * from the outcome as above.
    */
-  learn(outcome: TradeOutcome, audit: GovernorDecision, context: LearnContext = {}): LearnReport {
+  learn(outcome: TradeOutcome, audit: GovernorDecision, context: Partial<LearnContext> = {}): LearnReport {
     const d = audit.decision;
     if (d.engine === 'none') {
       throw new GovernorError('GOVERNOR_BAD_INPUT', 'a none decision has no outcome to learn', {
@@ -477,7 +461,7 @@ export class MasterGovernorX100 {
       L.ladder.settle(won === null ? 'tie' : won ? 'win' : 'loss');
       updated.push('ladder');
     } else if (d.engine === 'spot' && trace.spot) {
-      const exit = parseSpotExitRule(outcome.rule);
+      const exit = spotExitCounts(outcome);
       if (exit) {
         const { tpCandidates, tpContext, ladder } = trace.spot;
         const hits = Math.min(exit.tpHits, ladder.length);
@@ -592,6 +576,19 @@ export class MasterGovernorX100 {
     const sample = volatility ?? (features.rollingStd === null ? undefined : { fx: features.rollingStd });
     return this.#fib.evaluateMarket(features, sample ? { regime, volatility: sample } : { regime });
   }
+}
+
+/**
+ * Take-profit rungs filled and whether the stop closed the rest, from a spot outcome's `legs`
+ * (rungs fill nearest first, so the count of take-profit legs is the number of rungs hit); undefined
+ * when the outcome does not say how it left the market.
+ */
+function spotExitCounts(outcome: TradeOutcome): { tpHits: number; stopped: boolean } | undefined {
+  const { legs, exit } = outcome;
+  if (legs === undefined || exit === undefined) return undefined;
+  let tpHits = 0;
+  for (const leg of legs) if (leg.kind === 'take-profit') tpHits++;
+  return { tpHits, stopped: exit.kind === 'stop' };
 }
 
 function defaultVolScore(input: { readonly features: FeatureVector }): number | null {
