@@ -1,7 +1,6 @@
-import { type Decision, RuntimeError, type Tick } from '@omni/core';
+import { type DecideInput, type Decision, RuntimeError, type Tick } from '@omni/core';
 import { describe, expect, it, vi } from 'vitest';
 import { type LoopProgress, omniMainLoop } from './omni-main-loop.js';
-import type { DecideInput } from './ports.js';
 import { buildRuntime, FakeBrain, fixtureTicks, MINUTE_MS, noneFor, T0 } from './runtime.fixture.js';
 
 /** An async feed over `ticks` that counts how many ticks were pulled and whether it was closed. */

@@ -1,12 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Decision, isOmniError, RuntimeError, type TradeDecision, type TradeOutcome } from '@omni/core';
+import {
+  type DecideInput,
+  type Decision,
+  isOmniError,
+  type RouteCandidate,
+  RuntimeError,
+  type TradeDecision,
+  type TradeOutcome,
+} from '@omni/core';
 import { type Approval, SafetyStateSchema } from '@omni/safety';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { AuditLine } from './decision-audit-trail.js';
 import { isAuditSeal, verifyAuditTrail } from './decision-audit-trail.js';
-import type { DecideInput, RouteCandidate } from './ports.js';
 import {
   binaryFor,
   buildRuntime,

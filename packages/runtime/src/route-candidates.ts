@@ -1,6 +1,6 @@
-import { gasCostUsd, type OmniConfig, type Tick } from '@omni/core';
+import { gasCostUsd, type OmniConfig, type RouteCandidate, type Tick } from '@omni/core';
 import { optimalFlashSwapAmount, type PoolStateSource, simulateFlashSwap } from '@omni/execution';
-import type { RouteCandidate, RouteCandidateSource } from './ports.js';
+import type { RouteCandidateSource } from './ports.js';
 
 const WEI_PER_TOKEN = 1e18;
 

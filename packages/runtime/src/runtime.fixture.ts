@@ -2,7 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AuditableDecision,
+  type DecideInput,
   type Decision,
+  type DecisionBrain,
+  type LearnContext,
   ManualClock,
   type OmniConfig,
   OmniLogger,
@@ -17,7 +21,6 @@ import { SafetyManager } from '@omni/safety';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
 import { OmniRuntime, type OmniRuntimeComponents } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
-import type { AuditableDecision, DecideInput, DecisionBrain, LearnContext } from './ports.js';
 
 /** Test fixtures shared by the runtime and main-loop tests: fakes at the ports, real everything else. */
 
