@@ -6,10 +6,22 @@ import { formatAnalysis, runAnalyze } from './commands/analyze.js';
 import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
 import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
 import { formatChecklist, runCheck } from './commands/check.js';
+import {
+  formatModelList,
+  formatPromote,
+  runModelList,
+  runModelPromote,
+  runModelRollback,
+} from './commands/model.js';
 import { runReport } from './commands/report.js';
 import { formatSafetyStatus, openSafety, safetyStatePath } from './commands/safety.js';
 import { runShadow } from './commands/shadow.js';
 import { runTrain } from './commands/train.js';
+import {
+  checkTrainFlags,
+  formatTrainFromJournal,
+  runTrainFromJournal,
+} from './commands/train-from-journal.js';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -20,6 +32,12 @@ function integer(value: string): number {
 function positive(value: string): number {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number ≥ 0');
   return n;
 }
 
@@ -164,7 +182,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('train')
-    .description('train the sequence model on the bundled real FX data (same model as the learning script)')
+    .description(
+      'train the sequence model on the bundled real FX data (same model as the learning script), or with --from-journal teach the learner state from a run',
+    )
     .option('--out <file>', 'model path (default omni-runs/models/seq-<until>.onnx)')
     .option('--update-bundled', 'overwrite the model bundled with @omni/sequence (every run’s default)')
     .option('--seed <seed>', 'training seed')
@@ -172,12 +192,97 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       '--until <date>',
       'last day of training data (YYYY-MM-DD); default 2014-12-31, so later backtests are out of sample',
     )
+    .option(
+      '--from-journal <dir>',
+      'instead of training the model: replay a run folder’s trades and decisions into the regime and route learners of the learner state',
+    )
+    .option('--state <file>', '--from-journal: learner state file (default <logDir>/state/governor.json)')
+    .option('--config <file>', '--from-journal: JSON config file (log dir, seed, engine costs)')
+    .option('--json', '--from-journal: print JSON instead of text')
     .action(async (flags) => {
+      checkTrainFlags(flags);
+      if (flags.fromJournal !== undefined) {
+        const result = await runTrainFromJournal(configFrom({ config: flags.config }), {
+          runDir: flags.fromJournal,
+          ...(flags.state !== undefined ? { state: flags.state } : {}),
+        });
+        io.out(flags.json ? JSON.stringify(result, null, 2) : formatTrainFromJournal(result));
+        setExit(EXIT.ok);
+        return;
+      }
       const { path, bundled, report } = await runTrain({ ...flags, onProgress: (l: string) => io.err(l) });
       const o = report.outOfSample;
       const use = bundled ? ' (the bundled default model)' : `; use it with --model ${path}`;
       io.out(
         `wrote ${path}${use}\nout-of-sample log loss: model ${o.model.logLoss.toFixed(4)}, always-up ${o.alwaysUp.logLoss.toFixed(4)}, momentum ${o.momentum.logLoss.toFixed(4)}\n${report.verdict}`,
+      );
+      setExit(EXIT.ok);
+    });
+
+  const model = program
+    .command('model')
+    .description(
+      'sequence-model registry: list candidates and versions, promote one that beats the serving model, roll back',
+    );
+  model
+    .command('list')
+    .description(
+      'the serving model, the registered versions with their holdout metrics, and unregistered candidates',
+    )
+    .option(
+      '--dir <dir>',
+      'models folder (omni train writes there; the registry is <dir>/registry)',
+      'omni-runs/models',
+    )
+    .option(
+      '--serving <file>',
+      'serving model file runs load with SEQ_MODEL_ONNX (default <dir>/serving.onnx)',
+    )
+    .option('--json', 'print JSON instead of tables')
+    .action((flags: { dir: string; serving?: string; json?: boolean }) => {
+      const listing = runModelList(flags);
+      io.out(flags.json ? JSON.stringify(listing, null, 2) : formatModelList(listing));
+      setExit(EXIT.ok);
+    });
+  model
+    .command('promote')
+    .description(
+      'score a candidate and the serving model on the same holdout (bundled FX pairs) and serve the candidate only if its log loss is lower',
+    )
+    .argument('<candidate>', 'model file, or the name of a model in the models folder')
+    .option('--dir <dir>', 'models folder (the registry is <dir>/registry)', 'omni-runs/models')
+    .option(
+      '--serving <file>',
+      'serving model file runs load with SEQ_MODEL_ONNX (default <dir>/serving.onnx)',
+    )
+    .option(
+      '--holdout-from <date>',
+      'first day of the holdout (YYYY-MM-DD); default 2015-01-01, after the bundled model’s data',
+    )
+    .option(
+      '--min-improvement <logloss>',
+      'log loss the candidate must beat the serving model by',
+      nonNegative,
+      0,
+    )
+    .action(
+      async (
+        candidate: string,
+        flags: { dir: string; serving?: string; holdoutFrom?: string; minImprovement: number },
+      ) => {
+        io.out(formatPromote(await runModelPromote(candidate, flags)));
+        setExit(EXIT.ok);
+      },
+    );
+  model
+    .command('rollback')
+    .description('serve the previously serving registered version again')
+    .option('--dir <dir>', 'models folder (the registry is <dir>/registry)', 'omni-runs/models')
+    .option('--serving <file>', 'serving model file (default <dir>/serving.onnx)')
+    .action((flags: { dir: string; serving?: string }) => {
+      const { servingPath, restored } = runModelRollback(flags);
+      io.out(
+        `rolled back: version ${restored.version} (${restored.source}, holdout log loss ${restored.metrics.logLoss.toFixed(5)}) serves again at ${servingPath}`,
       );
       setExit(EXIT.ok);
     });

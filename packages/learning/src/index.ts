@@ -17,6 +17,12 @@ export {
 export { type ProbabilityScores, scoreProbabilities } from './evaluation.js';
 export { holdoutEvaluator, type ModelEvaluator } from './holdout-evaluator.js';
 export {
+  JournalReplayLedger,
+  journalSha256,
+  type ReplayedJournals,
+  ReplayedJournalsSchema,
+} from './journal-replay-ledger.js';
+export {
   exportLstmSequenceOnnx,
   type LstmSequenceWeights,
   lstmSequenceForward,

@@ -228,6 +228,43 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
     expect(seen).toEqual([0, 10]);
     expect(calls).toEqual([0.8, 8, 8]);
   });
+
+  it('joins across the files of rotated journals read in write order, counting one torn line per file', async () => {
+    const sub = mkdtempSync(join(tmpdir(), 'omni-rotated-'));
+    const binary = (id: string, regimeKey: string): string =>
+      JSON.stringify({
+        decision: {
+          engine: 'binary',
+          id,
+          tsMs: 1,
+          confidence: 0.6,
+          reasons: [],
+          symbol: 'EURUSD',
+          direction: 'call',
+          stakeUsd: 10,
+          expirySec: 60,
+        },
+        regimeKey,
+        approval: { approved: true, riskUsd: 10 },
+      });
+    const decisionFiles = [join(sub, 'decisions.000001.jsonl'), join(sub, 'decisions.jsonl')];
+    const tradeFiles = [join(sub, 'trades.000001.jsonl'), join(sub, 'trades.jsonl')];
+    writeFileSync(decisionFiles[0] as string, `${binary('a', 'k1')}\n`);
+    writeFileSync(decisionFiles[1] as string, `${binary('b', 'k2')}\n{"decision":`);
+    // Trade "b" settles in the older trades file, "a" in the newer one: the join spans files.
+    writeFileSync(tradeFiles[0] as string, `${JSON.stringify(trade('b', 'binary', -10))}\n`);
+    writeFileSync(tradeFiles[1] as string, `${JSON.stringify(trade('a', 'binary', 8))}\n{"deci`);
+    const calls: [string, number][] = [];
+    const summary = await new TrainingOrchestrator().updateRlFromTrades(tradeFiles, decisionFiles, {
+      regime: { update: (k, _e, r) => calls.push([k, r]) },
+    });
+    // −10 USD on 10 USD at risk = −1 R; +8 USD = 0.8 R; in the trades' write order.
+    expect(calls).toEqual([
+      ['k2', -1],
+      ['k1', 0.8],
+    ]);
+    expect(summary).toMatchObject({ trades: 2, regimeUpdates: 2, unmatchedDecisionIds: [], tornLines: 2 });
+  });
 });
 
 describe('TrainingOrchestrator.retrainSequenceModel', () => {

@@ -81,7 +81,7 @@ export interface RlUpdateSummary {
   readonly unmatchedDecisionIds: readonly string[];
   /** decisionIds of trades whose reward is null, e.g. no positive USD risk (the regime learner skips them). */
   readonly unrewardedDecisionIds: readonly string[];
-  /** Torn last lines skipped (a writer crashed mid-record). */
+  /** Torn last lines skipped (a writer crashed mid-record), at most one per file read. */
   readonly tornLines: number;
 }
 
@@ -150,19 +150,22 @@ export class TrainingOrchestrator {
    * `reward`; a null reward skips it) and, for arbitrage, `routes.updateRoute(routeId, trade.pnl)`
    * with the realised net profit in USD — what MasterGovernorX100.learn feeds the same learners —
    * in the trades' file order. Invalid lines throw JournalError naming file and line.
+   *
+   * @param tradesJsonl trades.jsonl, or a rotated journal's files in write order (`listJournalFiles` of @omni/core).
+   * @param decisionsJsonl decisions.jsonl, or its rotated files in write order.
    */
   async updateRlFromTrades(
-    tradesJsonl: string,
-    decisionsJsonl: string,
+    tradesJsonl: string | readonly string[],
+    decisionsJsonl: string | readonly string[],
     learners: RlLearners,
   ): Promise<RlUpdateSummary> {
-    const decisions = await readJournal(decisionsJsonl, { schema: DecisionsJournalLineSchema });
+    const decisions = await readJournals(decisionsJsonl, DecisionsJournalLineSchema);
     const byId = new Map<
       string,
       { decision: Decision; regimeKey: string; approval?: { riskUsd?: number } }
     >();
     for (const record of decisions.records) if (!('seal' in record)) byId.set(record.decision.id, record);
-    const trades = await readJournal(tradesJsonl, { schema: TradeOutcomeSchema });
+    const trades = await readJournals(tradesJsonl, TradeOutcomeSchema);
     let regimeUpdates = 0;
     let routeUpdates = 0;
     const unmatched: string[] = [];
@@ -194,7 +197,7 @@ export class TrainingOrchestrator {
       routeUpdates,
       unmatchedDecisionIds: unmatched,
       unrewardedDecisionIds: unrewarded,
-      tornLines: (decisions.torn ? 1 : 0) + (trades.torn ? 1 : 0),
+      tornLines: decisions.tornLines + trades.tornLines,
     };
   }
 
@@ -224,6 +227,21 @@ export class TrainingOrchestrator {
     if (outcome.status === 'invalid') return { status: 'invalid', modelPath, error: outcome.error };
     return { modelPath, ...outcome };
   }
+}
+
+/** The records of one journal file or of a rotated journal's files (in the order given), and how many ended torn. */
+async function readJournals<T>(
+  files: string | readonly string[],
+  schema: z.ZodType<T>,
+): Promise<{ records: T[]; tornLines: number }> {
+  const records: T[] = [];
+  let tornLines = 0;
+  for (const file of typeof files === 'string' ? [files] : files) {
+    const read = await readJournal(file, { schema });
+    for (const record of read.records) records.push(record);
+    if (read.torn) tornLines++;
+  }
+  return { records, tornLines };
 }
 
 /**
