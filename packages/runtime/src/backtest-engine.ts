@@ -1,13 +1,13 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock, type OmniConfig, type Tick, writeJsonAtomic } from '@omni/core';
+import { type DecisionBrain, ManualClock, type OmniConfig, type Tick, writeJsonAtomic } from '@omni/core';
 import type { FeatureExtractorOptions } from '@omni/features';
 import type { PriceFeed } from '@omni/feeds';
 import type { SafetyStatus } from '@omni/safety';
+import type { ModelledOperator, OperatorReviewPolicy } from './modelled-operator.js';
 import { createOmniEngine } from './omni-engine.js';
 import { type LoopProgress, omniMainLoop } from './omni-main-loop.js';
 import type { PerformanceSummary } from './performance-recorder.js';
-import type { DecisionBrain } from './ports.js';
 
 /** Options of a {@link BacktestEngine}. */
 export interface BacktestEngineOptions {
@@ -23,6 +23,8 @@ export interface BacktestEngineOptions {
   readonly dataLabel?: string;
   /** Walk-forward retraining of the sequence model every this many ms of market time. Default off. */
   readonly retrainEveryMs?: number;
+  /** Who lifts a tripped cooldown: `next-session` (default) or `never` (see {@link OperatorReviewPolicy}). */
+  readonly operatorReview?: OperatorReviewPolicy;
 }
 
 /** Options of one {@link BacktestEngine.run}. */
@@ -56,6 +58,11 @@ export interface BacktestSummary extends PerformanceSummary {
     readonly cooldown: { readonly since: string; readonly limit: string; readonly reason: string } | null;
     /** Ticks on which no trading was allowed. */
     readonly blockedTicks: number;
+    /** The modelled operator of a backtest: its policy and every review it made (null: no modelled operator). */
+    readonly operatorReview: {
+      readonly policy: OperatorReviewPolicy;
+      readonly reviews: readonly { readonly at: string; readonly cleared: readonly string[] }[];
+    } | null;
   };
   readonly config: OmniConfig;
 }
@@ -92,6 +99,7 @@ export class BacktestEngine {
       ...(this.#options.features ? { features: this.#options.features } : {}),
       ...(this.#options.brain ? { brain: this.#options.brain } : {}),
       ...(this.#options.retrainEveryMs !== undefined ? { retrainEveryMs: this.#options.retrainEveryMs } : {}),
+      operatorReview: this.#options.operatorReview ?? 'next-session',
     });
     const startable = 'start' in feed ? feed : undefined;
     try {
@@ -121,7 +129,7 @@ export class BacktestEngine {
         decisions: engine.runtime.decisions,
         openAtEnd: engine.runtime.openTrades,
       },
-      safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks),
+      safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks, engine.operator),
       config,
     };
     writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
@@ -132,11 +140,21 @@ export class BacktestEngine {
 }
 
 /** The safety part of a run summary: the mode, the cooldown (when one is in force) and the blocked ticks. */
-export function safetySummary(status: SafetyStatus, blockedTicks: number): BacktestSummary['safety'] {
+export function safetySummary(
+  status: SafetyStatus,
+  blockedTicks: number,
+  operator?: ModelledOperator,
+): BacktestSummary['safety'] {
   const c = status.cooldown;
   return {
     mode: status.mode,
     cooldown: c ? { since: new Date(c.tsMs).toISOString(), limit: c.limit, reason: c.reason } : null,
     blockedTicks,
+    operatorReview: operator
+      ? {
+          policy: operator.policy,
+          reviews: operator.reviews.map((r) => ({ at: new Date(r.tsMs).toISOString(), cleared: r.cleared })),
+        }
+      : null,
   };
 }

@@ -1,18 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { type OmniConfig, type Rng, StateError, writeJsonAtomic } from '@omni/core';
-import { type GovernorDecision, MasterGovernorX100 } from '@omni/governor';
+import type { DecisionBrain, OmniConfig, Rng } from '@omni/core';
+import { type GovernorDecision, LearnerStateStore, MasterGovernorX100 } from '@omni/governor';
 import type { SequenceModelEngine } from '@omni/sequence';
-import type { DecisionBrain } from './ports.js';
 
 /** Options of {@link createDefaultBrain}. */
 export interface DefaultBrainOptions {
   readonly config: OmniConfig;
   readonly rng: Rng;
   readonly sequence: SequenceModelEngine;
-  /** Governor state file: restored when it exists, written by `save()`. */
+  /** Governor state file (a {@link LearnerStateStore}): restored when it exists, written by `save()`. */
   readonly statePath?: string;
   /** Restore from this file instead of `statePath` (a resumed run starts from its origin state); missing = fresh. */
   readonly initialStatePath?: string;
+  /**
+   * Save to `statePath` after every `learn` (every settled trade), so a crash loses no learning.
+   * Default true when `statePath` is set; pass false when the caller saves at its own checkpoints
+   * (a resumable run saves the learners together with the ledger and safety state).
+   */
+  readonly saveAfterLearn?: boolean;
 }
 
 /** MasterGovernorX100 as the runtime's brain, with persistence of every learner. */
@@ -23,42 +27,27 @@ export interface DefaultBrain extends DecisionBrain<GovernorDecision> {
 }
 
 /**
- * The default brain: a MasterGovernorX100 over the configured learners, restored from
- * `statePath` when a snapshot exists there (a corrupt or newer snapshot is a StateError, never a
- * silent fresh start that would forget what was learned).
+ * The default brain: a MasterGovernorX100 over the configured learners, restored through the
+ * {@link LearnerStateStore} at `initialStatePath ?? statePath` when a snapshot exists there (a
+ * corrupt or newer snapshot is a StateError, never a silent fresh start that would forget what was
+ * learned), and saved to `statePath` after every settled trade unless `saveAfterLearn` is false.
  */
 export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
   const deps = { config: options.config, sequence: options.sequence, rng: options.rng };
-  let governor: MasterGovernorX100;
   const from = options.initialStatePath ?? options.statePath;
-  if (from && existsSync(from)) {
-    let snapshot: unknown;
-    try {
-      snapshot = JSON.parse(readFileSync(from, 'utf8'));
-    } catch (err) {
-      throw new StateError(
-        'STATE_INVALID',
-        'the governor state file is not valid JSON',
-        { file: from },
-        {
-          cause: err,
-        },
-      );
-    }
-    governor = MasterGovernorX100.restore(snapshot, deps);
-  } else {
-    governor = new MasterGovernorX100(deps);
-  }
-  const statePath = options.statePath;
+  const saved = from === undefined ? undefined : new LearnerStateStore(from).load();
+  const governor = saved ? MasterGovernorX100.restore(saved, deps) : new MasterGovernorX100(deps);
+  const store = options.statePath === undefined ? undefined : new LearnerStateStore(options.statePath);
+  const save = (): void => store?.save(governor.snapshot());
+  const saveAfterLearn = options.saveAfterLearn ?? true;
   return {
     governor,
     decide: (input) => governor.decide(input),
     learn: (outcome, audit, context) => {
       governor.learn(outcome, audit, context);
+      if (saveAfterLearn) save();
     },
     observe: (input) => governor.observeMarket(input),
-    save: () => {
-      if (statePath) writeJsonAtomic(statePath, governor.snapshot());
-    },
+    save,
   };
 }

@@ -1,3 +1,5 @@
+/** The brain port, declared in @omni/core; re-exported because custom brains are written against the runtime. */
+export type { AuditableDecision, DecideInput, DecisionBrain, LearnContext, RouteCandidate } from '@omni/core';
 export {
   BacktestEngine,
   type BacktestEngineOptions,
@@ -19,6 +21,12 @@ export {
   verifyAuditTrail,
 } from './decision-audit-trail.js';
 export { createDefaultBrain, type DefaultBrain, type DefaultBrainOptions } from './default-brain.js';
+export {
+  MODELLED_OPERATOR,
+  ModelledOperator,
+  type ModelledReview,
+  type OperatorReviewPolicy,
+} from './modelled-operator.js';
 export { createOmniEngine, DAILY_FEATURES, type OmniEngine, type OmniEngineOptions } from './omni-engine.js';
 export {
   type LoopEnd,
@@ -46,16 +54,7 @@ export {
   sortinoRatio,
   type TradeContext,
 } from './performance-recorder.js';
-export type {
-  AuditableDecision,
-  DecideInput,
-  DecisionBrain,
-  LearnContext,
-  PreparableSequenceModel,
-  RetrainScheduler,
-  RouteCandidate,
-  RouteCandidateSource,
-} from './ports.js';
+export type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
 export { PoolRouteCandidates } from './route-candidates.js';
 export {
   CHECKPOINT_FILE,

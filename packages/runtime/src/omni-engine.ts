@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Alert,
+  type AuditableDecision,
   type Clock,
+  type DecisionBrain,
   type OmniConfig,
   OmniLogger,
   Rng,
@@ -22,9 +24,9 @@ import { SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
+import { ModelledOperator, type OperatorReviewPolicy } from './modelled-operator.js';
 import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
-import type { AuditableDecision, DecisionBrain } from './ports.js';
 import { PoolRouteCandidates } from './route-candidates.js';
 import {
   assertSameConfig,
@@ -87,6 +89,11 @@ export interface OmniEngineOptions {
    * seen so far (models written to `<runDir>/models`). Default: off.
    */
   readonly retrainEveryMs?: number;
+  /**
+   * Model the operator who lifts a tripped cooldown (backtests: see {@link OperatorReviewPolicy}).
+   * Default: none — only a real operator (`omni safety reset`) lifts it, as in shadow and live.
+   */
+  readonly operatorReview?: OperatorReviewPolicy;
 }
 
 /** A fully assembled engine: the runtime and the parts a caller may want to inspect. */
@@ -105,6 +112,8 @@ export interface OmniEngine {
   readonly modelName: string;
   /** Journals an alert (and passes it to `options.onAlert`): the sink for feeds and other parts. */
   alert(alert: Alert): void;
+  /** The modelled operator of a backtest (see `operatorReview`), if any. */
+  readonly operator: ModelledOperator | undefined;
   /** The run id (prefix of decision ids). */
   readonly runId: string;
   /**
@@ -275,6 +284,8 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         sequence,
         ...(options.stateDir ? { statePath: join(options.stateDir, 'governor.json') } : {}),
         ...(session?.resumed ? { initialStatePath: join(session.origin, 'governor.json') } : {}),
+        // A resumable run saves the learners at its checkpoints, with the ledger and safety state.
+        saveAfterLearn: !session,
       });
   if (session && !session.resumed) {
     // The state this run starts from, for a resume to replay from.
@@ -295,6 +306,8 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
           dir: join(options.runDir, 'models'),
           onAlert,
         });
+  const operator =
+    options.operatorReview === undefined ? undefined : new ModelledOperator(safety, options.operatorReview);
   const runId = session?.runId ?? options.runId ?? 'run';
   const checkpointer = session
     ? new SessionCheckpointer({
@@ -323,6 +336,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     ...(pools ? { routes: new PoolRouteCandidates(pools, config.engines.arbitrage) } : {}),
     ...(training ? { training } : {}),
     ...(checkpointer ? { onCheckpoint: (point) => checkpointer.save(point) } : {}),
+    ...(operator ? { operator } : {}),
     ...(options.checkpointEveryTicks !== undefined
       ? { checkpointEveryTicks: options.checkpointEveryTicks }
       : {}),
@@ -349,6 +363,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     logger,
     modelName: sequence.name,
     alert: onAlert,
+    operator,
     runId,
     resumedFrom: session?.resumed,
     async close(): Promise<void> {

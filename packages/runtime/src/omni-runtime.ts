@@ -1,12 +1,12 @@
 import {
   type Alert,
+  type AuditableDecision,
   type Decision,
   isTradeDecision,
   RuntimeError,
   type Tick,
   type TradeOutcome,
 } from '@omni/core';
-import type { AuditableDecision } from './ports.js';
 import {
   type CheckpointPoint,
   featureSnapshot,
@@ -134,6 +134,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     const c = this.#c;
     c.logger.logTick(tick);
     c.training?.observe?.(tick);
+    c.operator?.observe(tick.tsMs);
     c.safety.noteTick(tick);
     c.performance.noteTick(tick.tsMs);
 
@@ -275,9 +276,10 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#silent) {
-      // Stopped during a silent replay: the checkpoint on disk is still the latest; touch nothing.
+      // Stopped during a silent replay: the checkpoint on disk is still the latest; touch nothing
+      // (no seal either: the trail stays as the checkpoint left it).
       this.#c.logger.mute(false);
-      this.#c.audit.close();
+      this.#c.audit.close({ seal: false });
       this.#c.logger.close();
       return;
     }

@@ -1,16 +1,10 @@
-import type { Decision, OmniLogger } from '@omni/core';
+import type { AuditableDecision, Decision, DecisionBrain, OmniLogger } from '@omni/core';
 import type { ExecutionHub } from '@omni/execution';
 import type { FeatureExtractorEngine, FeatureVector } from '@omni/features';
 import type { SafetyManager } from '@omni/safety';
 import type { DecisionAuditTrail } from './decision-audit-trail.js';
 import type { PerformanceRecorder } from './performance-recorder.js';
-import type {
-  AuditableDecision,
-  DecisionBrain,
-  PreparableSequenceModel,
-  RetrainScheduler,
-  RouteCandidateSource,
-} from './ports.js';
+import type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
 
 /** Everything an {@link OmniRuntime} composes. The same runtime serves backtest, shadow and live. */
 export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDecision> {
@@ -37,6 +31,8 @@ export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDe
    * SessionCheckpointer saves learner state, safety state and journal positions here.
    */
   readonly onCheckpoint?: (point: CheckpointPoint) => void;
+  /** The modelled operator of a backtest: sees each tick's time before SafetyManager is asked. */
+  readonly operator?: { observe(tsMs: number): void };
   /** Ticks between periodic checkpoints. Default 1,000. */
   readonly checkpointEveryTicks?: number;
 }
