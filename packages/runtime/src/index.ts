@@ -1,5 +1,7 @@
 /** The brain port, declared in @omni/core; re-exported because custom brains are written against the runtime. */
 export type { AuditableDecision, DecideInput, DecisionBrain, LearnContext, RouteCandidate } from '@omni/core';
+/** The default brain's state store (governor.json), declared in @omni/governor; re-exported for `omni check`. */
+export { LearnerStateStore } from '@omni/governor';
 export {
   BacktestEngine,
   type BacktestEngineOptions,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOmniError, ManualClock, type OmniConfigInput, parseConfig } from '@omni/core';
+import { isOmniError, ManualClock, type OmniConfigInput, parseConfig, StateError } from '@omni/core';
 import { describe, expect, it } from 'vitest';
 import { DeploymentChecklist } from './deployment-checklist.js';
 
@@ -90,17 +90,67 @@ describe('DeploymentChecklist', () => {
     expect(good.checks.find((c) => c.name === 'model.valid')?.passed).toBe(true);
   });
 
-  it('fails an RL state file that does not parse, and accepts a missing one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omni-check-'));
-    const broken = join(dir, 'rl.json');
-    writeFileSync(broken, '{"q": [1, 2');
-    const bad = await new DeploymentChecklist().verify(config(), { clock, rlStatePath: broken });
-    expect(bad.checks.find((c) => c.name === 'rlState.readable')?.passed).toBe(false);
-    const missing = await new DeploymentChecklist().verify(config(), {
+  it('accepts a missing learner state file as a fresh start without reading it', async () => {
+    const read = (): never => {
+      throw new Error('must not be called');
+    };
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-check-')), 'governor.json');
+    const result = await new DeploymentChecklist().verify(config(), {
       clock,
-      rlStatePath: join(dir, 'none.json'),
+      rlStatePath: path,
+      readRlState: read,
     });
-    expect(missing.checks.find((c) => c.name === 'rlState.readable')?.detail).toMatch(/fresh start/);
+    expect(result.checks.find((c) => c.name === 'rlState.readable')).toEqual({
+      name: 'rlState.readable',
+      passed: true,
+      detail: `${path} does not exist yet (fresh start)`,
+    });
+  });
+
+  it('fails a learner state file the injected store refuses, with its reason', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-check-')), 'governor.json');
+    // Valid JSON, so "parses as JSON" would pass it; the store refuses it.
+    writeFileSync(path, '{"kind":"master-governor-x100","version":2}');
+    const seen: string[] = [];
+    const result = await new DeploymentChecklist().verify(config(), {
+      clock,
+      rlStatePath: path,
+      readRlState: (p) => {
+        seen.push(p);
+        throw new StateError('STATE_NEWER_VERSION', 'the learner state has version 2', { file: p });
+      },
+    });
+    const check = result.checks.find((c) => c.name === 'rlState.readable');
+    expect(seen).toEqual([path]);
+    expect(check?.passed).toBe(false);
+    expect(check?.detail).toBe(
+      `${path}: [STATE_NEWER_VERSION] the learner state has version 2 (file="${path}")`,
+    );
+    expect(result.allPassed).toBe(false);
+  });
+
+  it('passes a learner state file the injected store loads', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-check-')), 'governor.json');
+    writeFileSync(path, '{}');
+    const result = await new DeploymentChecklist().verify(config(), {
+      clock,
+      rlStatePath: path,
+      readRlState: () => ({ kind: 'master-governor-x100' }),
+    });
+    expect(result.checks.find((c) => c.name === 'rlState.readable')).toEqual({
+      name: 'rlState.readable',
+      passed: true,
+      detail: `${path} loads as learner state`,
+    });
+  });
+
+  it('fails an existing learner state file when no reader was injected', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-check-')), 'governor.json');
+    writeFileSync(path, '{}');
+    const result = await new DeploymentChecklist().verify(config(), { clock, rlStatePath: path });
+    const check = result.checks.find((c) => c.name === 'rlState.readable');
+    expect(check?.passed).toBe(false);
+    expect(check?.detail).toBe(`${path}: no learner state reader was injected, cannot verify it`);
   });
 
   it('fails limits that are not sane, naming each problem', async () => {

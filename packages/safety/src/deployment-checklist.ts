@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Clock,
@@ -55,10 +55,14 @@ export interface ChecklistDeps {
   readonly markets?: readonly Market[];
   /** Validates `config.seqModelOnnx` against the model contract. Required when a model is configured. */
   readonly validateModel?: (path: string) => Promise<ModelValidation>;
-  /** RL state file to check (must be absent or parse as JSON). */
+  /** Learner state file to check (e.g. `state/governor.json`): absent is a fresh start, present must load. */
   readonly rlStatePath?: string;
-  /** Custom RL state check instead of "parses as JSON" (e.g. RLJSONStore.load). */
-  readonly readRlState?: (path: string) => Promise<void> | void;
+  /**
+   * Loads and validates the learner state file, throwing when it cannot be used (inject
+   * `(path) => new LearnerStateStore(path).load()` of `@omni/governor`; safety does not depend on it).
+   * Required when `rlStatePath` exists: a file that only parses as JSON may still not restore.
+   */
+  readonly readRlState?: (path: string) => unknown;
 }
 
 /** 2020-01-01T00:00:00Z and 2100-01-01T00:00:00Z: a clock outside this range is certainly wrong. */
@@ -205,10 +209,13 @@ async function rlStateCheck(
 ): Promise<ChecklistCheck> {
   const name = 'rlState.readable';
   if (path === undefined) return { name, passed: true, detail: 'no RL state file configured' };
+  if (!existsSync(path)) return { name, passed: true, detail: `${path} does not exist yet (fresh start)` };
+  if (read === undefined) {
+    return { name, passed: false, detail: `${path}: no learner state reader was injected, cannot verify it` };
+  }
   try {
-    if (read) await read(path);
-    else JSON.parse(readFileSync(path, 'utf8'));
-    return { name, passed: true, detail: `${path} is readable` };
+    await read(path);
+    return { name, passed: true, detail: `${path} loads as learner state` };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return { name, passed: true, detail: `${path} does not exist yet (fresh start)` };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type Clock, type OmniConfig, SystemClock } from '@omni/core';
+import { LearnerStateStore } from '@omni/runtime';
 import { type ChecklistResult, DeploymentChecklist, type ModelValidation } from '@omni/safety';
 import { defaultModelPath, ONNXSequenceAdapter } from '@omni/sequence';
 import { formatTable } from '../table.js';
@@ -34,6 +35,8 @@ export async function runCheck(
       clock,
       validateModel: validateModelFile,
       rlStatePath: join(stateDir(config), 'governor.json'),
+      // Loaded as the engine would restore it: version, migrations, schema.
+      readRlState: (path) => new LearnerStateStore(path).load(),
     },
   );
 }
