@@ -1,10 +1,7 @@
 import type { RouteCandidate, Tick } from '@omni/core';
 
-/**
- * The brain port is declared once, in @omni/core (decision-brain.ts); these names pass it through
- * for runtime files that still import it from here. The ports below are the runtime's own.
- */
-export type { AuditableDecision, DecideInput, DecisionBrain, LearnContext, RouteCandidate } from '@omni/core';
+// The brain port (DecisionBrain, DecideInput, AuditableDecision, LearnContext, RouteCandidate) is
+// declared once, in @omni/core (decision-brain.ts); these are the runtime's own ports.
 
 /**
  * A sequence model the runtime prepares before each decision (ONNX inference is async; the
