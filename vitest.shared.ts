@@ -1,19 +1,29 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 
 const root = resolve(import.meta.dirname);
 
+/** The folders that hold workspace packages (as in pnpm-workspace.yaml). */
+const PACKAGE_FOLDERS = ['packages', 'packages/venues'];
+
 /**
- * Maps every `@omni/<name>` to its `src/index.ts`, so tests run against the source of sibling
- * packages (no stale `dist/`), while builds and consumers still resolve the published `exports`.
+ * Maps every workspace package (`@omni/core`, `@omni/venue-binance`...) to its `src/index.ts`, by
+ * the name in its package.json, so tests run against the source of sibling packages (no stale
+ * `dist/`), while builds and consumers still resolve the published `exports`.
  */
 function workspaceAliases(): Record<string, string> {
   const aliases: Record<string, string> = {};
-  const dir = join(root, 'packages');
-  for (const name of readdirSync(dir)) {
-    const entry = join(dir, name, 'src', 'index.ts');
-    if (existsSync(entry)) aliases[`@omni/${name}`] = entry;
+  for (const folder of PACKAGE_FOLDERS) {
+    const dir = join(root, folder);
+    if (!existsSync(dir)) continue;
+    for (const entryName of readdirSync(dir)) {
+      const manifest = join(dir, entryName, 'package.json');
+      const entry = join(dir, entryName, 'src', 'index.ts');
+      if (!existsSync(manifest) || !existsSync(entry)) continue;
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
+      aliases[name] = entry;
+    }
   }
   return aliases;
 }

@@ -24,7 +24,7 @@ function* sourceFiles(dir) {
 }
 
 const problems = [];
-for (const top of ['packages', 'apps']) {
+for (const top of ['packages', 'packages/venues', 'apps']) {
   let pkgs = [];
   try {
     pkgs = readdirSync(join(root, top));

@@ -22,6 +22,7 @@ import {
   formatTrainFromJournal,
   runTrainFromJournal,
 } from './commands/train-from-journal.js';
+import { formatVenues, listVenues } from './venues.js';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -127,11 +128,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('shadow')
     .description('run the engine in shadow mode: real prices, simulated fills, no real orders')
-    .option('--feed <kind>', 'replay | binance', 'replay')
+    .option('--feed <kind>', 'replay (default) | binance (an alias of --venue binance)')
+    .option('--venue <name>', 'a live venue from `omni venues` (binance, mt5) instead of a replay')
+    .option(
+      '--venue-config <json>',
+      "the venue's settings as JSON, e.g. '{\"port\":5555}' for mt5 (see omni venues)",
+    )
     .option('--data <file>', 'replay: CSV or JSONL file; default: bundled EURUSD daily')
-    .option('--symbol <symbol>', 'replay: bundled pair; binance: stream symbol such as btcusdt')
+    .option(
+      '--symbol <symbol>',
+      'replay: bundled pair; a venue: its symbol, such as btcusdt (binance) or EURUSD (mt5)',
+    )
     .option('--speed <x>', 'replay speed: 0 = as fast as possible, 1 = real time', Number, 0)
-    .option('--binance-url <url>', 'binance: WebSocket base URL')
+    .option('--binance-url <url>', 'binance: WebSocket base URL (same as --venue-config \'{"baseUrl":URL}\')')
     .option('--config <file>', 'JSON config file')
     .option('--seed <n>', 'seed of the run', integer)
     .option('--out <dir>', 'output directory', 'omni-runs/shadow')
@@ -168,6 +177,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         'live refused: no live executors are configured in this build; see @omni/execution for the executor ports.',
       );
       setExit(EXIT.failed);
+    });
+
+  program
+    .command('venues')
+    .description('list the venues --venue can name: what each provides and the settings it takes')
+    .option('--json', 'print JSON instead of text')
+    .action((flags: { json?: boolean }) => {
+      const venues = listVenues();
+      io.out(flags.json ? JSON.stringify(venues, null, 2) : formatVenues(venues));
+      setExit(EXIT.ok);
     });
 
   program

@@ -48,3 +48,9 @@ export {
   simulateFlashSwap,
   sqrtBigInt,
 } from './uniswap-v2.js';
+export {
+  parseVenueConfig,
+  type VenueContext,
+  type VenueDefinition,
+  type VenueFeedRequest,
+} from './venue-definition.js';

@@ -1,4 +1,3 @@
-export { BinanceFeed, type BinanceFeedOptions } from './binance-feed.js';
 export { bundledFxPairs, bundledFxPath } from './bundled-fx.js';
 export {
   extractFxPairs,
@@ -21,7 +20,7 @@ export {
   spreadOf,
   type TickOrigin,
 } from './market-normalizer.js';
-export { Mt5BridgeFeed, type Mt5BridgeFeedOptions } from './mt5-bridge-feed.js';
+export { NetworkFeed, type NetworkFeedOptions, type NetworkFeedProfile } from './network-feed.js';
 export {
   type AlertSink,
   type BadInputPolicy,
@@ -30,12 +29,6 @@ export {
   type PriceFeed,
   type PriceFeedAdapter,
 } from './price-feed.js';
-export {
-  type BackoffOptions,
-  backoffDelayMs,
-  ReconnectSchedule,
-  type ReconnectScheduleOptions,
-} from './reconnect-schedule.js';
 export { type ReplayColumns, ReplayFeed, type ReplayFeedOptions } from './replay-feed.js';
 export { SyntheticFeed, type SyntheticFeedOptions } from './synthetic-feed.js';
 export {
@@ -44,4 +37,5 @@ export {
   type SyntheticRegime,
   type SyntheticTickOptions,
 } from './synthetic-ticks.js';
+export { takeTicks } from './take-ticks.js';
 export { TimestampSynchronizer, type TimestampSynchronizerOptions } from './timestamp-synchronizer.js';

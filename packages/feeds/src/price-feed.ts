@@ -48,6 +48,7 @@ export function emitFeedAlert(
 
 /**
  * The specification's PriceFeedAdapter (broker API / DEX RPC / MT5 bridge): any {@link PriceFeed}.
- * `ReplayFeed`, `BinanceFeed`, `Mt5BridgeFeed` and `SyntheticFeed` are the bundled adapters.
+ * `ReplayFeed` and `SyntheticFeed` are bundled here; network feeds (`BinanceFeed` of
+ * `@omni/venue-binance`, `Mt5BridgeFeed` of `@omni/venue-mt5`) extend `NetworkFeed`.
  */
 export type PriceFeedAdapter = PriceFeed;

@@ -12,22 +12,21 @@ import {
   TickSchema,
   writeJsonAtomic,
 } from '@omni/core';
-import { BinanceFeed, type PriceFeed } from '@omni/feeds';
+import type { PriceFeed } from '@omni/feeds';
 import { createOmniEngine, type OmniEngine, omniMainLoop, safetySummary } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
 import { readSeries, replayFeed, selectData } from '../data-source.js';
 import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
 import type { RunSummary } from '../run-summary.js';
+import { openVenueFeed, selectedVenue, type VenueFlags } from '../venues.js';
 import { stateDir } from './check.js';
 import { writeReport } from './report.js';
 
 /** Flags of `omni shadow`. */
-export interface ShadowFlags {
-  readonly feed?: string;
+export interface ShadowFlags extends VenueFlags {
   readonly data?: string;
   readonly symbol?: string;
   readonly speed?: number;
-  readonly binanceUrl?: string;
   readonly out?: string;
   /** Stop after this many new ticks (ticks replayed to resume do not count). */
   readonly maxTicks?: number;
@@ -105,11 +104,8 @@ export async function runShadow(
   io: CliIo,
   hooks: ShadowHooks = {},
 ): Promise<RunSummary> {
-  const kind = flags.feed ?? 'replay';
-  if (kind !== 'replay' && kind !== 'binance') {
-    throw new RuntimeError('RUNTIME_BAD_INPUT', '--feed must be replay or binance', { feed: kind });
-  }
-  const live = kind === 'binance';
+  const venue = selectedVenue(flags);
+  const live = venue !== undefined;
   const selection = live ? undefined : selectData(flags);
   const outDir = checkOutputDir(flags.out ?? 'omni-runs/shadow', {
     inputs: selection ? [selection.path] : [],
@@ -137,11 +133,7 @@ export async function runShadow(
   const onAlert = (alert: Alert): void => engine.alert(alert);
   const source: PriceFeed = selection
     ? replayFeed(selection, onAlert, flags.speed ?? 0)
-    : new BinanceFeed({
-        streams: [`${symbol.toLowerCase()}@trade`],
-        ...(flags.binanceUrl ? { baseUrl: flags.binanceUrl } : {}),
-        onAlert,
-      });
+    : openVenueFeed(venue!, { symbol, clock, seed: config.seed, onAlert }); // no selection: a venue
   const resumed = engine.resumedFrom;
   io.err(
     resumed

@@ -1,16 +1,20 @@
 import { Rng } from '@omni/core';
+import { z } from 'zod';
+import { type ScheduledTimer, type Scheduler, systemScheduler } from './scheduler.js';
 
 /** Reconnect backoff: delay = min(maxMs, initialMs · multiplier^attempt) · (1 ± jitter), jitter drawn from a seeded Rng. */
-export interface BackoffOptions {
+export const BackoffSchema = z.strictObject({
   /** Default 500 ms. */
-  readonly initialMs?: number;
+  initialMs: z.number().nonnegative().optional(),
   /** Default 30 000 ms. */
-  readonly maxMs?: number;
+  maxMs: z.number().nonnegative().optional(),
   /** Default 2. */
-  readonly multiplier?: number;
+  multiplier: z.number().min(1).optional(),
   /** Relative jitter in [0, 1]. Default 0.3 (±30 %). */
-  readonly jitter?: number;
-}
+  jitter: z.number().min(0).max(1).optional(),
+});
+/** Reconnect backoff settings; every field has a default (see {@link BackoffSchema}). */
+export type BackoffOptions = Readonly<z.infer<typeof BackoffSchema>>;
 
 /**
  * The delay before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`,
@@ -33,23 +37,32 @@ export interface ReconnectScheduleOptions {
   readonly backoff?: BackoffOptions;
   /** Consecutive failed reconnects allowed before giving up. Default unlimited. */
   readonly maxReconnects?: number;
+  /** Where the reconnect timer is armed. Default {@link systemScheduler}. */
+  readonly scheduler?: Scheduler;
 }
 
 /**
- * The reconnect policy every network feed shares: seeded exponential backoff with jitter, a cap
+ * The reconnect policy every connection shares: seeded exponential backoff with jitter, a cap
  * on consecutive attempts, one pending timer at a time, and a reset after a healthy connection.
+ *
+ * @example
+ * const schedule = new ReconnectSchedule({ seed: 7, label: 'deriv/backoff', maxReconnects: 10 });
+ * if (schedule.exhausted) giveUp();
+ * else schedule.schedule(() => connect()); // returns the delay in ms
  */
 export class ReconnectSchedule {
   readonly #rng: Rng;
   readonly #backoff: BackoffOptions;
   readonly #max: number;
+  readonly #scheduler: Scheduler;
   #attempt = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: ScheduledTimer | undefined;
 
   constructor(options: ReconnectScheduleOptions) {
     this.#rng = new Rng(options.seed).fork(options.label);
     this.#backoff = options.backoff ?? {};
     this.#max = options.maxReconnects ?? Number.POSITIVE_INFINITY;
+    this.#scheduler = options.scheduler ?? systemScheduler;
   }
 
   /** Consecutive reconnect attempts since the last healthy connection. */
@@ -62,15 +75,20 @@ export class ReconnectSchedule {
     return this.#attempt >= this.#max;
   }
 
+  /** True while a reconnect is scheduled and has not run yet. */
+  get waiting(): boolean {
+    return this.#timer !== undefined;
+  }
+
   /** Schedules `reconnect` after the next backoff delay and returns that delay (ms). */
   schedule(reconnect: () => void): number {
     const delayMs = backoffDelayMs(this.#attempt, this.#backoff, this.#rng);
     this.#attempt++;
     this.cancel();
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#scheduler.after(delayMs, () => {
       this.#timer = undefined;
       reconnect();
-    }, delayMs);
+    });
     return delayMs;
   }
 
@@ -81,7 +99,7 @@ export class ReconnectSchedule {
 
   /** Cancels a pending reconnect. */
   cancel(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 }

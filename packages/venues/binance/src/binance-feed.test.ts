@@ -1,71 +1,9 @@
+import { backoffDelayMs } from '@omni/connection';
 import { type Alert, ManualClock, Rng, type Tick } from '@omni/core';
+import { takeTicks } from '@omni/feeds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type WebSocket, WebSocketServer } from 'ws';
 import { BinanceFeed } from './binance-feed.js';
-import { backoffDelayMs } from './reconnect-schedule.js';
-
-/** A local server speaking Binance's combined-stream format on 127.0.0.1. */
-class FakeBinance {
-  readonly server: WebSocketServer;
-  readonly urls: string[] = [];
-  readonly sockets: WebSocket[] = [];
-  readonly received: string[] = [];
-  pongs = 0;
-  pings = 0;
-  #onConnect: ((ws: WebSocket, n: number) => void) | undefined;
-
-  constructor() {
-    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    this.server.on('connection', (ws, req) => {
-      this.urls.push(req.url ?? '');
-      this.sockets.push(ws);
-      ws.on('pong', () => this.pongs++);
-      ws.on('ping', () => this.pings++);
-      ws.on('message', (m) => this.received.push(m.toString()));
-      this.#onConnect?.(ws, this.sockets.length);
-    });
-  }
-
-  onConnect(fn: (ws: WebSocket, n: number) => void): void {
-    this.#onConnect = fn;
-  }
-
-  async ready(): Promise<string> {
-    if (this.server.address() === null) await new Promise((r) => this.server.once('listening', r));
-    const address = this.server.address();
-    if (typeof address !== 'object' || address === null) throw new Error('no address');
-    return `ws://127.0.0.1:${address.port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    await new Promise((r) => this.server.close(r));
-  }
-}
-
-/** Documented spot trade payload (wrapped in the combined-stream envelope). */
-const trade = (symbol: string, id: number, price: string, qty: string, tradeTimeMs: number): string =>
-  JSON.stringify({
-    stream: `${symbol.toLowerCase()}@trade`,
-    data: {
-      e: 'trade',
-      E: tradeTimeMs + 1,
-      s: symbol,
-      t: id,
-      p: price,
-      q: qty,
-      T: tradeTimeMs,
-      m: true,
-      M: true,
-    },
-  });
-
-/** Documented spot bookTicker payload (no event time on spot). */
-const bookTicker = (symbol: string, u: number, bid: string, ask: string): string =>
-  JSON.stringify({
-    stream: `${symbol.toLowerCase()}@bookTicker`,
-    data: { u, s: symbol, b: bid, B: '31.21000000', a: ask, A: '40.66000000' },
-  });
+import { bookTicker, FakeBinance, trade } from './fake-binance.fixture.js';
 
 const servers: FakeBinance[] = [];
 const feeds: BinanceFeed[] = [];
@@ -85,31 +23,7 @@ function track(feed: BinanceFeed): BinanceFeed {
   return feed;
 }
 
-async function take(feed: AsyncIterable<Tick>, n: number): Promise<Tick[]> {
-  const out: Tick[] = [];
-  for await (const t of feed) {
-    out.push(t);
-    if (out.length === n) break;
-  }
-  return out;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-describe('backoffDelayMs', () => {
-  it('grows exponentially to the cap with seeded jitter within ±jitter', () => {
-    const options = { initialMs: 100, maxMs: 1_000, multiplier: 2, jitter: 0.25 };
-    const a = new Rng(5);
-    const b = new Rng(5);
-    const delays = [0, 1, 2, 3, 4, 5].map((k) => backoffDelayMs(k, options, a));
-    expect([0, 1, 2, 3, 4, 5].map((k) => backoffDelayMs(k, options, b))).toEqual(delays);
-    const bases = [100, 200, 400, 800, 1000, 1000];
-    delays.forEach((d, k) => {
-      expect(d).toBeGreaterThanOrEqual(Math.floor((bases[k] as number) * 0.75));
-      expect(d).toBeLessThanOrEqual(Math.ceil((bases[k] as number) * 1.25));
-    });
-  });
-});
 
 describe('BinanceFeed', () => {
   it('connects to the combined-stream URL and turns trade and bookTicker messages into ticks', async () => {
@@ -121,7 +35,7 @@ describe('BinanceFeed', () => {
     });
     const clock = new ManualClock(1_700_000_000_005);
     const feed = track(new BinanceFeed({ baseUrl, streams: ['BTCUSDT@trade', 'btcusdt@bookTicker'], clock }));
-    const ticks = await take(feed, 2);
+    const ticks = await takeTicks(feed, 2);
     expect(server.urls).toEqual(['/stream?streams=btcusdt@trade/btcusdt@bookTicker']);
     expect(ticks).toEqual([
       {
@@ -163,7 +77,7 @@ describe('BinanceFeed', () => {
     const feed = track(
       new BinanceFeed({ baseUrl, streams: ['ethusdt@trade'], onAlert: (a) => alerts.push(a) }),
     );
-    const ticks = await take(feed, 2);
+    const ticks = await takeTicks(feed, 2);
     expect(ticks.map((t) => t.price)).toEqual([2000.5, 2000.75]);
     expect(alerts.map((a) => a.code)).toEqual([
       'FEED_PROTOCOL',
@@ -180,7 +94,7 @@ describe('BinanceFeed', () => {
     const baseUrl = await server.ready();
     server.onConnect((ws) => ws.send('{"stream":"ethusdt@trade","data":{"e":"kline"}}'));
     const feed = track(new BinanceFeed({ baseUrl, streams: ['ethusdt@trade'], policy: 'reject' }));
-    await expect(take(feed, 1)).rejects.toMatchObject({ code: 'FEED_PROTOCOL' });
+    await expect(takeTicks(feed, 1)).rejects.toMatchObject({ code: 'FEED_PROTOCOL' });
   });
 
   it('reconnects after a disconnect with the seeded backoff delay and resubscribes every stream', async () => {
@@ -241,7 +155,7 @@ describe('BinanceFeed', () => {
         onAlert: (a) => alerts.push(a),
       }),
     );
-    const ticks = await take(feed, 1);
+    const ticks = await takeTicks(feed, 1);
     expect(ticks[0]?.price).toBe(100);
     expect(alerts.map((a) => a.code)).toContain('FEED_STALE');
     expect(server.urls).toHaveLength(2);
@@ -264,7 +178,7 @@ describe('BinanceFeed', () => {
       ws.on('pong', maybeSend);
     });
     const feed = track(new BinanceFeed({ baseUrl, streams: ['btcusdt@trade'], pingIntervalMs: 30 }));
-    await take(feed, 1);
+    await takeTicks(feed, 1);
     expect(server.pongs).toBeGreaterThanOrEqual(1);
     expect(server.pings).toBeGreaterThanOrEqual(2);
   });
@@ -308,6 +222,6 @@ describe('BinanceFeed', () => {
     const feed = track(
       new BinanceFeed({ baseUrl, streams: ['btcusdt@trade'], maxReconnects: 2, backoff: { initialMs: 5 } }),
     );
-    await expect(take(feed, 1)).rejects.toMatchObject({ code: 'FEED_CONNECTION' });
+    await expect(takeTicks(feed, 1)).rejects.toMatchObject({ code: 'FEED_CONNECTION' });
   });
 });

@@ -1,60 +1,8 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import type { Alert, Tick } from '@omni/core';
+import type { Alert } from '@omni/core';
+import { takeTicks } from '@omni/feeds';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeBridge, tickLine } from './fake-bridge.fixture.js';
 import { Mt5BridgeFeed } from './mt5-bridge-feed.js';
-
-/** A local bridge speaking the line-JSON protocol on 127.0.0.1. */
-class FakeBridge {
-  readonly server: Server;
-  readonly sockets: Socket[] = [];
-  readonly received: string[] = [];
-  #onConnect: ((socket: Socket, n: number) => void) | undefined;
-
-  constructor() {
-    this.server = createServer((socket) => {
-      this.sockets.push(socket);
-      const n = this.sockets.length;
-      socket.setEncoding('utf8');
-      let buffer = '';
-      let subscribed = false;
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        let nl = buffer.indexOf('\n');
-        while (nl >= 0) {
-          this.received.push(buffer.slice(0, nl));
-          buffer = buffer.slice(nl + 1);
-          nl = buffer.indexOf('\n');
-          // Like a real bridge, start streaming once the client's subscribe line has arrived
-          // (no race between the client's subscribe and the first ticks, however loaded the machine).
-          if (!subscribed) {
-            subscribed = true;
-            this.#onConnect?.(socket, n);
-          }
-        }
-      });
-      socket.on('error', () => {});
-    });
-  }
-
-  onConnect(fn: (socket: Socket, n: number) => void): void {
-    this.#onConnect = fn;
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    const address = this.server.address();
-    if (typeof address !== 'object' || address === null) throw new Error('no address');
-    return address.port;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise((r) => this.server.close(r));
-  }
-}
-
-const tickLine = (symbol: string, timeMsc: number, bid: number, ask: number): string =>
-  `${JSON.stringify({ type: 'tick', symbol, time_msc: timeMsc, bid, ask, last: 0, volume: 0 })}\n`;
 
 const bridges: FakeBridge[] = [];
 const feeds: Mt5BridgeFeed[] = [];
@@ -62,15 +10,6 @@ afterEach(async () => {
   for (const f of feeds.splice(0)) await f.stop();
   for (const b of bridges.splice(0)) await b.close();
 });
-
-async function take(feed: AsyncIterable<Tick>, n: number): Promise<Tick[]> {
-  const out: Tick[] = [];
-  for await (const t of feed) {
-    out.push(t);
-    if (out.length === n) break;
-  }
-  return out;
-}
 
 describe('Mt5BridgeFeed', () => {
   it('subscribes and turns tick lines (split across TCP chunks) into mid-price ticks', async () => {
@@ -86,7 +25,7 @@ describe('Mt5BridgeFeed', () => {
     });
     const feed = new Mt5BridgeFeed({ port, symbols: ['EURUSD'] });
     feeds.push(feed);
-    const ticks = await take(feed, 2);
+    const ticks = await takeTicks(feed, 2);
     expect(bridge.received[0]).toBe('{"type":"subscribe","symbols":["EURUSD"]}');
     expect(ticks[0]).toEqual({
       symbol: 'EURUSD',
@@ -115,7 +54,7 @@ describe('Mt5BridgeFeed', () => {
     const alerts: Alert[] = [];
     const feed = new Mt5BridgeFeed({ port, symbols: ['XAUUSD'], onAlert: (a) => alerts.push(a) });
     feeds.push(feed);
-    const ticks = await take(feed, 2);
+    const ticks = await takeTicks(feed, 2);
     expect(ticks.map((t) => t.tsMs)).toEqual([1000, 1002]);
     expect(alerts.map((a) => [a.code, a.message])).toEqual([
       ['FEED_PROTOCOL', 'skipped: line is not JSON'],
@@ -139,7 +78,7 @@ describe('Mt5BridgeFeed', () => {
     });
     const feed = new Mt5BridgeFeed({ port, symbols: ['EURUSD'], backoff: { initialMs: 20 } });
     feeds.push(feed);
-    const ticks = await take(feed, 2);
+    const ticks = await takeTicks(feed, 2);
     expect(ticks.map((t) => t.tsMs)).toEqual([1000, 2000]);
     expect(bridge.received.filter((l) => l.includes('subscribe'))).toHaveLength(2);
     expect(feed.connections).toBe(2);
@@ -152,6 +91,6 @@ describe('Mt5BridgeFeed', () => {
     bridge.onConnect((socket) => socket.write('nope\n'));
     const feed = new Mt5BridgeFeed({ port, symbols: ['EURUSD'], policy: 'reject' });
     feeds.push(feed);
-    await expect(take(feed, 1)).rejects.toMatchObject({ code: 'FEED_PROTOCOL' });
+    await expect(takeTicks(feed, 1)).rejects.toMatchObject({ code: 'FEED_PROTOCOL' });
   });
 });

@@ -1,0 +1,2 @@
+export { BinanceFeed, type BinanceFeedOptions } from './binance-feed.js';
+export { type BinanceVenueConfig, BinanceVenueConfigSchema, binanceVenue } from './venue.js';
