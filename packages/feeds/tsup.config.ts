@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { omniBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // import.meta.url in the CJS build (bundledFxPath finds the package folder from it).
-  shims: true,
-});
+// import.meta.url in the CJS build (bundledFxPath finds the package folder from it).
+export default omniBuild({ shims: true });

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { omniBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // defaultModelPath() uses import.meta.url; the shim makes it work in the CJS build too.
-  shims: true,
-});
+// defaultModelPath() uses import.meta.url; the shim makes it work in the CJS build too.
+export default omniBuild({ shims: true });
