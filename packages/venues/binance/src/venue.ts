@@ -3,7 +3,7 @@ import type { VenueDefinition } from '@omni/execution';
 import { z } from 'zod';
 import { BinanceFeed } from './binance-feed.js';
 
-/** Settings of the `binance` venue; unset fields take {@link BinanceFeed}'s defaults. */
+/** Settings of the `binance` venue: endpoint, streams, and the shared connection settings; unset fields take {@link BinanceFeed}'s defaults. */
 export const BinanceVenueConfigSchema = ConnectionSettingsSchema.extend({
   /** WebSocket base URL. Default `wss://stream.binance.com:9443`. */
   baseUrl: z
@@ -15,9 +15,6 @@ export const BinanceVenueConfigSchema = ConnectionSettingsSchema.extend({
     .array(z.enum(['trade', 'bookTicker']))
     .min(1)
     .default(['trade']),
-  staleTimeoutMs: z.number().int().positive().optional(),
-  pingIntervalMs: z.number().int().positive().optional(),
-  maxReconnects: z.number().int().nonnegative().optional(),
 });
 /** Settings of the `binance` venue. */
 export type BinanceVenueConfig = z.infer<typeof BinanceVenueConfigSchema>;
