@@ -1,4 +1,4 @@
-import { PatternMemoryFileSchema } from '@omni/fib-core';
+import { PatternMemory, type PatternMemoryFile, PatternMemoryFileSchema } from '@omni/fib-core';
 import { z } from 'zod';
 import { ArbitrageRLAgentStateSchema } from './arbitrage-rl-agent.js';
 import { LadderRiskAIStateSchema } from './ladder-risk-ai.js';
@@ -32,3 +32,17 @@ export const GovernorSnapshotSchema = z.object({
 });
 /** A JSON-safe snapshot of every learner of `MasterGovernorX100` (see {@link GovernorSnapshotSchema}). */
 export type GovernorSnapshot = z.infer<typeof GovernorSnapshotSchema>;
+
+/** Rebuilds a PatternMemory from its persisted form through its public `store` (sums stay exact: the rest add 0). */
+export function patternMemoryFromJSON(file: PatternMemoryFile): PatternMemory {
+  const memory = new PatternMemory(file.prior);
+  for (const e of file.entries) {
+    const key = { pattern: e.pattern, direction: e.direction, regime: e.regime, timeframe: e.timeframe };
+    let first = true;
+    for (let i = 0; i < e.wins + e.losses; i++) {
+      memory.store({ ...key, won: i < e.wins, r: first ? e.sumR : 0 });
+      first = false;
+    }
+  }
+  return memory;
+}

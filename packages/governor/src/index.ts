@@ -25,6 +25,17 @@ export {
   type GovernorSnapshot,
   GovernorSnapshotSchema,
 } from './governor-snapshot.js';
+export type {
+  DecisionProbabilities,
+  FibEvaluator,
+  GovernorConfig,
+  GovernorDecideInput,
+  GovernorDecision,
+  GovernorLearners,
+  LearnReport,
+  MasterGovernorX100Options,
+  VolScoreSource,
+} from './governor-types.js';
 export { isotonicRegression } from './isotonic-regression.js';
 export {
   type BinarySettlement,
@@ -42,18 +53,7 @@ export {
   LearnerStateStore,
   type LearnerStateStoreOptions,
 } from './learner-state-store.js';
-export {
-  type DecisionProbabilities,
-  type FibEvaluator,
-  type GovernorConfig,
-  type GovernorDecideInput,
-  type GovernorDecision,
-  type GovernorLearners,
-  type LearnReport,
-  MasterGovernorX100,
-  type MasterGovernorX100Options,
-  type VolScoreSource,
-} from './master-governor-x100.js';
+export { MasterGovernorX100 } from './master-governor-x100.js';
 export { parseLearnerState, RngStateSchema } from './persisted-state.js';
 export {
   DOMINANT_REGIMES,

@@ -16,12 +16,9 @@ import { MasterFibonacciGovernor } from '@omni/fib-core';
 import { MomentumSequenceModel, type SequenceModelEngine } from '@omni/sequence';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GovernorSnapshotSchema } from './governor-snapshot.js';
+import type { GovernorDecision, MasterGovernorX100Options } from './governor-types.js';
 import { type MarketTick, settleOnMarket, syntheticMarket, testRouteCandidates } from './market.fixture.js';
-import {
-  type GovernorDecision,
-  MasterGovernorX100,
-  type MasterGovernorX100Options,
-} from './master-governor-x100.js';
+import { MasterGovernorX100 } from './master-governor-x100.js';
 
 const config = parseConfig({ seed: 11, engines: { governor: { minConfidence: 0.5 } } });
 const market = syntheticMarket({ seed: 7, count: 4000 });

@@ -1,167 +1,45 @@
 import {
   DEFAULT_REWARD_CLIP_R,
-  type DecideInput,
-  type Decision,
   GovernorError,
   type LearnContext,
   MARKETS,
-  type Market,
-  type OmniConfig,
-  type RegimeProbabilities,
   Rng,
-  rewardR,
   type SequenceModelEngine,
-  type Swing,
   settledRiskUsd,
   type TradeOutcome,
 } from '@omni/core';
 import type { FeatureVector } from '@omni/features';
-import {
-  type EvaluateMarketContext,
-  type FibBlock,
-  MasterFibonacciGovernor,
-  type MasterFibonacciOptions,
-  PatternMemory,
-  type PatternMemoryFile,
-  type VolatilitySample,
-} from '@omni/fib-core';
-import { ArbitrageRLAgent, type ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
-import { DecisionOrchestrator, type DecisionTrace, type DecisionVeto } from './decision-orchestrator.js';
-import { auditFibBlock, type FibAudit } from './fib-audit.js';
+import { type FibBlock, MasterFibonacciGovernor, PatternMemory, type VolatilitySample } from '@omni/fib-core';
+import { ArbitrageRLAgent } from './arbitrage-rl-agent.js';
+import { DecisionOrchestrator } from './decision-orchestrator.js';
+import { auditFibBlock } from './fib-audit.js';
+import { lessonFrom, teachLearners } from './governor-learn.js';
+import { defaultVolScore, dominantRegime, fmt, sameSwing } from './governor-market.js';
 import {
   GOVERNOR_SNAPSHOT_KIND,
   GOVERNOR_SNAPSHOT_VERSION,
   type GovernorSnapshot,
   GovernorSnapshotSchema,
+  patternMemoryFromJSON,
 } from './governor-snapshot.js';
-import { LadderRiskAI, type LadderRiskAIOptions } from './ladder-risk-ai.js';
+import type {
+  DecisionProbabilities,
+  FibEvaluator,
+  GovernorDecideInput,
+  GovernorDecision,
+  GovernorLearners,
+  LearnReport,
+  MasterGovernorX100Options,
+  VolScoreSource,
+} from './governor-types.js';
+import { LadderRiskAI } from './ladder-risk-ai.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
 import { parseLearnerState } from './persisted-state.js';
-import {
-  DOMINANT_REGIMES,
-  type DominantRegime,
-  type RegimeKey,
-  type RegimeState,
-  RegimeStateBuilder,
-  type RegimeStateBuilderOptions,
-} from './regime-state-builder.js';
-import {
-  type EngineChoice,
-  RegimeSwitchingRL,
-  type RegimeSwitchingRLOptions,
-} from './regime-switching-rl.js';
-import {
-  SignalConfidenceCalibrator,
-  type SignalConfidenceCalibratorOptions,
-} from './signal-confidence-calibrator.js';
-import { SpotTPRotator, type SpotTPRotatorOptions } from './spot-tp-rotator.js';
+import { type DominantRegime, RegimeStateBuilder } from './regime-state-builder.js';
+import { RegimeSwitchingRL } from './regime-switching-rl.js';
+import { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';
+import { SpotTPRotator } from './spot-tp-rotator.js';
 import { trendStrength } from './trend-strength.js';
-
-/**
- * The fib stage of the governor: anything that turns features into a `FibBlock`.
- * `MasterFibonacciGovernor` of @omni/fib-core is the default; plug your own through `createFib`.
- */
-export interface FibEvaluator {
-  evaluateMarket(features: FeatureVector, context: EvaluateMarketContext): FibBlock;
-}
-
-/** Where the regime's volatility score comes from; `null` means "not known yet" (the governor stands aside). */
-export type VolScoreSource = (input: {
-  readonly features: FeatureVector;
-  /** The sequence model's volatility estimate (std of one-step log returns) for this window. */
-  readonly predictedVolatility: number;
-}) => number | null;
-
-/** The configuration sections the governor reads. */
-export type GovernorConfig = Pick<OmniConfig, 'seed' | 'risk' | 'engines'>;
-
-/** Options of {@link MasterGovernorX100} (also the `deps` of {@link MasterGovernorX100.restore}). */
-export interface MasterGovernorX100Options {
-  /** `seed` (root Rng), `risk` and `engines` of the validated OmniConfig. */
-  readonly config: GovernorConfig;
-  /** The sequence model: `FallbackSequenceModel` of @omni/sequence, or your own `SequenceModelEngine` (@omni/core). */
-  readonly sequence: SequenceModelEngine;
-  /** Root of the learners' streams (forked per learner); default `new Rng(config.seed)`. */
-  readonly rng?: Rng;
-  readonly regimeStates?: RegimeStateBuilderOptions;
-  /** RegimeSwitchingRL options; ε defaults to `engines.governor.explorationEpsilon`. */
-  readonly regimeRL?: Omit<RegimeSwitchingRLOptions, 'rng'>;
-  readonly calibrator?: SignalConfidenceCalibratorOptions;
-  readonly spotTp?: Omit<SpotTPRotatorOptions, 'rng'>;
-  readonly arbitrage?: ArbitrageRLAgentOptions;
-  readonly ladder?: Pick<LadderRiskAIOptions, 'stepMultiplier' | 'minStakeUsd'>;
-  /** The fib outcome memory (e.g. `PatternMemory.load(path)`); default empty. A snapshot's memory replaces it. */
-  readonly patternMemory?: PatternMemory;
-  /** Options of the default `MasterFibonacciGovernor` (its memory is the governor's PatternMemory). */
-  readonly fib?: Omit<MasterFibonacciOptions, 'memory'>;
-  /** Your own fib stage, built on the governor's PatternMemory; default a `MasterFibonacciGovernor`. */
-  readonly createFib?: (memory: PatternMemory) => FibEvaluator;
-  /** Volatility score of the regime state; default `features.volatilityPercentile` (in [0, 1]). */
-  readonly volScore?: VolScoreSource;
-  /** Weight of the sequence model in binary/spot raw confidence (default 0.5). */
-  readonly sequenceWeight?: number;
-  /** Hooks that may only turn a trade into `none` (see {@link DecisionVeto}). */
-  readonly vetoes?: readonly DecisionVeto[];
-  /** R-multiples are clipped to ±this before the learners see them; default `DEFAULT_REWARD_CLIP_R` (5). */
-  readonly maxRewardR?: number;
-}
-
-/** What {@link MasterGovernorX100.decide} is asked at one tick: the `DecideInput` of @omni/core, plus volatility. */
-export interface GovernorDecideInput extends DecideInput {
-  /** fx/binary/dex volatility for the fib VolatilityScoreMatrix; default `{ fx: features.rollingStd }`. */
-  readonly volatility?: VolatilitySample;
-}
-
-/** The sequence model's view of the window, as the decision saw it. */
-export interface DecisionProbabilities {
-  readonly probUp: number;
-  readonly volatility: number;
-  readonly regimes: RegimeProbabilities;
-}
-
-/**
- * The auditable result of one decision (journaled by the runtime; handed back to `learn`).
- * Plain data: bigint wei on an arbitrage decision is the only non-JSON value (journals write it as a string).
- */
-export interface GovernorDecision {
-  readonly decision: Decision;
-  /** The regime key, or `warming-up` while the volatility score is unknown. */
-  readonly regimeKey: RegimeKey | 'warming-up';
-  readonly regime: RegimeState | null;
-  readonly probabilities: DecisionProbabilities;
-  /** RegimeSwitchingRL's choice, or null while warming up. */
-  readonly engineChoice: EngineChoice | null;
-  /** A compact copy of the fib block the decision saw. */
-  readonly fib: FibAudit;
-  /** How the orchestrator got there (confidences, stake, take-profit, route), or null while warming up. */
-  readonly trace: DecisionTrace | null;
-  /** `SequenceModelEngine.name` of the model used. */
-  readonly sequenceModel: string;
-  /** Every step's reason, in the specification's order. */
-  readonly reasons: readonly string[];
-}
-
-/** What {@link MasterGovernorX100.learn} did with one outcome. */
-export interface LearnReport {
-  readonly decisionId: string;
-  readonly engine: Market;
-  /** The R-multiple learned by RegimeSwitchingRL (pnl / USD at risk, clipped), or null if the risk was 0. */
-  readonly reward: number | null;
-  /** pnl > 0 (win), pnl < 0 (loss) or null for a tie (nothing calibrated or stored). */
-  readonly won: boolean | null;
-  /** Which learners were updated, e.g. `regime-rl`, `calibrator.binary`, `ladder`, `pattern-memory`. */
-  readonly updated: readonly string[];
-}
-
-/** The learners of a governor, for inspection and reports. */
-export interface GovernorLearners {
-  readonly regimeRL: RegimeSwitchingRL;
-  readonly calibrators: Readonly<Record<Market, SignalConfidenceCalibrator>>;
-  readonly ladder: LadderRiskAI;
-  readonly spotTp: SpotTPRotator;
-  readonly arbitrage: ArbitrageRLAgent;
-  readonly patternMemory: PatternMemory;
-}
 
 /**
  * The main brain (the specification's MasterGovernorX100, 2.6 and DOC 3 §5.1–5.6). `decide` runs, in
@@ -408,98 +286,18 @@ export class MasterGovernorX100 {
    * from the outcome as above.
    */
   learn(outcome: TradeOutcome, audit: GovernorDecision, context: Partial<LearnContext> = {}): LearnReport {
-    const d = audit.decision;
-    if (d.engine === 'none') {
-      throw new GovernorError('GOVERNOR_BAD_INPUT', 'a none decision has no outcome to learn', {
-        field: 'audit.decision',
-        decisionId: d.id,
-      });
-    }
-    if (outcome.decisionId !== d.id || outcome.engine !== d.engine) {
-      throw new GovernorError('GOVERNOR_BAD_INPUT', 'the outcome does not belong to this decision', {
-        field: 'outcome.decisionId',
-        decisionId: d.id,
-        outcomeDecisionId: outcome.decisionId,
-        engine: d.engine,
-        outcomeEngine: outcome.engine,
-      });
-    }
-    const regime = audit.regime;
-    const trace = audit.trace;
-    if (!regime || !trace || trace.rawConfidence === null) {
-      throw new GovernorError(
-        'GOVERNOR_BAD_STATE',
-        'a trade decision audit must carry its regime and trace',
-        {
-          decisionId: d.id,
-        },
-      );
-    }
-    const L = this.#learners;
-    const pnl = requireNumberInRange(outcome.pnl, 'outcome.pnl');
-    const won = pnl > 0 ? true : pnl < 0 ? false : null;
-    const riskUsd =
-      context.riskUsd === undefined
-        ? settledRiskUsd(
-            outcome,
-            d,
-            this.#options.config.engines.arbitrage,
-            this.#orchestrator.settings.spot.roundTripCostBps,
-          )
-        : requireNumberInRange(context.riskUsd, 'context.riskUsd', 0);
-    const updated: string[] = [];
-    const reward = rewardR(pnl, riskUsd, this.#maxRewardR);
-    if (reward !== null) {
-      L.regimeRL.update(regime.regimeKey, d.engine, reward);
-      updated.push('regime-rl');
-    }
-    if (won !== null) {
-      L.calibrators[d.engine].observe(trace.rawConfidence, won);
-      updated.push(`calibrator.${d.engine}`);
-    }
-    if (d.engine === 'binary') {
-      L.ladder.settle(won === null ? 'tie' : won ? 'win' : 'loss');
-      updated.push('ladder');
-    } else if (d.engine === 'spot' && trace.spot) {
-      const exit = spotExitCounts(outcome);
-      if (exit) {
-        const { tpCandidates, tpContext, ladder } = trace.spot;
-        const hits = Math.min(exit.tpHits, ladder.length);
-        for (let k = 0; k < hits; k++) {
-          L.spotTp.recordOutcome({
-            ratio: (ladder[k] as { ratio: number }).ratio,
-            hit: true,
-            context: tpContext,
-          });
-        }
-        // Stopped: every farther level was missed too (price never got past the last filled rung).
-        if (exit.stopped) {
-          for (let k = hits; k < tpCandidates.length; k++) {
-            L.spotTp.recordOutcome({
-              ratio: (tpCandidates[k] as { ratio: number }).ratio,
-              hit: false,
-              context: tpContext,
-            });
-          }
-        }
-        updated.push('spot-tp');
-      }
-    } else if (d.engine === 'arbitrage') {
-      L.arbitrage.updateRoute(d.routeId, pnl);
-      updated.push('arbitrage-route');
-    }
-    if (trace.pattern && won !== null) {
-      L.patternMemory.store({
-        pattern: trace.pattern.pattern,
-        direction: trace.pattern.direction,
-        regime: regime.dominantRegime,
-        timeframe: this.#timeframe,
-        won,
-        r: reward ?? 0,
-      });
-      updated.push('pattern-memory');
-    }
-    return { decisionId: d.id, engine: d.engine, reward, won, updated };
+    const lesson = lessonFrom(outcome, audit, context.riskUsd, (d) =>
+      settledRiskUsd(
+        outcome,
+        d,
+        this.#options.config.engines.arbitrage,
+        this.#orchestrator.settings.spot.roundTripCostBps,
+      ),
+    );
+    return teachLearners(this.#learners, lesson, {
+      maxRewardR: this.#maxRewardR,
+      timeframe: this.#timeframe,
+    });
   }
 
   /** Every learner's state (with Rng states) as one JSON-safe, versioned object; see {@link GovernorSnapshotSchema}. */
@@ -576,55 +374,4 @@ export class MasterGovernorX100 {
     const sample = volatility ?? (features.rollingStd === null ? undefined : { fx: features.rollingStd });
     return this.#fib.evaluateMarket(features, sample ? { regime, volatility: sample } : { regime });
   }
-}
-
-/**
- * Take-profit rungs filled and whether the stop closed the rest, from a spot outcome's `legs`
- * (rungs fill nearest first, so the count of take-profit legs is the number of rungs hit); undefined
- * when the outcome does not say how it left the market.
- */
-function spotExitCounts(outcome: TradeOutcome): { tpHits: number; stopped: boolean } | undefined {
-  const { legs, exit } = outcome;
-  if (legs === undefined || exit === undefined) return undefined;
-  let tpHits = 0;
-  for (const leg of legs) if (leg.kind === 'take-profit') tpHits++;
-  return { tpHits, stopped: exit.kind === 'stop' };
-}
-
-function defaultVolScore(input: { readonly features: FeatureVector }): number | null {
-  return input.features.volatilityPercentile;
-}
-
-function dominantRegime(p: RegimeProbabilities): DominantRegime {
-  const i =
-    p.trending >= p.meanReverting
-      ? p.trending >= p.volatile
-        ? 0
-        : 2
-      : p.meanReverting >= p.volatile
-        ? 1
-        : 2;
-  return DOMINANT_REGIMES[i] as DominantRegime;
-}
-
-function sameSwing(a: Swing, b: Swing | null): boolean {
-  return b !== null && a.tsMs === b.tsMs && a.price === b.price && a.kind === b.kind;
-}
-
-/** Rebuilds a PatternMemory from its persisted form through its public `store` (sums stay exact: the rest add 0). */
-function patternMemoryFromJSON(file: PatternMemoryFile): PatternMemory {
-  const memory = new PatternMemory(file.prior);
-  for (const e of file.entries) {
-    const key = { pattern: e.pattern, direction: e.direction, regime: e.regime, timeframe: e.timeframe };
-    let first = true;
-    for (let i = 0; i < e.wins + e.losses; i++) {
-      memory.store({ ...key, won: i < e.wins, r: first ? e.sumR : 0 });
-      first = false;
-    }
-  }
-  return memory;
-}
-
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(4);
 }
