@@ -120,6 +120,21 @@ describe('omni venues', () => {
     );
   });
 
+  it('omni shadow refuses settings the venue rejects with exit 2, naming the field', async () => {
+    const run = await omni([
+      'shadow',
+      '--venue',
+      'mt5',
+      '--venue-config',
+      '{"port":"5555"}',
+      '--out',
+      '/nonexistent/x',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('[CONFIG_INVALID] invalid settings for venue mt5');
+    expect(run.err).toContain('port: Invalid input: expected number, received string');
+  });
+
   it('omni shadow refuses an unknown venue with exit 2 before writing anything', async () => {
     const run = await omni(['shadow', '--venue', 'deriv', '--out', '/nonexistent/omni-venue-test']);
     expect(run.code).toBe(2);
