@@ -3,7 +3,7 @@
  * converted, and the warnings for `OMNI_*` variables that no setting reads.
  */
 
-export type EnvKind = 'string' | 'number' | 'list';
+export type EnvKind = 'string' | 'number' | 'list' | 'boolean';
 
 /** One environment variable and the config field it sets. */
 export interface EnvBinding {
@@ -40,6 +40,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
     path: ['risk', 'maxBalanceFractionPerTrade'],
     kind: 'number',
   },
+  { env: 'OMNI_MAX_EXPOSURE_PER_SYMBOL_USD', path: ['risk', 'maxExposurePerSymbolUsd'], kind: 'number' },
+  { env: 'OMNI_MAX_POSITIONS_PER_SETUP', path: ['risk', 'maxPositionsPerSetup'], kind: 'number' },
+  { env: 'OMNI_FREEZE_ON_CAP_TRIP', path: ['risk', 'freezeOnCapTrip'], kind: 'boolean' },
   { env: 'OMNI_STALE_DATA_MS', path: ['risk', 'staleDataMs'], kind: 'number' },
   { env: 'OMNI_SESSION_START_UTC', path: ['risk', 'sessionStartUtc'], kind: 'string' },
   { env: 'OMNI_BINARY_PAYOUT', path: ['engines', 'binary', 'payout'], kind: 'number' },
@@ -50,6 +53,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'OMNI_SPOT_COMMISSION_BPS', path: ['engines', 'spot', 'commissionBps'], kind: 'number' },
   { env: 'OMNI_SPOT_SLIPPAGE_BPS', path: ['engines', 'spot', 'slippageBps'], kind: 'number' },
   { env: 'OMNI_SPOT_RISK_PER_TRADE', path: ['engines', 'spot', 'riskPerTradeFraction'], kind: 'number' },
+  { env: 'OMNI_SPOT_FILL_RISK_TOLERANCE', path: ['engines', 'spot', 'fillRiskTolerance'], kind: 'number' },
   { env: 'OMNI_ARB_GAS_PRICE_GWEI', path: ['engines', 'arbitrage', 'gasPriceGwei'], kind: 'number' },
   { env: 'OMNI_ARB_GAS_LIMIT', path: ['engines', 'arbitrage', 'gasLimit'], kind: 'number' },
   { env: 'OMNI_ARB_ETH_USD', path: ['engines', 'arbitrage', 'ethUsd'], kind: 'number' },
@@ -154,12 +158,22 @@ export function envToObject(env: Readonly<Record<string, string | undefined>>): 
   return out;
 }
 
+/** Words a boolean variable accepts (any case); anything else is kept as text so the error shows it. */
+const TRUE_WORDS: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS: ReadonlySet<string> = new Set(['false', '0', 'no', 'off']);
+
 function convert(raw: string, kind: EnvKind): unknown {
   switch (kind) {
     case 'number': {
       const n = Number(raw);
       // Keep the original text on failure so the error can show what was given.
       return Number.isFinite(n) ? n : raw;
+    }
+    case 'boolean': {
+      const word = raw.toLowerCase();
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      return raw;
     }
     case 'list':
       return raw

@@ -50,6 +50,42 @@ describe('loadConfig', () => {
     expect(config.symbols).toEqual(['EURUSD', 'USDJPY']);
   });
 
+  it('reads the stacking, correlated-exposure, freeze and fill-risk settings, with their defaults', () => {
+    const defaults = loadConfig({ env: {}, envFile: false });
+    expect([
+      defaults.risk.maxPositionsPerSetup,
+      defaults.risk.maxExposurePerSymbolUsd,
+      defaults.risk.freezeOnCapTrip,
+      defaults.engines.spot.fillRiskTolerance,
+    ]).toEqual([1, 500, false, 0.25]);
+    const set = loadConfig({
+      env: {
+        OMNI_MAX_POSITIONS_PER_SETUP: '2',
+        OMNI_MAX_EXPOSURE_PER_SYMBOL_USD: '75',
+        OMNI_FREEZE_ON_CAP_TRIP: 'TRUE',
+        OMNI_SPOT_FILL_RISK_TOLERANCE: '0.1',
+      },
+      envFile: false,
+    });
+    expect([
+      set.risk.maxPositionsPerSetup,
+      set.risk.maxExposurePerSymbolUsd,
+      set.risk.freezeOnCapTrip,
+      set.engines.spot.fillRiskTolerance,
+    ]).toEqual([2, 75, true, 0.1]);
+    expect(loadConfig({ env: { OMNI_FREEZE_ON_CAP_TRIP: 'off' }, envFile: false }).risk.freezeOnCapTrip).toBe(
+      false,
+    );
+  });
+
+  it('refuses a boolean variable that is not a yes or a no, showing what was given', () => {
+    const err = configError(() => loadConfig({ env: { OMNI_FREEZE_ON_CAP_TRIP: 'maybe' }, envFile: false }));
+    expect(err.details).toHaveLength(1);
+    expect(String(err.details?.[0])).toMatch(
+      /^risk\.freezeOnCapTrip \[env OMNI_FREEZE_ON_CAP_TRIP, from environment\]: .*boolean.*, got "maybe"$/,
+    );
+  });
+
   it('applies precedence: defaults < JSON file < .env file < environment < overrides', () => {
     const dir = tempDir();
     writeFileSync(

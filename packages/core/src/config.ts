@@ -56,6 +56,21 @@ export const RiskLimitsSchema = z.strictObject({
   maxStakeUsd: z.number().positive().default(25),
   maxOpenPositions: z.number().int().positive().default(3),
   maxExposurePerMarketUsd: z.number().positive().default(500),
+  /**
+   * Open USD at risk on one symbol in one direction, across engines: a binary CALL and a spot BUY
+   * of EURUSD are one long EURUSD bet, so correlated positions count together here.
+   */
+  maxExposurePerSymbolUsd: z.number().positive().default(500),
+  /**
+   * Open positions at once on one setup (symbol × engine × the decision's `setupKey`, e.g. one fib
+   * swing leg and level). 1: a setup that stays valid for several ticks trades once, not once a tick.
+   */
+  maxPositionsPerSetup: z.number().int().positive().default(1),
+  /**
+   * Freeze trading when a cap trips (EmergencyShutdownController: pending orders cancelled, only an
+   * operator's unfreeze lifts it) instead of the default reduce-only cooldown.
+   */
+  freezeOnCapTrip: z.boolean().default(false),
   /** Largest fraction of the balance one trade may risk. */
   maxBalanceFractionPerTrade: z.number().gt(0).max(1).default(0.02),
   /** No trading when the newest tick is older than this (by the injected clock). */
@@ -94,6 +109,12 @@ export const EngineSettingsSchema = z.strictObject({
       commissionBps: z.number().nonnegative().default(1),
       slippageBps: z.number().nonnegative().default(0.5),
       riskPerTradeFraction: z.number().gt(0).max(0.1).default(0.01),
+      /**
+       * How much larger than approved the risk may be at the actual fill (size × |fill − stop| with
+       * costs, in USD) before the order is cancelled: 0.25 = 25 % more. A fill at or beyond the stop
+       * is always cancelled.
+       */
+      fillRiskTolerance: z.number().min(0).max(10).default(0.25),
     })
     .prefault({}),
   arbitrage: z

@@ -37,6 +37,24 @@ describe('Decision', () => {
     ).toBe(false);
   });
 
+  it('keeps the setup key of a trade decision and refuses an empty one', () => {
+    const binary = {
+      engine: 'binary',
+      id: 'b',
+      tsMs: 1,
+      confidence: 0.6,
+      reasons: [],
+      symbol: 'EURUSD',
+      direction: 'put',
+      stakeUsd: 5,
+      expirySec: 60,
+    } as const;
+    const keyed = { ...binary, setupKey: 'fib-retracement:down:100-200:0.618:put' };
+    expect(DecisionSchema.parse(keyed)).toEqual(keyed);
+    expect(DecisionSchema.parse(binary)).not.toHaveProperty('setupKey');
+    expect(DecisionSchema.safeParse({ ...binary, setupKey: '' }).success).toBe(false);
+  });
+
   it('tells trade decisions from stand-asides', () => {
     expect(isTradeDecision({ engine: 'none', id: 'a', tsMs: 1, reason: 'no edge' })).toBe(false);
     expect(

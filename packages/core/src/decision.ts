@@ -17,6 +17,13 @@ const decisionBase = {
   confidence: z.number().min(0).max(1),
   /** Human-readable reasons (levels, pattern, wave count, regime) for the audit trail. */
   reasons: z.array(z.string()),
+  /**
+   * Identity of the setup the trade comes from (for the governor: the fib pattern, swing leg,
+   * level and direction). SafetyManager allows `risk.maxPositionsPerSetup` open positions per
+   * symbol × engine × setupKey, so one setup is not stacked tick after tick. Optional: a decision
+   * without one is not limited per setup.
+   */
+  setupKey: z.string().min(1).optional(),
 };
 
 /** A take-profit rung: close `fraction` of the position at `price`. */

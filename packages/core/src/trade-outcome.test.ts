@@ -69,6 +69,33 @@ describe('TradeOutcomeSchema', () => {
     ).toEqual(['legs.2.level']);
   });
 
+  it('carries the bracket of a spot record (stop and take-profit ladder), and only of a spot record', () => {
+    const bracket = {
+      stop: 1.095,
+      takeProfits: [
+        { price: 1.105, fraction: 0.5 },
+        { price: 1.11, fraction: 0.5 },
+      ],
+    };
+    expect(TradeOutcomeSchema.parse({ ...spot, ...bracket })).toEqual({ ...spot, ...bracket });
+    const binary = { ...spot, engine: 'binary', direction: 'call', stake: 10, payout: 0.8 };
+    expect(issuePaths({ ...binary, ...bracket })).toEqual(['stop', 'takeProfits']);
+    expect(issuePaths({ ...spot, stop: 0, takeProfits: [] })).toEqual(['stop', 'takeProfits']);
+  });
+
+  it('parses a spot order cancelled at its fill: size 0, no PnL, one cancelled leg', () => {
+    const cancelled: SpotExit = { kind: 'cancelled', reason: 'filled at or below the stop' };
+    const o = {
+      ...spot,
+      settleTs: spot.entryTs,
+      size: 0,
+      exit: cancelled,
+      legs: [cancelled],
+      rule: 'spot-cancelled',
+    };
+    expect(TradeOutcomeSchema.parse(o)).toEqual(o);
+  });
+
   it('gives legs only to spot outcomes', () => {
     const binary = { ...spot, engine: 'binary', direction: 'call', stake: 10, payout: 0.8 };
     expect(issuePaths({ ...binary, exit: { kind: 'expiry', result: 'win' }, legs: [tp1] })).toEqual(['legs']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TakeProfitSchema } from './decision.js';
 import { MarketSchema } from './market.js';
 import { DirectionSchema } from './order.js';
 
@@ -21,7 +22,10 @@ export const TakeProfitExitSchema = z.object({
 /** Spot: closed at market because its holding time ran out. */
 export const TimeExitSchema = z.object({ kind: z.literal('time') });
 
-/** Spot: closed at market by the operator, a freeze or the venue, with the reason. */
+/**
+ * Spot: closed at market by the operator, a freeze or the venue, or cancelled at its fill because
+ * the fill broke the bracket (then `size` is 0: it never opened), with the reason.
+ */
 export const CancelledExitSchema = z.object({ kind: z.literal('cancelled'), reason: z.string().min(1) });
 
 /** Binary: settled at expiry; `result` as `settleBinary` of @omni/execution decides it. */
@@ -105,6 +109,10 @@ export const TradeOutcomeSchema = z
      * cancelled exit — ending with `exit`. A position closed by tp-1 then its stop has two legs.
      */
     legs: z.array(SpotExitSchema).min(1).optional(),
+    /** Spot: the stop price of the bracket (quote currency), so the record can be re-checked against prices. */
+    stop: z.number().finite().positive().optional(),
+    /** Spot: the take-profit ladder of the bracket, nearest the entry first. */
+    takeProfits: z.array(TakeProfitSchema).min(1).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.exit !== undefined && !EXIT_KINDS[o.engine].includes(o.exit.kind)) {
@@ -113,6 +121,13 @@ export const TradeOutcomeSchema = z
         path: ['exit', 'kind'],
         message: `a ${o.engine} outcome cannot end with a ${o.exit.kind} exit (expected ${EXIT_KINDS[o.engine].join(' | ')})`,
       });
+    }
+    if (o.engine !== 'spot') {
+      for (const field of ['stop', 'takeProfits'] as const) {
+        if (o[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `only a spot outcome has a ${field}` });
+        }
+      }
     }
     if (o.legs === undefined) return;
     if (o.engine !== 'spot') {
