@@ -38,7 +38,7 @@ export type {
 } from './governor-types.js';
 export { isotonicRegression } from './isotonic-regression.js';
 export {
-  type BinarySettlement,
+  type LadderResult,
   type LadderCap,
   LadderRiskAI,
   type LadderRiskAIOptions,

@@ -55,7 +55,7 @@ export type LadderStake =
   | { readonly kind: 'no-balance'; readonly stakeUsd: 0; readonly ladderStep: number };
 
 /** How a binary trade settled, for the ladder. */
-export type BinarySettlement = 'win' | 'loss' | 'tie';
+export type LadderResult = 'win' | 'loss' | 'tie';
 
 /** Zod schema of the persisted {@link LadderRiskAI} state (version 1). */
 export const LadderRiskAIStateSchema = z.object({
@@ -166,7 +166,7 @@ export class LadderRiskAI {
   }
 
   /** Moves the ladder after a settled binary trade: loss → next rung (or back to 0 past the last), win → 0, tie → stay. */
-  settle(result: BinarySettlement): void {
+  settle(result: LadderResult): void {
     if (result === 'win') this.#step = 0;
     else if (result === 'loss') this.#step = this.#step + 1 >= this.maxLadderDepth ? 0 : this.#step + 1;
   }
