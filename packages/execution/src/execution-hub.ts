@@ -1,5 +1,5 @@
 import type { OpenPosition, Tick, TradeDecision, TradeOutcome } from '@omni/core';
-import type { ExecutionReport, PendingPosition } from './executor.js';
+import type { BrokerHealthListener, ExecutionReport, PendingPosition } from './executor.js';
 
 /**
  * The one interface the runtime talks to, live or shadow. Call `onTick` once per tick before
@@ -19,4 +19,9 @@ export interface ExecutionHub {
   cancelAll(): Promise<number>;
   /** Takes back a position the ledger kept from an earlier session; false when no executor can. Optional. */
   adopt?(position: OpenPosition): boolean;
+  /**
+   * Subscribes to the health reports of every executor that gives them (see `Executor.onHealth`);
+   * returns the unsubscribe function. Optional.
+   */
+  onHealth?(listener: BrokerHealthListener): () => void;
 }

@@ -56,6 +56,18 @@ export interface PendingPosition {
   readonly entryPrice?: number;
 }
 
+/** What a venue says about its own health: an unhealthy one takes no new orders of its market. */
+export interface BrokerHealthReport {
+  readonly market: Market;
+  readonly venue: string;
+  readonly ok: boolean;
+  /** Why, for the journal (never a secret), e.g. `heartbeat missed 3 times`. */
+  readonly reason?: string;
+}
+
+/** Receives {@link BrokerHealthReport}s (the engine wires it to `SafetyManager.noteBrokerHealth`). */
+export type BrokerHealthListener = (report: BrokerHealthReport) => void;
+
 /**
  * The executor port: the extension point for custom executors (a broker, a paper venue, a
  * chain). One executor serves one engine. Outcomes settle from market data: the hub calls
@@ -81,6 +93,11 @@ export interface Executor<D extends TradeDecision> {
    * engine releases it with an alert). Optional.
    */
   adopt?(position: OpenPosition): boolean;
+  /**
+   * Subscribes to the venue's health (a live executor reports a lost connection, a refused login or
+   * a recovery); returns the unsubscribe function. Optional: shadow executors are always healthy.
+   */
+  onHealth?(listener: BrokerHealthListener): () => void;
 }
 
 /**

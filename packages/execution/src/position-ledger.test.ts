@@ -22,7 +22,7 @@ const engines = {
     maxLadderDepth: 3,
     kellyFraction: 0.25,
   },
-  spot: { commissionBps: 1, slippageBps: 0.5, riskPerTradeFraction: 0.01 },
+  spot: { commissionBps: 1, slippageBps: 0.5, riskPerTradeFraction: 0.01, fillRiskTolerance: 0.25 },
   arbitrage: { gasPriceGwei: 20, gasLimit: 250_000, ethUsd: 3000, minProfitUsd: 1 },
 };
 

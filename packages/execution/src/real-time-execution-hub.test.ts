@@ -6,7 +6,13 @@ import {
   type TradeOutcome,
 } from '@omni/core';
 import { describe, expect, it } from 'vitest';
-import type { BinaryExecutor, ExecutionReport, PendingPosition } from './executor.js';
+import type {
+  BinaryExecutor,
+  BrokerHealthListener,
+  BrokerHealthReport,
+  ExecutionReport,
+  PendingPosition,
+} from './executor.js';
 import { NO_OUTCOMES } from './executor.js';
 import { RealTimeExecutionHub } from './real-time-execution-hub.js';
 import { ShadowExecutionHub } from './shadow-execution-hub.js';
@@ -105,6 +111,35 @@ describe('RealTimeExecutionHub', () => {
     expect(hub.pending()).toHaveLength(1);
     expect(hub.onTick(tick(0, 1.1))).toBe(NO_OUTCOMES);
     expect(hub.onTick(tick(1, 1.2))).toMatchObject([{ decisionId: 'b1', pnl: 9, rule: 'binary-expiry-win' }]);
+  });
+
+  it('passes on the health reports of its executors, and stops for an executor it replaced', () => {
+    /** A paper executor whose venue reports its health through `say`. */
+    class FlakyBinaryExecutor extends PaperBinaryExecutor {
+      readonly #listeners = new Set<BrokerHealthListener>();
+      onHealth(listener: BrokerHealthListener): () => void {
+        this.#listeners.add(listener);
+        return () => this.#listeners.delete(listener);
+      }
+      say(ok: boolean, reason: string): void {
+        for (const l of this.#listeners) l({ market: 'binary', venue: this.venue, ok, reason });
+      }
+    }
+    const first = new FlakyBinaryExecutor();
+    const hub = new RealTimeExecutionHub({ binary: first });
+    const heard: BrokerHealthReport[] = [];
+    const stop = hub.onHealth((r) => heard.push(r));
+    first.say(false, 'heartbeat missed 3 times');
+    const second = new FlakyBinaryExecutor();
+    hub.register(second);
+    first.say(true, 'the replaced venue is not heard');
+    second.say(true, 'logged in again');
+    stop();
+    second.say(false, 'not heard after unsubscribing');
+    expect(heard).toEqual([
+      { market: 'binary', venue: 'paper', ok: false, reason: 'heartbeat missed 3 times' },
+      { market: 'binary', venue: 'paper', ok: true, reason: 'logged in again' },
+    ]);
   });
 
   it('returns the shared empty list on ticks that settle nothing', () => {

@@ -14,6 +14,8 @@ import {
   type AnyExecutor,
   type ArbitrageExecutor,
   type BinaryExecutor,
+  type BrokerHealthListener,
+  type BrokerHealthReport,
   type ExecutionReport,
   NO_OUTCOMES,
   type PendingPosition,
@@ -41,12 +43,18 @@ export class RealTimeExecutionHub implements ExecutionHub {
   #binary: BinaryExecutor | undefined;
   #spot: SpotExecutor | undefined;
   #arbitrage: ArbitrageExecutor | undefined;
+  readonly #healthListeners = new Set<BrokerHealthListener>();
+  /** Unsubscribe functions of the executors' health feeds, by engine. */
+  readonly #healthFeeds = new Map<Market, () => void>();
 
   constructor(executors: ExecutorSet = {}, name = 'real-time') {
     this.name = name;
     this.#binary = executors.binary;
     this.#spot = executors.spot;
     this.#arbitrage = executors.arbitrage;
+    for (const executor of [this.#binary, this.#spot, this.#arbitrage]) {
+      if (executor) this.#followHealth(executor);
+    }
   }
 
   /** Registers (or replaces) the executor of `executor.engine`. */
@@ -62,7 +70,23 @@ export class RealTimeExecutionHub implements ExecutionHub {
         this.#arbitrage = executor as ArbitrageExecutor;
         break;
     }
+    this.#followHealth(executor);
     return this;
+  }
+
+  /** Every executor's health reports, as they come (a replaced executor's stop). */
+  onHealth(listener: BrokerHealthListener): () => void {
+    this.#healthListeners.add(listener);
+    return () => this.#healthListeners.delete(listener);
+  }
+
+  #followHealth(executor: AnyExecutor): void {
+    this.#healthFeeds.get(executor.engine)?.();
+    this.#healthFeeds.delete(executor.engine);
+    const unsubscribe = executor.onHealth?.((report: BrokerHealthReport) => {
+      for (const listener of this.#healthListeners) listener(report);
+    });
+    if (unsubscribe) this.#healthFeeds.set(executor.engine, unsubscribe);
   }
 
   /** The executor registered for `engine`, if any. */

@@ -1,5 +1,13 @@
-import { type SpotDecision, type Tick, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
+import {
+  rewardR,
+  type SpotDecision,
+  spotRiskUsd,
+  type Tick,
+  type TradeOutcome,
+  TradeOutcomeSchema,
+} from '@omni/core';
 import { describe, expect, it } from 'vitest';
+import { recheckOutcome } from './recheck-outcome.js';
 import { ShadowSpotExecutor } from './shadow-spot-executor.js';
 import { spotExitCrossings, stopFillPrice } from './spot-fill.js';
 
@@ -196,6 +204,19 @@ describe('ShadowSpotExecutor', () => {
       }
     }
     expect(settled.length).toBeGreaterThan(80);
+    // Fills that moved away from the stop by more than the risk tolerance were cancelled, never opened.
+    const cancelled = settled.filter((o) => o.exit?.kind === 'cancelled');
+    const opened = settled.filter((o) => o.exit?.kind !== 'cancelled');
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(opened.length).toBeGreaterThan(60);
+    for (const o of cancelled) expect([o.size, o.pnl, o.fees, o.settleTs]).toEqual([0, 0, 0, o.entryTs]);
+    // No trade opened beyond its stop, and every record carries its bracket.
+    for (const o of settled) expect(o.stop !== undefined && o.takeProfits?.length === 3).toBe(true);
+    expect(
+      opened.filter((o) =>
+        o.direction === 'buy' ? o.entryPrice <= (o.stop ?? 0) : o.entryPrice >= (o.stop ?? 0),
+      ),
+    ).toEqual([]);
     const rules = new Set(settled.map((o) => o.rule));
     expect(rules.has('spot-stop')).toBe(true);
     expect([...rules].some((r) => r.includes('tp-3'))).toBe(true);
@@ -204,9 +225,105 @@ describe('ShadowSpotExecutor', () => {
     expect(settled.filter((o) => o.exit?.kind === 'stop').length).toBe(
       settled.filter((o) => o.rule.endsWith('stop')).length,
     );
-    for (const o of settled) {
-      expect(o.settleTs).toBeGreaterThan(o.entryTs);
-      expect(rederive(o)).toBeCloseTo(o.pnl, 9);
-    }
+    for (const o of opened) expect(o.settleTs).toBeGreaterThan(o.entryTs);
+    for (const o of settled) expect(rederive(o)).toBeCloseTo(o.pnl, 9);
+  });
+
+  it('cancels an order whose fill tick gapped beyond its stop: no PnL, never opened, journaled with the reason', async () => {
+    const states: string[] = [];
+    const ex = new ShadowSpotExecutor(settings, {
+      onPositionState: (id, patch) => states.push(`${id}:${String(patch.executorState?.['state'])}`),
+    });
+    expect(await ex.execute(decision(), tick(0, 1.1))).toMatchObject({ status: 'accepted' });
+    // Decided at 1.1 with its stop at 1.095; the next tick opens at 1.09: the ask is below the stop.
+    const [o] = ex.onTick(tick(1, 1.09));
+    const exit = {
+      kind: 'cancelled',
+      reason:
+        'cancelled at the fill: filled at 1.09011 at or below its stop 1.09500: it would open already stopped out',
+    };
+    expect(o).toMatchObject({
+      decisionId: 's1',
+      engine: 'spot',
+      direction: 'buy',
+      entryTs: T0 + 1000,
+      settleTs: T0 + 1000,
+      size: 0,
+      fees: 0,
+      pnl: 0,
+      rule: 'spot-cancelled-at-fill',
+      exit,
+      legs: [exit],
+      stop: 1.095,
+      takeProfits: [
+        { price: 1.105, fraction: 0.5 },
+        { price: 1.11, fraction: 0.5 },
+      ],
+    });
+    // The fill it would have had: mid 1.09 + half of 1 bp spread, + 0.5 bp slippage.
+    expect(o?.entryPrice).toBeCloseTo(1.09 * 1.00005 * 1.00005, 12);
+    expect(TradeOutcomeSchema.parse(o)).toEqual(o);
+    expect(o && recheckOutcome(o).ok).toBe(true);
+    expect(ex.pending()).toEqual([]);
+    expect(states).toEqual([]); // never recorded as filled
+    expect(ex.onTick(tick(2, 1.08))).toHaveLength(0); // nothing left to settle
+  });
+
+  it('cancels a sell filled at or above its stop', async () => {
+    const ex = new ShadowSpotExecutor(settings);
+    await ex.execute(
+      decision({ side: 'sell', stopPrice: 1.105, takeProfits: [{ price: 1.09, fraction: 1 }] }),
+      tick(0, 1.1),
+    );
+    const [o] = ex.onTick(tick(1, 1.106));
+    expect(o?.exit).toEqual({
+      kind: 'cancelled',
+      reason:
+        'cancelled at the fill: filled at 1.10589 at or above its stop 1.10500: it would open already stopped out',
+    });
+    expect([o?.size, o?.pnl]).toEqual([0, 0]);
+  });
+
+  it('cancels a fill whose risk outgrew the approved risk by more than the tolerance, and opens one within it', async () => {
+    // Round trip 2·1 + 2·0.5 + 1 = 4 bp. Approved: 10 000 × (0.005 + 1.1 × 4e-4) = 54.40 USD; 25 % more is 68.00.
+    const ex = new ShadowSpotExecutor(settings);
+    await ex.execute(decision({ id: 'far' }), tick(0, 1.1));
+    await ex.execute(decision({ id: 'near', symbol: 'GBPUSD' }), { ...tick(0, 1.1), symbol: 'GBPUSD' });
+    // fill 1.1014 × 1.0001 = 1.10151014: risk 10 000 × (0.00651014 + 0.00044060) = 69.51 USD > 68.00
+    const [far] = ex.onTick(tick(1, 1.1014));
+    expect(far?.exit).toEqual({
+      kind: 'cancelled',
+      reason:
+        'cancelled at the fill: risk at the fill 69.51 USD exceeds the approved 54.40 USD by more than 25% (fill 1.10151, decided at 1.10000, stop 1.09500)',
+    });
+    // fill 1.1012 × 1.0001 = 1.10131012: risk 67.51 USD, within 25 %: it opens
+    expect(ex.onTick({ ...tick(1, 1.1012), symbol: 'GBPUSD' })).toHaveLength(0);
+    expect(ex.pending()).toMatchObject([{ decisionId: 'near', state: 'open' }]);
+    expect(ex.pending()[0]?.entryPrice).toBeCloseTo(1.1012 * 1.00005 * 1.00005, 12);
+
+    const strict = new ShadowSpotExecutor({ ...settings, fillRiskTolerance: 0.1 });
+    await strict.execute(decision({ id: 'near' }), tick(0, 1.1));
+    expect(strict.onTick(tick(1, 1.1012))[0]?.exit?.kind).toBe('cancelled'); // 67.51 > 54.40 × 1.1
+  });
+
+  it("settles a gap through the stop at the gap tick's quote, showing a loss beyond 1 R", async () => {
+    const ex = new ShadowSpotExecutor({ commissionBps: 0, slippageBps: 0 }, { midOnlySpreadBps: 0 });
+    const d = decision();
+    await ex.execute(d, tick(0, 1.1));
+    expect(ex.onTick(tick(1, 1.1))).toHaveLength(0); // opens at 1.1
+    const [o] = ex.onTick(tick(2, 1.085)); // gaps 50 pips through the 1.095 stop
+    expect(o).toMatchObject({
+      entryPrice: 1.1,
+      settlePrice: 1.085,
+      exit: { kind: 'stop', gap: true, bothCrossed: false },
+      stop: 1.095,
+      takeProfits: [
+        { price: 1.105, fraction: 0.5 },
+        { price: 1.11, fraction: 0.5 },
+      ],
+    });
+    expect(o?.pnl).toBeCloseTo(-150, 9); // 10 000 × (1.085 − 1.1)
+    // 1 R = 10 000 × 0.005 = 50 USD: the gap lost 3 R, not the 1 R the stop promised.
+    expect(rewardR(o?.pnl ?? 0, spotRiskUsd(d))).toBeCloseTo(-3, 9);
   });
 });

@@ -1,10 +1,12 @@
 import {
+  EngineSettingsSchema,
   MID_ONLY_SPREAD_BPS,
   type OmniConfig,
   type OpenPosition,
   quoteUsdRate,
   type SpotDecision,
   type SpotExit,
+  spotRoundTripCostBps,
   type Tick,
   type TradeOutcome,
 } from '@omni/core';
@@ -16,10 +18,21 @@ import {
   rejectedReport,
   type SpotExecutor,
 } from './executor.js';
-import { commissionQuote, entryFillPrice, exitQuote, spotExitCrossings, stopFillPrice } from './spot-fill.js';
+import {
+  commissionQuote,
+  entryFillPrice,
+  exitQuote,
+  fillBracketProblem,
+  spotExitCrossings,
+  stopFillPrice,
+} from './spot-fill.js';
 
-/** The spot settings the shadow executor needs (from `config.engines.spot`). */
-export type ShadowSpotSettings = Pick<OmniConfig['engines']['spot'], 'commissionBps' | 'slippageBps'>;
+/**
+ * The spot settings the shadow executor needs (from `config.engines.spot`); `fillRiskTolerance`
+ * defaults to the configuration default (0.25).
+ */
+export type ShadowSpotSettings = Pick<OmniConfig['engines']['spot'], 'commissionBps' | 'slippageBps'> &
+  Partial<Pick<OmniConfig['engines']['spot'], 'fillRiskTolerance'>>;
 
 /** Options of a {@link ShadowSpotExecutor}. */
 export interface ShadowSpotOptions {
@@ -68,6 +81,10 @@ const DUST = 1e-12;
  * Simulated spot orders settled from real later prices. Entry: a market order filled at the
  * first later tick of the symbol (timestamp > the decision tick) at its ask (buy) or bid (sell)
  * — mid ± half `midOnlySpreadBps` when the tick has only a mid — plus slippage, with commission.
+ * The bracket is checked again at that fill (`fillBracketProblem`): a buy filled at or below its
+ * stop (a sell at or above), or a fill whose risk exceeds the approved risk by more than
+ * `fillRiskTolerance`, is cancelled — never opened — and settles at once as a record with a
+ * `cancelled` exit, size 0, no fees and no PnL, so the ledger closes it and the journal shows why.
  * Exits are checked on every tick after the fill tick against the exit-side quote: the stop is a
  * market order (gaps fill at the tick's quote, plus slippage); take-profits are limit orders
  * filled at their price; rung k closes `fraction` of the original size and the last rung closes
@@ -77,7 +94,8 @@ const DUST = 1e-12;
  * quoteUsd converts the quote currency to USD at the settle price (1 for EURUSD, 1/price for USDJPY).
  * Its `legs` list the exits in order (take-profit level k of n, then a stop saying whether it
  * gapped and whether a take-profit was crossed in the same step) and `exit` is the last of them;
- * `rule` spells the same for people (`spot-tp-1+stop`).
+ * `rule` spells the same for people (`spot-tp-1+stop`). Every record carries its bracket (`stop`,
+ * `takeProfits` nearest first).
  *
  * @example
  * const spot = new ShadowSpotExecutor(config.engines.spot, { midOnlySpreadBps: 1 });
@@ -89,12 +107,17 @@ export class ShadowSpotExecutor implements SpotExecutor {
   readonly venue = VENUE;
   readonly #settings: ShadowSpotSettings;
   readonly #spreadBps: number;
+  /** Round-trip cost in bp, counted in the risk compared at the fill (as SafetyManager counts it). */
+  readonly #costBps: number;
+  readonly #riskTolerance: number;
   readonly #positions: SpotPosition[] = [];
   readonly #onState: PositionStateSink | undefined;
 
   constructor(settings: ShadowSpotSettings, options: ShadowSpotOptions = {}) {
     this.#settings = settings;
     this.#spreadBps = options.midOnlySpreadBps ?? MID_ONLY_SPREAD_BPS;
+    this.#costBps = spotRoundTripCostBps({ engines: { spot: settings } }, this.#spreadBps);
+    this.#riskTolerance = settings.fillRiskTolerance ?? EngineSettingsSchema.parse({}).spot.fillRiskTolerance;
     this.#onState = options.onPositionState;
   }
 
@@ -176,11 +199,19 @@ export class ShadowSpotExecutor implements SpotExecutor {
         continue;
       }
       if (p.state === 'awaiting-fill') {
-        if (tick.tsMs > p.decidedTs) {
-          this.#fill(p, tick);
-          this.#recordState(p);
+        if (tick.tsMs <= p.decidedTs) {
+          i++;
+          continue;
         }
-        i++;
+        const cancelled = this.#fill(p, tick);
+        if (cancelled === undefined) {
+          this.#recordState(p);
+          i++;
+          continue;
+        }
+        this.#positions.splice(i, 1);
+        settled ??= [];
+        settled.push(cancelled);
         continue;
       }
       if (tick.tsMs <= p.entryTs) {
@@ -235,12 +266,42 @@ export class ShadowSpotExecutor implements SpotExecutor {
     return cancelled;
   }
 
-  #fill(p: SpotPosition, tick: Tick): void {
+  /** Fills the entry at `tick`, or returns the cancellation record when the fill breaks the bracket. */
+  #fill(p: SpotPosition, tick: Tick): TradeOutcome | undefined {
     const { slippageBps, commissionBps } = this.#settings;
+    const fillPrice = entryFillPrice(p.decision.side, tick, slippageBps, this.#spreadBps);
+    const problem = fillBracketProblem(p.decision, fillPrice, this.#costBps, this.#riskTolerance);
+    if (problem !== undefined) return this.#cancelledAtFill(p, tick.tsMs, fillPrice, problem);
     p.state = 'open';
     p.entryTs = tick.tsMs;
-    p.entryPrice = entryFillPrice(p.decision.side, tick, slippageBps, this.#spreadBps);
+    p.entryPrice = fillPrice;
     p.fees += commissionQuote(p.decision.size, p.entryPrice, commissionBps);
+    return undefined;
+  }
+
+  /** The record of an order cancelled at its fill: it never opened (size 0, no fees, no PnL). */
+  #cancelledAtFill(p: SpotPosition, tsMs: number, fillPrice: number, reason: string): TradeOutcome {
+    const { decision } = p;
+    const exit: SpotExit = { kind: 'cancelled', reason: `cancelled at the fill: ${reason}` };
+    return {
+      decisionId: decision.id,
+      engine: 'spot',
+      symbol: decision.symbol,
+      direction: decision.side,
+      entryTs: tsMs,
+      entryPrice: fillPrice,
+      settleTs: tsMs,
+      settlePrice: fillPrice,
+      size: 0,
+      fees: 0,
+      pnl: 0,
+      quoteUsd: quoteUsdRate(decision.symbol, fillPrice),
+      rule: 'spot-cancelled-at-fill',
+      exit,
+      legs: [exit],
+      stop: decision.stopPrice,
+      takeProfits: [...p.ladder],
+    };
   }
 
   /** Applies the exits this tick crosses; the exit that closed the position, or undefined while it stays open. */
@@ -305,6 +366,8 @@ export class ShadowSpotExecutor implements SpotExecutor {
       rule: `spot-${p.legs.join('+')}`,
       exit: closedBy,
       legs,
+      stop: decision.stopPrice,
+      takeProfits: [...p.ladder],
     };
   }
 }

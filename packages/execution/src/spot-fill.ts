@@ -1,4 +1,4 @@
-import type { Tick } from '@omni/core';
+import { spotRiskUsd, type Tick } from '@omni/core';
 
 /** Basis points to a fraction: 1 bp = 0.0001. */
 const BPS = 1e-4;
@@ -90,4 +90,54 @@ export function stopFillPrice(
 ): number {
   if (side === 'buy') return (high >= stopPrice ? stopPrice : low) * (1 - slippageBps * BPS);
   return (low <= stopPrice ? stopPrice : high) * (1 + slippageBps * BPS);
+}
+
+/** A spot order as the fill check reads it: the approved size, entry and stop of its decision. */
+export interface SpotBracketOrder {
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly size: number;
+  readonly entryPrice: number;
+  readonly stopPrice: number;
+}
+
+/**
+ * Why a spot order must be cancelled at its actual fill, or undefined when its bracket still holds.
+ * The decision was checked against the decision tick's price, but the order fills at a later tick:
+ * a buy filled at or below its stop (a sell at or above) would open already stopped out, and a fill
+ * that moved away from the stop makes the trade risk more than was approved. Risk is
+ * `spotRiskUsd` of @omni/core (size × |entry − stop| plus the round-trip cost, in USD), at the
+ * decision's entry (approved) and at the fill; the fill may exceed the approved risk by at most
+ * `riskTolerance` (0.25 = 25 %).
+ *
+ * @param order - the approved decision's symbol, side, size, entry and stop.
+ * @param fillPrice - the entry fill (spread and slippage included).
+ * @param roundTripCostBps - `spotRoundTripCostBps` of @omni/core, as SafetyManager counts it.
+ * @param riskTolerance - `engines.spot.fillRiskTolerance`.
+ * @returns the reason to cancel, for the record, or undefined.
+ * @example
+ * fillBracketProblem({ symbol: 'EURUSD', side: 'buy', size: 10_000, entryPrice: 1.1, stopPrice: 1.095 }, 1.094, 4, 0.25);
+ * // 'filled at 1.09400 at or below its stop 1.09500: it would open already stopped out'
+ */
+export function fillBracketProblem(
+  order: SpotBracketOrder,
+  fillPrice: number,
+  roundTripCostBps: number,
+  riskTolerance: number,
+): string | undefined {
+  const long = order.side === 'buy';
+  if (long ? fillPrice <= order.stopPrice : fillPrice >= order.stopPrice) {
+    return `filled at ${price(fillPrice)} at or ${long ? 'below' : 'above'} its stop ${price(order.stopPrice)}: it would open already stopped out`;
+  }
+  const approvedUsd = spotRiskUsd(order, roundTripCostBps);
+  const atFillUsd = spotRiskUsd({ ...order, entryPrice: fillPrice }, roundTripCostBps);
+  if (atFillUsd > approvedUsd * (1 + riskTolerance)) {
+    return `risk at the fill ${atFillUsd.toFixed(2)} USD exceeds the approved ${approvedUsd.toFixed(2)} USD by more than ${riskTolerance * 100}% (fill ${price(fillPrice)}, decided at ${price(order.entryPrice)}, stop ${price(order.stopPrice)})`;
+  }
+  return undefined;
+}
+
+/** A price for a message: six significant digits. */
+function price(x: number): string {
+  return x.toPrecision(6);
 }
