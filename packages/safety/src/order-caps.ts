@@ -1,6 +1,7 @@
 import {
   type ArbitrageCostSettings,
   type OmniConfig,
+  type OpenPosition,
   type PositionBook,
   positionRiskUsd,
   spotLossPerUnitUsd,
@@ -21,8 +22,11 @@ export interface OrderCapsInput {
 /**
  * The per-order caps of SafetyManager.approve, once trading is allowed at all: a positive balance,
  * no second position for one decision, the day's trade count, the open-position count, the daily
- * loss budget (realised loss plus open risk), the stake cap (min(maxStakeUsd, fraction × balance);
- * clips, never raises) and the exposure per market. Pure: reads `input`, changes nothing.
+ * loss budget (realised loss plus open risk), the open positions of the same setup (symbol × engine
+ * × `setupKey`, at most maxPositionsPerSetup), the stake cap (min(maxStakeUsd, fraction × balance);
+ * clips, never raises), the exposure per market, and the correlated exposure per symbol (same
+ * symbol and direction across engines: a CALL and a BUY are both long). Pure: reads `input`,
+ * changes nothing.
  */
 export function checkOrderCaps<D extends TradeDecision>(
   decision: D,
@@ -51,6 +55,13 @@ export function checkOrderCaps<D extends TradeDecision>(
       `today's loss ${fmt(realisedLoss)} USD plus open risk ${fmt(openRisk)} USD reach the daily loss cap of ${fmt(L.maxDailyLossUsd)} USD`,
     );
   }
+  const stacked = sameSetupCount(decision, book);
+  if (stacked >= L.maxPositionsPerSetup) {
+    return reject(
+      'maxPositionsPerSetup',
+      `${stacked} open ${market} position${stacked === 1 ? '' : 's'} on ${symbolOf(decision)} already trade${stacked === 1 ? 's' : ''} setup ${decision.setupKey} (cap ${L.maxPositionsPerSetup} per setup)`,
+    );
+  }
   const cap = Math.min(L.maxStakeUsd, L.maxBalanceFractionPerTrade * ctx.balanceUsd);
   const sized = clipToCap(
     decision,
@@ -66,7 +77,62 @@ export function checkOrderCaps<D extends TradeDecision>(
       `${market} exposure would be ${fmt(marketRisk + sized.riskUsd)} USD, above the cap of ${fmt(L.maxExposurePerMarketUsd)} USD`,
     );
   }
+  const side = sideOf(decision);
+  if (side !== undefined) {
+    const symbolRisk = correlatedRiskUsd(book, symbolOf(decision), side);
+    if (symbolRisk + sized.riskUsd > L.maxExposurePerSymbolUsd) {
+      return reject(
+        'maxExposurePerSymbolUsd',
+        `${side} ${symbolOf(decision)} exposure across engines would be ${fmt(symbolRisk + sized.riskUsd)} USD, above the cap of ${fmt(L.maxExposurePerSymbolUsd)} USD`,
+      );
+    }
+  }
   return { approved: true, ...sized };
+}
+
+/** Long or short on its symbol: a binary CALL or a spot BUY is long; arbitrage routes have no side. */
+function sideOf(decision: TradeDecision): 'long' | 'short' | undefined {
+  switch (decision.engine) {
+    case 'binary':
+      return decision.direction === 'call' ? 'long' : 'short';
+    case 'spot':
+      return decision.side === 'buy' ? 'long' : 'short';
+    case 'arbitrage':
+      return undefined;
+  }
+}
+
+function symbolOf(decision: TradeDecision): string {
+  return decision.engine === 'arbitrage' ? decision.routeId : decision.symbol;
+}
+
+/** Open positions of the decision's engine and symbol that trade its setup (0 without a setupKey). */
+function sameSetupCount(decision: TradeDecision, book: PositionBook): number {
+  const key = decision.setupKey;
+  if (key === undefined) return 0;
+  let n = 0;
+  for (const p of book.positions()) {
+    if (p.market === decision.engine && p.symbol === symbolOf(decision) && p.decision?.setupKey === key) n++;
+  }
+  return n;
+}
+
+/**
+ * USD at risk of the open binary and spot positions on `symbol` on `side`. A position whose side is
+ * unknown (migrated from old state without its decision) counts on both sides.
+ */
+function correlatedRiskUsd(book: PositionBook, symbol: string, side: 'long' | 'short'): number {
+  let sum = 0;
+  for (const p of book.positions()) {
+    if (p.market === 'arbitrage' || p.symbol !== symbol) continue;
+    const s = positionSide(p);
+    if (s === undefined || s === side) sum += p.riskUsd;
+  }
+  return sum;
+}
+
+function positionSide(p: OpenPosition): 'long' | 'short' | undefined {
+  return p.decision === undefined ? undefined : sideOf(p.decision);
 }
 
 function reject(limit: OrderLimit, reason: string): Approval<never> {

@@ -42,6 +42,8 @@ export type OrderLimit =
   | 'maxStakeUsd'
   | 'maxOpenPositions'
   | 'maxExposurePerMarketUsd'
+  | 'maxExposurePerSymbolUsd'
+  | 'maxPositionsPerSetup'
   | 'maxDailyTrades'
   | 'dailyLossBudget'
   | 'balance'
