@@ -61,7 +61,6 @@ export {
   type ParseDurationOptions,
   parseDuration,
 } from './duration.js';
-export { parseEnvText, readEnvFile } from './env-file.js';
 export {
   AnalysisError,
   type AreaErrorClass,
@@ -92,7 +91,6 @@ export {
   type JournalReadResult,
   JournalWriter,
   type JournalWriterOptions,
-  journalPositionOnDisk,
   listJournalFiles,
   type ReadJournalOptions,
   readJournal,
@@ -133,7 +131,7 @@ export {
 } from './price-file.js';
 export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';
-export { hasRegisteredSecrets, REDACTED_TEXT, Secret, scrubSecrets } from './secret.js';
+export { Secret, scrubSecrets } from './secret.js';
 export type { RegimeProbabilities, SequenceModelEngine } from './sequence-model.js';
 export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';

@@ -32,9 +32,7 @@ export {
   type ShadowSpotSettings,
 } from './shadow-spot-executor.js';
 export {
-  commissionQuote,
   entryFillPrice,
-  exitQuote,
   fillBracketProblem,
   quoteOf,
   type SpotBracketOrder,
@@ -50,7 +48,6 @@ export {
   optimalFlashSwapAmount,
   type PoolReserves,
   simulateFlashSwap,
-  sqrtBigInt,
 } from './uniswap-v2.js';
 export {
   parseVenueConfig,

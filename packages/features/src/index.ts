@@ -5,8 +5,6 @@ export { Ema } from './ema.js';
 export {
   FeatureExtractorEngine,
   type FeatureExtractorOptions,
-  type ResolvedFeatureExtractorOptions,
-  resolveFeatureExtractorOptions,
 } from './feature-extractor-engine.js';
 export {
   type HighLowClose,

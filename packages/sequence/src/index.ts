@@ -2,7 +2,6 @@
 export type { RegimeProbabilities, SequenceModelEngine } from '@omni/core';
 export { DEFAULT_MODEL_FILE, defaultModelMetricsPath, defaultModelPath } from './default-model-path.js';
 export {
-  createSequenceModel,
   FallbackSequenceModel,
   type FallbackSequenceModelOptions,
   type ModelAlertSink,
