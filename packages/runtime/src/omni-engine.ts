@@ -20,7 +20,7 @@ import {
   SyntheticPoolPair,
 } from '@omni/execution';
 import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/features';
-import { SafetyManager } from '@omni/safety';
+import { EmergencyShutdownController, SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
@@ -101,6 +101,11 @@ export interface OmniEngine {
   readonly runtime: OmniRuntime;
   readonly performance: PerformanceRecorder;
   readonly safety: SafetyManager;
+  /**
+   * The emergency controller over `safety`, cancelling through `hub`: `freeze(reason)` halts and
+   * cancels pending orders (closed in the ledger); with `risk.freezeOnCapTrip` a tripped cap freezes.
+   */
+  readonly emergency: EmergencyShutdownController;
   readonly hub: ExecutionHub;
   readonly features: FeatureExtractorEngine;
   readonly sequence: FallbackSequenceModel;
@@ -275,6 +280,16 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
       : {}),
   });
   reconcileLedger(ledger, hub, safety, onAlert, clock);
+  // The specification's risk loops: a tripped cap freezes when configured (pending orders cancelled
+  // through the hub and closed in the ledger), and a venue's health report gates its market.
+  const emergency = new EmergencyShutdownController({
+    safety,
+    cancelPort: hub,
+    clock,
+    onAlert,
+    freezeOnCapTrip: config.risk.freezeOnCapTrip,
+  });
+  hub.onHealth?.((report) => safety.noteBrokerHealth(report.market, report.ok));
   const features = new FeatureExtractorEngine(options.features ?? DAILY_FEATURES);
   const governor = options.brain
     ? undefined
@@ -355,6 +370,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     runtime,
     performance,
     safety,
+    emergency,
     hub,
     features,
     sequence,
