@@ -1,4 +1,4 @@
-import type { Decision } from './decision.js';
+import type { Decision, TradeDecision } from './decision.js';
 import type { FeatureVector } from './feature-vector.js';
 import type { TradeOutcome } from './trade-outcome.js';
 
@@ -27,10 +27,43 @@ export interface DecideInput {
   readonly arbitrage?: { readonly candidates: readonly RouteCandidate[] };
 }
 
+/**
+ * Where a decision stopped, or that it traded: the brain's own gates, in the order it applies them.
+ * `warming-up`: not enough market history to decide; `no-setup`: no engine had a signal; `regime`:
+ * the regime learner stood aside although a setup existed; `confidence`: the calibrated confidence
+ * was below `minConfidence`; `sizing`: no stake, size, take-profit or route could be set; `veto`: a
+ * user veto stood aside; `traded`: a trade decision (`exploration`: taken by the exploration policy,
+ * at the minimum size, although the confidence gate would have stopped it).
+ */
+export type DecisionGate =
+  | { readonly kind: 'warming-up' }
+  | { readonly kind: 'no-setup' }
+  | { readonly kind: 'regime' }
+  | { readonly kind: 'confidence'; readonly calibrated: number; readonly minConfidence: number }
+  | { readonly kind: 'sizing'; readonly reason: string }
+  | { readonly kind: 'veto'; readonly reason: string }
+  | { readonly kind: 'traded'; readonly exploration: boolean };
+
+/**
+ * The gates whose stopped candidates the runtime settles as counterfactual outcomes: the brain's
+ * `regime`, `confidence`, `sizing` and `veto`, and `safety` (a trade decision SafetyManager refused).
+ */
+export type CounterfactualGate =
+  | Extract<DecisionGate['kind'], 'regime' | 'confidence' | 'sizing' | 'veto'>
+  | 'safety';
+
 /** The brain's answer: the decision plus whatever explains it (journaled in the audit trail). */
 export interface AuditableDecision {
   readonly decision: Decision;
   readonly regimeKey: string;
+  /** Where the decision stopped (or that it traded). Optional: a brain that does not say is counted as `none` or traded. */
+  readonly gate?: DecisionGate;
+  /**
+   * The trade the brain would have placed when a gate stopped a setup (sized as a real one), so the
+   * runtime can settle it as a counterfactual outcome; null or absent when there was none or when the
+   * decision itself is the trade.
+   */
+  readonly candidate?: TradeDecision | null;
 }
 
 /** What the runtime knows about a settled trade beyond its outcome (third argument of `learn`). */
@@ -40,6 +73,12 @@ export interface LearnContext {
    * `rewardR(outcome.pnl, riskUsd)`, so a reward is in USD whatever the quote currency.
    */
   readonly riskUsd: number;
+}
+
+/** What the runtime knows about a counterfactual outcome (third argument of `learnCounterfactual`). */
+export interface CounterfactualContext extends LearnContext {
+  /** The gate that stopped the candidate. */
+  readonly gate: CounterfactualGate;
 }
 
 /**
@@ -68,4 +107,11 @@ export interface DecisionBrain<A extends AuditableDecision = AuditableDecision> 
    * stateful analysis (swings, volatility windows) misses no tick. Optional.
    */
   observe?(input: Pick<DecideInput, 'features' | 'window'>): void;
+  /**
+   * Learns from a counterfactual outcome: a candidate a gate stopped (`audit.candidate`, or
+   * `audit.decision` when SafetyManager refused it), settled by the shadow rules from later prices.
+   * It never reached a venue and never counts in PnL, safety or the ledger; `context.riskUsd` is
+   * what the candidate would have risked. Optional: a brain without it learns only from real trades.
+   */
+  learnCounterfactual?(outcome: TradeOutcome, audit: A, context: CounterfactualContext): void;
 }

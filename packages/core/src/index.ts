@@ -47,8 +47,11 @@ export {
 } from './decision.js';
 export type {
   AuditableDecision,
+  CounterfactualContext,
+  CounterfactualGate,
   DecideInput,
   DecisionBrain,
+  DecisionGate,
   LearnContext,
   RouteCandidate,
 } from './decision-brain.js';
@@ -109,7 +112,12 @@ export {
   type Mode,
   ModeSchema,
 } from './market.js';
-export { JOURNAL_FILES, OmniLogger, type OmniLoggerOptions } from './omni-logger.js';
+export {
+  type CounterfactualRecord,
+  JOURNAL_FILES,
+  OmniLogger,
+  type OmniLoggerOptions,
+} from './omni-logger.js';
 export { type Direction, DirectionSchema, type Fill, FillSchema, type Order, OrderSchema } from './order.js';
 export {
   type OpenPosition,

@@ -48,6 +48,34 @@ describe('OmniLogger', () => {
     ).toBe('FEED_SPIKE');
   });
 
+  it('writes a counterfactual outcome to its own journal before the call returns, and none while muted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-logger-'));
+    const logger = new OmniLogger(dir);
+    const outcome = {
+      decisionId: 'd3',
+      engine: 'binary',
+      symbol: 'EURUSD',
+      direction: 'put',
+      entryTs: 1,
+      entryPrice: 1.1,
+      settleTs: 301,
+      settlePrice: 1.2,
+      stake: 1,
+      payout: 0.8,
+      fees: 0,
+      pnl: -1,
+      rule: 'binary-expiry-loss',
+    } as const;
+    logger.mute(true);
+    logger.logCounterfactual({ counterfactual: true, gate: 'regime', riskUsd: 1, r: -1, outcome });
+    logger.mute(false);
+    logger.logCounterfactual({ counterfactual: true, gate: 'confidence', riskUsd: 1, r: -1, outcome });
+    const records = (await readJournal(join(dir, JOURNAL_FILES.counterfactual))).records;
+    expect(records).toEqual([{ counterfactual: true, gate: 'confidence', riskUsd: 1, r: -1, outcome }]);
+    expect(existsSync(join(dir, JOURNAL_FILES.trades))).toBe(false);
+    logger.close();
+  });
+
   it('skips tick journaling when asked', () => {
     const dir = mkdtempSync(join(tmpdir(), 'omni-logger-'));
     const logger = new OmniLogger(dir, { logTicks: false });
@@ -72,6 +100,7 @@ describe('OmniLogger', () => {
       [JOURNAL_FILES.decisions]: { rotation: 0, bytes: 0 },
       [JOURNAL_FILES.trades]: { rotation: 0, bytes: 0 },
       [JOURNAL_FILES.alerts]: { rotation: 0, bytes: 0 },
+      [JOURNAL_FILES.counterfactual]: { rotation: 0, bytes: 0 },
     });
   });
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
+import type { CounterfactualGate } from './decision-brain.js';
 import {
   type JournalPosition,
   JournalWriter,
@@ -15,7 +16,24 @@ export const JOURNAL_FILES = {
   decisions: 'decisions.jsonl',
   trades: 'trades.jsonl',
   alerts: 'alerts.jsonl',
+  counterfactual: 'counterfactual.jsonl',
 } as const;
+
+/**
+ * One line of `counterfactual.jsonl`: a candidate a gate stopped, settled by the shadow rules from
+ * later prices. Never a trade: it is in no PnL, safety state or ledger.
+ */
+export interface CounterfactualRecord {
+  /** Always true: tells a reader of a mixed stream that this outcome was never traded. */
+  readonly counterfactual: true;
+  /** The gate that stopped the candidate. */
+  readonly gate: CounterfactualGate;
+  /** USD the candidate would have risked (1 R). */
+  readonly riskUsd: number;
+  /** `rewardR(outcome.pnl, riskUsd)`, unclipped; null when the risk is 0. */
+  readonly r: number | null;
+  readonly outcome: TradeOutcome;
+}
 
 /** Options of an {@link OmniLogger}. */
 export interface OmniLoggerOptions extends JournalWriterOptions {
@@ -25,11 +43,12 @@ export interface OmniLoggerOptions extends JournalWriterOptions {
 
 /**
  * The specification's OmniLogger: one append-only JSONL journal each for ticks, decisions,
- * trades and alerts, in one directory, in the format the TrainingOrchestrator reads back.
- * Files are opened lazily, so a run that raises no alert leaves no `alerts.jsonl`.
+ * trades, alerts and counterfactual outcomes, in one directory, in the format the
+ * TrainingOrchestrator reads back. Files are opened lazily, so a run that raises no alert leaves no
+ * `alerts.jsonl`.
  *
- * What a crash can lose: nothing of trades and alerts (each record is written before the call
- * returns); of ticks and decisions at most the last `flushIntervalMs` (default 250 ms) of records
+ * What a crash can lose: nothing of trades, counterfactual outcomes and alerts (each record is
+ * written before the call returns); of ticks and decisions at most the last `flushIntervalMs` (default 250 ms) of records
  * or one 64 KiB buffer, whichever is less.
  *
  * @example
@@ -45,6 +64,7 @@ export class OmniLogger {
   #decisions: JournalWriter<object> | undefined;
   #trades: JournalWriter<TradeOutcome> | undefined;
   #alerts: JournalWriter<Alert> | undefined;
+  #counterfactual: JournalWriter<CounterfactualRecord> | undefined;
   #muted = false;
 
   constructor(dir: string, options: OmniLoggerOptions = {}) {
@@ -93,6 +113,14 @@ export class OmniLogger {
     this.#alerts.flush();
   }
 
+  /** Journals a counterfactual outcome and flushes at once, like a trade. */
+  logCounterfactual(record: CounterfactualRecord): void {
+    if (this.#muted) return;
+    this.#counterfactual ??= this.#open(JOURNAL_FILES.counterfactual);
+    this.#counterfactual.append(record);
+    this.#counterfactual.flush();
+  }
+
   flush(): void {
     for (const w of this.#writers()) w.flush();
   }
@@ -109,13 +137,14 @@ export class OmniLogger {
       [JOURNAL_FILES.decisions, this.#decisions],
       [JOURNAL_FILES.trades, this.#trades],
       [JOURNAL_FILES.alerts, this.#alerts],
+      [JOURNAL_FILES.counterfactual, this.#counterfactual],
     ];
     for (const [name, w] of named) out[name] = w ? w.position() : journalPositionOnDisk(join(this.dir, name));
     return out;
   }
 
   #writers(): JournalWriter<never>[] {
-    return [this.#ticks, this.#decisions, this.#trades, this.#alerts].filter(
+    return [this.#ticks, this.#decisions, this.#trades, this.#alerts, this.#counterfactual].filter(
       (w): w is JournalWriter<never> => w !== undefined,
     );
   }
