@@ -1,34 +1,22 @@
-import type {
-  ArbitrageDecision,
-  BinaryDecision,
-  OmniConfig,
-  RouteCandidate,
-  SpotDecision,
-  TakeProfit,
-} from '@omni/core';
+import type { DecisionGate, Market, OmniConfig, TradeDecision } from '@omni/core';
 import { gasCostUsd, MARKETS, spotRoundTripCostBps } from '@omni/core';
-import type { BinaryFibSignal, SpotFibSignal } from '@omni/fib-core';
-import type { RouteChoice } from './arbitrage-rl-agent.js';
 import { requireNumberInRange } from './numeric-input.js';
 import {
-  checkCandidate,
-  checkSettings,
-  describeStake,
-  fmt,
-  minimumProfitWei,
-  takeProfitLadder,
-} from './orchestrator-rules.js';
+  candidateBase,
+  type DraftBase,
+  draftTrade,
+  type MutableTrace,
+  type Sizing,
+  type TradeSignal,
+} from './orchestrator-drafts.js';
+import { checkSettings, fmt } from './orchestrator-rules.js';
 import type {
   CompiledDecision,
   CompileInput,
-  DecisionTrace,
   DecisionVeto,
   OrchestratorLearners,
   OrchestratorSettings,
-  TakeProfitRung,
 } from './orchestrator-types.js';
-import { spotPositionSize } from './spot-position-size.js';
-import type { TpChoice } from './spot-tp-rotator.js';
 
 export type {
   CompiledDecision,
@@ -48,10 +36,18 @@ function noneReason(
   return signal.kind === 'none' ? signal.reason : 'setup';
 }
 
-/** What every drafted order starts from. */
-type DraftBase = { id: string; tsMs: number; confidence: number; reasons: string[] };
-
-type MutableTrace = { -readonly [K in keyof DecisionTrace]: DecisionTrace[K] };
+/** How one engine's setup fared before the vetoes. */
+type Evaluation =
+  | { readonly kind: 'no-signal'; readonly reason: string }
+  | {
+      readonly kind: 'below-confidence';
+      readonly calibrated: number;
+      readonly raw: number;
+      readonly signal: TradeSignal;
+      readonly base: DraftBase;
+    }
+  | { readonly kind: 'no-size'; readonly reason: string; readonly candidate: TradeDecision | null }
+  | { readonly kind: 'draft'; readonly draft: TradeDecision; readonly raw: number };
 
 /**
  * Turns the regime learner's engine choice and the fib signals into the typed core `Decision`
@@ -62,7 +58,13 @@ type MutableTrace = { -readonly [K in keyof DecisionTrace]: DecisionTrace[K] };
  * `none` below `minConfidence`; then the engine's modifier: LadderRiskAI stake (binary, fractional
  * Kelly on the calibrated probability and payout), fixed-fraction spot size and a SpotTPRotator
  * take-profit ladder, ArbitrageRLAgent route among the priced candidates; finally the user's vetoes.
- * It reads the learners and changes nothing but the SpotTPRotator's sampling stream.
+ * It reads the learners and changes nothing but the SpotTPRotator's and the exploration's streams.
+ *
+ * Every result names its {@link DecisionGate} and, when a gate stopped a setup, the `candidate`
+ * trade it would have placed (for counterfactual settlement). Exploration: a binary or spot setup
+ * that only the confidence filter stopped is taken with probability ε (`learners.exploration`) at
+ * the minimum stake or risk (LadderRiskAI.minStakeUsd), marked in its reasons and gate; the vetoes
+ * still apply and SafetyManager still approves it.
  *
  * @example
  * const orchestrator = new DecisionOrchestrator(DecisionOrchestrator.settingsFromConfig(config), learners);
@@ -119,31 +121,103 @@ export class DecisionOrchestrator {
       arbitrage: null,
       veto: null,
     };
-    const none = (reason: string): CompiledDecision => {
+    const none = (reason: string, gate: DecisionGate, candidate: TradeDecision | null = null) => {
       reasons.push(reason);
+      const { decisionId: id, tsMs, symbol } = input;
       return {
-        decision: { engine: 'none', id: input.decisionId, tsMs: input.tsMs, symbol: input.symbol, reason },
+        decision: { engine: 'none', id, tsMs, symbol, reason },
         reasons,
         trace,
-      };
+        gate,
+        candidate,
+      } as const;
     };
     const probUp = requireNumberInRange(input.probUp, 'probUp', 0, 1);
     const engine = input.engine;
     if (engine === 'none') {
       const withSetup = MARKETS.filter((m) => input.signals[m].kind === 'signal');
+      if (withSetup.length === 0) {
+        return none(
+          `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(input.signals[m])}`).join('; ')})`,
+          { kind: 'no-setup' },
+        );
+      }
+      const aside = input.standAsideEngine;
+      const candidate =
+        aside === undefined
+          ? null
+          : this.#candidate(this.#evaluate(aside, input, probUp, [], trace, 'candidate'), input, trace);
       return none(
-        withSetup.length === 0
-          ? `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(input.signals[m])}`).join('; ')})`
-          : `regime selection: stand aside in ${input.regime.regimeKey}`,
+        `regime selection: stand aside in ${input.regime.regimeKey}`,
+        { kind: 'regime' },
+        candidate,
       );
     }
 
-    const signal = input.signals[engine];
-    if (signal.kind === 'none') return none(`fib validation: no ${engine} signal (${signal.reason})`);
-    for (const r of signal.reasons) reasons.push(r);
+    const evaluation = this.#evaluate(engine, input, probUp, reasons, trace, 'full');
+    switch (evaluation.kind) {
+      case 'no-signal':
+        return none(evaluation.reason, { kind: 'no-setup' });
+      case 'no-size':
+        return none(evaluation.reason, { kind: 'sizing', reason: evaluation.reason }, evaluation.candidate);
+      case 'below-confidence': {
+        const { calibrated, raw } = evaluation;
+        const why = `confidence filter: calibrated ${fmt(calibrated)} is below minConfidence ${s.minConfidence}`;
+        const explored = this.#explore(evaluation, input, trace);
+        if (!explored) {
+          const candidate = this.#candidate(evaluation, input, trace);
+          return none(why, { kind: 'confidence', calibrated, minConfidence: s.minConfidence }, candidate);
+        }
+        reasons.push(
+          `exploration: taken at the minimum size with probability ε ${this.#learners.exploration?.epsilon} (${why})`,
+        );
+        const vetoed = this.#veto(explored, input, probUp, raw, trace);
+        if (vetoed !== undefined) return none(`veto: ${vetoed}`, { kind: 'veto', reason: vetoed }, explored);
+        return {
+          decision: explored,
+          reasons,
+          trace,
+          gate: { kind: 'traded', exploration: true },
+          candidate: null,
+        };
+      }
+      case 'draft': {
+        const { draft, raw } = evaluation;
+        const vetoed = this.#veto(draft, input, probUp, raw, trace);
+        if (vetoed !== undefined) return none(`veto: ${vetoed}`, { kind: 'veto', reason: vetoed }, draft);
+        return {
+          decision: draft,
+          reasons,
+          trace,
+          gate: { kind: 'traded', exploration: false },
+          candidate: null,
+        };
+      }
+    }
+  }
 
+  /**
+   * The fib signal of `engine` through the confidence filter and the engine's sizing, reasons and
+   * trace filled as it goes (for a stand-aside's candidate: `reasons` of its own, `candidate` sizing).
+   */
+  #evaluate(
+    engine: Market,
+    input: CompileInput,
+    probUp: number,
+    reasons: string[],
+    trace: MutableTrace,
+    sizing: 'full' | 'candidate',
+  ): Evaluation {
+    const s = this.settings;
+    const signal = input.signals[engine];
+    if (signal.kind === 'none') {
+      return { kind: 'no-signal', reason: `fib validation: no ${engine} signal (${signal.reason})` };
+    }
+    for (const r of signal.reasons) reasons.push(r);
     const fibConfidence = requireNumberInRange(signal.confidence, `fib.${engine}.confidence`, 0, 1);
     trace.fibConfidence = fibConfidence;
+    trace.directionProbability = null;
+    trace.pattern = null;
     let raw = fibConfidence;
     if (signal.engine === 'binary' || signal.engine === 'spot') {
       const up = signal.engine === 'binary' ? signal.direction === 'call' : signal.side === 'buy';
@@ -161,156 +235,77 @@ export class DecisionOrchestrator {
         ? `confidence: fib ${fmt(fibConfidence)} → calibrated ${fmt(calibrated)}`
         : `confidence: (1 − ${s.sequenceWeight})·fib ${fmt(fibConfidence)} + ${s.sequenceWeight}·sequence ${fmt(trace.directionProbability)} = raw ${fmt(raw)} → calibrated ${fmt(calibrated)}`,
     );
-    if (calibrated < s.minConfidence) {
-      return none(
-        `confidence filter: calibrated ${fmt(calibrated)} is below minConfidence ${s.minConfidence}`,
-      );
-    }
-
-    const base = { id: input.decisionId, tsMs: input.tsMs, confidence: calibrated, reasons };
-    const draft =
+    const base: DraftBase = { id: input.decisionId, tsMs: input.tsMs, confidence: calibrated, reasons };
+    if (calibrated < s.minConfidence) return { kind: 'below-confidence', calibrated, raw, signal, base };
+    const draft = this.#draftTrade(signal, input, base, trace, sizing);
+    if (typeof draft !== 'string') return { kind: 'draft', draft, raw };
+    // A binary setup without a Kelly stake is still a candidate, at the minimum stake.
+    const minimum =
       signal.engine === 'binary'
-        ? this.#draftBinary(signal, input, base, trace)
-        : signal.engine === 'spot'
-          ? this.#draftSpot(signal, input, base, trace)
-          : this.#draftArbitrage(input, base, trace);
-    if (typeof draft === 'string') return none(draft);
+        ? this.#draftTrade(signal, input, candidateBase(base, 'sizing'), trace, 'minimum')
+        : draft;
+    return { kind: 'no-size', reason: draft, candidate: typeof minimum === 'string' ? null : minimum };
+  }
 
-    for (const veto of this.#vetoes) {
-      const why = veto(draft, {
-        regime: input.regime,
-        probUp,
-        balanceUsd: input.balanceUsd,
-        rawConfidence: raw,
-      });
-      if (why !== undefined) {
-        trace.veto = why;
-        return none(`veto: ${why}`);
+  /** The counterfactual candidate of an evaluation (sized as a real trade would be), or null. */
+  #candidate(evaluation: Evaluation, input: CompileInput, trace: MutableTrace): TradeDecision | null {
+    switch (evaluation.kind) {
+      case 'no-signal':
+        return null;
+      case 'no-size':
+        return evaluation.candidate;
+      case 'draft':
+        return evaluation.draft;
+      case 'below-confidence': {
+        const base = candidateBase(evaluation.base, 'confidence');
+        const draft = this.#draftTrade(evaluation.signal, input, base, trace, 'candidate');
+        return typeof draft === 'string' ? null : draft;
       }
     }
-    return { decision: draft, reasons, trace };
   }
 
-  /** The binary order for `signal`: LadderRiskAI's stake (a string: why there is none). */
-  #draftBinary(
-    signal: BinaryFibSignal,
+  /** The exploration trade for a setup only the confidence filter stopped, when ε draws one. */
+  #explore(
+    evaluation: Extract<Evaluation, { kind: 'below-confidence' }>,
+    input: CompileInput,
+    trace: MutableTrace,
+  ): TradeDecision | undefined {
+    const exploration = this.#learners.exploration;
+    if (!exploration || evaluation.signal.engine === 'arbitrage' || !exploration.explore()) return undefined;
+    const draft = this.#draftTrade(evaluation.signal, input, evaluation.base, trace, 'minimum');
+    return typeof draft === 'string' ? undefined : draft;
+  }
+
+  #draftTrade(
+    signal: TradeSignal,
     input: CompileInput,
     base: DraftBase,
     trace: MutableTrace,
-  ): BinaryDecision | string {
-    const s = this.settings;
-    const { reasons } = base;
-    const stake = this.#learners.ladder.nextStake({
-      balanceUsd: input.balanceUsd,
-      probability: base.confidence,
-      payout: s.payout,
-    });
-    trace.binary = stake;
-    if (stake.kind !== 'stake') return `LadderRiskAI: no stake (${describeStake(stake)})`;
-    reasons.push(
-      `LadderRiskAI: stake ${stake.stakeUsd} USD on rung ${stake.ladderStep} (Kelly edge ${fmt(stake.kellyEdge)}${stake.cappedBy ? `, capped by ${stake.cappedBy}` : ''})`,
-    );
-    const decision: BinaryDecision = {
-      engine: 'binary',
-      ...base,
-      symbol: input.symbol,
-      direction: signal.direction,
-      stakeUsd: stake.stakeUsd,
-      expirySec: Math.max(1, Math.round(signal.expirySec)),
-    };
-    return decision;
-  }
-
-  /** The spot order for `signal`: sized by risk, take-profits from SpotTPRotator (a string: why there is none). */
-  #draftSpot(
-    signal: SpotFibSignal,
-    input: CompileInput,
-    base: DraftBase,
-    trace: MutableTrace,
-  ): SpotDecision | string {
-    const s = this.settings;
-    const { reasons } = base;
-    const sizing = spotPositionSize(
-      {
-        symbol: input.symbol,
-        balanceUsd: input.balanceUsd,
-        entryPrice: signal.entryPrice,
-        stopPrice: signal.stopPrice,
-      },
-      s.spot,
-    );
-    const tpContext = input.regime.trendBucket;
-    const tpCandidates = signal.takeProfits.map((t) => ({ ratio: t.ratio, price: t.price }));
-    const spotTrace = {
+    sizing: Sizing,
+  ): TradeDecision | string {
+    return draftTrade(
+      { settings: this.settings, learners: this.#learners, input, trace },
+      signal,
+      base,
       sizing,
-      tp: null as TpChoice | null,
-      tpContext,
-      tpCandidates,
-      ladder: [] as TakeProfitRung[],
-    };
-    trace.spot = spotTrace;
-    if (sizing.kind !== 'size') return `spot sizing: ${sizing.reason}`;
-    const tp = this.#learners.spotTp.chooseTp({
-      entryPrice: signal.entryPrice,
-      stopPrice: signal.stopPrice,
-      levels: tpCandidates,
-      context: tpContext,
-    });
-    spotTrace.tp = tp;
-    if (tp.kind !== 'tp') return `SpotTPRotator: ${tp.reason}`;
-    const ladder = takeProfitLadder(signal.takeProfits, tp.ratio);
-    spotTrace.ladder = ladder;
-    reasons.push(
-      `spot size ${fmt(sizing.size)} risks ${fmt(sizing.riskUsd)} USD${sizing.cappedBy ? ` (capped by ${sizing.cappedBy})` : ''}; SpotTPRotator: final take-profit ${tp.ratio} at ${tp.price.toPrecision(6)} (R ${fmt(tp.rewardRisk)}, P(hit) ${fmt(tp.hitProbability)})`,
     );
-    const decision: SpotDecision = {
-      engine: 'spot',
-      ...base,
-      symbol: input.symbol,
-      side: signal.side,
-      size: sizing.size,
-      entryPrice: signal.entryPrice,
-      stopPrice: signal.stopPrice,
-      takeProfits: ladder.map((r): TakeProfit => ({ price: r.price, fraction: r.fraction })),
-    };
-    return decision;
   }
 
-  /** The arbitrage route chosen by ArbitrageRLAgent among those that net minProfitUsd (a string: why none). */
-  #draftArbitrage(input: CompileInput, base: DraftBase, trace: MutableTrace): ArbitrageDecision | string {
-    const s = this.settings;
-    const { reasons } = base;
-    const candidates = input.routeCandidates ?? [];
-    const eligible = candidates.filter((c) => checkCandidate(c).expectedProfitUsd >= s.minProfitUsd);
-    if (eligible.length === 0) {
-      return candidates.length === 0
-        ? 'ArbitrageRLAgent: no route candidates at this tick'
-        : `ArbitrageRLAgent: no route expected to net at least minProfitUsd ${s.minProfitUsd} (of ${candidates.length})`;
+  /** The first veto's reason, or undefined when every veto keeps the trade. */
+  #veto(
+    draft: TradeDecision,
+    input: CompileInput,
+    probUp: number,
+    rawConfidence: number,
+    trace: MutableTrace,
+  ): string | undefined {
+    for (const veto of this.#vetoes) {
+      const why = veto(draft, { regime: input.regime, probUp, balanceUsd: input.balanceUsd, rawConfidence });
+      if (why !== undefined) {
+        trace.veto = why;
+        return why;
+      }
     }
-    const choice = this.#learners.arbitrage.chooseRoute(eligible) as Extract<
-      RouteChoice<RouteCandidate>,
-      { kind: 'route' }
-    >;
-    const c = choice.candidate;
-    trace.arbitrage = {
-      routeId: choice.routeId,
-      reason: choice.reason,
-      meanProfitUsd: choice.meanProfitUsd,
-      index: Number.isFinite(choice.index) ? choice.index : null,
-      expectedProfitUsd: c.expectedProfitUsd,
-      eligibleCandidates: eligible.length,
-    };
-    const minProfitWei = minimumProfitWei(c, s.gasCostUsd, s.minProfitUsd);
-    reasons.push(
-      `ArbitrageRLAgent: route ${c.routeId} (${choice.reason}, mean realised ${fmt(choice.meanProfitUsd)} USD, expected ${fmt(c.expectedProfitUsd)} USD net); min profit ${minProfitWei} wei`,
-    );
-    const decision: ArbitrageDecision = {
-      engine: 'arbitrage',
-      ...base,
-      routeId: c.routeId,
-      amountInWei: c.amountInWei,
-      minProfitWei,
-    };
-    return decision;
+    return undefined;
   }
 }

@@ -21,25 +21,35 @@ export interface SettledLesson {
  * Applies one lesson to the learners: RegimeSwitchingRL (reward in R), the engine's calibrator
  * (raw confidence → win), LadderRiskAI, SpotTPRotator (from the outcome's legs), ArbitrageRLAgent
  * and PatternMemory. Returns what was updated.
+ *
+ * A `counterfactual` lesson (a stopped candidate settled from later prices, never traded) teaches
+ * only what is about the signal: the regime learner's estimate (`observeCounterfactual`, counted
+ * apart from real trades), the calibrator and PatternMemory. LadderRiskAI, SpotTPRotator and
+ * ArbitrageRLAgent learn from real trades only: the ladder follows the real sequence of stakes, and
+ * route and take-profit statistics are about orders that were filled.
  */
 export function teachLearners(
   L: GovernorLearners,
   lesson: SettledLesson,
-  options: { readonly maxRewardR: number; readonly timeframe: string },
+  options: { readonly maxRewardR: number; readonly timeframe: string; readonly counterfactual?: boolean },
 ): LearnReport {
   const { outcome, pnl, won, riskUsd, regime, trace } = lesson;
   const d = lesson.decision;
+  const counterfactual = options.counterfactual === true;
   const updated: string[] = [];
   const reward = rewardR(pnl, riskUsd, options.maxRewardR);
   if (reward !== null) {
-    L.regimeRL.update(regime.regimeKey, d.engine, reward);
+    if (counterfactual) L.regimeRL.observeCounterfactual(regime.regimeKey, d.engine, reward);
+    else L.regimeRL.update(regime.regimeKey, d.engine, reward);
     updated.push('regime-rl');
   }
   if (won !== null) {
     L.calibrators[d.engine].observe(trace.rawConfidence, won);
     updated.push(`calibrator.${d.engine}`);
   }
-  if (d.engine === 'binary') {
+  if (counterfactual) {
+    // Real orders only below: the ladder, take-profit levels and routes.
+  } else if (d.engine === 'binary') {
     L.ladder.settle(won === null ? 'tie' : won ? 'win' : 'loss');
     updated.push('ladder');
   } else if (d.engine === 'spot' && trace.spot) {
@@ -100,15 +110,17 @@ function spotExitCounts(outcome: TradeOutcome): { tpHits: number; stopped: boole
 /**
  * Checks that `outcome` settles the trade decision of `audit` (which must carry its regime and
  * trace) and returns the lesson it teaches; the USD risk is `riskUsd` (what SafetyManager approved)
- * or, without it, `recompute(decision)`.
+ * or, without it, `recompute(decision)`. `decision` is the trade the outcome settles: by default
+ * `audit.decision`; for a counterfactual outcome, the candidate.
  */
 export function lessonFrom(
   outcome: TradeOutcome,
   audit: GovernorDecision,
   riskUsd: number | undefined,
   recompute: (decision: TradeDecision) => number,
+  decision: GovernorDecision['decision'] = audit.decision,
 ): SettledLesson {
-  const d = audit.decision;
+  const d = decision;
   if (d.engine === 'none') {
     throw new GovernorError('GOVERNOR_BAD_INPUT', 'a none decision has no outcome to learn', {
       field: 'audit.decision',

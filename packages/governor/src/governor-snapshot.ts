@@ -1,6 +1,7 @@
 import { PatternMemory, type PatternMemoryFile, PatternMemoryFileSchema } from '@omni/fib-core';
 import { z } from 'zod';
 import { ArbitrageRLAgentStateSchema } from './arbitrage-rl-agent.js';
+import { ConfidenceExplorationStateSchema } from './confidence-exploration.js';
 import { LadderRiskAIStateSchema } from './ladder-risk-ai.js';
 import { RegimeSwitchingRLStateSchema } from './regime-switching-rl.js';
 import { SignalConfidenceCalibratorStateSchema } from './signal-confidence-calibrator.js';
@@ -29,6 +30,8 @@ export const GovernorSnapshotSchema = z.object({
   spotTp: SpotTPRotatorStateSchema,
   arbitrage: ArbitrageRLAgentStateSchema,
   patternMemory: PatternMemoryFileSchema,
+  /** The confidence gate's exploration stream; absent in older snapshots (a fresh stream then). */
+  exploration: ConfidenceExplorationStateSchema.optional(),
 });
 /** A JSON-safe snapshot of every learner of `MasterGovernorX100` (see {@link GovernorSnapshotSchema}). */
 export type GovernorSnapshot = z.infer<typeof GovernorSnapshotSchema>;

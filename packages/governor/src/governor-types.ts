@@ -1,11 +1,13 @@
 import type {
   DecideInput,
   Decision,
+  DecisionGate,
   Market,
   OmniConfig,
   RegimeProbabilities,
   Rng,
   SequenceModelEngine,
+  TradeDecision,
 } from '@omni/core';
 import type { FeatureVector } from '@omni/features';
 import type {
@@ -16,6 +18,7 @@ import type {
   VolatilitySample,
 } from '@omni/fib-core';
 import type { ArbitrageRLAgent, ArbitrageRLAgentOptions } from './arbitrage-rl-agent.js';
+import type { ConfidenceExploration } from './confidence-exploration.js';
 import type { DecisionTrace, DecisionVeto } from './decision-orchestrator.js';
 import type { FibAudit } from './fib-audit.js';
 import type { LadderRiskAI, LadderRiskAIOptions } from './ladder-risk-ai.js';
@@ -74,6 +77,12 @@ export interface MasterGovernorX100Options {
   readonly vetoes?: readonly DecisionVeto[];
   /** R-multiples are clipped to ±this before the learners see them; default `DEFAULT_REWARD_CLIP_R` (5). */
   readonly maxRewardR?: number;
+  /**
+   * ε of the confidence gate's exploration (see {@link ConfidenceExploration}): the probability that a
+   * binary or spot setup only the confidence filter stopped is taken at the minimum stake. Default
+   * `engines.governor.explorationEpsilon`; the runtime's default brain passes 0 in live modes.
+   */
+  readonly explorationEpsilon?: number;
 }
 
 /** What {@link MasterGovernorX100.decide} is asked at one tick: the `DecideInput` of @omni/core, plus volatility. */
@@ -109,6 +118,13 @@ export interface GovernorDecision {
   readonly sequenceModel: string;
   /** Every step's reason, in the specification's order. */
   readonly reasons: readonly string[];
+  /** Where the decision stopped (`warming-up`, `no-setup`, `regime`, `confidence`, `sizing`, `veto`) or `traded`. */
+  readonly gate: DecisionGate;
+  /**
+   * The trade a stopped setup would have placed (see `CompiledDecision.candidate`), for
+   * counterfactual settlement and {@link MasterGovernorX100.learnCounterfactual}; null otherwise.
+   */
+  readonly candidate: TradeDecision | null;
 }
 
 /** What {@link MasterGovernorX100.learn} did with one outcome. */
@@ -131,4 +147,6 @@ export interface GovernorLearners {
   readonly spotTp: SpotTPRotator;
   readonly arbitrage: ArbitrageRLAgent;
   readonly patternMemory: PatternMemory;
+  /** The confidence gate's exploration policy (ε and its seeded stream). */
+  readonly exploration: ConfidenceExploration;
 }

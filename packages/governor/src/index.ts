@@ -8,6 +8,11 @@ export {
 } from './arbitrage-rl-agent.js';
 export { sampleBeta, sampleGamma } from './beta-distribution.js';
 export {
+  ConfidenceExploration,
+  type ConfidenceExplorationState,
+  ConfidenceExplorationStateSchema,
+} from './confidence-exploration.js';
+export {
   type CompiledDecision,
   type CompileInput,
   DecisionOrchestrator,
@@ -38,8 +43,8 @@ export type {
 } from './governor-types.js';
 export { isotonicRegression } from './isotonic-regression.js';
 export {
-  type LadderResult,
   type LadderCap,
+  type LadderResult,
   LadderRiskAI,
   type LadderRiskAIOptions,
   type LadderRiskAIState,

@@ -1,27 +1,24 @@
 import {
+  type CounterfactualContext,
   DEFAULT_REWARD_CLIP_R,
   GovernorError,
+  isTradeDecision,
   type LearnContext,
   MARKETS,
-  Rng,
+  type Market,
   type SequenceModelEngine,
   settledRiskUsd,
+  type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
 import type { FeatureVector } from '@omni/features';
-import { type FibBlock, MasterFibonacciGovernor, PatternMemory, type VolatilitySample } from '@omni/fib-core';
-import { ArbitrageRLAgent } from './arbitrage-rl-agent.js';
+import { type FibBlock, MasterFibonacciGovernor, type VolatilitySample } from '@omni/fib-core';
 import { DecisionOrchestrator } from './decision-orchestrator.js';
 import { auditFibBlock } from './fib-audit.js';
 import { lessonFrom, teachLearners } from './governor-learn.js';
+import { freshLearners, restoredLearners, snapshotLearners } from './governor-learners.js';
 import { defaultVolScore, dominantRegime, fmt, sameSwing } from './governor-market.js';
-import {
-  GOVERNOR_SNAPSHOT_KIND,
-  GOVERNOR_SNAPSHOT_VERSION,
-  type GovernorSnapshot,
-  GovernorSnapshotSchema,
-  patternMemoryFromJSON,
-} from './governor-snapshot.js';
+import type { GovernorSnapshot } from './governor-snapshot.js';
 import type {
   DecisionProbabilities,
   FibEvaluator,
@@ -32,13 +29,8 @@ import type {
   MasterGovernorX100Options,
   VolScoreSource,
 } from './governor-types.js';
-import { LadderRiskAI } from './ladder-risk-ai.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
-import { parseLearnerState } from './persisted-state.js';
 import { type DominantRegime, RegimeStateBuilder } from './regime-state-builder.js';
-import { RegimeSwitchingRL } from './regime-switching-rl.js';
-import { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';
-import { SpotTPRotator } from './spot-tp-rotator.js';
 import { trendStrength } from './trend-strength.js';
 
 /**
@@ -89,20 +81,7 @@ export class MasterGovernorX100 {
       1e6,
     );
     this.#timeframe = options.fib?.timeframe ?? 'tick';
-    const rng = options.rng ?? new Rng(options.config.seed);
-    const calibrator = () => new SignalConfidenceCalibrator(options.calibrator);
-    this.#install({
-      regimeRL: new RegimeSwitchingRL({
-        epsilon: options.config.engines.governor.explorationEpsilon,
-        ...options.regimeRL,
-        rng: rng.fork('governor/regime-rl'),
-      }),
-      calibrators: { binary: calibrator(), spot: calibrator(), arbitrage: calibrator() },
-      ladder: LadderRiskAI.fromConfig(options.config, options.ladder),
-      spotTp: new SpotTPRotator({ ...options.spotTp, rng: rng.fork('governor/spot-tp') }),
-      arbitrage: new ArbitrageRLAgent(options.arbitrage),
-      patternMemory: options.patternMemory ?? new PatternMemory(),
-    });
+    this.#install(freshLearners(options));
   }
 
   /**
@@ -115,32 +94,9 @@ export class MasterGovernorX100 {
    * the market. Replay recent features through {@link MasterGovernorX100.observeMarket} before deciding.
    */
   static restore(snapshot: unknown, deps: MasterGovernorX100Options): MasterGovernorX100 {
-    const s = parseLearnerState(GovernorSnapshotSchema, snapshot, {
-      kind: GOVERNOR_SNAPSHOT_KIND,
-      version: GOVERNOR_SNAPSHOT_VERSION,
-    });
+    const learners = restoredLearners(snapshot, deps);
     const governor = new MasterGovernorX100(deps);
-    const base = LadderRiskAI.fromConfig(deps.config, deps.ladder);
-    governor.#install({
-      regimeRL: RegimeSwitchingRL.fromJSON(s.regimeRL),
-      calibrators: {
-        binary: SignalConfidenceCalibrator.fromJSON(s.calibrators.binary),
-        spot: SignalConfidenceCalibrator.fromJSON(s.calibrators.spot),
-        arbitrage: SignalConfidenceCalibrator.fromJSON(s.calibrators.arbitrage),
-      },
-      ladder: LadderRiskAI.fromJSON(s.ladder, {
-        maxStakeUsd: base.maxStakeUsd,
-        maxBalanceFraction: base.maxBalanceFraction,
-        maxLadderDepth: base.maxLadderDepth,
-        kellyFraction: base.kellyFraction,
-        payout: base.payout,
-        stepMultiplier: base.stepMultiplier,
-        minStakeUsd: base.minStakeUsd,
-      }),
-      spotTp: SpotTPRotator.fromJSON(s.spotTp),
-      arbitrage: ArbitrageRLAgent.fromJSON(s.arbitrage),
-      patternMemory: patternMemoryFromJSON(s.patternMemory),
-    });
+    governor.#install(learners);
     return governor;
   }
 
@@ -215,6 +171,8 @@ export class MasterGovernorX100 {
         trace: null,
         sequenceModel: this.sequence.name,
         reasons,
+        gate: { kind: 'warming-up' },
+        candidate: null,
       };
     }
     reasons.push(
@@ -234,6 +192,9 @@ export class MasterGovernorX100 {
       balanceUsd,
       reasons: reasons.slice(1),
       ...(input.arbitrage ? { routeCandidates: input.arbitrage.candidates } : {}),
+      ...(engineChoice.engine === 'none' && available.length > 0
+        ? { standAsideEngine: this.#bestValued(regime.regimeKey, available) }
+        : {}),
     });
     return {
       decision: compiled.decision,
@@ -245,6 +206,8 @@ export class MasterGovernorX100 {
       trace: compiled.trace,
       sequenceModel: this.sequence.name,
       reasons: [reasons[0] as string, ...compiled.reasons],
+      gate: compiled.gate,
+      candidate: compiled.candidate,
     };
   }
 
@@ -300,23 +263,56 @@ export class MasterGovernorX100 {
     });
   }
 
+  /**
+   * Learns from a counterfactual outcome: `audit.candidate` (or `audit.decision` when SafetyManager
+   * refused the trade), never sent, settled by the shadow rules from later prices. It teaches what is
+   * about the signal (see `teachLearners`): the calibrator (raw confidence → win, the way out of a
+   * calibrated map that sits below `minConfidence` everywhere), PatternMemory, and the regime
+   * learner's estimate (`RegimeSwitchingRL.observeCounterfactual`: counted apart from real trades).
+   * LadderRiskAI, SpotTPRotator and ArbitrageRLAgent learn from real trades only. The reward is R
+   * of `context.riskUsd` (what the candidate would have risked), else recomputed as in `learn`.
+   * Throws `GOVERNOR_BAD_INPUT` for an answer without a candidate or a trade.
+   */
+  learnCounterfactual(
+    outcome: TradeOutcome,
+    audit: GovernorDecision,
+    context: Partial<CounterfactualContext> = {},
+  ): LearnReport {
+    const decision: TradeDecision | null =
+      audit.candidate ?? (isTradeDecision(audit.decision) ? audit.decision : null);
+    if (decision === null) {
+      throw new GovernorError(
+        'GOVERNOR_BAD_INPUT',
+        'this decision has no candidate trade to learn a counterfactual outcome of',
+        {
+          field: 'audit.candidate',
+          decisionId: audit.decision.id,
+        },
+      );
+    }
+    const lesson = lessonFrom(
+      outcome,
+      audit,
+      context.riskUsd,
+      (d) =>
+        settledRiskUsd(
+          outcome,
+          d,
+          this.#options.config.engines.arbitrage,
+          this.#orchestrator.settings.spot.roundTripCostBps,
+        ),
+      decision,
+    );
+    return teachLearners(this.#learners, lesson, {
+      maxRewardR: this.#maxRewardR,
+      timeframe: this.#timeframe,
+      counterfactual: true,
+    });
+  }
+
   /** Every learner's state (with Rng states) as one JSON-safe, versioned object; see {@link GovernorSnapshotSchema}. */
   snapshot(): GovernorSnapshot {
-    const L = this.#learners;
-    return {
-      kind: GOVERNOR_SNAPSHOT_KIND,
-      version: GOVERNOR_SNAPSHOT_VERSION,
-      regimeRL: L.regimeRL.toJSON(),
-      calibrators: {
-        binary: L.calibrators.binary.toJSON(),
-        spot: L.calibrators.spot.toJSON(),
-        arbitrage: L.calibrators.arbitrage.toJSON(),
-      },
-      ladder: L.ladder.toJSON(),
-      spotTp: L.spotTp.toJSON(),
-      arbitrage: L.arbitrage.toJSON(),
-      patternMemory: L.patternMemory.toJSON(),
-    };
+    return snapshotLearners(this.#learners);
   }
 
   #install(learners: GovernorLearners): void {
@@ -334,6 +330,14 @@ export class MasterGovernorX100 {
       ? o.createFib(learners.patternMemory)
       : new MasterFibonacciGovernor({ ...o.fib, memory: learners.patternMemory });
     this.#fedSwingTs = undefined;
+  }
+
+  /** The available engine with the highest Q-value in the regime (ties: MARKETS order): a stand-aside's candidate. */
+  #bestValued(regimeKey: string, available: readonly Market[]): Market {
+    const values = this.#learners.regimeRL.values(regimeKey);
+    let best = available[0] as Market;
+    for (const m of available) if (values[m] > values[best]) best = m;
+    return best;
   }
 
   #predict(window: ArrayLike<number>): DecisionProbabilities {

@@ -1,6 +1,7 @@
-import type { Decision, Engine, Market, RouteCandidate, TradeDecision } from '@omni/core';
+import type { Decision, DecisionGate, Engine, Market, RouteCandidate, TradeDecision } from '@omni/core';
 import type { FibBlock } from '@omni/fib-core';
 import type { ArbitrageRLAgent } from './arbitrage-rl-agent.js';
+import type { ConfidenceExploration } from './confidence-exploration.js';
 import type { LadderRiskAI, LadderStake } from './ladder-risk-ai.js';
 import type { RegimeState } from './regime-state-builder.js';
 import type { SignalConfidenceCalibrator } from './signal-confidence-calibrator.js';
@@ -36,6 +37,8 @@ export interface OrchestratorLearners {
   readonly ladder: LadderRiskAI;
   readonly spotTp: SpotTPRotator;
   readonly arbitrage: ArbitrageRLAgent;
+  /** The confidence gate's exploration policy; without it no setup below `minConfidence` is taken. */
+  readonly exploration?: ConfidenceExploration;
 }
 
 /** What a {@link DecisionVeto} sees besides the draft decision. */
@@ -70,6 +73,12 @@ export interface CompileInput {
   readonly routeCandidates?: readonly RouteCandidate[];
   /** Reasons of the earlier steps (regime, engine choice) that lead the decision's reasons. */
   readonly reasons?: readonly string[];
+  /**
+   * When `engine` is `none` although setups exist: the engine whose setup is drafted as the
+   * counterfactual candidate of the stand-aside (the governor passes the available engine with the
+   * highest Q-value). Without it a stand-aside has no candidate.
+   */
+  readonly standAsideEngine?: Market;
 }
 
 /** The chosen route as plain JSON (`index` is null for a never-settled route, whose UCB index is infinite). */
@@ -109,10 +118,20 @@ export interface DecisionTrace {
   readonly veto: string | null;
 }
 
-/** A compiled decision: the core `Decision`, its reasons, and the {@link DecisionTrace}. */
+/** A compiled decision: the core `Decision`, its reasons, the {@link DecisionTrace}, its gate and candidate. */
 export interface CompiledDecision {
   readonly decision: Decision;
   /** Why, in order (for `none`, the last line is the reason it stands aside). */
   readonly reasons: readonly string[];
+  /** For a `none` with a candidate, the trace describes the candidate (its confidence, pattern, sizing). */
   readonly trace: DecisionTrace;
+  /** Where the decision stopped, or `traded`. */
+  readonly gate: DecisionGate;
+  /**
+   * The trade a stopped setup would have placed, for counterfactual settlement: gate `regime` (the
+   * stand-aside engine's setup), `confidence` (sized as a real trade; a binary setup without a
+   * Kelly stake at the minimum stake), `sizing` (binary only: the minimum stake) and `veto` (the
+   * vetoed trade). Null otherwise, and for a trade (the decision is the trade).
+   */
+  readonly candidate: TradeDecision | null;
 }

@@ -95,6 +95,25 @@ describe('RegimeSwitchingRL', () => {
     expect(rl.chooseEngine(key).engine).toBe('arbitrage');
   });
 
+  it('averages counterfactual rewards into the estimate but counts them apart, and keeps them across a restore', () => {
+    const rl = epsilonGreedy(3, 0);
+    const key = 'vol-low|trend-weak|trending'; // heuristic: arbitrage, prior 0.05 worth 2 outcomes
+    rl.update(key, 'arbitrage', 1);
+    rl.observeCounterfactual(key, 'arbitrage', -1);
+    rl.observeCounterfactual(key, 'arbitrage', 0.5);
+    // (2 · 0.05 + 1 − 1 + 0.5) / 5: one sample mean over real and counterfactual rewards
+    expect(rl.values(key).arbitrage).toBeCloseTo(0.12, 12);
+    expect(rl.counts(key)).toEqual({ binary: 0, spot: 0, arbitrage: 1 });
+    expect(rl.counterfactualCounts(key)).toEqual({ binary: 0, spot: 0, arbitrage: 2 });
+    const restored = RegimeSwitchingRL.fromJSON(JSON.parse(JSON.stringify(rl.toJSON())));
+    expect(restored.counterfactualCounts(key)).toEqual({ binary: 0, spot: 0, arbitrage: 2 });
+    expect(restored.values(key).arbitrage).toBe(rl.values(key).arbitrage);
+    // A state without counterfactual outcomes is written as before (no `counterfactual` field).
+    const plain = epsilonGreedy(3, 0);
+    plain.update(key, 'spot', 1);
+    expect(plain.toJSON().table[key]?.spot).toEqual({ value: 1 / 3, count: 1 }); // (2 · 0 + 1) / 3
+  });
+
   it('moves a constant step α towards each reward', () => {
     const rl = new RegimeSwitchingRL({ rng: new Rng(4), learningRate: 0.5, priorReward: 0 });
     const key = 'vol-mid|trend-weak|trending';

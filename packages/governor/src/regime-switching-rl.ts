@@ -50,7 +50,12 @@ export interface EngineChoice {
   readonly regimeKey: RegimeKey;
 }
 
-const EntrySchema = z.object({ value: FiniteNumberSchema, count: CountSchema });
+const EntrySchema = z.object({
+  value: FiniteNumberSchema,
+  count: CountSchema,
+  /** Counterfactual outcomes learned (absent when none, and in older files). */
+  counterfactual: CountSchema.optional(),
+});
 
 /** Zod schema of the persisted {@link RegimeSwitchingRL} state (version 1). */
 export const RegimeSwitchingRLStateSchema = z.object({
@@ -99,7 +104,8 @@ export function heuristicEngine(regimeKey: string): Market {
  * 0, each worth `priorWeight` outcomes) and lets outcomes override it. UCB follows Auer et al. 2002
  * with a sub-Gaussian scale (Lattimore & Szepesvári 2020, "Bandit Algorithms", ch. 7). `chooseEngine` never writes to the table (the original added
  * exploration bonuses on every call); only {@link RegimeSwitchingRL.update} does, from settled
- * trades. Rewards should be normalised, e.g. pnl / stake (an R-multiple).
+ * trades, and {@link RegimeSwitchingRL.observeCounterfactual} from counterfactual outcomes (stopped
+ * candidates settled by the same rules). Rewards should be normalised, e.g. pnl / stake (an R-multiple).
  *
  * @example
  * const rl = new RegimeSwitchingRL({ rng: new Rng(42).fork('governor/regime-rl') });
@@ -116,8 +122,8 @@ export class RegimeSwitchingRL {
   readonly priorWeight: number;
   readonly noneValue: number;
   readonly #rng: Rng;
-  /** Per regime: Q-values then counts, indexed like MARKETS (binary, spot, arbitrage). */
-  readonly #table = new Map<RegimeKey, { readonly values: Float64Array; readonly counts: Float64Array }>();
+  /** Per regime: Q-values, real and counterfactual outcome counts, indexed like MARKETS (binary, spot, arbitrage). */
+  readonly #table = new Map<RegimeKey, TableEntry>();
   /** Decision rounds per regime, stand-asides included (see {@link RegimeSwitchingRL.noteRound}). */
   readonly #rounds = new Map<RegimeKey, number>();
 
@@ -184,16 +190,16 @@ export class RegimeSwitchingRL {
   }
 
   #chooseUcb(regimeKey: RegimeKey, available: readonly Market[]): EngineChoice {
-    const counts = this.#table.get(regimeKey)?.counts;
+    const entry = this.#table.get(regimeKey);
     let total = 0;
-    for (let i = 0; i < MARKETS.length; i++) total += this.priorWeight + (counts?.[i] ?? 0);
+    for (let i = 0; i < MARKETS.length; i++) total += this.priorWeight + samples(entry, i);
     const rounds = this.priorWeight * MARKETS.length + (this.#rounds.get(regimeKey) ?? 0);
     const logTotal = Math.log(Math.max(total, rounds, 1));
     let best = -1;
     let bestIndex = this.noneValue;
     for (let i = 0; i < MARKETS.length; i++) {
       if (!available.includes(MARKETS[i] as Market)) continue;
-      const n = this.priorWeight + (counts?.[i] ?? 0);
+      const n = this.priorWeight + samples(entry, i);
       const index =
         n === 0
           ? Number.POSITIVE_INFINITY
@@ -213,6 +219,22 @@ export class RegimeSwitchingRL {
    * or the constant α. Throws `GOVERNOR_BAD_INPUT` for `none` (it has no outcome) or a non-finite reward.
    */
   update(regimeKey: string, engine: Engine, reward: number): void {
+    this.#learn(regimeKey, engine, reward, 'counts');
+  }
+
+  /**
+   * Learns from one counterfactual outcome of `engine` in `regimeKey`: a candidate a gate stopped
+   * (or this learner stood aside from), settled by the same rules from later prices. It is a sample
+   * of the same reward, so it moves the Q-value estimate exactly like {@link RegimeSwitchingRL.update}
+   * (under sample-average, Q is the prior-weighted mean of real and counterfactual rewards) and
+   * narrows the UCB bonus, but it is counted apart: {@link RegimeSwitchingRL.counts} stays the count
+   * of real settled trades, {@link RegimeSwitchingRL.counterfactualCounts} counts these.
+   */
+  observeCounterfactual(regimeKey: string, engine: Engine, reward: number): void {
+    this.#learn(regimeKey, engine, reward, 'counterfactual');
+  }
+
+  #learn(regimeKey: string, engine: Engine, reward: number, tally: 'counts' | 'counterfactual'): void {
     requireKey(regimeKey);
     const i = MARKETS.indexOf(engine as Market);
     if (i < 0) {
@@ -224,9 +246,9 @@ export class RegimeSwitchingRL {
     }
     requireNumberInRange(reward, 'reward');
     const entry = this.#entry(regimeKey as RegimeKey);
-    const count = (entry.counts[i] as number) + 1;
-    entry.counts[i] = count;
-    const step = this.learningRate === 'sample-average' ? 1 / (this.priorWeight + count) : this.learningRate;
+    entry[tally][i] = (entry[tally][i] as number) + 1;
+    const n = samples(entry, i);
+    const step = this.learningRate === 'sample-average' ? 1 / (this.priorWeight + n) : this.learningRate;
     const q = entry.values[i] as number;
     entry.values[i] = q + step * (reward - q);
   }
@@ -243,7 +265,6 @@ export class RegimeSwitchingRL {
     };
   }
 
-  /** How many settled outcomes each trade engine has had in a regime. */
   /**
    * Counts one decision round in `regimeKey` (call it once per decision the learner was asked for,
    * whether it traded or stood aside). UCB's exploration term uses ln(rounds): while the learner
@@ -263,19 +284,33 @@ export class RegimeSwitchingRL {
     return this.#rounds.get(regimeKey as RegimeKey) ?? 0;
   }
 
+  /** How many real settled outcomes each trade engine has had in a regime (counterfactuals not included). */
   counts(regimeKey: string): Readonly<Record<Market, number>> {
     requireKey(regimeKey);
     const c = this.#table.get(regimeKey as RegimeKey)?.counts;
     return { binary: c?.[0] ?? 0, spot: c?.[1] ?? 0, arbitrage: c?.[2] ?? 0 };
   }
 
+  /** How many counterfactual outcomes each trade engine has had in a regime. */
+  counterfactualCounts(regimeKey: string): Readonly<Record<Market, number>> {
+    requireKey(regimeKey);
+    const c = this.#table.get(regimeKey as RegimeKey)?.counterfactual;
+    return { binary: c?.[0] ?? 0, spot: c?.[1] ?? 0, arbitrage: c?.[2] ?? 0 };
+  }
+
   /** The whole learner as plain JSON (options, learned regimes, exploration Rng state) for the snapshot. */
   toJSON(): RegimeSwitchingRLState {
-    const table: Partial<Record<RegimeKey, Record<Market, { value: number; count: number }>>> = {};
+    const table: Partial<
+      Record<RegimeKey, Record<Market, { value: number; count: number; counterfactual?: number }>>
+    > = {};
     for (const key of REGIME_KEYS) {
       const entry = this.#table.get(key);
       if (!entry) continue;
-      const row = (i: number) => ({ value: entry.values[i] as number, count: entry.counts[i] as number });
+      const row = (i: number) => {
+        const counterfactual = entry.counterfactual[i] as number;
+        const r = { value: entry.values[i] as number, count: entry.counts[i] as number };
+        return counterfactual > 0 ? { ...r, counterfactual } : r;
+      };
       table[key] = { binary: row(0), spot: row(1), arbitrage: row(2) };
     }
     const rngState = this.#rng.getState();
@@ -307,6 +342,7 @@ export class RegimeSwitchingRL {
       MARKETS.forEach((m, i) => {
         entry.values[i] = row[m].value;
         entry.counts[i] = row[m].count;
+        entry.counterfactual[i] = row[m].counterfactual ?? 0;
       });
     }
     for (const [key, n] of Object.entries(state.rounds ?? {})) {
@@ -321,16 +357,32 @@ export class RegimeSwitchingRL {
     return MARKETS[i] === heuristicEngine(key) ? this.priorReward : 0;
   }
 
-  #entry(key: RegimeKey): { readonly values: Float64Array; readonly counts: Float64Array } {
+  #entry(key: RegimeKey): TableEntry {
     let entry = this.#table.get(key);
     if (!entry) {
       const values = new Float64Array(MARKETS.length);
       for (let i = 0; i < MARKETS.length; i++) values[i] = this.#value(key, i);
-      entry = { values, counts: new Float64Array(MARKETS.length) };
+      entry = {
+        values,
+        counts: new Float64Array(MARKETS.length),
+        counterfactual: new Float64Array(MARKETS.length),
+      };
       this.#table.set(key, entry);
     }
     return entry;
   }
+}
+
+/** One regime's row: Q-values, real outcome counts and counterfactual outcome counts, by MARKETS index. */
+interface TableEntry {
+  readonly values: Float64Array;
+  readonly counts: Float64Array;
+  readonly counterfactual: Float64Array;
+}
+
+/** Outcomes (real and counterfactual) behind engine `i`'s Q-value. */
+function samples(entry: TableEntry | undefined, i: number): number {
+  return entry ? (entry.counts[i] as number) + (entry.counterfactual[i] as number) : 0;
 }
 
 function requireKey(regimeKey: string) {

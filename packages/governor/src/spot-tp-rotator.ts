@@ -101,12 +101,15 @@ export class SpotTPRotator {
   /**
    * Picks the take-profit for a spot entry. The side follows the stop (stop below entry = long);
    * levels on the wrong side of the entry are skipped; on a tie the earlier level wins (list them nearest first). Changes nothing but the Rng stream.
+   * `sample: false` scores with the posterior mean and draws nothing (a counterfactual candidate
+   * must not move the stream real trades are chosen with).
    */
   chooseTp(input: {
     readonly entryPrice: number;
     readonly stopPrice: number;
     readonly levels: readonly TpLevel[];
     readonly context?: string;
+    readonly sample?: boolean;
   }): TpChoice {
     const entry = requireNumberInRange(input.entryPrice, 'entryPrice', Number.MIN_VALUE);
     const stop = requireNumberInRange(input.stopPrice, 'stopPrice', Number.MIN_VALUE);
@@ -124,7 +127,10 @@ export class SpotTPRotator {
       const rewardRisk = gain / risk;
       const { alpha, beta } = this.#posterior(context, ratio, rewardRisk);
       const hitProbability = alpha / (alpha + beta);
-      const p = this.mode === 'thompson' ? sampleBeta(this.#rng, alpha, beta) : hitProbability;
+      const p =
+        this.mode === 'thompson' && input.sample !== false
+          ? sampleBeta(this.#rng, alpha, beta)
+          : hitProbability;
       const score = p * rewardRisk - (1 - p);
       if (!best || score > best.score + SCORE_TIE) {
         best = {
