@@ -1,3 +1,4 @@
+import { RuntimeError } from './errors.js';
 /**
  * The only source of "now" in the engine. Live and shadow runs use {@link SystemClock};
  * backtests use a {@link ManualClock} driven by the tick timestamps, so a run never reads the
@@ -27,7 +28,10 @@ export class ManualClock implements Clock {
   #now: number;
 
   constructor(startMs = 0) {
-    if (!Number.isFinite(startMs)) throw new RangeError(`ManualClock start must be finite, got ${startMs}`);
+    if (!Number.isFinite(startMs))
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'ManualClock start must be a finite time in epoch ms', {
+        startMs,
+      });
     this.#now = startMs;
   }
 
@@ -37,9 +41,15 @@ export class ManualClock implements Clock {
 
   /** Moves the clock to `tsMs` (must not be earlier than now). */
   set(tsMs: number): void {
-    if (!Number.isFinite(tsMs)) throw new RangeError(`ManualClock time must be finite, got ${tsMs}`);
+    if (!Number.isFinite(tsMs))
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'ManualClock time must be a finite time in epoch ms', {
+        tsMs,
+      });
     if (tsMs < this.#now) {
-      throw new RangeError(`ManualClock cannot go backwards: now ${this.#now}, asked ${tsMs}`);
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'ManualClock cannot go backwards', {
+        nowMs: this.#now,
+        tsMs,
+      });
     }
     this.#now = tsMs;
   }

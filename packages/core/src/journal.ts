@@ -45,7 +45,11 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** Serialises one record to a single JSON line (no trailing newline), secret-free. */
 export function toJsonLine(record: unknown): string {
   const line = JSON.stringify(record, jsonReplacer);
-  if (line === undefined) throw new TypeError('a journal record must be JSON-serialisable');
+  if (line === undefined) {
+    throw new JournalError('JOURNAL_WRITE_FAILED', 'a journal record must be JSON-serialisable', {
+      type: typeof record,
+    });
+  }
   return hasRegisteredSecrets() ? scrubSecrets(line) : line;
 }
 
@@ -82,7 +86,12 @@ export class JournalWriter<T = unknown> {
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.#bufferBytes = options.bufferBytes ?? 64 * 1024;
     this.#fsync = options.fsync ?? false;
-    if (!(this.#maxBytes > 0)) throw new RangeError('JournalWriter maxBytes must be > 0');
+    if (!(this.#maxBytes > 0)) {
+      throw new JournalError('JOURNAL_BAD_OPTION', 'JournalWriter maxBytes must be > 0', {
+        file: path,
+        maxBytes: this.#maxBytes,
+      });
+    }
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (err) {

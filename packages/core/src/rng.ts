@@ -1,3 +1,4 @@
+import { RuntimeError } from './errors.js';
 /**
  * A seeded pseudo-random number generator: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic
  * generator, 128-bit state, passes PractRand to 2^42+ bytes), seeded through splitmix32.
@@ -20,7 +21,9 @@ export class Rng {
 
   constructor(seed: number | string) {
     if (typeof seed === 'number' && !Number.isFinite(seed)) {
-      throw new RangeError(`Rng seed must be a finite number or a string, got ${seed}`);
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'Rng seed must be a finite number or a string', {
+        seed: String(seed),
+      });
     }
     this.#seedPath = String(seed);
     this.#reseed(this.#seedPath);
@@ -66,7 +69,10 @@ export class Rng {
   /** An integer uniform in [min, maxExclusive), without modulo bias. */
   int(min: number, maxExclusive: number): number {
     if (!Number.isInteger(min) || !Number.isInteger(maxExclusive) || maxExclusive <= min) {
-      throw new RangeError(`Rng.int needs integers min < maxExclusive, got ${min}, ${maxExclusive}`);
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'Rng.int needs integers min < maxExclusive', {
+        min,
+        maxExclusive,
+      });
     }
     const span = maxExclusive - min;
     if (span > 0x100000000) return min + Math.floor(this.float() * span);
@@ -98,7 +104,7 @@ export class Rng {
 
   /** A uniformly chosen element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('Rng.pick needs a non-empty array');
+    if (items.length === 0) throw new RuntimeError('RUNTIME_BAD_INPUT', 'Rng.pick needs a non-empty array');
     return items[this.int(0, items.length)] as T;
   }
 

@@ -1,3 +1,4 @@
+import { ExecutionError } from '@omni/core';
 /** Reserves of a Uniswap V2 pair in wei: token0 (the traded asset) and token1 (the quote). */
 export interface PoolReserves {
   readonly reserve0: bigint;
@@ -9,8 +10,18 @@ export interface PoolReserves {
  * inWithFee = in × 997; out = inWithFee × reserveOut / (reserveIn × 1000 + inWithFee) (floor).
  */
 export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint): bigint {
-  if (amountIn <= 0n) throw new RangeError('getAmountOut: INSUFFICIENT_INPUT_AMOUNT');
-  if (reserveIn <= 0n || reserveOut <= 0n) throw new RangeError('getAmountOut: INSUFFICIENT_LIQUIDITY');
+  if (amountIn <= 0n)
+    throw new ExecutionError(
+      'EXECUTION_BAD_INPUT',
+      'getAmountOut: INSUFFICIENT_INPUT_AMOUNT (the input must be > 0 wei)',
+      { amountIn },
+    );
+  if (reserveIn <= 0n || reserveOut <= 0n)
+    throw new ExecutionError(
+      'EXECUTION_BAD_INPUT',
+      'getAmountOut: INSUFFICIENT_LIQUIDITY (both reserves must be > 0)',
+      { reserveIn, reserveOut },
+    );
   const inWithFee = amountIn * 997n;
   return (inWithFee * reserveOut) / (reserveIn * 1000n + inWithFee);
 }
@@ -20,14 +31,24 @@ export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bi
  * in = reserveIn × out × 1000 / ((reserveOut − out) × 997) + 1.
  */
 export function getAmountIn(amountOut: bigint, reserveIn: bigint, reserveOut: bigint): bigint {
-  if (amountOut <= 0n) throw new RangeError('getAmountIn: INSUFFICIENT_OUTPUT_AMOUNT');
-  if (reserveIn <= 0n || reserveOut <= amountOut) throw new RangeError('getAmountIn: INSUFFICIENT_LIQUIDITY');
+  if (amountOut <= 0n)
+    throw new ExecutionError(
+      'EXECUTION_BAD_INPUT',
+      'getAmountIn: INSUFFICIENT_OUTPUT_AMOUNT (the output must be > 0 wei)',
+      { amountOut },
+    );
+  if (reserveIn <= 0n || reserveOut <= amountOut)
+    throw new ExecutionError(
+      'EXECUTION_BAD_INPUT',
+      'getAmountIn: INSUFFICIENT_LIQUIDITY (the output reserve must exceed the output)',
+      { reserveIn, reserveOut, amountOut },
+    );
   return (reserveIn * amountOut * 1000n) / ((reserveOut - amountOut) * 997n) + 1n;
 }
 
 /** Floor square root of a non-negative bigint (Newton's method). */
 export function sqrtBigInt(n: bigint): bigint {
-  if (n < 0n) throw new RangeError('sqrtBigInt of a negative number');
+  if (n < 0n) throw new ExecutionError('EXECUTION_BAD_INPUT', 'sqrtBigInt of a negative number', { n });
   if (n < 2n) return n;
   let x = BigInt(Math.floor(Math.sqrt(Number(n))));
   // Newton from the float estimate, then correct to the exact floor.

@@ -1,3 +1,4 @@
+import { DataError } from '@omni/core';
 /** One bundled pair and how it derives from a USD→XXX rate column. */
 export interface FxPairSpec {
   /** Pair name as bundled, e.g. `EURUSD`. */
@@ -104,13 +105,21 @@ export function extractFxPairs(
   const digits = options.significantDigits ?? 6;
   const dateColumn = options.dateColumn ?? 'DATE';
   const fromMs = parseIsoDate(options.fromDate ?? '1972-01-01');
-  if (fromMs === undefined) throw new RangeError(`fromDate must be YYYY-MM-DD, got ${options.fromDate}`);
+  if (fromMs === undefined)
+    throw new DataError('DATA_SOURCE_INVALID', 'fromDate must be YYYY-MM-DD', { fromDate: options.fromDate });
   const dateIndex = header.indexOf(dateColumn);
-  if (dateIndex < 0) throw new RangeError(`source header has no ${dateColumn} column`);
+  if (dateIndex < 0)
+    throw new DataError('DATA_SOURCE_INVALID', `the source header has no ${dateColumn} column`, {
+      column: dateColumn,
+    });
   const columns = specs.map((spec) => {
     const index = header.indexOf(spec.currency);
     if (index < 0)
-      throw new RangeError(`source header has no ${spec.currency} column (needed for ${spec.pair})`);
+      throw new DataError(
+        'DATA_SOURCE_INVALID',
+        `the source header has no ${spec.currency} column (needed for ${spec.pair})`,
+        { column: spec.currency, pair: spec.pair },
+      );
     return { spec, index };
   });
 

@@ -1,4 +1,5 @@
 import type { Rng } from '@omni/core';
+import { GovernorError } from '@omni/core';
 
 /**
  * A Gamma(shape, 1) deviate from the seeded Rng.
@@ -6,7 +7,8 @@ import type { Rng } from '@omni/core';
  * shape < 1 through Gamma(shape + 1) · U^(1/shape).
  */
 export function sampleGamma(rng: Rng, shape: number): number {
-  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
+  if (!(shape > 0) || !Number.isFinite(shape))
+    throw new GovernorError('GOVERNOR_BAD_INPUT', 'the gamma shape must be a finite number > 0', { shape });
   if (shape < 1) {
     let u = rng.float();
     while (u === 0) u = rng.float();

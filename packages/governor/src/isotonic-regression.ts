@@ -1,3 +1,4 @@
+import { GovernorError } from '@omni/core';
 /**
  * Weighted isotonic (non-decreasing) least-squares regression by pool-adjacent-violators.
  *
@@ -19,8 +20,14 @@ export function isotonicRegression(
 ): Float64Array {
   const n = values.length;
   if (weights.length !== n || out.length !== n) {
-    throw new RangeError(
-      `isotonicRegression needs equal lengths, got ${n}, ${weights.length}, ${out.length}`,
+    throw new GovernorError(
+      'GOVERNOR_BAD_INPUT',
+      'isotonicRegression needs values, weights and out of equal length',
+      {
+        values: n,
+        weights: weights.length,
+        out: out.length,
+      },
     );
   }
   // Blocks as a stack: mean, weight and the index where each block starts.
@@ -31,7 +38,10 @@ export function isotonicRegression(
   for (let i = 0; i < n; i++) {
     const w = weights[i] as number;
     if (!(w > 0) || !Number.isFinite(w))
-      throw new RangeError(`isotonicRegression weight ${i} must be > 0, got ${w}`);
+      throw new GovernorError('GOVERNOR_BAD_INPUT', 'isotonicRegression weights must be finite and > 0', {
+        index: i,
+        weight: w,
+      });
     top++;
     means[top] = values[i] as number;
     blockWeights[top] = w;

@@ -1,3 +1,4 @@
+import { ModelError } from '@omni/core';
 import { MomentumSequenceModel, normaliseWindow } from '@omni/sequence';
 import type { PriceSeries } from './price-series.js';
 
@@ -40,8 +41,12 @@ export function buildDirectionDataset(
   options: DirectionDatasetOptions,
 ): DirectionDataset {
   const { windowLength: n, horizon: h } = options;
-  if (!Number.isInteger(n) || n < 4) throw new RangeError(`windowLength must be an integer >= 4, got ${n}`);
-  if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizon must be an integer >= 1, got ${h}`);
+  if (!Number.isInteger(n) || n < 4) {
+    throw new ModelError('MODEL_BAD_OPTION', 'windowLength must be an integer >= 4', { windowLength: n });
+  }
+  if (!Number.isInteger(h) || h < 1) {
+    throw new ModelError('MODEL_BAD_OPTION', 'horizon must be an integer >= 1', { horizon: h });
+  }
   let size = 0;
   for (const s of series) size += Math.max(0, s.prices.length - n - h + 1);
   const features = new Float32Array(size * n);

@@ -1,3 +1,4 @@
+import { ModelError } from '@omni/core';
 import { MODEL_CONTRACT } from '@omni/sequence';
 import { ONNX_ATTRIBUTE_TYPE, ONNX_DATA_TYPE, onnxMessage } from './onnx-schema.js';
 
@@ -52,8 +53,15 @@ export function encodeSequenceGraph(graph: SequenceGraph): Uint8Array {
     ...graph.floats.map((f) => {
       const size = f.dims.reduce((a, b) => a * b, 1);
       if (size !== f.values.length) {
-        throw new RangeError(
-          `initializer ${f.name}: dims [${f.dims.join(', ')}] hold ${size} values, got ${f.values.length}`,
+        throw new ModelError(
+          'MODEL_TRAINING_FAILED',
+          'an ONNX initializer does not hold as many values as its dims say',
+          {
+            initializer: f.name,
+            dims: f.dims.join('x'),
+            expected: size,
+            values: f.values.length,
+          },
         );
       }
       return {

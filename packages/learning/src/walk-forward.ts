@@ -1,3 +1,4 @@
+import { ModelError } from '@omni/core';
 import type { DirectionDataset } from './direction-dataset.js';
 
 /** One walk-forward fold: train rows strictly before the test period, test rows inside it. */
@@ -29,7 +30,11 @@ export function walkForwardFolds(
   const testFraction = options.testFraction ?? 0.4;
   const times = Float64Array.from(new Set(dataset.decisionTsMs)).sort();
   if (times.length < folds * 2)
-    throw new RangeError(`need at least ${folds * 2} decision times for ${folds} folds`);
+    throw new ModelError(
+      'MODEL_TRAINING_FAILED',
+      `walk-forward evaluation needs at least ${folds * 2} decision times for ${folds} folds`,
+      { folds, decisionTimes: times.length },
+    );
   const firstTest = Math.floor(times.length * (1 - testFraction));
   const block = Math.floor((times.length - firstTest) / folds);
   const out: WalkForwardFold[] = [];

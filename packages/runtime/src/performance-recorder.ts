@@ -1,4 +1,4 @@
-import { MARKETS, type Market, rewardR, type TradeOutcome } from '@omni/core';
+import { MARKETS, type Market, RuntimeError, rewardR, type TradeOutcome } from '@omni/core';
 
 const DAY_MS = 86_400_000;
 
@@ -111,7 +111,11 @@ export class PerformanceRecorder {
   #brierCount = 0;
 
   constructor(options: PerformanceRecorderOptions) {
-    if (!(options.startingBalanceUsd > 0)) throw new RangeError('startingBalanceUsd must be > 0');
+    if (!(options.startingBalanceUsd > 0)) {
+      throw new RuntimeError('RUNTIME_BAD_INPUT', 'startingBalanceUsd must be > 0', {
+        startingBalanceUsd: options.startingBalanceUsd,
+      });
+    }
     this.#start = options.startingBalanceUsd;
     this.#periodsPerYear = options.periodsPerYear ?? 252;
     this.#balance = this.#start;

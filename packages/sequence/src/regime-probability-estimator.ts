@@ -1,4 +1,5 @@
 import type { RegimeProbabilities } from '@omni/core';
+import { ModelError } from '@omni/core';
 import { assertPriceWindow, logReturnStd, MIN_STD } from './window-statistics.js';
 
 /** Options of a {@link RegimeProbabilityEstimator}. */
@@ -28,10 +29,14 @@ export class RegimeProbabilityEstimator {
     this.#recentFraction = options.recentFraction ?? 0.25;
     this.#fullBurstRatio = options.fullBurstRatio ?? 2;
     if (!(this.#recentFraction > 0 && this.#recentFraction < 1)) {
-      throw new RangeError(`recentFraction must be in (0, 1), got ${this.#recentFraction}`);
+      throw new ModelError('MODEL_BAD_OPTION', 'recentFraction must be in (0, 1)', {
+        recentFraction: this.#recentFraction,
+      });
     }
     if (!(this.#fullBurstRatio > 1)) {
-      throw new RangeError(`fullBurstRatio must be > 1, got ${this.#fullBurstRatio}`);
+      throw new ModelError('MODEL_BAD_OPTION', 'fullBurstRatio must be > 1', {
+        fullBurstRatio: this.#fullBurstRatio,
+      });
     }
   }
 
