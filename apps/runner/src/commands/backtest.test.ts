@@ -145,7 +145,7 @@ function expectedBinary(
 function expectedSpot(
   d: SpotDecision,
   rows: readonly Row[],
-  spot: { readonly commissionBps: number; readonly slippageBps: number },
+  spot: { readonly commissionBps: number; readonly slippageBps: number; readonly fillRiskTolerance: number },
 ): Expected {
   const buy = d.side === 'buy';
   const half = (MID_ONLY_SPREAD_BPS * BPS) / 2;
@@ -155,6 +155,25 @@ function expectedSpot(
   const fill = rows[fillAt];
   if (!fill) return { state: 'open' };
   const entryPrice = buy ? fill.price * (1 + half) * (1 + slip) : fill.price * (1 - half) * (1 - slip);
+  // Cancelled at the fill: at or beyond the stop, or risking more than approved plus the tolerance
+  // (risk = size × (|entry − stop| + entry × round-trip cost); these symbols are USD-quoted).
+  const costBps = 2 * spot.commissionBps + 2 * spot.slippageBps + MID_ONLY_SPREAD_BPS;
+  const risk = (entry: number) => d.size * (Math.abs(entry - d.stopPrice) + entry * costBps * BPS);
+  if (
+    (buy ? entryPrice <= d.stopPrice : entryPrice >= d.stopPrice) ||
+    risk(entryPrice) > risk(d.entryPrice) * (1 + spot.fillRiskTolerance)
+  ) {
+    return {
+      state: 'settled',
+      entryTs: fill.tsMs,
+      entryPrice,
+      settleTs: fill.tsMs,
+      settlePrice: entryPrice,
+      fees: 0,
+      pnl: 0,
+      rule: 'spot-cancelled-at-fill',
+    };
+  }
   let fees = d.size * entryPrice * commission;
   const ladder = [...d.takeProfits].sort((a, b) => (buy ? a.price - b.price : b.price - a.price));
   let remaining = d.size;
@@ -454,10 +473,10 @@ describe.each(RECHECKED)(
         );
         // From the decision and the data file.
         const d = decisions.get(t.decisionId)?.decision as SpotDecision;
-        expect(size).toBe(d.size);
         const expected = expectedSpot(d, rows, spot);
         expect(expected.state, t.decisionId).toBe('settled');
         if (expected.state !== 'settled') continue;
+        expect(size).toBe(expected.rule === 'spot-cancelled-at-fill' ? 0 : d.size);
         expect(t.entryTs, t.decisionId).toBe(expected.entryTs);
         expect(t.settleTs, t.decisionId).toBe(expected.settleTs);
         expect(t.rule, t.decisionId).toBe(expected.rule);
