@@ -382,7 +382,7 @@ describe.each(RECHECKED)(
     let config: {
       engines: {
         binary: { payout: number; tieRule: 'refund' | 'loss' };
-        spot: { commissionBps: number; slippageBps: number };
+        spot: { commissionBps: number; slippageBps: number; fillRiskTolerance: number };
       };
     };
 
