@@ -4,6 +4,7 @@ import { type DecisionBrain, ManualClock, type OmniConfig, type Tick, writeJsonA
 import type { FeatureExtractorOptions } from '@omni/features';
 import type { PriceFeed } from '@omni/feeds';
 import type { SafetyStatus } from '@omni/safety';
+import type { FunnelSummary } from './decision-funnel.js';
 import type { ModelledOperator, OperatorReviewPolicy } from './modelled-operator.js';
 import { createOmniEngine } from './omni-engine.js';
 import { type LoopProgress, omniMainLoop } from './omni-main-loop.js';
@@ -64,6 +65,12 @@ export interface BacktestSummary extends PerformanceSummary {
       readonly reviews: readonly { readonly at: string; readonly cleared: readonly string[] }[];
     } | null;
   };
+  /**
+   * Why the engine did or did not trade: every tick by the stage where it ended (they add up to
+   * `ticks` of the run), per gate what the candidates it stopped would have done (counterfactual
+   * outcomes, never in the metrics above), and per year.
+   */
+  readonly funnel: FunnelSummary;
   readonly config: OmniConfig;
 }
 
@@ -71,8 +78,9 @@ export interface BacktestSummary extends PerformanceSummary {
  * The specification's backtest: the whole engine (the same OmniRuntime as shadow and live) over a
  * recorded feed, on a ManualClock set from each tick, with the ShadowExecutionHub settling every
  * trade from later ticks. Deterministic: the same ticks, config and seed give byte-identical
- * `trades.jsonl` and `decisions.jsonl`. Writes `summary.json`, `trades.jsonl`, `decisions.jsonl`
- * and `alerts.jsonl` into `runDir`.
+ * `trades.jsonl`, `decisions.jsonl` and `counterfactual.jsonl`. Writes `summary.json` (with the
+ * decision funnel), `trades.jsonl`, `decisions.jsonl`, `counterfactual.jsonl` and `alerts.jsonl`
+ * into `runDir`.
  *
  * @example
  * const engine = new BacktestEngine({ config, symbol: 'EURUSD' });
@@ -130,11 +138,14 @@ export class BacktestEngine {
         openAtEnd: engine.runtime.openTrades,
       },
       safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks, engine.operator),
+      funnel: engine.runtime.funnel,
       config,
     };
     writeJsonAtomic(join(options.runDir, 'summary.json'), summary);
     // A run without trades or alerts still has those journals (empty), so readers need no special case.
-    for (const name of ['trades.jsonl', 'alerts.jsonl']) appendFileSync(join(options.runDir, name), '');
+    for (const name of ['trades.jsonl', 'alerts.jsonl', 'counterfactual.jsonl']) {
+      appendFileSync(join(options.runDir, name), '');
+    }
     return summary;
   }
 }

@@ -88,4 +88,19 @@ describe('createDefaultBrain', () => {
     brain.save();
     expect(new LearnerStateStore(statePath).load()).toEqual(brain.governor.snapshot());
   });
+
+  it('explores with the configured ε in backtest and shadow runs and never in live modes', () => {
+    const epsilonIn = (mode: 'backtest' | 'shadow' | 'micro-live' | 'scaled-live') =>
+      createDefaultBrain({
+        config: parseConfig({ mode, engines: { governor: { explorationEpsilon: 0.3 } } }),
+        rng: new Rng(42).fork('governor'),
+        sequence: new MomentumSequenceModel(),
+      }).governor.learners.exploration.epsilon;
+    expect([
+      epsilonIn('backtest'),
+      epsilonIn('shadow'),
+      epsilonIn('micro-live'),
+      epsilonIn('scaled-live'),
+    ]).toEqual([0.3, 0.3, 0, 0]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { DecisionBrain, OmniConfig, Rng } from '@omni/core';
+import { type DecisionBrain, isLiveMode, type OmniConfig, type Rng } from '@omni/core';
 import { type GovernorDecision, LearnerStateStore, MasterGovernorX100 } from '@omni/governor';
 import type { SequenceModelEngine } from '@omni/sequence';
 
@@ -30,10 +30,18 @@ export interface DefaultBrain extends DecisionBrain<GovernorDecision> {
  * The default brain: a MasterGovernorX100 over the configured learners, restored through the
  * {@link LearnerStateStore} at `initialStatePath ?? statePath` when a snapshot exists there (a
  * corrupt or newer snapshot is a StateError, never a silent fresh start that would forget what was
- * learned), and saved to `statePath` after every settled trade unless `saveAfterLearn` is false.
+ * learned), and saved to `statePath` after every settled trade and every counterfactual outcome
+ * unless `saveAfterLearn` is false. The confidence gate's exploration uses
+ * `engines.governor.explorationEpsilon` in backtest and shadow runs and is off (ε = 0) in live modes:
+ * a live run never takes a trade its confidence filter refused.
  */
 export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
-  const deps = { config: options.config, sequence: options.sequence, rng: options.rng };
+  const deps = {
+    config: options.config,
+    sequence: options.sequence,
+    rng: options.rng,
+    ...(isLiveMode(options.config.mode) ? { explorationEpsilon: 0 } : {}),
+  };
   const from = options.initialStatePath ?? options.statePath;
   const saved = from === undefined ? undefined : new LearnerStateStore(from).load();
   const governor = saved ? MasterGovernorX100.restore(saved, deps) : new MasterGovernorX100(deps);
@@ -45,6 +53,10 @@ export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
     decide: (input) => governor.decide(input),
     learn: (outcome, audit, context) => {
       governor.learn(outcome, audit, context);
+      if (saveAfterLearn) save();
+    },
+    learnCounterfactual: (outcome, audit, context) => {
+      governor.learnCounterfactual(outcome, audit, context);
       if (saveAfterLearn) save();
     },
     observe: (input) => governor.observeMarket(input),

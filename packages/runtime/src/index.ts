@@ -1,5 +1,14 @@
 /** The brain port, declared in @omni/core; re-exported because custom brains are written against the runtime. */
-export type { AuditableDecision, DecideInput, DecisionBrain, LearnContext, RouteCandidate } from '@omni/core';
+export type {
+  AuditableDecision,
+  CounterfactualContext,
+  CounterfactualGate,
+  DecideInput,
+  DecisionBrain,
+  DecisionGate,
+  LearnContext,
+  RouteCandidate,
+} from '@omni/core';
 /** The default brain's state store (governor.json), declared in @omni/governor; re-exported for `omni check`. */
 export { LearnerStateStore } from '@omni/governor';
 export {
@@ -9,6 +18,12 @@ export {
   type BacktestSummary,
   safetySummary,
 } from './backtest-engine.js';
+export {
+  type CounterfactualSettings,
+  CounterfactualSettler,
+  counterfactualSettings,
+  type SettledCounterfactual,
+} from './counterfactual-settler.js';
 export {
   type AuditLine,
   type AuditRecord,
@@ -22,6 +37,15 @@ export {
   isAuditSeal,
   verifyAuditTrail,
 } from './decision-audit-trail.js';
+export {
+  COUNTERFACTUAL_GATES,
+  type CounterfactualTally,
+  DecisionFunnel,
+  FUNNEL_STAGES,
+  type FunnelStage,
+  type FunnelSummary,
+  type FunnelYear,
+} from './decision-funnel.js';
 export { createDefaultBrain, type DefaultBrain, type DefaultBrainOptions } from './default-brain.js';
 export {
   MODELLED_OPERATOR,

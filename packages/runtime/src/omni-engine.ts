@@ -22,6 +22,7 @@ import {
 import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/features';
 import { EmergencyShutdownController, SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
+import { counterfactualSettings } from './counterfactual-settler.js';
 import { DecisionAuditTrail } from './decision-audit-trail.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
 import { ModelledOperator, type OperatorReviewPolicy } from './modelled-operator.js';
@@ -355,6 +356,8 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     ...(options.checkpointEveryTicks !== undefined
       ? { checkpointEveryTicks: options.checkpointEveryTicks }
       : {}),
+    // Stopped candidates settle in a hub of their own: never the ledger, SafetyManager or the metrics.
+    counterfactual: counterfactualSettings(config, pools),
   });
   if (session?.resumed) {
     const from = session.resumed;

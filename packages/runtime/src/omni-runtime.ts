@@ -1,12 +1,22 @@
 import {
   type Alert,
   type AuditableDecision,
+  type CounterfactualGate,
   type Decision,
   isTradeDecision,
   RuntimeError,
   type Tick,
+  type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
+import { CounterfactualSettler, type SettledCounterfactual } from './counterfactual-settler.js';
+import {
+  brainStage,
+  DecisionFunnel,
+  type FunnelStage,
+  type FunnelSummary,
+  isCounterfactualGate,
+} from './decision-funnel.js';
 import {
   type CheckpointPoint,
   featureSnapshot,
@@ -35,6 +45,12 @@ interface OpenTrade<A> {
  * `ExecutionHub.execute`; journal the decision with its inputs in the hash-chained audit trail;
  * `maybeRetrain`. Nothing reaches the hub without SafetyManager's approval.
  *
+ * With `counterfactual` settings, every candidate a gate stopped (the brain's `regime`,
+ * `confidence`, `sizing`, `veto`, and trades SafetyManager refused) also goes into a private shadow
+ * hub; its outcomes settle from later ticks (before deciding, like real ones), are journaled to
+ * `counterfactual.jsonl` and handed to `brain.learnCounterfactual` — never to SafetyManager, the
+ * ledger or the metrics. The {@link DecisionFunnel} counts where every tick ended.
+ *
  * @example
  * const runtime = new OmniRuntime({ runId, features, brain, hub, safety, logger, audit, performance });
  * for await (const tick of feed) await runtime.onTick(tick);
@@ -43,6 +59,8 @@ interface OpenTrade<A> {
 export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   readonly #c: OmniRuntimeComponents<A>;
   readonly #open = new Map<string, OpenTrade<A>>();
+  readonly #funnel = new DecisionFunnel();
+  readonly #counterfactual: CounterfactualSettler<A> | undefined;
   readonly #minWindow: number;
   readonly #windowLength: number | undefined;
   #windowBuffer: Float64Array | undefined;
@@ -59,6 +77,8 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
+    this.#counterfactual =
+      components.counterfactual && new CounterfactualSettler<A>(components.counterfactual);
     this.#minWindow = components.minWindow ?? 32;
     this.#windowLength = components.windowLength;
   }
@@ -81,6 +101,11 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   /** Ticks processed since the run began, including ticks replayed silently on a resume. */
   get ticks(): number {
     return this.#ticks;
+  }
+
+  /** Where every tick ended, and what the candidates each gate stopped would have done. */
+  get funnel(): FunnelSummary {
+    return this.#funnel.summary();
   }
 
   /** True while the runtime replays ticks that an earlier session already journaled. */
@@ -143,6 +168,9 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       this.#settle(outcome);
       settled++;
     }
+    if (this.#counterfactual) {
+      for (const s of this.#counterfactual.onTick(tick)) this.#learnCounterfactual(s);
+    }
 
     const features = c.features.update(tick);
 
@@ -151,11 +179,13 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     if (!verdict.ok) {
       if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
       this.#blocked++;
+      this.#funnel.note('blocked', tick.tsMs);
       this.#journalBlocked(tick, verdict.code, verdict.reason);
       await this.#maybeRetrain(tick.tsMs);
       return { kind: 'blocked', reason: verdict.reason, settled };
     }
     if (window.length < this.#minWindow) {
+      this.#funnel.note('warming-up', tick.tsMs);
       if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
       await this.#maybeRetrain(tick.tsMs);
       return { kind: 'warming-up', settled };
@@ -173,6 +203,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     });
 
     let decision: Decision = answer.decision;
+    let stage: FunnelStage = brainStage(answer);
     let executed = false;
     let approval: Record<string, unknown> | undefined;
     let execution: Record<string, unknown> | undefined;
@@ -185,8 +216,10 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
         execution = { status: report.status, venue: report.venue };
         if (report.status === 'rejected') {
           execution = { ...execution, code: report.code, reason: report.reason };
+          stage = 'rejected';
         } else {
           executed = true;
+          stage = 'traded';
           c.safety.registerOpen(verdictForOrder.decision, {
             venue: report.venue,
             ...(report.status === 'accepted' && report.fill
@@ -202,8 +235,17 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
         }
       } else {
         approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
+        stage = 'safety';
+        await this.#openCounterfactual(decision, 'safety', answer, tick);
       }
+    } else if (answer.candidate && isCounterfactualGate(stage)) {
+      await this.#openCounterfactual(answer.candidate, stage, answer, tick);
     }
+    this.#funnel.note(
+      stage,
+      tick.tsMs,
+      stage === 'traded' && answer.gate?.kind === 'traded' && answer.gate.exploration,
+    );
 
     if (!this.#silent)
       c.audit.append({
@@ -300,6 +342,28 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       this.#open.delete(outcome.decisionId);
       c.brain.learn(outcome, open.audit, { riskUsd: open.riskUsd });
     }
+  }
+
+  /** Sends a stopped candidate to the counterfactual hub (when there is one). */
+  async #openCounterfactual(
+    candidate: TradeDecision,
+    gate: CounterfactualGate,
+    answer: A,
+    tick: Tick,
+  ): Promise<void> {
+    if (!this.#counterfactual) return;
+    const opened = await this.#counterfactual.open(candidate, gate, answer, tick);
+    if (opened === 'rejected') return;
+    this.#funnel.noteCounterfactualOpened(gate);
+    if (opened !== 'opened') this.#learnCounterfactual(opened);
+  }
+
+  /** A settled counterfactual outcome: journaled, counted, learned — nothing else (no PnL, safety or ledger). */
+  #learnCounterfactual(s: SettledCounterfactual<A>): void {
+    const { outcome, gate, riskUsd, r } = s;
+    this.#c.logger.logCounterfactual({ counterfactual: true, gate, riskUsd, r, outcome });
+    this.#funnel.noteCounterfactualSettled(gate, outcome.pnl, r);
+    this.#c.brain.learnCounterfactual?.(outcome, s.audit, { riskUsd, gate });
   }
 
   #window(symbol: string): Float64Array {

@@ -2,6 +2,7 @@ import type { AuditableDecision, Decision, DecisionBrain, OmniLogger } from '@om
 import type { ExecutionHub } from '@omni/execution';
 import type { FeatureExtractorEngine, FeatureVector } from '@omni/features';
 import type { SafetyManager } from '@omni/safety';
+import type { CounterfactualSettings } from './counterfactual-settler.js';
 import type { DecisionAuditTrail } from './decision-audit-trail.js';
 import type { PerformanceRecorder } from './performance-recorder.js';
 import type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
@@ -35,6 +36,12 @@ export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDe
   readonly operator?: { observe(tsMs: number): void };
   /** Ticks between periodic checkpoints. Default 1,000. */
   readonly checkpointEveryTicks?: number;
+  /**
+   * Settle the candidates gates stopped (and trades SafetyManager refused) as counterfactual
+   * outcomes in a private shadow hub: journaled to `counterfactual.jsonl`, handed to
+   * `brain.learnCounterfactual`, never in PnL, safety or the ledger. Without it nothing is settled.
+   */
+  readonly counterfactual?: CounterfactualSettings;
 }
 
 /** Options of {@link OmniRuntime.replaySilently}. */

@@ -243,7 +243,9 @@ export interface RuntimeFixtureOptions {
   readonly startingBalanceUsd?: number;
   readonly statePath?: string;
   readonly minWindow?: number;
-  readonly extra?: Partial<Pick<OmniRuntimeComponents<FakeAudit>, 'sequence' | 'routes' | 'training'>>;
+  readonly extra?: Partial<
+    Pick<OmniRuntimeComponents<FakeAudit>, 'sequence' | 'routes' | 'training' | 'counterfactual'>
+  >;
 }
 
 /**

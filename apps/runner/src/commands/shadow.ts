@@ -183,11 +183,14 @@ export async function runShadow(
       modelTrainedThrough: null,
     },
     safety: safetySummary(engine.safety.status(), engine.runtime.blockedTicks),
+    funnel: engine.runtime.funnel,
     config,
   };
   writeJsonAtomic(join(outDir, 'summary.json'), summary);
   // A run without trades or alerts still has those journals (empty), so readers need no special case.
-  for (const name of [JOURNAL_FILES.trades, JOURNAL_FILES.alerts]) appendFileSync(join(outDir, name), '');
+  for (const name of [JOURNAL_FILES.trades, JOURNAL_FILES.alerts, JOURNAL_FILES.counterfactual]) {
+    appendFileSync(join(outDir, name), '');
+  }
   const series = selection ? await readSeries(selection) : await journaledTicks(outDir);
   await writeReport(outDir, { summary, series });
   if (loopEnd === 'signal') io.err('shadow: stopped by signal; state saved — run the same command to resume');

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type CounterfactualContext,
+  type CounterfactualRecord,
+  type DecideInput,
+  type Decision,
+  type DecisionGate,
+  JOURNAL_FILES,
+  parseConfig,
+  type TradeDecision,
+  type TradeOutcome,
+} from '@omni/core';
+import { describe, expect, it, vi } from 'vitest';
+import { counterfactualSettings } from './counterfactual-settler.js';
+import { FUNNEL_STAGES } from './decision-funnel.js';
+import {
+  binaryFor,
+  buildRuntime,
+  type FakeAudit,
+  FakeBrain,
+  FakeHub,
+  fixtureTicks,
+  noneFor,
+} from './runtime.fixture.js';
+
+type GateScript = (input: DecideInput, n: number) => { gate: DecisionGate; candidate: TradeDecision | null };
+
+/** A FakeBrain whose answers name a gate and a candidate, and that records counterfactual lessons. */
+class GatedBrain extends FakeBrain {
+  readonly counterfactual: Array<{
+    outcome: TradeOutcome;
+    audit: FakeAudit;
+    context: CounterfactualContext;
+  }> = [];
+  readonly #gate: GateScript;
+
+  constructor(script: (input: DecideInput, n: number) => Decision, gate: GateScript) {
+    super(script);
+    this.#gate = gate;
+  }
+
+  override decide(input: DecideInput): FakeAudit {
+    const n = this.decided.length;
+    return { ...super.decide(input), ...this.#gate(input, n) };
+  }
+
+  learnCounterfactual(outcome: TradeOutcome, audit: FakeAudit, context: CounterfactualContext): void {
+    this.counterfactual.push({ outcome, audit, context });
+  }
+}
+
+/** The fixture's configuration (default engines: binary payout 0.8, ties refunded). */
+const config = parseConfig({});
+
+function records(runDir: string): CounterfactualRecord[] {
+  return readFileSync(join(runDir, JOURNAL_FILES.counterfactual), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as CounterfactualRecord);
+}
+
+describe('counterfactual settlement in OmniRuntime', () => {
+  it('settles candidates the confidence gate stopped from later prices and never lets them reach PnL, safety or the ledger', async () => {
+    const brain = new GatedBrain(
+      (input) => noneFor(input),
+      (input) => ({
+        gate: { kind: 'confidence', calibrated: 0.49, minConfidence: 0.55 },
+        candidate: binaryFor(input, 5) as TradeDecision,
+      }),
+    );
+    const hub = new FakeHub();
+    const runtime = await buildRuntime({
+      brain,
+      hub,
+      extra: { counterfactual: counterfactualSettings(config) },
+    });
+    const spies = [
+      vi.spyOn(runtime.performance, 'recordTrade'),
+      vi.spyOn(runtime.safety, 'approve'),
+      vi.spyOn(runtime.safety, 'registerOpen'),
+      vi.spyOn(runtime.safety, 'registerOutcome'),
+    ];
+    const ticks = fixtureTicks(30);
+    for (const t of ticks) await runtime.tick(t);
+    await runtime.runtime.shutdown();
+
+    // Decisions from the 4th tick (the window needs 4 prices): 27 candidates, the last still open.
+    expect(brain.decided).toHaveLength(27);
+    const journal = records(runtime.runDir);
+    expect(journal).toHaveLength(26);
+    expect(brain.counterfactual).toHaveLength(26);
+    const payout = config.engines.binary.payout;
+    for (const [i, r] of journal.entries()) {
+      const entry = ticks[i + 3];
+      const settle = ticks[i + 4];
+      // A 60 s binary call entered at its decision tick, settled on the next minute's price.
+      expect(r).toMatchObject({ counterfactual: true, gate: 'confidence', riskUsd: 5 });
+      expect(r.outcome).toMatchObject({
+        decisionId: `test-${i + 1}`,
+        entryTs: entry?.tsMs,
+        entryPrice: entry?.price,
+        settleTs: settle?.tsMs,
+        settlePrice: settle?.price,
+      });
+      const won = (settle?.price as number) > (entry?.price as number);
+      expect(r.outcome.pnl).toBeCloseTo(won ? 5 * payout : -5, 12);
+      expect(r.r).toBeCloseTo(r.outcome.pnl / 5, 12);
+      expect(brain.counterfactual[i]?.context).toEqual({ riskUsd: 5, gate: 'confidence' });
+      expect(brain.counterfactual[i]?.audit.marker).toBe(`answer-test-${i + 1}`);
+    }
+    // Both wins and losses were settled (the series oscillates): the check above is not vacuous.
+    expect(new Set(journal.map((r) => r.outcome.pnl > 0)).size).toBe(2);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    expect(runtime.safety.ledger.positions()).toHaveLength(0);
+    expect(hub.orders).toHaveLength(0);
+    expect(brain.learned).toHaveLength(0);
+    expect(runtime.performance.summary()).toMatchObject({ trades: 0, pnl: 0, finalBalance: 10_000 });
+    expect(runtime.runtime.funnel.counterfactual.confidence).toEqual({
+      opened: 27,
+      settled: 26,
+      wins: journal.filter((r) => r.outcome.pnl > 0).length,
+      losses: journal.filter((r) => r.outcome.pnl < 0).length,
+      sumR: journal.reduce((s, r) => s + (r.r ?? 0), 0),
+    });
+  });
+
+  it('counts every tick at exactly one stage, and the candidates of each gate', async () => {
+    // n % 8: no-setup, regime, confidence, sizing, veto, traded, traded-but-refused, brain warming up.
+    const kinds = [
+      'no-setup',
+      'regime',
+      'confidence',
+      'sizing',
+      'veto',
+      'traded',
+      'refused',
+      'warm',
+    ] as const;
+    const kindOf = (n: number) => kinds[n % 8] as (typeof kinds)[number];
+    const brain = new GatedBrain(
+      (input, n) =>
+        kindOf(n) === 'traded' || kindOf(n) === 'refused' ? binaryFor(input, 5) : noneFor(input),
+      (input, n): { gate: DecisionGate; candidate: TradeDecision | null } => {
+        const candidate = binaryFor(input, 5) as TradeDecision;
+        switch (kindOf(n)) {
+          case 'no-setup':
+            return { gate: { kind: 'no-setup' }, candidate: null };
+          case 'regime':
+            return { gate: { kind: 'regime' }, candidate };
+          case 'confidence':
+            return { gate: { kind: 'confidence', calibrated: 0.5, minConfidence: 0.55 }, candidate };
+          case 'sizing':
+            return { gate: { kind: 'sizing', reason: 'no stake' }, candidate: null };
+          case 'veto':
+            return { gate: { kind: 'veto', reason: 'test veto' }, candidate };
+          case 'warm':
+            return { gate: { kind: 'warming-up' }, candidate: null };
+          default:
+            return { gate: { kind: 'traded', exploration: n % 16 === 5 }, candidate: null };
+        }
+      },
+    );
+    // The venue refuses the second order it is sent.
+    const hub = new FakeHub((_d, n) => (n === 1 ? 'reject' : 'accept'));
+    const fixture = await buildRuntime({
+      brain,
+      hub,
+      extra: { counterfactual: counterfactualSettings(config) },
+    });
+    const ticks = fixtureTicks(83);
+    for (const t of ticks) {
+      // The broker is unhealthy exactly on the ticks where the brain's trade must be refused.
+      const n = brain.decided.length;
+      fixture.safety.noteBrokerHealth('binary', ticks.indexOf(t) < 3 || kindOf(n) !== 'refused');
+      await fixture.tick(t);
+    }
+    const funnel = fixture.runtime.funnel;
+    const decided = 80; // 83 ticks, the first 3 warming up in the runtime
+    const count = (k: (typeof kinds)[number]) =>
+      Array.from({ length: decided }, (_v, n) => n).filter((n) => kindOf(n) === k).length;
+    expect(funnel.ticks).toBe(83);
+    expect(FUNNEL_STAGES.reduce((s, stage) => s + funnel.stages[stage], 0)).toBe(83);
+    expect(funnel.stages).toEqual({
+      'warming-up': 3 + count('warm'),
+      blocked: 0,
+      'no-setup': count('no-setup'),
+      regime: count('regime'),
+      confidence: count('confidence'),
+      sizing: count('sizing'),
+      veto: count('veto'),
+      aside: 0,
+      safety: count('refused'),
+      rejected: 1,
+      traded: count('traded') - 1,
+    });
+    // Explored trades: n % 16 === 5, all traded (the rejected order was n = 13, not explored).
+    expect(funnel.explored).toBe(5);
+    expect(funnel.years).toEqual([{ year: 2024, ticks: 83, blocked: 0, traded: 9, explored: 5 }]);
+    for (const gate of ['regime', 'confidence', 'veto', 'safety'] as const) {
+      expect(funnel.counterfactual[gate].opened, gate).toBe(count(gate === 'safety' ? 'refused' : gate));
+    }
+    expect(funnel.counterfactual.sizing.opened).toBe(0);
+    const settled = Object.values(funnel.counterfactual).reduce((s, t) => s + t.settled, 0);
+    expect(brain.counterfactual).toHaveLength(settled);
+    expect(records(fixture.runDir)).toHaveLength(settled);
+  });
+});
