@@ -12,12 +12,18 @@ export interface DataSelection {
 
 /**
  * Resolves `--data` / `--symbol`: without `--data`, the bundled daily series of `symbol`
- * (default EURUSD); with it, that file, whose symbol is `--symbol` or the file name.
- * Unknown bundled symbols and missing files are clear RuntimeErrors.
+ * (default: `defaultSymbol`, the first of `config.symbols` / `OMNI_SYMBOLS`, else EURUSD); with it,
+ * that file, whose symbol is `--symbol` or the file name. Unknown bundled symbols and missing
+ * files are clear RuntimeErrors.
  */
-export function selectData(options: { data?: string; symbol?: string; cwd?: string }): DataSelection {
+export function selectData(options: {
+  data?: string;
+  symbol?: string;
+  cwd?: string;
+  defaultSymbol?: string;
+}): DataSelection {
   if (options.data === undefined) {
-    const symbol = (options.symbol ?? 'EURUSD').toUpperCase();
+    const symbol = (options.symbol ?? options.defaultSymbol ?? 'EURUSD').toUpperCase();
     if (!bundledFxPairs().includes(symbol)) {
       throw new RuntimeError(
         'RUNTIME_BAD_INPUT',

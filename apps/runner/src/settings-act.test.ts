@@ -28,20 +28,14 @@ import { omni } from './cli.fixture.js';
  * test fails if a listed binding starts acting, so this list cannot go stale.
  */
 const KNOWN_DEAD: Readonly<Record<string, string>> = {
-  OMNI_SYMBOLS:
-    'the CLI trades the symbol of --symbol or of the --data file name; config.symbols is only the default of createOmniEngine/BacktestEngine when a caller passes no symbol, which the CLI never does',
   OMNI_BINARY_EXPIRY_SEC:
     'engines.binary.defaultExpirySec is read by nothing: every binary expiry comes from the fib signal (0.5 × the mean swing leg), so on daily data every expiry is 86 400 s whatever the setting',
   OMNI_MAX_POSITIONS_PER_SETUP:
     'SafetyManager caps open positions per setupKey, but no decision carries a setupKey yet: setupKeyOf of @omni/governor (setup-key.ts) is called by nothing, so the cap never applies',
-  POCKET_BASE_URL:
-    'no binary-options executor is bundled, so nothing connects to the endpoint; `omni check` lists only pocket.token for binary credentials',
-  MEV_RELAY_URL:
-    'no arbitrage executor that sends bundles is bundled; `omni check` lists only dex.rpcUrl and dex.privateKey for arbitrage credentials',
 };
 
 type Env = Readonly<Record<string, string>>;
-type Observation = 'backtest' | 'check' | 'live' | 'shadow-live';
+type Observation = 'backtest' | 'bundled' | 'check' | 'live' | 'shadow-live';
 
 /** How one binding is probed: the value to set, where to look, and extra variables both runs share. */
 interface Probe {
@@ -84,7 +78,7 @@ function probes(): Readonly<Record<string, Probe>> {
     // The seed drives the synthetic DEX pools (and the learners' exploration): with routes that
     // pay (no gas cost), which arbitrage trades happen depends on it.
     OMNI_SEED: { value: '7', observe: 'backtest', with: { OMNI_ARB_GAS_PRICE_GWEI: '0' } },
-    OMNI_SYMBOLS: { value: 'GBPUSD', observe: 'backtest' },
+    OMNI_SYMBOLS: { value: 'GBPUSD', observe: 'bundled' },
     OMNI_STARTING_BALANCE_USD: { value: '2000', observe: 'backtest' },
     OMNI_LOG_DIR: { value: join(work, 'other-logs'), observe: 'check' },
     SEQ_MODEL_ONNX: { value: coinFlipModel, observe: 'backtest' },
@@ -186,6 +180,25 @@ async function observeBacktest(): Promise<string> {
   return runFingerprint(out);
 }
 
+/** A short backtest on bundled data without --symbol or --data: the pair comes from the config. */
+async function observeBundled(): Promise<string> {
+  const out = join(freshDir('bundled'), 'run');
+  const result = await omni([
+    'backtest',
+    '--momentum-only',
+    '--from',
+    '2024-01-01',
+    '--to',
+    '2024-03-31',
+    '--quiet',
+    '--out',
+    out,
+  ]);
+  expect(result.code).toBe(0);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { run: { symbol: string } };
+  return JSON.stringify({ symbol: summary.run.symbol, run: runFingerprint(out) });
+}
+
 async function observeCheck(): Promise<string> {
   const result = await omni(['check']);
   // The clock line reads the wall clock; everything else is a function of the configuration.
@@ -272,6 +285,7 @@ async function observeShadowLive(): Promise<string> {
 
 const OBSERVE: Readonly<Record<Observation, () => Promise<string>>> = {
   backtest: observeBacktest,
+  bundled: observeBundled,
   check: observeCheck,
   live: observeLive,
   'shadow-live': observeShadowLive,

@@ -201,4 +201,26 @@ describe('DeploymentChecklist', () => {
       refused(() => checklist.assertLiveAllowed('micro-live', { liveFlag: true }), 'SAFETY_CHECKLIST_FAILED'),
     ).toBe(true);
   });
+
+  it('shows the optional relay and Pocket endpoints as set or missing, never their values', async () => {
+    const relay = 'https://relay.example.org/key-relay-secret';
+    const withEndpoints = config({
+      credentials: {
+        mt5: { login: '1234567', server: 'Demo-Server', password: 'mt5-secret-password' },
+        pocket: { token: 'pocket-secret-token', baseUrl: 'https://pocket.example.org/key-pocket-secret' },
+        dex: { rpcUrl: 'https://rpc.example.org/key-secret-123', privateKey: PRIVATE_KEY },
+        mevRelayUrl: relay,
+      },
+    });
+    const set = await new DeploymentChecklist().verify(withEndpoints, { clock });
+    const bare = await new DeploymentChecklist().verify(config(), { clock });
+    const detail = (r: typeof set, name: string) => r.checks.find((c) => c.name === name)?.detail ?? '';
+    expect(detail(set, 'credentials.binary')).toContain('pocket.baseUrl (optional): set');
+    expect(detail(bare, 'credentials.binary')).toContain('pocket.baseUrl (optional): missing');
+    expect(detail(set, 'credentials.arbitrage')).toContain('mevRelayUrl (optional): set');
+    expect(detail(bare, 'credentials.arbitrage')).toContain('mevRelayUrl (optional): missing');
+    expect(JSON.stringify(set)).not.toContain('key-relay-secret');
+    expect(JSON.stringify(set)).not.toContain('key-pocket-secret');
+    expect(set.checks.find((c) => c.name === 'credentials.arbitrage')?.passed).toBe(true);
+  });
 });

@@ -162,7 +162,17 @@ function credentialCheck(config: OmniConfig, market: Market, required: boolean):
             ['dex.rpcUrl', c.dex.rpcUrl],
             ['dex.privateKey', c.dex.privateKey],
           ];
-  const states = fields.map(([name, value]) => `${name}: ${setOrMissing(value)}`);
+  // Optional endpoints (the spec's POCKET_BASE_URL and MEV_RELAY_URL): shown, never required.
+  const optional: [string, string | Secret | undefined][] =
+    market === 'binary'
+      ? [['pocket.baseUrl', c.pocket.baseUrl]]
+      : market === 'arbitrage'
+        ? [['mevRelayUrl', c.mevRelayUrl]]
+        : [];
+  const states = [
+    ...fields.map(([name, value]) => `${name}: ${setOrMissing(value)}`),
+    ...optional.map(([name, value]) => `${name} (optional): ${setOrMissing(value)}`),
+  ];
   const allSet = fields.every(([, value]) => setOrMissing(value) === 'set');
   const name = `credentials.${market}` as ChecklistCheckName;
   if (!required) return { name, passed: true, detail: `not required (${states.join(', ')})` };

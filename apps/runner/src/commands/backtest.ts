@@ -62,7 +62,7 @@ export function outOfSampleStart(
  * output; temp folders of killed runs are removed at the next start.
  */
 export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: CliIo): Promise<RunSummary> {
-  const selection = selectData(flags);
+  const selection = selectData({ ...flags, defaultSymbol: config.symbols[0] });
   const usesBundledModel =
     !flags.momentumOnly && flags.model === undefined && config.seqModelOnnx === undefined;
   const window = outOfSampleStart(usesBundledModel, selection.bundled, parseTimeBound(flags.from, '--from'));

@@ -106,7 +106,7 @@ export async function runShadow(
 ): Promise<RunSummary> {
   const venue = selectedVenue(flags);
   const live = venue !== undefined;
-  const selection = live ? undefined : selectData(flags);
+  const selection = live ? undefined : selectData({ ...flags, defaultSymbol: config.symbols[0] });
   const outDir = checkOutputDir(flags.out ?? 'omni-runs/shadow', {
     inputs: selection ? [selection.path] : [],
   }).path;
