@@ -31,6 +31,7 @@ import type {
 } from './governor-types.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
 import { type DominantRegime, RegimeStateBuilder } from './regime-state-builder.js';
+import { withSetupKey } from './setup-key.js';
 import { trendStrength } from './trend-strength.js';
 
 /**
@@ -197,7 +198,8 @@ export class MasterGovernorX100 {
         : {}),
     });
     return {
-      decision: compiled.decision,
+      // The setup's identity lets SafetyManager refuse a second position on it (maxPositionsPerSetup).
+      decision: withSetupKey(compiled.decision, block),
       regimeKey: regime.regimeKey,
       regime,
       probabilities,

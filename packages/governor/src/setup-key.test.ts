@@ -1,6 +1,10 @@
-import type { BinaryDecision, SpotDecision } from '@omni/core';
+import { type BinaryDecision, parseConfig, type SpotDecision } from '@omni/core';
 import { type FibBlock, type FibSetup, fibLevels } from '@omni/fib-core';
+import { MomentumSequenceModel } from '@omni/sequence';
 import { describe, expect, it } from 'vitest';
+import type { FibAudit } from './fib-audit.js';
+import { syntheticMarket, testRouteCandidates } from './market.fixture.js';
+import { MasterGovernorX100 } from './master-governor-x100.js';
 import { setupKeyOf, withSetupKey } from './setup-key.js';
 
 const T0 = 1_704_153_600_000;
@@ -122,5 +126,39 @@ describe('setupKeyOf', () => {
     const none = { engine: 'none', id: 'n', tsMs: T0, reason: 'no setup' } as const;
     expect(withSetupKey(none, block(leg()))).toBe(none);
     expect(withSetupKey(call, block(null))).toBe(call);
+  });
+});
+
+describe('MasterGovernorX100.decide', () => {
+  it('gives every binary and spot trade the key of the fib setup its audit shows', () => {
+    const config = parseConfig({ seed: 11, engines: { governor: { minConfidence: 0.5 } } });
+    const g = new MasterGovernorX100({ config, sequence: new MomentumSequenceModel() });
+    const keys: string[] = [];
+    for (const [i, t] of syntheticMarket({ seed: 7, count: 1500 }).entries()) {
+      if (t.window.length < 32) continue;
+      const { decision, fib } = g.decide({
+        decisionId: `d-${i}`,
+        features: t.features,
+        window: t.window,
+        balanceUsd: 10_000,
+        arbitrage: { candidates: testRouteCandidates() },
+      });
+      if (decision.engine !== 'binary' && decision.engine !== 'spot') continue;
+      // The same key, rebuilt from the JSON audit of the fib block the decision came from.
+      const audit = fib as FibAudit;
+      const signal = audit.signals[decision.engine];
+      if (signal.kind !== 'signal' || signal.engine === 'arbitrage' || audit.setup === null)
+        throw new Error('a trade without a fib setup');
+      const level = signal.engine === 'binary' ? `:${signal.level.ratio}` : '';
+      const side = decision.engine === 'binary' ? decision.direction : decision.side;
+      const { direction, start, end } = audit.setup;
+      expect(decision.setupKey).toBe(
+        `${signal.pattern}:${direction}:${start.tsMs}-${end.tsMs}${level}:${side}`,
+      );
+      keys.push(decision.setupKey as string);
+    }
+    expect(keys.length).toBeGreaterThan(10);
+    // Setups stay valid for several ticks: fewer setups than trades, which is what stacking was.
+    expect(new Set(keys).size).toBeLessThan(keys.length);
   });
 });

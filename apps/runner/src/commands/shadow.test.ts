@@ -114,7 +114,7 @@ describe('omni shadow resumes its run', () => {
   });
 
   it("adopts an operator's reset made while the run was stopped", async () => {
-    process.env['OMNI_MAX_LOSS_STREAK'] = '2';
+    process.env['OMNI_MAX_LOSS_STREAK'] = '1';
     const out = join(dir, 'run');
     const first = await omni(['shadow', '--data', csv, '--out', out, '--max-ticks', '400']);
     expect(first.code, first.err).toBe(0);
