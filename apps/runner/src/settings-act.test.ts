@@ -30,8 +30,6 @@ import { omni } from './cli.fixture.js';
 const KNOWN_DEAD: Readonly<Record<string, string>> = {
   OMNI_BINARY_EXPIRY_SEC:
     'engines.binary.defaultExpirySec is read by nothing: every binary expiry comes from the fib signal (0.5 × the mean swing leg), so on daily data every expiry is 86 400 s whatever the setting',
-  OMNI_MAX_POSITIONS_PER_SETUP:
-    'SafetyManager caps open positions per setupKey, but no decision carries a setupKey yet: setupKeyOf of @omni/governor (setup-key.ts) is called by nothing, so the cap never applies',
 };
 
 type Env = Readonly<Record<string, string>>;
