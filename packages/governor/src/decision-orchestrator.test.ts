@@ -124,6 +124,27 @@ describe('DecisionOrchestrator', () => {
     );
   });
 
+  it('names no-setup, not the regime learner, when the only setup is an arbitrage without a priced route', () => {
+    const { o } = orchestrator();
+    const withArbitrage = { ...noSignals, arbitrage: arbitrageSignal };
+    const compiled = o.compile(input({ engine: 'none', signals: withArbitrage }));
+    expect(compiled.gate).toEqual({ kind: 'no-setup' });
+    expect(compiled.candidate).toBeNull();
+    expect(compiled.decision.engine === 'none' && compiled.decision.reason).toMatch(
+      /; arbitrage: setup, but no route candidates at this tick\)$/,
+    );
+    const priced = o.compile(
+      input({
+        engine: 'none',
+        signals: withArbitrage,
+        routeCandidates: [candidate],
+        standAsideEngine: 'arbitrage',
+      }),
+    );
+    expect(priced.gate).toEqual({ kind: 'regime' });
+    expect(priced.candidate).toMatchObject({ engine: 'arbitrage', id: 'd-1', routeId: 'pool-a>pool-b' });
+  });
+
   it('stands aside when the chosen engine has no fib signal, even if another engine signals', () => {
     const { o } = orchestrator();
     const { decision } = o.compile(input({ engine: 'binary', signals: { ...noSignals, spot: spotSignal } }));

@@ -29,11 +29,22 @@ export type {
   VetoContext,
 } from './orchestrator-types.js';
 
-/** Why a fib signal is `none` (or `setup` when it is a signal). */
-function noneReason(
-  signal: { readonly kind: 'signal' } | { readonly kind: 'none'; readonly reason: string },
-): string {
-  return signal.kind === 'none' ? signal.reason : 'setup';
+/**
+ * Whether `market` has a setup it can trade at this tick: a fib signal, and for arbitrage a priced
+ * route as well (the governor offers the regime learner the same engines).
+ */
+function tradable(market: Market, input: CompileInput): boolean {
+  return (
+    input.signals[market].kind === 'signal' &&
+    (market !== 'arbitrage' || (input.routeCandidates?.length ?? 0) > 0)
+  );
+}
+
+/** Why an engine has no setup it can trade (or `setup` when it has one). */
+function noneReason(market: Market, input: CompileInput): string {
+  const signal = input.signals[market];
+  if (signal.kind === 'none') return signal.reason;
+  return tradable(market, input) ? 'setup' : 'setup, but no route candidates at this tick';
 }
 
 /** How one engine's setup fared before the vetoes. */
@@ -135,10 +146,9 @@ export class DecisionOrchestrator {
     const probUp = requireNumberInRange(input.probUp, 'probUp', 0, 1);
     const engine = input.engine;
     if (engine === 'none') {
-      const withSetup = MARKETS.filter((m) => input.signals[m].kind === 'signal');
-      if (withSetup.length === 0) {
+      if (!MARKETS.some((m) => tradable(m, input))) {
         return none(
-          `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(input.signals[m])}`).join('; ')})`,
+          `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(m, input)}`).join('; ')})`,
           { kind: 'no-setup' },
         );
       }
