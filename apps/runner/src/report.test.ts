@@ -1,6 +1,7 @@
 import type { TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, jsonForScript, lastPerSecond, renderReport } from './report.js';
+import type { FunnelRow } from './funnel-rows.js';
+import { escapeHtml, jsonForScript, lastPerSecond, type ReportInput, renderReport } from './report.js';
 
 const trade: TradeOutcome = {
   decisionId: 'run-7',
@@ -18,7 +19,27 @@ const trade: TradeOutcome = {
   rule: 'binary-expiry',
 };
 
-function sample(): string {
+const FUNNEL: readonly FunnelRow[] = [
+  {
+    stage: 'blocked',
+    label: 'blocked by safety',
+    ticks: 60,
+    share: 0.6,
+    explored: null,
+    counterfactual: null,
+  },
+  {
+    stage: 'confidence',
+    label: 'below the calibrated confidence',
+    ticks: 39,
+    share: 0.39,
+    explored: null,
+    counterfactual: { settled: 30, winRate: 0.6, avgR: 0.125 },
+  },
+  { stage: 'traded', label: 'traded', ticks: 1, share: 0.01, explored: 1, counterfactual: null },
+];
+
+function sample(funnel: ReportInput['funnel'] = FUNNEL): string {
   return renderReport({
     title: 'Backtest <EURUSD>',
     symbol: 'EURUSD',
@@ -31,6 +52,11 @@ function sample(): string {
     trades: [trade],
     equity: [{ tsMs: 2 * 86_400_000, equity: 10_008, drawdown: 0 }],
     engines: [{ engine: 'binary', trades: 1, winRate: 1, pnl: 8, fees: 0, avgR: null }],
+    funnel,
+    years: [
+      { year: 1970, ticks: 40, blocked: 0, placed: 1, explored: 1, trades: 1, wins: 1, pnl: 8 },
+      { year: 1971, ticks: 60, blocked: 60, placed: 0, explored: 0, trades: 0, wins: 0, pnl: 0 },
+    ],
     config: { mode: 'backtest', note: '</script><script>alert(1)</script>' },
     notes: ['data: bundled EURUSD'],
   });
@@ -55,6 +81,20 @@ describe('renderReport', () => {
       { time: 86_400, value: 1.1 },
       { time: 172_800, value: 1.12 },
     ]);
+  });
+
+  it('shows the decision funnel with what stopped candidates would have done, and trades by year', () => {
+    const html = sample();
+    expect(html).toContain(
+      '<tr><td>below the calibrated confidence</td><td>39</td><td>39.0%</td><td>30</td><td>60.0%</td><td>0.13</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td>traded (1 by exploration)</td><td>1</td><td>1.0%</td><td></td><td></td><td></td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td>1971</td><td>60</td><td>60</td><td>0</td><td>0</td><td>0</td><td>—</td><td>0.00</td></tr>',
+    );
+    expect(sample(null)).toContain('summarised before decision funnels existed');
   });
 });
 

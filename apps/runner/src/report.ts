@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TradeOutcome } from '@omni/core';
+import type { FunnelRow, YearRow } from './funnel-rows.js';
 
 /** A price point of the report's chart. */
 export interface ReportPricePoint {
@@ -45,6 +46,10 @@ export interface ReportInput {
   readonly trades: readonly TradeOutcome[];
   readonly equity: readonly ReportEquityPoint[];
   readonly engines: readonly ReportEngineRow[];
+  /** The decision funnel (see `funnelRows`), or null for a run summarised before funnels existed. */
+  readonly funnel: readonly FunnelRow[] | null;
+  /** Trades by year (see `yearRows`). */
+  readonly years: readonly YearRow[];
   /** The run's effective configuration (secrets already redacted by their toJSON). */
   readonly config: unknown;
   /** Provenance lines (data file, seed, version). */
@@ -106,9 +111,17 @@ function fmt(value: number | null, digits = 2): string {
   return value === null || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 }
 
+function pctCell(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
+function cell(value: number | null): string {
+  return value === null ? '—' : String(value);
+}
+
 /**
  * Renders the self-contained backtest report: price chart with fib zones and trade markers,
- * equity and drawdown curves, per-engine table and the run's config. One HTML file with the
+ * equity and drawdown curves, per-engine table, decision funnel, trades by year and the run's config. One HTML file with the
  * chart library inlined; it loads nothing from the network.
  */
 export function renderReport(input: ReportInput): string {
@@ -149,6 +162,22 @@ export function renderReport(input: ReportInput): string {
     )
     .join('');
   const notes = input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('');
+  const funnel = input.funnel
+    ? `<table><thead><tr><th>where ticks ended</th><th>ticks</th><th>share</th><th>would-be trades settled</th><th>win rate</th><th>avg R</th></tr></thead><tbody>${input.funnel
+        .map(
+          (r) =>
+            `<tr><td>${escapeHtml(r.label)}${r.explored ? ` (${r.explored} by exploration)` : ''}</td><td>${r.ticks}</td><td>${(r.share * 100).toFixed(1)}%</td><td>${r.counterfactual ? r.counterfactual.settled : ''}</td><td>${r.counterfactual ? pctCell(r.counterfactual.winRate) : ''}</td><td>${r.counterfactual ? fmt(r.counterfactual.avgR) : ''}</td></tr>`,
+        )
+        .join(
+          '',
+        )}</tbody></table><p class="muted">Would-be trades: what the candidates each gate stopped would have done, settled from later prices by the same rules (counterfactual.jsonl); never in PnL.</p>`
+    : '<p class="muted">This run was summarised before decision funnels existed.</p>';
+  const yearRows = input.years
+    .map(
+      (y) =>
+        `<tr><td>${y.year}</td><td>${cell(y.ticks)}</td><td>${cell(y.blocked)}</td><td>${cell(y.placed)}</td><td>${cell(y.explored)}</td><td>${y.trades}</td><td>${pctCell(y.trades > 0 ? y.wins / y.trades : null)}</td><td>${fmt(y.pnl)}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -181,6 +210,10 @@ pre{background:#f6f8fa;padding:12px;border-radius:6px;font-size:12px;overflow:au
 <div id="drawdown" class="chart small"></div>
 <h2>By engine</h2>
 <table><thead><tr><th>engine</th><th>trades</th><th>win rate</th><th>PnL</th><th>fees</th><th>avg R</th></tr></thead><tbody>${engineRows}</tbody></table>
+<h2>Decision funnel</h2>
+${funnel}
+<h2>Trades by year</h2>
+<table><thead><tr><th>year</th><th>ticks</th><th>blocked</th><th>trades placed</th><th>by exploration</th><th>trades settled</th><th>win rate</th><th>PnL</th></tr></thead><tbody>${yearRows}</tbody></table>
 <h2>Trades${input.trades.length > 200 ? ' (last 200)' : ''}</h2>
 <table><thead><tr><th>decision</th><th>engine</th><th>dir</th><th>entry time</th><th>entry</th><th>settle time</th><th>settle</th><th>fees</th><th>PnL</th><th>rule</th></tr></thead><tbody>${tradeRows}</tbody></table>
 <h2>Run</h2>

@@ -77,6 +77,8 @@ interface AuditLine {
     readonly tsMs: number;
     readonly price: number;
     readonly execution?: { readonly status: string };
+    /** The trade a gate stopped, settled as a counterfactual outcome (counterfactual.jsonl). */
+    readonly candidate?: Decision | null;
   };
 }
 
@@ -226,7 +228,9 @@ function closeTo(actual: number, expected: number, relative = 1e-9): boolean {
 /**
  * Runs whose every trade is re-checked. EURUSD 2010–2014 has binary and spot trades; AUDUSD
  * 1972–1974 (the pegged era: flat prices, then the 1973 revaluation) has binary ties settled by
- * the tie rule and spot stops filled through a gap.
+ * the tie rule and spot stops filled through a gap. Counterfactual outcomes (what the candidates
+ * gates stopped would have done, settled by the same rules from the same prices) are re-checked
+ * with the trades, so the edge cases may show in either.
  */
 const RECHECKED = [
   { label: 'EURUSD 2010–2014', dir: 'run-a', symbol: 'EURUSD', from: FROM, to: TO, edgeCases: false },
@@ -275,6 +279,7 @@ describe('omni backtest output', () => {
     expect(readdirSync(runA).sort()).toEqual([
       '.omni-run',
       'alerts.jsonl',
+      'counterfactual.jsonl',
       'decisions.jsonl',
       'report.html',
       'summary.json',
@@ -377,7 +382,14 @@ describe.each(RECHECKED)(
   ({ dir, symbol, from, to, edgeCases }) => {
     let run: string;
     let trades: TradeOutcome[];
+    /** Trades and counterfactual outcomes: every record the shadow executors settled. */
+    let settled: TradeOutcome[];
     let decisions: Map<string, AuditLine['entry']>;
+    /** The order a record settles: the executed decision, or the candidate a gate stopped. */
+    const orderOf = (id: string): Decision | undefined => {
+      const entry = decisions.get(id);
+      return entry?.candidate ?? entry?.decision;
+    };
     let rows: Row[];
     let config: {
       engines: {
@@ -389,6 +401,10 @@ describe.each(RECHECKED)(
     beforeAll(() => {
       run = join(root, dir);
       trades = readJsonl<TradeOutcome>(join(run, 'trades.jsonl'));
+      settled = [
+        ...trades,
+        ...readJsonl<{ outcome: TradeOutcome }>(join(run, 'counterfactual.jsonl')).map((r) => r.outcome),
+      ];
       decisions = new Map(
         readJsonl<AuditLine>(join(run, 'decisions.jsonl'))
           .filter((l) => !isAuditSeal(l))
@@ -407,9 +423,9 @@ describe.each(RECHECKED)(
     if (edgeCases)
       it('sees a binary tie and a spot stop filled through a gap', () => {
         expect(trades.some((t) => t.rule.startsWith('binary-tie-'))).toBe(true);
-        const gapped = trades.filter((t) => {
+        const gapped = settled.filter((t) => {
           if (t.engine !== 'spot' || t.rule !== 'spot-stop') return false;
-          const d = decisions.get(t.decisionId)?.decision as SpotDecision;
+          const d = orderOf(t.decisionId) as SpotDecision;
           return d.side === 'buy' ? t.settlePrice < d.stopPrice * 0.99 : t.settlePrice > d.stopPrice * 1.01;
         });
         expect(gapped.length).toBeGreaterThan(0);
@@ -429,9 +445,9 @@ describe.each(RECHECKED)(
       expect(new Set(trades.map((t) => t.decisionId)).size).toBe(trades.length);
     });
 
-    it('settles each binary trade: win iff the settle price is beyond entry in its direction, pnl = stake × payout or −stake', () => {
+    it('settles each binary trade and counterfactual outcome: win iff the settle price is beyond entry in its direction, pnl = stake × payout or −stake', () => {
       const { payout, tieRule } = config.engines.binary;
-      for (const t of trades.filter((x) => x.engine === 'binary')) {
+      for (const t of settled.filter((x) => x.engine === 'binary')) {
         const stake = t.stake as number;
         // From the record alone.
         const beyond = t.direction === 'call' ? t.settlePrice > t.entryPrice : t.settlePrice < t.entryPrice;
@@ -448,7 +464,7 @@ describe.each(RECHECKED)(
         expect(t.payout).toBe(payout);
         expect(t.fees).toBe(0);
         // From the decision and the data file.
-        const d = decisions.get(t.decisionId)?.decision as BinaryDecision;
+        const d = orderOf(t.decisionId) as BinaryDecision;
         expect(stake).toBe(d.stakeUsd);
         const expected = expectedBinary(d, rows, payout, tieRule);
         expect(expected.state, t.decisionId).toBe('settled');
@@ -462,9 +478,9 @@ describe.each(RECHECKED)(
       }
     });
 
-    it('settles each spot trade at the fill, exits, size and fees the fill rules give on the data file', () => {
+    it('settles each spot trade and counterfactual outcome at the fill, exits, size and fees the fill rules give on the data file', () => {
       const spot = config.engines.spot;
-      for (const t of trades.filter((x) => x.engine === 'spot')) {
+      for (const t of settled.filter((x) => x.engine === 'spot')) {
         const size = t.size as number;
         // From the record alone.
         const sign = t.direction === 'buy' ? 1 : -1;
@@ -472,7 +488,7 @@ describe.each(RECHECKED)(
           true,
         );
         // From the decision and the data file.
-        const d = decisions.get(t.decisionId)?.decision as SpotDecision;
+        const d = orderOf(t.decisionId) as SpotDecision;
         const expected = expectedSpot(d, rows, spot);
         expect(expected.state, t.decisionId).toBe('settled');
         if (expected.state !== 'settled') continue;

@@ -5,6 +5,7 @@ import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
 import { BacktestEngine, type OperatorReviewPolicy, parseRetrainPeriod } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
 import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
+import { funnelRows } from '../funnel-rows.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
 import { createProgress, SILENT_PROGRESS } from '../progress.js';
 import type { RunSummary } from '../run-summary.js';
@@ -179,7 +180,51 @@ export function parseOperatorReview(text: string | undefined): OperatorReviewPol
 }
 
 /** The files a run may write, in the order the summary names them. */
-const RUN_FILES = ['summary.json', 'trades.jsonl', 'decisions.jsonl', 'alerts.jsonl', 'report.html'] as const;
+const RUN_FILES = [
+  'summary.json',
+  'trades.jsonl',
+  'decisions.jsonl',
+  'counterfactual.jsonl',
+  'alerts.jsonl',
+  'report.html',
+] as const;
+
+/**
+ * Why the run did or did not trade: each stage with its ticks and share, and for the gates that
+ * stop trades what their candidates would have done (settled counterfactual outcomes, never in PnL);
+ * then placed trades and blocked ticks per year. Empty for a summary without a funnel (older runs).
+ */
+export function formatFunnel(s: RunSummary): string {
+  const funnel = s.funnel as RunSummary['funnel'] | undefined;
+  if (!funnel) return '';
+  const stages = formatTable(
+    ['where ticks ended', 'ticks', 'share', 'would-be trades settled', 'win rate', 'avg R'],
+    [
+      ...funnelRows(funnel).map((r) => [
+        r.stage === 'traded' && r.explored ? `${r.label} (${r.explored} by exploration)` : r.label,
+        String(r.ticks),
+        pct(r.share),
+        r.counterfactual ? String(r.counterfactual.settled) : '',
+        r.counterfactual ? pct(r.counterfactual.winRate) : '',
+        r.counterfactual ? num(r.counterfactual.avgR) : '',
+      ]),
+      ['total', String(funnel.ticks), pct(funnel.ticks > 0 ? 1 : null), '', '', ''],
+    ],
+  );
+  const years = formatTable(
+    ['year', 'ticks', 'blocked', 'trades placed', 'by exploration'],
+    funnel.years.map((y) => [
+      String(y.year),
+      String(y.ticks),
+      String(y.blocked),
+      String(y.traded),
+      String(y.explored),
+    ]),
+  );
+  return `${stages}
+
+${years}`;
+}
 
 /** The summary table printed at the end of a run; it names only the files that are there. */
 export function formatBacktestSummary(s: RunSummary): string {
@@ -231,7 +276,8 @@ export function formatBacktestSummary(s: RunSummary): string {
     s.run.decisions === 0
       ? `\nno decisions were taken: ${s.ticks} ticks were too few for the engine's warm-up (it needs a full price window)`
       : '';
-  return `${head}\n\n${engines}\n\nwrote ${s.run.outDir}/{${files.join(',')}}${noDecisions}`;
+  const funnel = formatFunnel(s);
+  return `${head}\n\n${engines}\n\n${funnel ? `${funnel}\n\n` : ''}wrote ${s.run.outDir}/{${files.join(',')}}${noDecisions}`;
 }
 
 export type { RunSummary } from '../run-summary.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RuntimeError, readJournal, type Tick, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
 import { analyzeSeries } from '@omni/fib-core';
 import { readSeries } from '../data-source.js';
+import { funnelRows, yearRows } from '../funnel-rows.js';
 import { type ReportEquityPoint, type ReportZone, renderReport } from '../report.js';
 import type { RunSummary } from '../run-summary.js';
 import { isoDate, num, pct } from '../table.js';
@@ -46,13 +47,18 @@ export function equityFromTrades(
   });
 }
 
-/** Writes `report.html` into a run directory from its summary, trades journal and price series. */
+/**
+ * Writes `report.html` into a run directory from its summary (with its decision funnel), trades
+ * journal (trades by year) and price series.
+ */
 export async function writeReport(
   dir: string,
   input: { summary: RunSummary; series: readonly Tick[] },
 ): Promise<string> {
   const { summary } = input;
   const trades = (await readJournal(join(dir, 'trades.jsonl'), { schema: TradeOutcomeSchema })).records;
+  // Summaries written before decision funnels existed have none.
+  const funnel = summary.funnel as RunSummary['funnel'] | undefined;
   const prices = downsample(input.series);
   const analysis = analyzeSeries(
     prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
@@ -93,6 +99,8 @@ export async function writeReport(
       fees: e.fees,
       avgR: e.avgR,
     })),
+    funnel: funnel ? funnelRows(funnel) : null,
+    years: yearRows(funnel, trades),
     config: summary.config,
     notes: [
       `data: ${summary.run.data}${summary.run.bundledData ? ' (bundled real daily FX rates)' : ''}`,
