@@ -92,7 +92,10 @@ describe('BacktestEngine on the bundled EURUSD series (2010–2013)', () => {
   });
 
   it('reports pnl as the sum of trades.jsonl and finalBalance as the starting balance plus pnl', () => {
-    const { summary, trades } = first;
+    const { summary } = first;
+    // Orders cancelled at their fill are journaled but are no trade (no PnL, not in the metrics).
+    const trades = first.trades.filter((t) => t.exit?.kind !== 'cancelled');
+    expect(first.trades.length - trades.length).toBeGreaterThan(0);
     expect(summary.trades).toBe(trades.length);
     const pnl = trades.reduce((s, t) => s + t.pnl, 0);
     expect(summary.pnl).toBeCloseTo(pnl, 9);

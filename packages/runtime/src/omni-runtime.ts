@@ -334,6 +334,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #settle(outcome: TradeOutcome): void {
     const c = this.#c;
     this.#settledThisTick = true;
+    if (outcome.exit?.kind === 'cancelled') {
+      // Never opened (e.g. a spot fill beyond its stop): journaled, closed in the ledger, but not a
+      // trade — no PnL in the metrics, no loss for the streak, nothing for the brain to learn.
+      c.safety.releaseOpen(outcome.decisionId);
+      c.logger.logTrade(outcome);
+      this.#open.delete(outcome.decisionId);
+      return;
+    }
     c.safety.registerOutcome(outcome);
     c.logger.logTrade(outcome);
     const open = this.#open.get(outcome.decisionId);
