@@ -37,6 +37,8 @@ export function omniProject(name: string, overrides: UserWorkspaceConfig['test']
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
       testTimeout: 30_000,
+      // beforeAll hooks run whole backtests: generous on a busy 2-core machine (no timing is asserted).
+      hookTimeout: 180_000,
       ...overrides,
     },
   });
