@@ -1,6 +1,7 @@
 import { AnalysisError } from '@omni/core';
 import { atrZone, type FibLevel } from './fib-levels.js';
-import type { BinarySignal, FibEvidence, FibSetup, NoFibSignal } from './fib-signal.js';
+import type { BinarySignal, FibEvidence, FibSetup, HarmonicSetup, NoFibSignal } from './fib-signal.js';
+import { harmonicReason } from './harmonic-watch.js';
 import { fibEntryConfidence } from './signal-confidence.js';
 
 /** Options of {@link BinaryFibonacciEngine}. */
@@ -32,13 +33,18 @@ const OUTSIDE: NoFibSignal<'binary'> = {
   engine: 'binary',
   reason: 'price is outside every fib band',
 };
+const OUTSIDE_PRZ: NoFibSignal<'binary'> = {
+  kind: 'none',
+  engine: 'binary',
+  reason: 'price is outside the PRZ of the harmonic pattern',
+};
 
 /**
  * CALL/PUT when price retraces into a fib band (level ± bandAtr·ATR) of the last swing leg (the spec's
  * BinaryFibonacciEngine): CALL in an up leg, PUT in a down leg (a bounce in the leg's direction).
  * Why: retracement bands are where continuation traders act; expiry = expiryFraction × mean swing-leg duration,
  * clamped, so the option lives about as long as a typical reaction. O(number of ratios) per call, no allocation
- * unless it signals.
+ * unless it signals. {@link BinaryFibonacciEngine.evaluateHarmonic} trades the reversal at D of a harmonic pattern.
  */
 export class BinaryFibonacciEngine {
   readonly #bandAtr: number;
@@ -106,15 +112,7 @@ export class BinaryFibonacciEngine {
       `of the ${setup.levels.direction} leg ${setup.start.price.toPrecision(6)} → ${setup.end.price.toPrecision(6)} (${new Date(setup.start.tsMs).toISOString()} → ${new Date(setup.end.tsMs).toISOString()})`,
     ];
     const confidence = fibEntryConfidence(1 - bestD / half, zone, up ? 'up' : 'down', evidence, reasons);
-    const expirySec = Math.round(
-      Math.min(
-        this.#maxExpirySec,
-        Math.max(this.#minExpirySec, (this.#expiryFraction * setup.meanLegMs) / 1000),
-      ),
-    );
-    reasons.push(
-      `expiry ${expirySec}s = ${this.#expiryFraction} × mean swing leg ${(setup.meanLegMs / 1000).toFixed(0)}s`,
-    );
+    const expirySec = this.#expirySec(setup.meanLegMs, reasons);
     return {
       kind: 'signal',
       engine: 'binary',
@@ -126,5 +124,52 @@ export class BinaryFibonacciEngine {
       pattern: evidence.pattern ?? 'fib-retracement',
       reasons,
     };
+  }
+
+  /**
+   * The reversal at D of a completed harmonic pattern while the price is inside its PRZ: CALL for a bullish
+   * pattern (D is a low), PUT for a bearish one. Confidence: {@link fibEntryConfidence} with closeness = the
+   * pattern's ratio score and the PRZ as the band; expiry as for retracements.
+   */
+  evaluateHarmonic(
+    price: number,
+    atr: number | null,
+    harmonic: HarmonicSetup,
+    evidence: FibEvidence = {},
+  ): BinarySignal {
+    if (atr === null || !(atr > 0)) return NO_ATR;
+    if (price < harmonic.prz[0] || price > harmonic.prz[1]) return OUTSIDE_PRZ;
+    const bullish = harmonic.direction === 'bullish';
+    const zone = { low: harmonic.prz[0], high: harmonic.prz[1] };
+    const reasons = [harmonicReason(price, harmonic)];
+    const confidence = fibEntryConfidence(harmonic.score, zone, bullish ? 'up' : 'down', evidence, reasons);
+    const expirySec = this.#expirySec(harmonic.meanLegMs, reasons);
+    return {
+      kind: 'signal',
+      engine: 'binary',
+      direction: bullish ? 'call' : 'put',
+      confidence,
+      expirySec,
+      level: {
+        kind: harmonic.dRatio > 1 ? 'extension' : 'retracement',
+        ratio: harmonic.dRatio,
+        price: harmonic.points.D,
+      },
+      zone,
+      pattern: harmonic.pattern,
+      harmonic,
+      reasons,
+    };
+  }
+
+  /** expiryFraction × meanLegMs in seconds, clamped to the bounds; adds its reason line. */
+  #expirySec(meanLegMs: number, reasons: string[]): number {
+    const expirySec = Math.round(
+      Math.min(this.#maxExpirySec, Math.max(this.#minExpirySec, (this.#expiryFraction * meanLegMs) / 1000)),
+    );
+    reasons.push(
+      `expiry ${expirySec}s = ${this.#expiryFraction} × mean swing leg ${(meanLegMs / 1000).toFixed(0)}s`,
+    );
+    return expirySec;
   }
 }

@@ -85,6 +85,21 @@ function dPrice(spec: HarmonicRatioSpec, p: XabcPoints, ratio: number): number {
   }
 }
 
+/**
+ * D's completion ratio as `spec` measures it: AD/XA, CD/XC or CD/AB (the last column of the ratio table).
+ * Why: the number a trader quotes for a completed pattern ("D at 0.786 of XA").
+ */
+export function completionRatio(spec: HarmonicRatioSpec, p: XabcdPoints): number {
+  switch (spec.dLeg) {
+    case 'xa':
+      return (p.A - p.D) / (p.A - p.X);
+    case 'xc':
+      return (p.C - p.D) / (p.C - p.X);
+    case 'ab':
+      return Math.abs(p.C - p.D) / Math.abs(p.A - p.B);
+  }
+}
+
 /** The PRZ for `spec`: D band of the completion ratio, narrowed by the BC projection band when they overlap. */
 function przOf(spec: HarmonicRatioSpec, p: XabcPoints, t: number): readonly [number, number] {
   const d1 = dPrice(spec, p, spec.d.min * (1 - t));
@@ -135,7 +150,6 @@ export function classifyHarmonic(points: XabcdPoints, options: HarmonicOptions =
   if (direction === 'bullish' ? p.D >= p.C : p.D <= p.C) return [];
   const allowed = options.patterns ? new Set(options.patterns) : undefined;
   const out: HarmonicMatch[] = [];
-  const ab = Math.abs(p.A - p.B);
   const bc = Math.abs(p.C - p.B);
   const cd = Math.abs(p.C - p.D);
   for (const spec of HARMONIC_RATIO_TABLE) {
@@ -147,13 +161,7 @@ export function classifyHarmonic(points: XabcdPoints, options: HarmonicOptions =
       if (f < 0) continue;
       fits.push(f);
     }
-    const dRatio =
-      spec.dLeg === 'xa'
-        ? (p.A - p.D) / (p.A - p.X)
-        : spec.dLeg === 'xc'
-          ? (p.C - p.D) / (p.C - p.X)
-          : cd / ab;
-    const fd = fit(dRatio, spec.d, t);
+    const fd = fit(completionRatio(spec, p), spec.d, t);
     if (fd < 0) continue;
     fits.push(fd, fd);
     const score = fits.reduce((s, f) => s + f, 0) / fits.length;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArbitrageFibonacciTiming } from './arbitrage-fibonacci-timing.js';
 import { BinaryFibonacciEngine } from './binary-fibonacci-engine.js';
 import { fibLevels } from './fib-levels.js';
-import type { FibSetup } from './fib-signal.js';
+import type { FibSetup, HarmonicSetup } from './fib-signal.js';
 import { SpotFibonacciEngine } from './spot-fibonacci-engine.js';
 import { TriFectaFibonacciRouter } from './trifecta-fibonacci-router.js';
 
@@ -89,6 +89,63 @@ describe('SpotFibonacciEngine', () => {
 
   it('rejects a ladder whose fractions do not sum to 1', () => {
     expect(() => new SpotFibonacciEngine({ ladder: [{ ratio: 1.618, fraction: 0.5 }] })).toThrow(/sum to 1/);
+  });
+});
+
+/** Bullish Butterfly: X 100, A 200, B 121.4 (0.786), C 169.97, D at AD/XA 1.272 = 72.8, below X. */
+const BUTTERFLY: HarmonicSetup = {
+  pattern: 'butterfly',
+  direction: 'bullish',
+  score: 1,
+  prz: [68, 77.6],
+  points: { X: 100, A: 200, B: 121.4, C: 169.9748, D: 72.8 },
+  dRatio: 1.272,
+  dConfirmed: false,
+  dTsMs: 0,
+  meanLegMs: 3_600_000,
+};
+
+describe('harmonic reversal at D (evaluateHarmonic)', () => {
+  it('buys a bullish Butterfly with the stop beyond the PRZ (D lies beyond X) and AD targets', () => {
+    const s = new SpotFibonacciEngine().evaluateHarmonic(73, 4, BUTTERFLY);
+    if (s.kind !== 'signal') throw new Error(s.reason);
+    expect(s.side).toBe('buy');
+    expect(s.stopPrice).toBe(68 - 2); // PRZ low − 0.5·ATR
+    expect(s.takeProfits.map((t) => t.price)).toEqual([
+      expect.closeTo(72.8 + 0.382 * 127.2, 12),
+      expect.closeTo(72.8 + 0.618 * 127.2, 12),
+    ]);
+    expect(s.confidence).toBeCloseTo(0.75, 12); // 0.5 + 0.25 · ratio score 1
+  });
+
+  it('calls a bullish Butterfly with the PRZ as its zone and D as its level', () => {
+    const s = new BinaryFibonacciEngine().evaluateHarmonic(73, 4, BUTTERFLY);
+    if (s.kind !== 'signal') throw new Error(s.reason);
+    expect([s.direction, s.pattern, s.expirySec]).toEqual(['call', 'butterfly', 1800]);
+    expect(s.level).toEqual({ kind: 'extension', ratio: 1.272, price: 72.8 });
+    expect(s.zone).toEqual({ low: 68, high: 77.6 });
+  });
+
+  it('stands aside outside the PRZ', () => {
+    expect(new BinaryFibonacciEngine().evaluateHarmonic(80, 4, BUTTERFLY)).toEqual({
+      kind: 'none',
+      engine: 'binary',
+      reason: 'price is outside the PRZ of the harmonic pattern',
+    });
+    expect(new SpotFibonacciEngine().evaluateHarmonic(67, 4, BUTTERFLY).kind).toBe('none');
+  });
+
+  it('does not buy when the price is already past the first target', () => {
+    // First target at 1 % of AD = 74.072, below the price 75.
+    const spot = new SpotFibonacciEngine({ harmonicTargets: [{ ratio: 0.01, fraction: 1 }] });
+    const s = spot.evaluateHarmonic(75, 4, BUTTERFLY);
+    expect(s.kind === 'none' && s.reason).toMatch(/beyond the first take-profit/);
+  });
+
+  it('rejects harmonic targets outside (0, 1] of AD', () => {
+    expect(() => new SpotFibonacciEngine({ harmonicTargets: [{ ratio: 1.272, fraction: 1 }] })).toThrow(
+      /harmonicTargets/,
+    );
   });
 });
 

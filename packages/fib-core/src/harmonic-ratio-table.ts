@@ -43,6 +43,11 @@ export interface HarmonicRatioSpec {
   readonly bcProjection?: RatioRange;
   readonly d: RatioRange;
   readonly dLeg: 'xa' | 'xc' | 'ab';
+  /**
+   * Where a trade taken at D is wrong: `x` = beyond X (D completes inside the X leg, so X is the
+   * pattern's invalidation), `prz` = beyond the far edge of the PRZ (D lies beyond X, or the pattern has no X).
+   */
+  readonly stop: 'x' | 'prz';
 }
 
 const r = (min: number, max: number = min): RatioRange => ({ min, max });
@@ -63,6 +68,10 @@ const r = (min: number, max: number = min): RatioRange => ({ min, max });
  * | shark     | 0.382–0.618 | 1.13–1.618  | 1.618–2.24  | AD/XA 0.886–1.13 |
  * | cypher    | 0.382–0.618 | 1.13–1.414  | —           | CD/XC 0.786   |
  * | abcd      | —           | 0.382–0.886 | 1.13–2.618  | CD/AB 1.0     |
+ *
+ * Stops (same sources): Gartley, Bat and Cypher complete inside the X leg (D ratio < 1), so the
+ * pattern is invalid beyond X; Butterfly, Crab, Deep Crab and Shark complete at or beyond X and AB=CD
+ * has no X, so their stop sits beyond the far edge of the PRZ.
  */
 export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
   {
@@ -72,6 +81,7 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(1.272, 1.618),
     d: r(0.786),
     dLeg: 'xa',
+    stop: 'x',
   },
   {
     pattern: 'bat',
@@ -80,6 +90,7 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(1.618, 2.618),
     d: r(0.886),
     dLeg: 'xa',
+    stop: 'x',
   },
   {
     pattern: 'butterfly',
@@ -88,6 +99,7 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(1.618, 2.24),
     d: r(1.272),
     dLeg: 'xa',
+    stop: 'prz',
   },
   {
     pattern: 'crab',
@@ -96,6 +108,7 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(2.24, 3.618),
     d: r(1.618),
     dLeg: 'xa',
+    stop: 'prz',
   },
   {
     pattern: 'deep-crab',
@@ -104,6 +117,7 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(2.0, 3.618),
     d: r(1.618),
     dLeg: 'xa',
+    stop: 'prz',
   },
   {
     pattern: 'shark',
@@ -112,11 +126,21 @@ export const HARMONIC_RATIO_TABLE: readonly HarmonicRatioSpec[] = [
     bcProjection: r(1.618, 2.24),
     d: r(0.886, 1.13),
     dLeg: 'xa',
+    stop: 'prz',
   },
   // biome-ignore lint/suspicious/noApproximativeNumericConstant: 1.414 is the tabulated Cypher ratio, not √2
-  { pattern: 'cypher', b: r(0.382, 0.618), c: r(1.13, 1.414), d: r(0.786), dLeg: 'xc' },
-  { pattern: 'abcd', c: r(0.382, 0.886), bcProjection: r(1.13, 2.618), d: r(1.0), dLeg: 'ab' },
+  { pattern: 'cypher', b: r(0.382, 0.618), c: r(1.13, 1.414), d: r(0.786), dLeg: 'xc', stop: 'x' },
+  { pattern: 'abcd', c: r(0.382, 0.886), bcProjection: r(1.13, 2.618), d: r(1.0), dLeg: 'ab', stop: 'prz' },
 ];
 
 /** Default relative tolerance on every ratio: a range [min, max] admits [min·(1 − t), max·(1 + t)]. */
 export const DEFAULT_HARMONIC_TOLERANCE = 0.05;
+
+const SPEC_BY_PATTERN: ReadonlyMap<HarmonicPatternName, HarmonicRatioSpec> = new Map(
+  HARMONIC_RATIO_TABLE.map((spec) => [spec.pattern, spec]),
+);
+
+/** The table row of `pattern` (every {@link HarmonicPatternName} has one). */
+export function harmonicSpec(pattern: HarmonicPatternName): HarmonicRatioSpec {
+  return SPEC_BY_PATTERN.get(pattern) as HarmonicRatioSpec;
+}

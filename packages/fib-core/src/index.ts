@@ -9,6 +9,7 @@ export { ArbitrageFibonacciTiming, type ArbitrageTimingOptions } from './arbitra
 export { BinaryFibonacciEngine, type BinaryFibonacciOptions } from './binary-fibonacci-engine.js';
 export {
   classifyHarmonic,
+  completionRatio,
   type HarmonicDirection,
   type HarmonicMatch,
   type HarmonicOptions,
@@ -55,6 +56,7 @@ export type {
   FibSetup,
   FibSignal,
   FibTakeProfit,
+  HarmonicSetup,
   NoFibSignal,
   SpotFibSignal,
   SpotSignal,
@@ -71,9 +73,16 @@ export {
   HARMONIC_RATIO_TABLE,
   type HarmonicPatternName,
   type HarmonicRatioSpec,
+  harmonicSpec,
   type RatioRange,
 } from './harmonic-ratio-table.js';
 export { type DetectedHarmonic, type FormingHarmonic, harmonicsAtLastSwing } from './harmonic-scan.js';
+export {
+  type CompletedHarmonic,
+  type HarmonicCandidate,
+  HarmonicWatch,
+  harmonicReason,
+} from './harmonic-watch.js';
 export {
   type EvaluateMarketContext,
   type FibBlock,
@@ -81,12 +90,15 @@ export {
   type MasterFibonacciOptions,
 } from './master-fibonacci-governor.js';
 export {
+  type PatternDirectionKey,
   type PatternKey,
   PatternMemory,
   type PatternMemoryFile,
   PatternMemoryFileSchema,
   type PatternOutcome,
   type PatternStats,
+  type PatternTotals,
+  patternId,
 } from './pattern-memory.js';
 export { fibEntryConfidence } from './signal-confidence.js';
 export { silhouetteScore } from './silhouette.js';
@@ -99,8 +111,12 @@ export {
   TriFectaFibonacciSystem,
 } from './trifecta-fibonacci-router.js';
 export {
+  resolveVolatilityGate,
   type VolatilityChannel,
+  type VolatilityGate,
+  type VolatilityGateOptions,
   type VolatilitySample,
   VolatilityScoreMatrix,
   type VolatilityScoreOptions,
+  volatilityConfidenceWeight,
 } from './volatility-score-matrix.js';

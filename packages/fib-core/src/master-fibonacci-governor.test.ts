@@ -1,6 +1,7 @@
 import type { Swing } from '@omni/core';
 import type { FeatureVector } from '@omni/features';
 import { describe, expect, it } from 'vitest';
+import type { BinarySignal, SpotSignal } from './fib-signal.js';
 import { MasterFibonacciGovernor } from './master-fibonacci-governor.js';
 import { PatternMemory } from './pattern-memory.js';
 
@@ -91,6 +92,49 @@ describe('MasterFibonacciGovernor', () => {
       Math.min(1, plainConfidence * w),
       12,
     );
+  });
+
+  /** Binary and spot confidence at the 0.618 band after fx volatility samples 1, 1, 1, `last` (window 4). */
+  function afterVolatility(
+    last: number,
+    maxScore?: number,
+  ): { binary: BinarySignal; spot: SpotSignal; score: number | null } {
+    const gov = new MasterFibonacciGovernor({
+      volatility: { window: 4 },
+      ...(maxScore === undefined ? {} : { volatilityGate: { maxScore } }),
+    });
+    let block = gov.evaluateMarket(features(138.2, 9 * HOUR, SWINGS, null), { volatility: { fx: 1 } });
+    for (const fx of [1, 1, last]) {
+      block = gov.evaluateMarket(features(138.2, 9 * HOUR, SWINGS, null), { volatility: { fx } });
+    }
+    return { binary: block.signals.binary, spot: block.signals.spot, score: block.volatilityScore };
+  }
+
+  it('lowers binary and spot confidence as the volatility score rises above usual', () => {
+    const usual = afterVolatility(1);
+    const busy = afterVolatility(1.5); // score 1.5 / 1.125 = 1.33 ≤ usualMax 1.5: no effect
+    const high = afterVolatility(3); // score 3 / 1.5 = 2: weight 1 / (1 + 0.5·(2 − 1.5)) = 0.8
+    expect(usual.score).toBe(1);
+    expect(high.score).toBe(2);
+    const c = (s: BinarySignal | SpotSignal): number => (s.kind === 'signal' ? s.confidence : Number.NaN);
+    expect(c(busy.binary)).toBe(c(usual.binary));
+    expect(c(high.binary)).toBeCloseTo(c(usual.binary) * 0.8, 12);
+    expect(c(high.spot)).toBeCloseTo(c(usual.spot) * 0.8, 12);
+    expect(high.binary.kind === 'signal' && high.binary.reasons).toContain(
+      'volatility score 2.000 above usual: confidence × 0.800',
+    );
+  });
+
+  it('stands binary and spot aside above the volatility gate when it has a maxScore', () => {
+    expect(afterVolatility(4).binary.kind).toBe('signal'); // no maxScore by default
+    const shock = afterVolatility(4, 2); // score 4 / 1.75 = 2.29 > maxScore 2
+    expect(shock.binary).toEqual({
+      kind: 'none',
+      engine: 'binary',
+      reason:
+        "volatility score 2.286 is above the gate's maxScore 2: fib levels are overrun in a volatility shock",
+    });
+    expect(shock.spot.kind).toBe('none');
   });
 
   it('stands every engine aside before any swing', () => {

@@ -10,12 +10,17 @@ import {
   type FibonacciClusterOptions,
 } from './fibonacci-cluster-ai.js';
 import { type DetectedHarmonic, type FormingHarmonic, harmonicsAtLastSwing } from './harmonic-scan.js';
+import { HarmonicWatch } from './harmonic-watch.js';
 import type { PatternMemory } from './pattern-memory.js';
 import { type TriFectaFibonacciOptions, TriFectaFibonacciRouter } from './trifecta-fibonacci-router.js';
 import {
+  resolveVolatilityGate,
+  type VolatilityGate,
+  type VolatilityGateOptions,
   type VolatilitySample,
   VolatilityScoreMatrix,
   type VolatilityScoreOptions,
+  volatilityConfidenceWeight,
 } from './volatility-score-matrix.js';
 
 /** The enriched fib decision block of one tick (the spec's `fib_block`). */
@@ -37,7 +42,11 @@ export interface FibBlock {
   readonly forming: readonly FormingHarmonic[];
   /** Fused fx/binary/dex volatility score, or null without volatility input. */
   readonly volatilityScore: number | null;
-  /** Per-engine signal with confidence and reasons. */
+  /**
+   * Per-engine signal with confidence and reasons: the reversal at D of a harmonic pattern complete at this tick
+   * (its `harmonic` says which), else the retracement entries of the last swing leg; binary and spot confidence
+   * weighted by the volatility score, and none above the volatility gate's maxScore.
+   */
   readonly signals: {
     readonly binary: BinarySignal;
     readonly spot: SpotSignal;
@@ -60,6 +69,8 @@ export interface MasterFibonacciOptions {
   readonly cluster?: FibonacciClusterOptions;
   readonly engines?: TriFectaFibonacciOptions;
   readonly volatility?: VolatilityScoreOptions;
+  /** How the volatility score weights binary and spot confidence (see VolatilityGateOptions). */
+  readonly volatilityGate?: VolatilityGateOptions;
   readonly harmonic?: HarmonicOptions;
   /** Outcome memory used as a confidence weight; none = weight 1. */
   readonly memory?: PatternMemory;
@@ -76,6 +87,8 @@ interface MutableEvidence {
   waveDirection: 'up' | 'down' | undefined;
   notes: readonly string[];
   pattern: string;
+  volatilityScore: number | null;
+  volatilityWeight: number;
 }
 
 const NO_WAVE: WaveState = { kind: 'none', reason: 'no confirmed swings yet' };
@@ -84,7 +97,10 @@ const NO_WAVE: WaveState = { kind: 'none', reason: 'no confirmed swings yet' };
  * The fib super-controller (the spec's MasterFibonacciGovernor): on each new confirmed swing it re-clusters zones,
  * re-reads the Elliott count, scans harmonic patterns and rebuilds the swing-leg setup (the heavy, per-swing step);
  * on every tick it only evaluates the three engines against the cached setup (O(1), allocating only when an engine
- * signals). Why: the spec's `evaluate_market`, with the decision geometry and its reasons exposed as typed data.
+ * signals). A harmonic pattern complete at the tick with the price in its PRZ ({@link HarmonicWatch}) makes the
+ * binary and spot signals its reversal; otherwise they are the retracement entries. The final decision weighs the
+ * base signal with the wave reading, PatternMemory and the VolatilityScoreMatrix score (the spec's `final_decision`).
+ * Why: the spec's `evaluate_market`, with the decision geometry and its reasons exposed as typed data.
  *
  * The returned {@link FibBlock} is reused and overwritten on the next call: copy what you keep.
  *
@@ -99,7 +115,8 @@ export class MasterFibonacciGovernor {
   readonly router: TriFectaFibonacciRouter;
   readonly volatility: VolatilityScoreMatrix;
   readonly memory: PatternMemory | undefined;
-  readonly #harmonic: HarmonicOptions;
+  readonly #watch: HarmonicWatch;
+  readonly #gate: VolatilityGate;
   readonly #timeframe: string;
   readonly #durationLegs: number;
   readonly #swings: Swing[] = [];
@@ -108,14 +125,16 @@ export class MasterFibonacciGovernor {
   #waveNotes: readonly string[] = [];
   #regime = 'any';
   #baseWeight = 1;
-  #formingWeights: number[] = [];
-  #formingNotes: string[][] = [];
+  #harmonicWeights: number[] = [];
+  readonly #harmonicOptions: HarmonicOptions;
   readonly #evidence: MutableEvidence = {
     zone: undefined,
     memoryWeight: 1,
     waveDirection: undefined,
     notes: [],
     pattern: 'fib-retracement',
+    volatilityScore: null,
+    volatilityWeight: 1,
   };
   readonly #block: Omit<Mutable<FibBlock>, 'signals'> & { signals: Mutable<FibBlock['signals']> };
 
@@ -125,7 +144,9 @@ export class MasterFibonacciGovernor {
     this.router = new TriFectaFibonacciRouter(options.engines);
     this.volatility = new VolatilityScoreMatrix(options.volatility);
     this.memory = options.memory;
-    this.#harmonic = options.harmonic ?? {};
+    this.#harmonicOptions = options.harmonic ?? {};
+    this.#watch = new HarmonicWatch(this.#harmonicOptions);
+    this.#gate = resolveVolatilityGate(options.volatilityGate);
     this.#timeframe = options.timeframe ?? 'tick';
     this.#durationLegs = options.durationLegs ?? 4;
     this.#block = {
@@ -160,7 +181,7 @@ export class MasterFibonacciGovernor {
     } else if (features.newSwing) {
       swingChanged = this.#addSwing(features.newSwing);
     }
-    if (swingChanged) this.#onSwings();
+    if (swingChanged) this.#onSwings(features.price, features.tsMs);
     if (swingChanged || regime !== this.#regime) {
       this.#regime = regime;
       this.#refreshWeights();
@@ -181,20 +202,32 @@ export class MasterFibonacciGovernor {
     ev.memoryWeight = this.#baseWeight;
     ev.notes = this.#waveNotes;
     ev.pattern = 'fib-retracement';
-    const upLeg = this.#setup?.levels.direction === 'up';
-    for (let i = 0; i < b.forming.length; i++) {
-      const f = b.forming[i] as FormingHarmonic;
-      if (price >= f.prz[0] && price <= f.prz[1] && (f.direction === 'bullish') === upLeg) {
-        ev.memoryWeight = this.#formingWeights[i] ?? 1;
-        ev.notes = this.#formingNotes[i] ?? this.#waveNotes;
-        ev.pattern = f.pattern;
-        break;
-      }
+    ev.volatilityScore = b.volatilityScore;
+    ev.volatilityWeight = volatilityConfidenceWeight(b.volatilityScore, this.#gate);
+    const setup = this.#setup;
+    const done = setup ? this.#watch.update(price, features.tsMs, setup.meanLegMs) : undefined;
+    if (done) {
+      ev.memoryWeight = this.#harmonicWeights[done.index] ?? 1;
+      ev.pattern = done.setup.pattern;
+      b.signals.binary = this.router.binary.evaluateHarmonic(price, features.atr, done.setup, ev);
+      b.signals.spot = this.router.spot.evaluateHarmonic(price, features.atr, done.setup, ev);
+    } else {
+      b.signals.binary = this.router.binary.evaluate(price, features.atr, setup, ev);
+      b.signals.spot = this.router.spot.evaluate(price, features.atr, setup, ev);
     }
-    b.signals.binary = this.router.binary.evaluate(price, features.atr, this.#setup, ev);
-    b.signals.spot = this.router.spot.evaluate(price, features.atr, this.#setup, ev);
+    if (b.volatilityScore !== null && b.volatilityScore > this.#gate.maxScore)
+      this.#standAside(b.volatilityScore);
     b.signals.arbitrage = this.router.arbitrage.evaluate();
     return b;
+  }
+
+  /** Binary and spot entries stand aside in a volatility shock (score above the gate's maxScore). */
+  #standAside(score: number): void {
+    const signals = this.#block.signals;
+    if (signals.binary.kind === 'none' && signals.spot.kind === 'none') return;
+    const reason = `volatility score ${score.toFixed(3)} is above the gate's maxScore ${this.#gate.maxScore}: fib levels are overrun in a volatility shock`;
+    if (signals.binary.kind === 'signal') signals.binary = { kind: 'none', engine: 'binary', reason };
+    if (signals.spot.kind === 'signal') signals.spot = { kind: 'none', engine: 'spot', reason };
   }
 
   #addSwing(s: Swing): boolean {
@@ -211,7 +244,7 @@ export class MasterFibonacciGovernor {
     return true;
   }
 
-  #onSwings(): void {
+  #onSwings(price: number, tsMs: number): void {
     const sw = this.#swings;
     const b = this.#block;
     const start = sw[sw.length - 2];
@@ -230,9 +263,10 @@ export class MasterFibonacciGovernor {
     b.zones = this.cluster.zones;
     const wave = this.elliott.state;
     b.wave = wave;
-    const { completed, forming } = harmonicsAtLastSwing(sw, this.#harmonic);
+    const { completed, forming } = harmonicsAtLastSwing(sw, this.#harmonicOptions);
     b.harmonics = completed;
     b.forming = forming;
+    this.#watch.reset(completed, forming, price, tsMs);
     if (wave.kind === 'count') {
       this.#evidence.waveDirection = wave.nextDirection;
       this.#waveNotes = [
@@ -242,18 +276,14 @@ export class MasterFibonacciGovernor {
       this.#evidence.waveDirection = undefined;
       this.#waveNotes = [];
     }
-    this.#formingNotes = forming.map((f) => [
-      ...this.#waveNotes,
-      `price inside the forming ${f.direction} ${f.pattern} PRZ ${f.prz[0].toPrecision(6)}–${f.prz[1].toPrecision(6)} (X ${f.points.X.price.toPrecision(6)}, A ${f.points.A.price.toPrecision(6)}, B ${f.points.B.price.toPrecision(6)}, C ${f.points.C.price.toPrecision(6)})`,
-    ]);
   }
 
   #refreshWeights(): void {
     const m = this.memory;
-    const forming = this.#block.forming;
+    const candidates = this.#watch.candidates;
     if (!m || !this.#setup) {
       this.#baseWeight = 1;
-      this.#formingWeights = forming.map(() => 1);
+      this.#harmonicWeights = candidates.map(() => 1);
       return;
     }
     const direction = this.#setup.levels.direction === 'up' ? 'bullish' : 'bearish';
@@ -263,7 +293,7 @@ export class MasterFibonacciGovernor {
       regime: this.#regime,
       timeframe: this.#timeframe,
     });
-    this.#formingWeights = forming.map((f) =>
+    this.#harmonicWeights = candidates.map((f) =>
       m.confidenceWeight({
         pattern: f.pattern,
         direction: f.direction,

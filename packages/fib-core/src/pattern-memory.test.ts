@@ -63,6 +63,37 @@ describe('PatternMemory', () => {
     expect(() => PatternMemory.load(path)).toThrow(/entries\.0\.wins/);
   });
 
+  it('totals a pattern and direction over every regime and timeframe as gartley:bullish', () => {
+    const m = new PatternMemory();
+    m.store({ ...KEY, won: true, r: 2 });
+    m.store({ ...KEY, regime: 'volatile', timeframe: '1h', won: false, r: -1 });
+    m.store({ ...KEY, direction: 'bearish', won: true, r: 1 });
+    expect(m.patternStats(KEY)).toEqual({
+      id: 'gartley:bullish',
+      pattern: 'gartley',
+      direction: 'bullish',
+      wins: 1,
+      losses: 1,
+      meanR: 0.5,
+      posteriorWinRate: 3 / 6,
+    });
+    expect(m.patterns().map((p) => [p.id, p.wins + p.losses])).toEqual([
+      ['gartley:bullish', 2],
+      ['gartley:bearish', 1],
+    ]);
+  });
+
+  it('restores the pattern totals from a saved file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pattern-memory-'));
+    const path = join(dir, 'memory.json');
+    const m = new PatternMemory();
+    for (let i = 0; i < 6; i++) m.store({ ...KEY, won: true, r: 1 });
+    m.save(path);
+    const loaded = PatternMemory.load(path);
+    expect(loaded.patternStats(KEY)).toEqual(m.patternStats(KEY));
+    expect(loaded.patternStats(KEY).posteriorWinRate).toBe(8 / 10);
+  });
+
   it('recalls the most traded keys first', () => {
     const m = new PatternMemory();
     m.store({ ...KEY, pattern: 'bat', won: true, r: 1 });

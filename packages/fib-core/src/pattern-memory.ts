@@ -9,6 +9,14 @@ export interface PatternKey {
   readonly timeframe: string;
 }
 
+/** A pattern and the direction it trades, e.g. `gartley` × `bullish` (written `gartley:bullish`). */
+export type PatternDirectionKey = Pick<PatternKey, 'pattern' | 'direction'>;
+
+/** The id of a pattern and direction: `gartley:bullish`. */
+export function patternId(key: PatternDirectionKey): string {
+  return `${key.pattern}:${key.direction}`;
+}
+
 /** One settled trade that followed a pattern. */
 export interface PatternOutcome extends PatternKey {
   readonly won: boolean;
@@ -45,6 +53,25 @@ export interface PatternStats extends PatternKey {
   readonly posteriorWinRate: number;
 }
 
+/** Outcome statistics of one pattern and direction over every regime and timeframe. */
+export interface PatternTotals extends PatternDirectionKey {
+  /** `gartley:bullish`. */
+  readonly id: string;
+  readonly wins: number;
+  readonly losses: number;
+  readonly meanR: number;
+  /** (alpha + wins) / (alpha + beta + wins + losses). */
+  readonly posteriorWinRate: number;
+}
+
+interface Tally {
+  pattern: string;
+  direction: PatternKey['direction'];
+  wins: number;
+  losses: number;
+  sumR: number;
+}
+
 interface MutableEntry {
   pattern: string;
   direction: 'bullish' | 'bearish';
@@ -60,11 +87,13 @@ function keyOf(k: PatternKey): string {
 }
 
 /**
- * Persistent outcome statistics per pattern × direction × regime × timeframe (the spec's PatternMemory, with real
- * outcomes instead of name counts), used as a Bayesian weight on signal confidence.
+ * Persistent outcome statistics per pattern × direction (`gartley:bullish`) × regime × timeframe (the spec's
+ * PatternMemory, with real outcomes instead of name counts), used as a Bayesian weight on signal confidence.
  * Why/formula: win rate ~ Beta(alpha, beta) prior (default 2, 2); after w wins and l losses the posterior mean is
  * (alpha + w) / (alpha + beta + w + l), and {@link PatternMemory.confidenceWeight} = posterior mean / prior mean,
  * so an unseen pattern has weight 1 and evidence moves it smoothly (Gelman et al., "Bayesian Data Analysis", ch. 2).
+ * {@link PatternMemory.patternStats} and {@link PatternMemory.patterns} total a pattern and direction over every
+ * regime and timeframe.
  *
  * @example
  * const memory = PatternMemory.load('state/pattern-memory.json');
@@ -75,6 +104,8 @@ export class PatternMemory {
   readonly alpha: number;
   readonly beta: number;
   readonly #entries = new Map<string, MutableEntry>();
+  /** Totals per pattern × direction (`patternId`), the sums of its entries. */
+  readonly #totals = new Map<string, Tally>();
 
   constructor(prior: { alpha?: number; beta?: number } = {}) {
     this.alpha = prior.alpha ?? 2;
@@ -121,6 +152,23 @@ export class PatternMemory {
     if (outcome.won) e.wins++;
     else e.losses++;
     e.sumR += outcome.r;
+    this.#tally(e.pattern, e.direction, outcome.won ? 1 : 0, outcome.won ? 0 : 1, outcome.r);
+  }
+
+  #tally(
+    pattern: string,
+    direction: PatternKey['direction'],
+    wins: number,
+    losses: number,
+    sumR: number,
+  ): void {
+    const id = patternId({ pattern, direction });
+    const t = this.#totals.get(id);
+    if (t) {
+      t.wins += wins;
+      t.losses += losses;
+      t.sumR += sumR;
+    } else this.#totals.set(id, { pattern, direction, wins, losses, sumR });
   }
 
   /** Statistics of one key (zeros and the prior mean when never seen). */
@@ -139,6 +187,31 @@ export class PatternMemory {
       meanR: n > 0 ? (e?.sumR ?? 0) / n : 0,
       posteriorWinRate: (this.alpha + wins) / (this.alpha + this.beta + n),
     };
+  }
+
+  /** Statistics of one pattern and direction over every regime and timeframe. */
+  patternStats(key: PatternDirectionKey): PatternTotals {
+    const id = patternId(key);
+    const t = this.#totals.get(id);
+    const wins = t?.wins ?? 0;
+    const losses = t?.losses ?? 0;
+    const n = wins + losses;
+    return {
+      id,
+      pattern: key.pattern,
+      direction: key.direction,
+      wins,
+      losses,
+      meanR: n > 0 ? (t?.sumR ?? 0) / n : 0,
+      posteriorWinRate: (this.alpha + wins) / (this.alpha + this.beta + n),
+    };
+  }
+
+  /** Every pattern and direction over all regimes and timeframes, most traded first (the spec's most common pattern). */
+  patterns(): PatternTotals[] {
+    return [...this.#totals.values()]
+      .map((t) => this.patternStats(t))
+      .sort((a, b) => b.wins + b.losses - (a.wins + a.losses) || a.id.localeCompare(b.id));
   }
 
   /** Posterior mean win rate divided by the prior mean: 1 for an unseen key, above 1 for a pattern that has worked. */
@@ -183,7 +256,10 @@ export class PatternMemory {
     }
     const file = readJsonFile(path, PatternMemoryFileSchema) as PatternMemoryFile;
     const memory = new PatternMemory(file.prior);
-    for (const e of file.entries) memory.#entries.set(keyOf(e), { ...e });
+    for (const e of file.entries) {
+      memory.#entries.set(keyOf(e), { ...e });
+      memory.#tally(e.pattern, e.direction, e.wins, e.losses, e.sumR);
+    }
     return memory;
   }
 }

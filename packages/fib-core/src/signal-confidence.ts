@@ -4,7 +4,7 @@ import type { ClusterZone } from './fibonacci-cluster-ai.js';
 
 /**
  * Confidence score of a fib entry in [0, 1]:
- * (0.5 + 0.25·closeness + 0.15·confluence ± 0.1·wave agreement) · memoryWeight, clamped,
+ * (0.5 + 0.25·closeness + 0.15·confluence ± 0.1·wave agreement) · memoryWeight · volatilityWeight, clamped,
  * where closeness = 1 at the level and 0 at the band edge, confluence = strength of a k-means zone overlapping the
  * band. Why: a transparent, monotone score the governor's calibrator maps to a probability; it is not a probability.
  */
@@ -32,6 +32,12 @@ export function fibEntryConfidence(
   }
   const w = evidence.memoryWeight ?? 1;
   if (w !== 1) reasons.push(`pattern memory weight ${w.toFixed(3)}`);
+  const v = evidence.volatilityWeight ?? 1;
+  if (v !== 1) {
+    reasons.push(
+      `volatility score ${evidence.volatilityScore?.toFixed(3) ?? '?'} above usual: confidence × ${v.toFixed(3)}`,
+    );
+  }
   if (evidence.notes) reasons.push(...evidence.notes);
-  return Math.max(0, Math.min(1, c * w));
+  return Math.max(0, Math.min(1, c * w * v));
 }

@@ -1,6 +1,15 @@
 import { AnalysisError } from '@omni/core';
-import { atrZone, extensionPrice } from './fib-levels.js';
-import type { FibEvidence, FibSetup, FibTakeProfit, NoFibSignal, SpotSignal } from './fib-signal.js';
+import { atrZone, extensionPrice, retracementPrice } from './fib-levels.js';
+import type {
+  FibEvidence,
+  FibSetup,
+  FibTakeProfit,
+  HarmonicSetup,
+  NoFibSignal,
+  SpotSignal,
+} from './fib-signal.js';
+import { harmonicSpec } from './harmonic-ratio-table.js';
+import { harmonicReason } from './harmonic-watch.js';
 import { fibEntryConfidence } from './signal-confidence.js';
 
 /** Options of {@link SpotFibonacciEngine}. */
@@ -11,6 +20,23 @@ export interface SpotFibonacciOptions {
   readonly stopBufferAtr?: number;
   /** Take-profit ladder: extension ratio and fraction closed (default 1.272/0.5, 1.618/0.3, 2.0/0.2). */
   readonly ladder?: readonly { readonly ratio: number; readonly fraction: number }[];
+  /**
+   * Take-profits of a harmonic reversal: retracement ratio of AD (price D + ratio·(A − D)) and fraction closed
+   * (default 0.382/0.5, 0.618/0.5).
+   */
+  readonly harmonicTargets?: readonly { readonly ratio: number; readonly fraction: number }[];
+}
+
+type Rungs = readonly { readonly ratio: number; readonly fraction: number }[];
+
+/** Whether `rungs` is a ladder: non-empty, ratios in (lo, hi], positive fractions summing to 1. */
+function isLadder(rungs: Rungs, lo: number, hi: number): boolean {
+  const total = rungs.reduce((s, r) => s + r.fraction, 0);
+  return (
+    rungs.length > 0 &&
+    Math.abs(total - 1) <= 1e-9 &&
+    rungs.every((r) => r.ratio > lo && r.ratio <= hi && r.fraction > 0)
+  );
 }
 
 const NO_SETUP: NoFibSignal<'spot'> = { kind: 'none', engine: 'spot', reason: 'no confirmed swing leg yet' };
@@ -20,17 +46,29 @@ const OUTSIDE: NoFibSignal<'spot'> = {
   engine: 'spot',
   reason: 'price is outside the 61.8% retracement band',
 };
+const OUTSIDE_PRZ: NoFibSignal<'spot'> = {
+  kind: 'none',
+  engine: 'spot',
+  reason: 'price is outside the PRZ of the harmonic pattern',
+};
+const PAST_TARGET: NoFibSignal<'spot'> = {
+  kind: 'none',
+  engine: 'spot',
+  reason: 'price is already at or beyond the first take-profit of the harmonic pattern',
+};
 
 /**
  * Trend-continuation entries at the 61.8 % retracement ± bandAtr·ATR of the last swing leg (the spec's
  * SpotFibonacciEngine): BUY in an up leg, SELL in a down leg; stop = the band edge beyond the level plus
  * stopBufferAtr·ATR; take-profits at the leg's extensions (start + ratio·(end − start)).
  * Why: the 0.618 pullback is the classic continuation entry; the stop sits where the setup is wrong.
+ * {@link SpotFibonacciEngine.evaluateHarmonic} trades the reversal at D of a harmonic pattern.
  */
 export class SpotFibonacciEngine {
   readonly #bandAtr: number;
   readonly #stopBufferAtr: number;
   readonly #ladder: readonly { readonly ratio: number; readonly fraction: number }[];
+  readonly #harmonicTargets: Rungs;
 
   constructor(options: SpotFibonacciOptions = {}) {
     this.#bandAtr = options.bandAtr ?? 0.5;
@@ -40,18 +78,27 @@ export class SpotFibonacciEngine {
       { ratio: 1.618, fraction: 0.3 },
       { ratio: 2.0, fraction: 0.2 },
     ];
+    this.#harmonicTargets = options.harmonicTargets ?? [
+      { ratio: 0.382, fraction: 0.5 },
+      { ratio: 0.618, fraction: 0.5 },
+    ];
     const total = this.#ladder.reduce((s, r) => s + r.fraction, 0);
     if (
       !(this.#bandAtr > 0) ||
       !(this.#stopBufferAtr >= 0) ||
-      this.#ladder.length === 0 ||
-      Math.abs(total - 1) > 1e-9 ||
-      this.#ladder.some((r) => !(r.ratio > 1) || !(r.fraction > 0))
+      !isLadder(this.#ladder, 1, Number.POSITIVE_INFINITY)
     ) {
       throw new AnalysisError(
         'ANALYSIS_BAD_OPTION',
         'SpotFibonacciEngine needs bandAtr > 0, stopBufferAtr >= 0 and a ladder of ratios > 1 whose fractions sum to 1',
         { bandAtr: this.#bandAtr, stopBufferAtr: this.#stopBufferAtr, ladderFractionSum: total },
+      );
+    }
+    if (!isLadder(this.#harmonicTargets, 0, 1)) {
+      throw new AnalysisError(
+        'ANALYSIS_BAD_OPTION',
+        'SpotFibonacciEngine harmonicTargets needs AD retracement ratios in (0, 1] whose fractions sum to 1',
+        { harmonicTargetRatios: this.#harmonicTargets.map((r) => r.ratio).join(', ') },
       );
     }
   }
@@ -93,6 +140,58 @@ export class SpotFibonacciEngine {
       takeProfits,
       zone,
       pattern: evidence.pattern ?? 'fib-retracement',
+      reasons,
+    };
+  }
+
+  /**
+   * The reversal at D of a completed harmonic pattern while the price is inside its PRZ: BUY at the close for a
+   * bullish pattern (D is a low), SELL for a bearish one. Stop, by the pattern's row of the ratio table: beyond X
+   * (Gartley, Bat, Cypher: X, or the PRZ edge if that lies farther) or beyond the far edge of the PRZ (the others),
+   * plus stopBufferAtr·ATR. Take-profits at the `harmonicTargets` retracements of AD (D + ratio·(A − D)).
+   * Why: Carney's trade management of a completed pattern (Harmonic Trading vol. 1): the reversal is wrong once
+   * price leaves the PRZ beyond the pattern's invalidation point; 38.2 % and 61.8 % of AD are the first targets.
+   */
+  evaluateHarmonic(
+    price: number,
+    atr: number | null,
+    harmonic: HarmonicSetup,
+    evidence: FibEvidence = {},
+  ): SpotSignal {
+    if (atr === null || !(atr > 0)) return NO_ATR;
+    const [przLow, przHigh] = harmonic.prz;
+    if (price < przLow || price > przHigh) return OUTSIDE_PRZ;
+    const bullish = harmonic.direction === 'bullish';
+    const { X, A, D } = harmonic.points;
+    const edge = bullish ? przLow : przHigh;
+    const beyondX = harmonicSpec(harmonic.pattern).stop === 'x';
+    const anchor = beyondX ? (bullish ? Math.min(X, edge) : Math.max(X, edge)) : edge;
+    const buffer = this.#stopBufferAtr * atr;
+    const stopPrice = bullish ? anchor - buffer : anchor + buffer;
+    const takeProfits: FibTakeProfit[] = this.#harmonicTargets.map((r) => ({
+      ratio: r.ratio,
+      price: retracementPrice(A, D, r.ratio),
+      fraction: r.fraction,
+    }));
+    const first = (takeProfits[0] as FibTakeProfit).price;
+    if (bullish ? first <= price : first >= price) return PAST_TARGET;
+    const zone = { low: przLow, high: przHigh };
+    const reasons = [
+      harmonicReason(price, harmonic),
+      `stop ${stopPrice.toPrecision(6)} beyond ${beyondX ? `X ${X.toPrecision(6)}` : 'the PRZ'} + ${this.#stopBufferAtr}·ATR; TPs at AD retracements ${takeProfits.map((t) => `${t.ratio}=${t.price.toPrecision(6)}`).join(', ')}`,
+    ];
+    const confidence = fibEntryConfidence(harmonic.score, zone, bullish ? 'up' : 'down', evidence, reasons);
+    return {
+      kind: 'signal',
+      engine: 'spot',
+      side: bullish ? 'buy' : 'sell',
+      confidence,
+      entryPrice: price,
+      stopPrice,
+      takeProfits,
+      zone,
+      pattern: harmonic.pattern,
+      harmonic,
       reasons,
     };
   }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { VolatilityScoreMatrix } from './volatility-score-matrix.js';
+import {
+  resolveVolatilityGate,
+  VolatilityScoreMatrix,
+  volatilityConfidenceWeight,
+} from './volatility-score-matrix.js';
 
 describe('VolatilityScoreMatrix', () => {
   it('scores the batch form as the weighted mean of last / mean per series', () => {
@@ -32,5 +36,18 @@ describe('VolatilityScoreMatrix', () => {
 
   it('rejects a negative volatility', () => {
     expect(() => new VolatilityScoreMatrix().update({ fx: -1 })).toThrow(/>= 0/);
+  });
+
+  it('weights confidence 1 / (1 + sensitivity·(score − usualMax)) above usualMax, and 1 up to it', () => {
+    const gate = resolveVolatilityGate({ usualMax: 1, sensitivity: 1, maxScore: 4 });
+    expect(volatilityConfidenceWeight(3, gate)).toBe(1 / 3);
+    expect(volatilityConfidenceWeight(0.4, gate)).toBe(1);
+    expect(volatilityConfidenceWeight(null, gate)).toBe(1);
+    expect(volatilityConfidenceWeight(2, resolveVolatilityGate())).toBe(0.8); // 1 / (1 + 0.5·(2 − 1.5))
+    expect(volatilityConfidenceWeight(1.5, resolveVolatilityGate())).toBe(1);
+  });
+
+  it('rejects a volatility gate whose maxScore is below usual volatility', () => {
+    expect(() => resolveVolatilityGate({ maxScore: 1.2 })).toThrow(/usualMax <= maxScore/);
   });
 });

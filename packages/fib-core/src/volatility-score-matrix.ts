@@ -135,3 +135,51 @@ export class VolatilityScoreMatrix {
     return den > 0 ? num / den : null;
   }
 }
+
+/**
+ * How the fused volatility score enters the final fib decision (the spec's "final_decision based on base_signal
+ * + volatility_score + wave_state"; the spec names the inputs, not the rule, so this is ours).
+ */
+export interface VolatilityGateOptions {
+  /** Scores up to this are usual volatility and leave confidence alone (default 1.5). */
+  readonly usualMax?: number;
+  /** Confidence falls as 1 / (1 + sensitivity·(score − usualMax)) above usualMax (default 0.5; 0 = no effect). */
+  readonly sensitivity?: number;
+  /**
+   * Above this score binary and spot entries stand aside: a volatility shock overruns fib levels (default: never).
+   * Beware pegged or near-flat series, where rolling volatility is near zero and any move scores high.
+   */
+  readonly maxScore?: number;
+}
+
+/** Resolved {@link VolatilityGateOptions}. */
+export type VolatilityGate = Required<VolatilityGateOptions>;
+
+/** Checks and fills in {@link VolatilityGateOptions}; throws AnalysisError `ANALYSIS_BAD_OPTION`. */
+export function resolveVolatilityGate(options: VolatilityGateOptions = {}): VolatilityGate {
+  const usualMax = options.usualMax ?? 1.5;
+  const sensitivity = options.sensitivity ?? 0.5;
+  const maxScore = options.maxScore ?? Number.POSITIVE_INFINITY;
+  if (!(usualMax >= 1) || !(maxScore >= usualMax) || !(sensitivity >= 0) || !Number.isFinite(sensitivity)) {
+    throw new AnalysisError(
+      'ANALYSIS_BAD_OPTION',
+      'volatility gate needs 1 <= usualMax <= maxScore and a finite sensitivity >= 0 (a score of 1 is usual volatility)',
+      { usualMax, sensitivity, maxScore },
+    );
+  }
+  return { usualMax, sensitivity, maxScore };
+}
+
+/**
+ * The confidence weight of a fused volatility score for binary and spot fib entries: 1 up to `usualMax`,
+ * 1 / (1 + sensitivity·(score − usualMax)) above it, 1 without a score.
+ * Why: fib entries bet that a level holds; the more volatile than usual the market is, the more often levels are
+ * overrun, so the entry is trusted less (and, with `maxScore` set, not at all above it; see {@link VolatilityGateOptions}).
+ *
+ * @example
+ * volatilityConfidenceWeight(2, resolveVolatilityGate()); // 1 / (1 + 0.5·(2 − 1.5)) = 0.8
+ */
+export function volatilityConfidenceWeight(score: number | null, gate: VolatilityGate): number {
+  if (score === null || !(score > gate.usualMax)) return 1;
+  return 1 / (1 + gate.sensitivity * (score - gate.usualMax));
+}
