@@ -11,6 +11,7 @@ import type {
   FibLevels,
   FibSignal,
   FormingHarmonic,
+  HarmonicSetup,
   NoFibSignal,
   SpotFibSignal,
   SpotSignal,
@@ -137,6 +138,7 @@ export function auditFibSignal(signal: BinarySignal | SpotSignal | ArbitrageSign
         level: { ratio: signal.level.ratio, price: signal.level.price },
         zone: { low: signal.zone.low, high: signal.zone.high },
         pattern: signal.pattern,
+        ...(signal.harmonic ? { harmonic: auditHarmonic(signal.harmonic) } : {}),
         reasons: [...signal.reasons],
       };
     case 'spot':
@@ -154,6 +156,7 @@ export function auditFibSignal(signal: BinarySignal | SpotSignal | ArbitrageSign
         })),
         zone: { low: signal.zone.low, high: signal.zone.high },
         pattern: signal.pattern,
+        ...(signal.harmonic ? { harmonic: auditHarmonic(signal.harmonic) } : {}),
         reasons: [...signal.reasons],
       };
     case 'arbitrage':
@@ -166,4 +169,9 @@ export function auditFibSignal(signal: BinarySignal | SpotSignal | ArbitrageSign
         reasons: [...signal.reasons],
       };
   }
+}
+
+/** A fresh copy of a harmonic setup (its PRZ and points are copied too). */
+function auditHarmonic(h: HarmonicSetup): HarmonicSetup {
+  return { ...h, prz: [h.prz[0], h.prz[1]], points: { ...h.points } };
 }
