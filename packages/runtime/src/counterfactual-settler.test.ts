@@ -7,13 +7,14 @@ import {
   type Decision,
   type DecisionGate,
   JOURNAL_FILES,
+  OmniLogger,
   parseConfig,
   type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
 import { describe, expect, it, vi } from 'vitest';
-import { counterfactualSettings } from './counterfactual-settler.js';
-import { FUNNEL_STAGES } from './decision-funnel.js';
+import { counterfactualSettings, counterfactualSink } from './counterfactual-settler.js';
+import { DecisionFunnel, FUNNEL_STAGES } from './decision-funnel.js';
 import {
   binaryFor,
   buildRuntime,
@@ -22,6 +23,7 @@ import {
   FakeHub,
   fixtureTicks,
   noneFor,
+  tempRunDir,
 } from './runtime.fixture.js';
 
 type GateScript = (input: DecideInput, n: number) => { gate: DecisionGate; candidate: TradeDecision | null };
@@ -204,5 +206,55 @@ describe('counterfactual settlement in OmniRuntime', () => {
     const settled = Object.values(funnel.counterfactual).reduce((s, t) => s + t.settled, 0);
     expect(brain.counterfactual).toHaveLength(settled);
     expect(records(fixture.runDir)).toHaveLength(settled);
+  });
+
+  it('journals and counts a counterfactual order cancelled at its fill, but teaches the brain nothing from it', () => {
+    const brain = new GatedBrain(noneFor, () => ({ gate: { kind: 'no-setup' }, candidate: null }));
+    const dir = tempRunDir('sink');
+    const logger = new OmniLogger(dir);
+    const funnel = new DecisionFunnel();
+    const sink = counterfactualSink({ logger, funnel, brain });
+    const audit: FakeAudit = {
+      decision: noneFor({ decisionId: 'x-1', features: { tsMs: 0 } } as DecideInput),
+      regimeKey: 'r',
+      marker: 'm',
+    };
+    const base = {
+      decisionId: 'x-1',
+      engine: 'spot',
+      symbol: 'EURUSD',
+      direction: 'buy',
+      entryTs: 0,
+      entryPrice: 1.1,
+      settleTs: 60_000,
+      settlePrice: 1.1,
+      size: 0,
+      fees: 0,
+      pnl: 0,
+      rule: 'spot-cancelled-at-fill',
+    } as const;
+    sink.settled({
+      outcome: { ...base, exit: { kind: 'cancelled' } } as TradeOutcome,
+      audit,
+      gate: 'confidence',
+      riskUsd: 1,
+      r: 0,
+    });
+    sink.settled({
+      outcome: { ...base, decisionId: 'x-2', size: 100, settlePrice: 1.09, pnl: -1, rule: 'spot-stop' },
+      audit,
+      gate: 'confidence',
+      riskUsd: 1,
+      r: -1,
+    });
+    logger.close();
+    expect(records(dir).map((r) => r.outcome.decisionId)).toEqual(['x-1', 'x-2']);
+    expect(funnel.summary().counterfactual.confidence).toMatchObject({
+      settled: 2,
+      wins: 0,
+      losses: 1,
+      sumR: -1,
+    });
+    expect(brain.counterfactual.map((c) => c.outcome.decisionId)).toEqual(['x-2']);
   });
 });

@@ -1,7 +1,10 @@
 import {
+  type AuditableDecision,
   type CounterfactualGate,
+  type DecisionBrain,
   isOmniError,
   type OmniConfig,
+  type OmniLogger,
   positionRiskUsd,
   RuntimeError,
   rewardR,
@@ -11,6 +14,7 @@ import {
   type TradeOutcome,
 } from '@omni/core';
 import { type ExecutionHub, type PoolStateSource, ShadowExecutionHub } from '@omni/execution';
+import type { DecisionFunnel } from './decision-funnel.js';
 
 /** What the runtime needs to settle counterfactual outcomes (`counterfactual` of its components). */
 export interface CounterfactualSettings {
@@ -58,6 +62,35 @@ export interface SettledCounterfactual<A> {
   readonly r: number | null;
 }
 
+/** Where counterfactual outcomes go: see {@link counterfactualSink}. */
+export interface CounterfactualSink<A> {
+  /** A candidate of `gate` went into the counterfactual hub. */
+  opened(gate: CounterfactualGate): void;
+  settled(settled: SettledCounterfactual<A>): void;
+}
+
+/**
+ * The runtime's sink: each outcome is journaled to `counterfactual.jsonl`, counted in the funnel and
+ * handed to `brain.learnCounterfactual` — nothing else (no PnL, safety or ledger). One cancelled at
+ * its fill was never opened: like a real one, it teaches the brain nothing.
+ */
+export function counterfactualSink<A extends AuditableDecision>(parts: {
+  readonly logger: OmniLogger;
+  readonly funnel: DecisionFunnel;
+  readonly brain: DecisionBrain<A>;
+}): CounterfactualSink<A> {
+  return {
+    opened: (gate) => parts.funnel.noteCounterfactualOpened(gate),
+    settled: ({ outcome, audit, gate, riskUsd, r }) => {
+      parts.logger.logCounterfactual({ counterfactual: true, gate, riskUsd, r, outcome });
+      parts.funnel.noteCounterfactualSettled(gate, outcome.pnl, r);
+      if (outcome.exit?.kind !== 'cancelled') {
+        parts.brain.learnCounterfactual?.(outcome, audit, { riskUsd, gate });
+      }
+    },
+  };
+}
+
 interface OpenCandidate<A> {
   readonly audit: A;
   readonly gate: CounterfactualGate;
@@ -67,21 +100,22 @@ interface OpenCandidate<A> {
 /**
  * Settles the trades gates stopped as if they had been placed: each candidate goes into a private
  * shadow hub and settles from later prices by the same rules as real trades. Nothing here reaches a
- * broker, the ledger, SafetyManager or the metrics: the runtime journals each outcome to
- * `counterfactual.jsonl` and hands it to `brain.learnCounterfactual`. Driven by the same ticks as the
- * run, it is rebuilt exactly by a silent replay.
+ * broker, the ledger, SafetyManager or the metrics: every outcome goes to the `sink` (the runtime's
+ * journals it to `counterfactual.jsonl` and hands it to `brain.learnCounterfactual`). Driven by the
+ * same ticks as the run, it is rebuilt exactly by a silent replay.
  *
  * @example
- * const settler = new CounterfactualSettler({ hub: new ShadowExecutionHub({ engines }), riskUsd });
- * for (const s of settler.onTick(tick)) learn(s);
- * const opened = await settler.open(candidate, 'confidence', answer, tick);
+ * const settler = new CounterfactualSettler(counterfactualSettings(config), { opened, settled });
+ * settler.onTick(tick); // before deciding, like the real hub
+ * await settler.open(candidate, 'confidence', answer, tick);
  */
 export class CounterfactualSettler<A> {
   readonly #hub: ExecutionHub;
   readonly #riskUsd: (decision: TradeDecision) => number;
   readonly #open = new Map<string, OpenCandidate<A>>();
+  readonly #sink: CounterfactualSink<A>;
 
-  constructor(settings: CounterfactualSettings) {
+  constructor(settings: CounterfactualSettings, sink: CounterfactualSink<A>) {
     if (settings.hub.name !== 'shadow') {
       throw new RuntimeError(
         'RUNTIME_BAD_INPUT',
@@ -91,6 +125,7 @@ export class CounterfactualSettler<A> {
     }
     this.#hub = settings.hub;
     this.#riskUsd = settings.riskUsd;
+    this.#sink = sink;
   }
 
   /** Candidates opened and not settled yet. */
@@ -98,30 +133,18 @@ export class CounterfactualSettler<A> {
     return this.#open.size;
   }
 
-  /** Settles what this tick settles (call once per tick, before deciding, like the real hub). */
-  onTick(tick: Tick): readonly SettledCounterfactual<A>[] {
-    const outcomes = this.#hub.onTick(tick);
-    if (outcomes.length === 0) return NONE;
-    const out: SettledCounterfactual<A>[] = [];
-    for (const outcome of outcomes) {
-      const settled = this.#settled(outcome);
-      if (settled) out.push(settled);
-    }
-    return out;
+  /** Settles what this tick settles into the sink (call once per tick, before deciding, like the real hub). */
+  onTick(tick: Tick): void {
+    for (const outcome of this.#hub.onTick(tick)) this.#settle(outcome);
   }
 
   /**
-   * Executes `candidate` into the counterfactual hub at `tick`. Returns `rejected` when the hub
-   * refused it or has no executor for its engine, `opened` when it settles later, or the settled
-   * outcome when it settled at once (an arbitrage flash swap).
+   * Executes `candidate` into the counterfactual hub at `tick` (counted as opened in the sink; an
+   * arbitrage flash swap settles at once). Returns false when the hub refused it or has no executor
+   * for its engine.
    */
-  async open(
-    candidate: TradeDecision,
-    gate: CounterfactualGate,
-    audit: A,
-    tick: Tick,
-  ): Promise<'rejected' | 'opened' | SettledCounterfactual<A>> {
-    if (this.#open.has(candidate.id)) return 'rejected';
+  async open(candidate: TradeDecision, gate: CounterfactualGate, audit: A, tick: Tick): Promise<boolean> {
+    if (this.#open.has(candidate.id)) return false;
     const riskUsd = this.#riskUsd(candidate);
     this.#open.set(candidate.id, { audit, gate, riskUsd });
     let report: Awaited<ReturnType<ExecutionHub['execute']>>;
@@ -129,23 +152,22 @@ export class CounterfactualSettler<A> {
       report = await this.#hub.execute(candidate, tick);
     } catch (err) {
       this.#open.delete(candidate.id);
-      if (isOmniError(err, 'EXECUTION_NO_EXECUTOR')) return 'rejected';
+      if (isOmniError(err, 'EXECUTION_NO_EXECUTOR')) return false;
       throw err;
     }
     if (report.status === 'rejected') {
       this.#open.delete(candidate.id);
-      return 'rejected';
+      return false;
     }
-    if (report.status === 'settled') return this.#settled(report.outcome) ?? 'rejected';
-    return 'opened';
+    this.#sink.opened(gate);
+    if (report.status === 'settled') this.#settle(report.outcome);
+    return true;
   }
 
-  #settled(outcome: TradeOutcome): SettledCounterfactual<A> | undefined {
+  #settle(outcome: TradeOutcome): void {
     const open = this.#open.get(outcome.decisionId);
-    if (!open) return undefined;
+    if (!open) return;
     this.#open.delete(outcome.decisionId);
-    return { outcome, ...open, r: rewardR(outcome.pnl, open.riskUsd) };
+    this.#sink.settled({ outcome, ...open, r: rewardR(outcome.pnl, open.riskUsd) });
   }
 }
-
-const NONE: readonly SettledCounterfactual<never>[] = Object.freeze([]);

@@ -158,6 +158,11 @@ export function brainStage(answer: AuditableDecision): FunnelStage {
   return gate === undefined || gate.kind === 'traded' ? 'aside' : gate.kind;
 }
 
+/** True for a trade the brain's exploration policy took. */
+export function isExploration(answer: AuditableDecision): boolean {
+  return answer.gate?.kind === 'traded' && answer.gate.exploration;
+}
+
 /** True for the brain's gates whose candidates are settled as counterfactual outcomes. */
 export function isCounterfactualGate(stage: FunnelStage): stage is Exclude<CounterfactualGate, 'safety'> {
   return stage === 'regime' || stage === 'confidence' || stage === 'sizing' || stage === 'veto';

@@ -21,7 +21,9 @@ export {
 export {
   type CounterfactualSettings,
   CounterfactualSettler,
+  type CounterfactualSink,
   counterfactualSettings,
+  counterfactualSink,
   type SettledCounterfactual,
 } from './counterfactual-settler.js';
 export {

@@ -1,21 +1,20 @@
 import {
   type Alert,
   type AuditableDecision,
-  type CounterfactualGate,
   type Decision,
   isTradeDecision,
   RuntimeError,
   type Tick,
-  type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
-import { CounterfactualSettler, type SettledCounterfactual } from './counterfactual-settler.js';
+import { CounterfactualSettler, counterfactualSink } from './counterfactual-settler.js';
 import {
   brainStage,
   DecisionFunnel,
   type FunnelStage,
   type FunnelSummary,
   isCounterfactualGate,
+  isExploration,
 } from './decision-funnel.js';
 import {
   type CheckpointPoint,
@@ -77,8 +76,13 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
+    const { counterfactual, logger, brain } = components;
     this.#counterfactual =
-      components.counterfactual && new CounterfactualSettler<A>(components.counterfactual);
+      counterfactual &&
+      new CounterfactualSettler<A>(
+        counterfactual,
+        counterfactualSink({ logger, funnel: this.#funnel, brain }),
+      );
     this.#minWindow = components.minWindow ?? 32;
     this.#windowLength = components.windowLength;
   }
@@ -168,9 +172,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       this.#settle(outcome);
       settled++;
     }
-    if (this.#counterfactual) {
-      for (const s of this.#counterfactual.onTick(tick)) this.#learnCounterfactual(s);
-    }
+    this.#counterfactual?.onTick(tick);
 
     const features = c.features.update(tick);
 
@@ -236,16 +238,12 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       } else {
         approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
         stage = 'safety';
-        await this.#openCounterfactual(decision, 'safety', answer, tick);
+        await this.#counterfactual?.open(decision, 'safety', answer, tick);
       }
     } else if (answer.candidate && isCounterfactualGate(stage)) {
-      await this.#openCounterfactual(answer.candidate, stage, answer, tick);
+      await this.#counterfactual?.open(answer.candidate, stage, answer, tick);
     }
-    this.#funnel.note(
-      stage,
-      tick.tsMs,
-      stage === 'traded' && answer.gate?.kind === 'traded' && answer.gate.exploration,
-    );
+    this.#funnel.note(stage, tick.tsMs, stage === 'traded' && isExploration(answer));
 
     if (!this.#silent)
       c.audit.append({
@@ -350,28 +348,6 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       this.#open.delete(outcome.decisionId);
       c.brain.learn(outcome, open.audit, { riskUsd: open.riskUsd });
     }
-  }
-
-  /** Sends a stopped candidate to the counterfactual hub (when there is one). */
-  async #openCounterfactual(
-    candidate: TradeDecision,
-    gate: CounterfactualGate,
-    answer: A,
-    tick: Tick,
-  ): Promise<void> {
-    if (!this.#counterfactual) return;
-    const opened = await this.#counterfactual.open(candidate, gate, answer, tick);
-    if (opened === 'rejected') return;
-    this.#funnel.noteCounterfactualOpened(gate);
-    if (opened !== 'opened') this.#learnCounterfactual(opened);
-  }
-
-  /** A settled counterfactual outcome: journaled, counted, learned — nothing else (no PnL, safety or ledger). */
-  #learnCounterfactual(s: SettledCounterfactual<A>): void {
-    const { outcome, gate, riskUsd, r } = s;
-    this.#c.logger.logCounterfactual({ counterfactual: true, gate, riskUsd, r, outcome });
-    this.#funnel.noteCounterfactualSettled(gate, outcome.pnl, r);
-    this.#c.brain.learnCounterfactual?.(outcome, s.audit, { riskUsd, gate });
   }
 
   #window(symbol: string): Float64Array {
