@@ -27,10 +27,7 @@ import { omni } from './cli.fixture.js';
  * Bindings known to change nothing today, each with the reason. A later fix removes its entry; the
  * test fails if a listed binding starts acting, so this list cannot go stale.
  */
-const KNOWN_DEAD: Readonly<Record<string, string>> = {
-  OMNI_BINARY_EXPIRY_SEC:
-    'engines.binary.defaultExpirySec is read by nothing: every binary expiry comes from the fib signal (0.5 × the mean swing leg), so on daily data every expiry is 86 400 s whatever the setting',
-};
+const KNOWN_DEAD: Readonly<Record<string, string>> = {};
 
 type Env = Readonly<Record<string, string>>;
 type Observation = 'backtest' | 'bundled' | 'check' | 'live' | 'shadow-live';
@@ -104,7 +101,7 @@ function probes(): Readonly<Record<string, Probe>> {
     // Sessions matter where a daily cap trips: which trades count towards "today".
     OMNI_SESSION_START_UTC: { value: '12:00', observe: 'backtest', with: { OMNI_MAX_DAILY_TRADES: '3' } },
     OMNI_BINARY_PAYOUT: { value: '0.9', observe: 'backtest' },
-    OMNI_BINARY_EXPIRY_SEC: { value: '60', observe: 'backtest' },
+    OMNI_BINARY_EXPIRY_SEC: { value: '86400', observe: 'backtest' },
     OMNI_BINARY_TIE_RULE: { value: 'loss', observe: 'backtest' },
     // Stakes are sized below their caps only with a small Kelly fraction (the default's stakes are
     // clipped to 2 % of the balance); a ladder rung then multiplies the stake by 1.5.

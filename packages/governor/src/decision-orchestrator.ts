@@ -105,6 +105,7 @@ export class DecisionOrchestrator {
       minConfidence: config.engines.governor.minConfidence,
       sequenceWeight: extra.sequenceWeight ?? 0.5,
       payout: config.engines.binary.payout,
+      maxExpirySec: config.engines.binary.defaultExpirySec,
       spot: {
         riskPerTradeFraction: config.engines.spot.riskPerTradeFraction,
         maxStakeUsd: config.risk.maxStakeUsd,

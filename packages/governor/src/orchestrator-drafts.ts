@@ -116,7 +116,10 @@ function draftBinary(
     symbol: input.symbol,
     direction: signal.direction,
     stakeUsd,
-    expirySec: Math.max(1, Math.round(signal.expirySec)),
+    expirySec: Math.max(
+      1,
+      Math.round(Math.min(signal.expirySec, s.maxExpirySec ?? Number.POSITIVE_INFINITY)),
+    ),
   };
   return decision;
 }

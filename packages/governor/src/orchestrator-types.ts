@@ -22,6 +22,11 @@ export interface OrchestratorSettings {
   readonly sequenceWeight: number;
   /** Binary payout ratio b (`engines.binary.payout`). */
   readonly payout: number;
+  /**
+   * Longest binary expiry in seconds (`engines.binary.defaultExpirySec`): the fib signal's timing
+   * (half the mean swing leg) is used when it is shorter. Undefined: no cap.
+   */
+  readonly maxExpirySec?: number;
   /** Spot risk sizing and its caps. */
   readonly spot: SpotSizingLimits;
   /** Routes expected to net less than this are not sent (`engines.arbitrage.minProfitUsd`). */
