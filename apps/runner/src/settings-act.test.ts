@@ -63,7 +63,7 @@ const CREDENTIALS: Env = {
   MT5_SERVER: 'Demo-Server',
   MT5_PASSWORD: 'not-a-real-password',
   POCKET_TOKEN: 'not-a-real-token',
-  DEX_RPC: 'https://rpc.invalid',
+  DEX_RPC: 'https://rpc.example.org/key',
   DEX_PRIVKEY: 'ab'.repeat(32),
 };
 
@@ -81,10 +81,10 @@ function probes(): Readonly<Record<string, Probe>> {
     MT5_SERVER: { value: CREDENTIALS['MT5_SERVER'] as string, observe: 'check' },
     MT5_PASSWORD: { value: CREDENTIALS['MT5_PASSWORD'] as string, observe: 'check' },
     POCKET_TOKEN: { value: CREDENTIALS['POCKET_TOKEN'] as string, observe: 'check' },
-    POCKET_BASE_URL: { value: 'https://pocket.invalid', observe: 'check' },
+    POCKET_BASE_URL: { value: 'https://pocket.example.org', observe: 'check' },
     DEX_RPC: { value: CREDENTIALS['DEX_RPC'] as string, observe: 'check' },
     DEX_PRIVKEY: { value: CREDENTIALS['DEX_PRIVKEY'] as string, observe: 'check' },
-    MEV_RELAY_URL: { value: 'https://relay.invalid', observe: 'check' },
+    MEV_RELAY_URL: { value: 'https://relay.example.org', observe: 'check' },
     OMNI_MAX_DAILY_LOSS_USD: { value: '30', observe: 'backtest' },
     OMNI_MAX_DAILY_TRADES: { value: '1', observe: 'backtest' },
     OMNI_MAX_LOSS_STREAK: { value: '1', observe: 'backtest' },
