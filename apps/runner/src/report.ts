@@ -209,13 +209,13 @@ pre{background:#f6f8fa;padding:12px;border-radius:6px;font-size:12px;overflow:au
 <h2>Drawdown</h2>
 <div id="drawdown" class="chart small"></div>
 <h2>By engine</h2>
-<table><thead><tr><th>engine</th><th>trades</th><th>win rate</th><th>PnL</th><th>fees</th><th>avg R</th></tr></thead><tbody>${engineRows}</tbody></table>
+<table id="engines"><thead><tr><th>engine</th><th>trades</th><th>win rate</th><th>PnL</th><th>fees</th><th>avg R</th></tr></thead><tbody>${engineRows}</tbody></table>
 <h2>Decision funnel</h2>
 ${funnel}
 <h2>Trades by year</h2>
 <table><thead><tr><th>year</th><th>ticks</th><th>blocked</th><th>trades placed</th><th>by exploration</th><th>trades settled</th><th>win rate</th><th>PnL</th></tr></thead><tbody>${yearRows}</tbody></table>
 <h2>Trades${input.trades.length > 200 ? ' (last 200)' : ''}</h2>
-<table><thead><tr><th>decision</th><th>engine</th><th>dir</th><th>entry time</th><th>entry</th><th>settle time</th><th>settle</th><th>fees</th><th>PnL</th><th>rule</th></tr></thead><tbody>${tradeRows}</tbody></table>
+<table id="trades"><thead><tr><th>decision</th><th>engine</th><th>dir</th><th>entry time</th><th>entry</th><th>settle time</th><th>settle</th><th>fees</th><th>PnL</th><th>rule</th></tr></thead><tbody>${tradeRows}</tbody></table>
 <h2>Run</h2>
 <ul class="muted">${notes}</ul>
 <h2>Configuration</h2>
