@@ -47,9 +47,8 @@ async function* resumeThenLive(
   live: AsyncIterable<Tick>,
 ): AsyncGenerator<Tick> {
   let n = 0;
-  const file = join(runDir, JOURNAL_FILES.ticks);
-  if (replayTicks > 0 && existsSync(file)) {
-    for await (const tick of streamJournal(file, { schema: TickSchema })) {
+  if (replayTicks > 0) {
+    for await (const tick of journaledTicks(runDir)) {
       if (n >= replayTicks) break;
       n++;
       yield tick;
@@ -59,7 +58,7 @@ async function* resumeThenLive(
     throw new RuntimeError(
       'RUNTIME_BAD_INPUT',
       'cannot resume: ticks.jsonl holds fewer ticks than the checkpoint; move the run folder aside to start anew',
-      { file, ticks: n, checkpointTicks: replayTicks },
+      { file: join(runDir, JOURNAL_FILES.ticks), ticks: n, checkpointTicks: replayTicks },
     );
   }
   yield* live;
@@ -191,17 +190,15 @@ export async function runShadow(
   for (const name of [JOURNAL_FILES.trades, JOURNAL_FILES.alerts, JOURNAL_FILES.counterfactual]) {
     appendFileSync(join(outDir, name), '');
   }
-  const series = selection ? await readSeries(selection) : await journaledTicks(outDir);
+  const series: Tick[] = selection ? await readSeries(selection) : [];
+  if (!selection) for await (const tick of journaledTicks(outDir)) series.push(tick);
   await writeReport(outDir, { summary, series });
   if (loopEnd === 'signal') io.err('shadow: stopped by signal; state saved — run the same command to resume');
   return summary;
 }
 
-/** The ticks a live shadow run journaled (for its report). */
-async function journaledTicks(runDir: string): Promise<Tick[]> {
+/** The ticks a live shadow run journaled, oldest first (none when it journaled none). */
+async function* journaledTicks(runDir: string): AsyncGenerator<Tick> {
   const file = join(runDir, JOURNAL_FILES.ticks);
-  const ticks: Tick[] = [];
-  if (!existsSync(file)) return ticks;
-  for await (const tick of streamJournal(file, { schema: TickSchema })) ticks.push(tick);
-  return ticks;
+  if (existsSync(file)) yield* streamJournal(file, { schema: TickSchema });
 }
