@@ -37,6 +37,8 @@ export interface BacktestRunOptions {
   readonly onProgress?: (progress: LoopProgress) => void;
   readonly progressEvery?: number;
   readonly signal?: AbortSignal;
+  /** Sees every tick the engine processes, in order (e.g. a PriceSketch that draws the report); O(1) a call. */
+  readonly prices?: { add(tsMs: number, price: number): void };
 }
 
 /** `summary.json`: the metrics and how the run was made. */
@@ -119,6 +121,7 @@ export class BacktestEngine {
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.prices ? { prices: options.prices } : {}),
       });
     } finally {
       await startable?.stop();

@@ -1,4 +1,5 @@
 import type { ManualClock, Tick } from '@omni/core';
+import { hasTickBatches } from '@omni/feeds';
 import type { OmniRuntime } from './omni-runtime.js';
 
 /** Progress of a running loop. */
@@ -24,6 +25,8 @@ export interface MainLoopOptions {
   /** Skip ticks before this time (epoch ms) and stop after `toMs`. */
   readonly fromMs?: number;
   readonly toMs?: number;
+  /** Sees every tick the runtime processes (e.g. a PriceSketch for the report); must be O(1). */
+  readonly prices?: { add(tsMs: number, price: number): void };
 }
 
 /** Why the loop ended. */
@@ -76,12 +79,33 @@ export async function omniMainLoop(
   }
   if (options.signal?.aborted) requestStop('aborted');
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Racing each read against the stop costs a promise per tick: only runs that can be stopped pay it.
+  // Racing each read against the stop costs a promise per read: only runs that can be stopped pay it.
   const interruptible = options.handleSignals === true || options.signal !== undefined;
-  const iterator = feed[Symbol.asyncIterator]();
+  // A recorded feed that offers batches is drained a batch at a time: one await per batch, and none
+  // per tick unless the tick itself waits (a trade sent, an inference run).
+  const source: AsyncIterable<Tick | readonly Tick[]> = hasTickBatches(feed) ? feed.batches() : feed;
+  const batched = source !== feed;
+  const iterator = source[Symbol.asyncIterator]();
   let pending = false;
+  const take = (tick: Tick): boolean | Promise<boolean> => {
+    if (options.fromMs !== undefined && tick.tsMs < options.fromMs) return true;
+    if (options.toMs !== undefined && tick.tsMs > options.toMs) return false;
+    options.clock?.set(tick.tsMs);
+    options.prices?.add(tick.tsMs, tick.price);
+    const result = runtime.onTick(tick);
+    if (result instanceof Promise) return result.then(() => counted(tick));
+    return counted(tick);
+  };
+  const counted = (tick: Tick): boolean => {
+    ticks++;
+    lastTsMs = tick.tsMs;
+    if (options.onProgress && ticks % every === 0) {
+      options.onProgress({ ticks, tsMs: tick.tsMs, decisions: runtime.decisions });
+    }
+    return true;
+  };
   try {
-    for (;;) {
+    reading: for (;;) {
       if (stopRequested !== undefined) {
         end = stopRequested;
         break;
@@ -94,15 +118,16 @@ export async function omniMainLoop(
       }
       pending = false;
       if (next.done) break;
-      const tick = next.value;
-      if (options.fromMs !== undefined && tick.tsMs < options.fromMs) continue;
-      if (options.toMs !== undefined && tick.tsMs > options.toMs) break;
-      options.clock?.set(tick.tsMs);
-      await runtime.onTick(tick);
-      ticks++;
-      lastTsMs = tick.tsMs;
-      if (options.onProgress && ticks % every === 0) {
-        options.onProgress({ ticks, tsMs: tick.tsMs, decisions: runtime.decisions });
+      if (!batched) {
+        const more = take(next.value as Tick);
+        if (!(more instanceof Promise ? await more : more)) break;
+        continue;
+      }
+      const batch = next.value as readonly Tick[];
+      for (let i = 0; i < batch.length; i++) {
+        if (stopRequested !== undefined) continue reading;
+        const more = take(batch[i] as Tick);
+        if (!(more instanceof Promise ? await more : more)) break reading;
       }
     }
     if (options.onProgress && lastTsMs !== undefined) {
@@ -126,6 +151,8 @@ export async function omniMainLoop(
 }
 
 const STOP: unique symbol = Symbol('stop');
+
+
 
 async function closeIterator(iterator: AsyncIterator<Tick>): Promise<void> {
   try {
