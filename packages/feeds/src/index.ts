@@ -8,6 +8,7 @@ export {
 } from './market-normalizer.js';
 export { NetworkFeed, type NetworkFeedOptions, type NetworkFeedProfile } from './network-feed.js';
 export type { AlertSink, BadInputPolicy, FeedAlertCode, PriceFeed, PriceFeedAdapter } from './price-feed.js';
+export { hasTickBatches } from './price-feed.js';
 export { type ReplayColumns, ReplayFeed, type ReplayFeedOptions } from './replay-feed.js';
 export { SyntheticFeed, type SyntheticFeedOptions } from './synthetic-feed.js';
 export {

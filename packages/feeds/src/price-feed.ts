@@ -16,6 +16,19 @@ export interface PriceFeed extends AsyncIterable<Tick> {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The same ticks in batches (e.g. one per chunk of a file), for consumers that drain a recorded
+   * feed as fast as they can: one await per batch instead of one per tick. A feed offers it only
+   * when its ticks are not paced in time. Iterate either this or the feed itself, never both.
+   */
+  batches?(): AsyncIterable<readonly Tick[]>;
+}
+
+/** Whether `feed` offers {@link PriceFeed.batches}. */
+export function hasTickBatches(
+  feed: AsyncIterable<Tick>,
+): feed is AsyncIterable<Tick> & { batches(): AsyncIterable<readonly Tick[]> } {
+  return typeof (feed as { batches?: unknown }).batches === 'function';
 }
 
 /**

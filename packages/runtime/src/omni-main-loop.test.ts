@@ -25,7 +25,7 @@ function countingFeed(ticks: readonly Tick[]): AsyncIterable<Tick> & { pulled: n
 describe('omniMainLoop', () => {
   it('skips ticks before fromMs, stops after toMs and drives the clock from tick time', async () => {
     const f = await buildRuntime({ brain: new FakeBrain(noneFor) });
-    const onTick = vi.spyOn(f.runtime, 'onTick');
+    const onTick = vi.spyOn(f.runtime, 'advance');
     const ticks = fixtureTicks(10);
     const feed = countingFeed(ticks);
     const clock = f.clock; // the ManualClock SafetyManager reads
@@ -41,6 +41,42 @@ describe('omniMainLoop', () => {
     expect(feed.pulled).toBe(8);
     expect(feed.closed).toBe(true);
     await expect(f.runtime.onTick(ticks[9] as Tick)).rejects.toBeInstanceOf(RuntimeError); // shut down
+  });
+
+  it('drains a feed that offers batches a batch at a time, with the same ticks, bounds and results', async () => {
+    const ticks = fixtureTicks(10);
+    const plain = await buildRuntime({ brain: new FakeBrain(noneFor), minWindow: 4 });
+    const batchedRuntime = await buildRuntime({ brain: new FakeBrain(noneFor), minWindow: 4 });
+    const seen: number[] = [];
+    const spy = vi.spyOn(batchedRuntime.runtime, 'advance');
+    let batchesRead = 0;
+    const batchedFeed = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Tick> {
+        throw new Error('a batched feed is drained through batches()');
+      },
+      batches: () => ({
+        async *[Symbol.asyncIterator](): AsyncGenerator<readonly Tick[]> {
+          for (let i = 0; i < ticks.length; i += 4) {
+            batchesRead++;
+            yield ticks.slice(i, i + 4);
+          }
+        },
+      }),
+    };
+    const bounds = { fromMs: T0 + 1 * MINUTE_MS, toMs: T0 + 8 * MINUTE_MS };
+    const a = await omniMainLoop(countingFeed(ticks), plain.runtime, { clock: plain.clock, ...bounds });
+    const b = await omniMainLoop(batchedFeed, batchedRuntime.runtime, {
+      clock: batchedRuntime.clock,
+      ...bounds,
+      prices: { add: (tsMs) => seen.push(tsMs) },
+    });
+    expect(b).toEqual(a);
+    expect(b).toEqual({ ticks: 8, end: 'feed-ended', lastTsMs: T0 + 8 * MINUTE_MS });
+    expect(spy.mock.calls.map((c) => c[0].tsMs)).toEqual(seen);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => T0 + i * MINUTE_MS));
+    expect(batchesRead).toBe(3); // the third batch holds the first tick past toMs
+    expect(batchedRuntime.runtime.decisions).toBe(plain.runtime.decisions);
+    expect(batchedRuntime.runtime.decisions).toBe(5);
   });
 
   it('reports progress every progressEvery ticks and once at the end', async () => {

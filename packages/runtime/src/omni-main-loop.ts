@@ -92,7 +92,7 @@ export async function omniMainLoop(
     if (options.toMs !== undefined && tick.tsMs > options.toMs) return false;
     options.clock?.set(tick.tsMs);
     options.prices?.add(tick.tsMs, tick.price);
-    const result = runtime.onTick(tick);
+    const result = runtime.advance(tick);
     if (result instanceof Promise) return result.then(() => counted(tick));
     return counted(tick);
   };
@@ -152,9 +152,7 @@ export async function omniMainLoop(
 
 const STOP: unique symbol = Symbol('stop');
 
-
-
-async function closeIterator(iterator: AsyncIterator<Tick>): Promise<void> {
+async function closeIterator(iterator: AsyncIterator<unknown>): Promise<void> {
   try {
     await iterator.return?.();
   } catch {

@@ -5,8 +5,10 @@ import {
   isTradeDecision,
   RuntimeError,
   type Tick,
+  type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
+import type { FeatureVector } from '@omni/features';
 import { CounterfactualSettler, counterfactualSink } from './counterfactual-settler.js';
 import {
   brainStage,
@@ -29,6 +31,8 @@ export { featureSnapshot };
 
 /** The shortest window a sequence model can read (momentum needs three prices for two returns). */
 const MIN_OBSERVE_WINDOW = 3;
+/** The result of a warming-up tick that settled nothing (shared: results are read-only). */
+const WARMING_UP: TickResult = { kind: 'warming-up', settled: 0 };
 
 interface OpenTrade<A> {
   readonly audit: A;
@@ -140,6 +144,16 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   /** Runs the primary loop for one tick. Ticks must arrive in time order. */
   async onTick(tick: Tick): Promise<TickResult> {
+    return this.advance(tick);
+  }
+
+  /**
+   * {@link OmniRuntime.onTick} without a promise when none is needed: returns the result at once when
+   * nothing on the tick had to wait (the common case: no order sent, no inference to run), else a
+   * promise. `await` it either way and never start the next tick before it settled. Bad input
+   * throws here rather than rejecting. The main loop uses this: a backtest pays no promise per tick.
+   */
+  advance(tick: Tick): TickResult | Promise<TickResult> {
     if (this.#closed)
       throw new RuntimeError('RUNTIME_NOT_STARTED', 'onTick after shutdown', { tsMs: tick.tsMs });
     if (!(tick.tsMs >= this.#lastTsMs)) {
@@ -152,14 +166,21 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     this.#lastPrice = tick.price;
     this.#ticks++;
     this.#settledThisTick = false;
+    let result: TickResult | Promise<TickResult>;
     try {
-      return await this.#step(tick);
-    } finally {
+      result = this.#step(tick);
+    } catch (err) {
       this.#afterTick();
+      throw err;
     }
+    if (!(result instanceof Promise)) {
+      this.#afterTick();
+      return result;
+    }
+    return result.finally(() => this.#afterTick());
   }
 
-  async #step(tick: Tick): Promise<TickResult> {
+  #step(tick: Tick): TickResult | Promise<TickResult> {
     const c = this.#c;
     c.logger.logTick(tick);
     c.training?.observe?.(tick);
@@ -168,8 +189,9 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     c.performance.noteTick(tick.tsMs);
 
     let settled = 0;
-    for (const outcome of c.hub.onTick(tick)) {
-      this.#settle(outcome);
+    const outcomes = c.hub.onTick(tick);
+    for (let i = 0; i < outcomes.length; i++) {
+      this.#settle(outcomes[i] as TradeOutcome);
       settled++;
     }
     this.#counterfactual?.onTick(tick);
@@ -183,17 +205,29 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       this.#blocked++;
       this.#funnel.note('blocked', tick.tsMs);
       this.#journalBlocked(tick, verdict.code, verdict.reason);
-      await this.#maybeRetrain(tick.tsMs);
-      return { kind: 'blocked', reason: verdict.reason, settled };
+      return this.#finish({ kind: 'blocked', reason: verdict.reason, settled }, tick.tsMs);
     }
     if (window.length < this.#minWindow) {
       this.#funnel.note('warming-up', tick.tsMs);
       if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
-      await this.#maybeRetrain(tick.tsMs);
-      return { kind: 'warming-up', settled };
+      return this.#finish(settled === 0 ? WARMING_UP : { kind: 'warming-up', settled }, tick.tsMs);
     }
 
-    if (c.sequence) await c.sequence.prepare(window);
+    const prepared = c.sequence?.needsPrepare === false ? undefined : c.sequence?.prepare(window);
+    if (prepared instanceof Promise) {
+      return prepared.then(() => this.#decide(tick, features, window, settled));
+    }
+    return this.#decide(tick, features, window, settled);
+  }
+
+  /** Decides on a tick whose sequence model is prepared; async only when a trade or candidate is sent. */
+  #decide(
+    tick: Tick,
+    features: FeatureVector,
+    window: Float64Array,
+    settled: number,
+  ): TickResult | Promise<TickResult> {
+    const c = this.#c;
     const decisionId = `${c.runId}-${++this.#seq}`;
     const candidates = c.routes?.candidates(tick);
     const answer = c.brain.decide({
@@ -203,50 +237,80 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       balanceUsd: c.performance.balance,
       ...(candidates ? { arbitrage: { candidates } } : {}),
     });
-
-    let decision: Decision = answer.decision;
-    let stage: FunnelStage = brainStage(answer);
-    let executed = false;
-    let approval: Record<string, unknown> | undefined;
-    let execution: Record<string, unknown> | undefined;
-    if (isTradeDecision(decision)) {
-      const verdictForOrder = c.safety.approve(decision, { balanceUsd: c.performance.balance });
-      if (verdictForOrder.approved) {
-        decision = verdictForOrder.decision;
-        approval = { approved: true, clipped: verdictForOrder.clipped, riskUsd: verdictForOrder.riskUsd };
-        const report = await c.hub.execute(verdictForOrder.decision, tick);
-        execution = { status: report.status, venue: report.venue };
-        if (report.status === 'rejected') {
-          execution = { ...execution, code: report.code, reason: report.reason };
-          stage = 'rejected';
-        } else {
-          executed = true;
-          stage = 'traded';
-          c.safety.registerOpen(verdictForOrder.decision, {
-            venue: report.venue,
-            ...(report.status === 'accepted' && report.fill
-              ? { entryTs: report.fill.tsMs, entryPrice: report.fill.price }
-              : {}),
-          });
-          this.#open.set(decision.id, {
-            audit: answer,
-            confidence: verdictForOrder.decision.confidence,
-            riskUsd: verdictForOrder.riskUsd,
-          });
-          if (report.status === 'settled') this.#settle(report.outcome);
-        }
-      } else {
-        approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
-        stage = 'safety';
-        await this.#counterfactual?.open(decision, 'safety', answer, tick);
-      }
-    } else if (answer.candidate && isCounterfactualGate(stage)) {
-      await this.#counterfactual?.open(answer.candidate, stage, answer, tick);
+    const decision = answer.decision;
+    const stage = brainStage(answer);
+    if (isTradeDecision(decision)) return this.#trade(tick, features, answer, decision, stage, settled);
+    if (answer.candidate && isCounterfactualGate(stage) && this.#counterfactual) {
+      const counterfactual = this.#counterfactual;
+      const candidate = answer.candidate;
+      return (async () => {
+        await counterfactual.open(candidate, stage, answer, tick);
+        return this.#record(tick, features, answer, decision, stage, settled, false);
+      })();
     }
-    this.#funnel.note(stage, tick.tsMs, stage === 'traded' && isExploration(answer));
+    return this.#record(tick, features, answer, decision, stage, settled, false);
+  }
 
+  /** SafetyManager's approval, then the hub (async: the venue answers). */
+  async #trade(
+    tick: Tick,
+    features: FeatureVector,
+    answer: A,
+    proposed: TradeDecision,
+    brainStageOf: FunnelStage,
+    settled: number,
+  ): Promise<TickResult> {
+    const c = this.#c;
+    let decision: Decision = proposed;
+    let stage = brainStageOf;
+    let executed = false;
+    const verdictForOrder = c.safety.approve(proposed, { balanceUsd: c.performance.balance });
+    if (verdictForOrder.approved) {
+      decision = verdictForOrder.decision;
+      const approval = { approved: true, clipped: verdictForOrder.clipped, riskUsd: verdictForOrder.riskUsd };
+      const report = await c.hub.execute(verdictForOrder.decision, tick);
+      let execution: Record<string, unknown> = { status: report.status, venue: report.venue };
+      if (report.status === 'rejected') {
+        execution = { ...execution, code: report.code, reason: report.reason };
+        stage = 'rejected';
+      } else {
+        executed = true;
+        stage = 'traded';
+        c.safety.registerOpen(verdictForOrder.decision, {
+          venue: report.venue,
+          ...(report.status === 'accepted' && report.fill
+            ? { entryTs: report.fill.tsMs, entryPrice: report.fill.price }
+            : {}),
+        });
+        this.#open.set(decision.id, {
+          audit: answer,
+          confidence: verdictForOrder.decision.confidence,
+          riskUsd: verdictForOrder.riskUsd,
+        });
+        if (report.status === 'settled') this.#settle(report.outcome);
+      }
+      return this.#record(tick, features, answer, decision, stage, settled, executed, approval, execution);
+    }
+    const approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
+    await this.#counterfactual?.open(proposed, 'safety', answer, tick);
+    return this.#record(tick, features, answer, decision, 'safety', settled, false, approval);
+  }
+
+  /** Counts the tick in the funnel, journals the decision with its inputs, and retrains when due. */
+  #record(
+    tick: Tick,
+    features: FeatureVector,
+    answer: A,
+    decision: Decision,
+    stage: FunnelStage,
+    settled: number,
+    executed: boolean,
+    approval?: Record<string, unknown>,
+    execution?: Record<string, unknown>,
+  ): TickResult | Promise<TickResult> {
+    this.#funnel.note(stage, tick.tsMs, stage === 'traded' && isExploration(answer));
     if (!this.#silent)
-      c.audit.append({
+      this.#c.audit.append({
         ...answer,
         decision,
         tsMs: tick.tsMs,
@@ -256,8 +320,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
         ...(approval ? { approval } : {}),
         ...(execution ? { execution } : {}),
       });
-    await this.#maybeRetrain(tick.tsMs);
-    return { kind: 'decided', decision, executed, settled };
+    return this.#finish({ kind: 'decided', decision, executed, settled }, tick.tsMs);
+  }
+
+  /** Runs the retrainer (when there is one) after the tick; sync when there is none. */
+  #finish(result: TickResult, nowMs: number): TickResult | Promise<TickResult> {
+    const training = this.#c.training;
+    if (!training) return result;
+    return training.maybeRetrain(nowMs).then(() => result);
   }
 
   /** Ends the silent replay at its last tick, and asks for a checkpoint when one is due. */
@@ -374,9 +444,5 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       price: tick.price,
       mode: 'COOLDOWN',
     });
-  }
-
-  async #maybeRetrain(nowMs: number): Promise<void> {
-    if (this.#c.training) await this.#c.training.maybeRetrain(nowMs);
   }
 }

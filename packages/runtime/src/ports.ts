@@ -8,7 +8,13 @@ import type { RouteCandidate, Tick } from '@omni/core';
  * brain's `decide` is sync). `FallbackSequenceModel` from @omni/sequence implements it.
  */
 export interface PreparableSequenceModel {
-  prepare(window: ArrayLike<number>): Promise<unknown>;
+  /** Prepares the prediction for `window`; a promise when inference runs (the runtime awaits it). */
+  prepare(window: ArrayLike<number>): unknown;
+  /**
+   * False when `prepare` would do nothing (e.g. only the momentum fallback serves): the runtime then
+   * skips the call. Undefined = prepare every decision.
+   */
+  readonly needsPrepare?: boolean;
 }
 
 /** Prices arbitrage routes at a tick (from a pool state source shared with the arbitrage executor). */

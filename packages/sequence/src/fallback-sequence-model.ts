@@ -108,6 +108,11 @@ export class FallbackSequenceModel implements SequenceModelEngine {
     return this.#onnx !== undefined;
   }
 
+  /** Whether {@link FallbackSequenceModel.prepare} has work to do: only while an ONNX model serves. */
+  get needsPrepare(): boolean {
+    return this.#onnx !== undefined;
+  }
+
   /** N of the serving ONNX model, or undefined when the fallback serves. */
   get windowLength(): number | undefined {
     return this.#onnx?.windowLength;
