@@ -51,7 +51,7 @@ describe('omniMainLoop', () => {
     const spy = vi.spyOn(batchedRuntime.runtime, 'advance');
     let batchesRead = 0;
     const batchedFeed = {
-      async *[Symbol.asyncIterator](): AsyncGenerator<Tick> {
+      [Symbol.asyncIterator](): AsyncIterator<Tick> {
         throw new Error('a batched feed is drained through batches()');
       },
       batches: () => ({
