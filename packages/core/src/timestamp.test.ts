@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeBadTimestamp, parseTimestampMs } from './timestamp.js';
+import { calendarMs, describeBadTimestamp, isoFastMs, parseTimestampMs } from './timestamp.js';
 
 describe('parseTimestampMs', () => {
   afterEach(() => {
@@ -65,5 +66,55 @@ describe('parseTimestampMs', () => {
 
   it('accepts 29 February of a leap year', () => {
     expect(parseTimestampMs('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+  });
+});
+
+describe('isoFastMs (the fast path of parseTimestampMs)', () => {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const isoLike = fc
+    .record({
+      year: fc.integer({ min: 1960, max: 2100 }),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      hour: fc.integer({ min: 0, max: 25 }),
+      minute: fc.integer({ min: 0, max: 61 }),
+      second: fc.integer({ min: 0, max: 61 }),
+      fraction: fc.option(fc.stringMatching(/^\d{1,10}$/), { nil: undefined }),
+      sep: fc.constantFrom('T', ' ', 't', '_'),
+      zone: fc.constantFrom('', 'Z', 'z', '+01:00', '-0530', 'X'),
+      parts: fc.integer({ min: 0, max: 3 }),
+    })
+    .map((r) => {
+      const date = `${pad(r.year, 4)}-${pad(r.month, 2)}-${pad(r.day, 2)}`;
+      if (r.parts === 0) return date;
+      let time = `${date}${r.sep}${pad(r.hour, 2)}:${pad(r.minute, 2)}`;
+      if (r.parts >= 2) time += `:${pad(r.second, 2)}`;
+      if (r.parts >= 3 && r.fraction !== undefined) time += `.${r.fraction}`;
+      return time + r.zone;
+    });
+
+  it('agrees with the grammar of calendarMs on every date-time-like text, valid or not', () => {
+    fc.assert(
+      fc.property(isoLike, (text) => {
+        const fast = isoFastMs(text);
+        const slow = calendarMs(text);
+        if (fast !== undefined) expect(fast).toBe(slow);
+        // The common shape is always taken by the fast path when it is valid.
+        if (
+          /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z?)?$/.test(text) &&
+          Number.isFinite(slow)
+        )
+          expect(fast).toBe(slow);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads a day of one-second ticks through the day cache', () => {
+    expect(parseTimestampMs('2024-02-29T23:59:59.5Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 500));
+    expect(parseTimestampMs('2024-02-29T00:00:01Z')).toBe(Date.UTC(2024, 1, 29, 0, 0, 1));
+    expect(parseTimestampMs('2023-02-29T00:00:01Z')).toBeUndefined();
+    expect(parseTimestampMs('2024-03-01 00:00')).toBe(Date.UTC(2024, 2, 1));
+    expect(parseTimestampMs('2024-03-01T10:00:00.123456789Z')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
   });
 });
