@@ -123,7 +123,9 @@ export async function omniMainLoop(
         if (!(more instanceof Promise ? await more : more)) break;
         continue;
       }
-      const batch = next.value as readonly Tick[];
+      const batch = inBounds(next.value as readonly Tick[], options.fromMs, options.toMs);
+      const prefetched = runtime.prefetch(batch);
+      if (prefetched) await prefetched;
       for (let i = 0; i < batch.length; i++) {
         if (stopRequested !== undefined) continue reading;
         const more = take(batch[i] as Tick);
@@ -151,6 +153,21 @@ export async function omniMainLoop(
 }
 
 const STOP: unique symbol = Symbol('stop');
+
+/** The ticks of `batch` the loop will hand to the runtime: none before `fromMs`, and up to the first after `toMs`. */
+function inBounds(
+  batch: readonly Tick[],
+  fromMs: number | undefined,
+  toMs: number | undefined,
+): readonly Tick[] {
+  if (fromMs === undefined && toMs === undefined) return batch;
+  let first = 0;
+  if (fromMs !== undefined) while (first < batch.length && (batch[first] as Tick).tsMs < fromMs) first++;
+  let end = first;
+  while (end < batch.length && (toMs === undefined || (batch[end] as Tick).tsMs <= toMs)) end++;
+  // Keep the first tick past toMs: the loop stops on it, as with an unbatched feed.
+  return batch.slice(first, Math.min(batch.length, end + 1));
+}
 
 async function closeIterator(iterator: AsyncIterator<unknown>): Promise<void> {
   try {

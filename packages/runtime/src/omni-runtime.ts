@@ -77,6 +77,10 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #silent = false;
   #replay: SilentReplayOptions = {};
   #settledThisTick = false;
+  /** The newest prices before the next prefetched batch (a window's past), and their symbol. */
+  #prefetchHistory = new Float64Array(0);
+  #prefetchSymbol: string | undefined;
+  #prefetchOff = false;
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -140,6 +144,33 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     this.#silent = ticks > 0;
     if (ticks > 0) this.#c.logger.mute(true);
     else options.onResumed?.();
+  }
+
+  /**
+   * Tells the runtime the ticks it is about to process, in order (a backtest reads them a chunk at a
+   * time): the sequence model predicts every window they will end, in batches, before the first of
+   * them is decided on. Each window holds only prices up to its own tick, exactly what the decision
+   * on that tick sees, so this changes no number — only how many inference runs there are. Returns
+   * undefined when there is nothing to prefetch (no model that prefetches, ticks of several symbols).
+   */
+  prefetch(ticks: readonly Tick[]): Promise<void> | undefined {
+    const sequence = this.#c.sequence;
+    const n = sequence?.windowLength;
+    if (!sequence?.prefetch || n === undefined || this.#prefetchOff || ticks.length === 0) return undefined;
+    const symbol = (ticks[0] as Tick).symbol;
+    for (const t of ticks) {
+      if (t.symbol !== symbol || (this.#prefetchSymbol !== undefined && symbol !== this.#prefetchSymbol)) {
+        this.#prefetchOff = true; // windows are per symbol: decide with one inference each, as without
+        return undefined;
+      }
+    }
+    this.#prefetchSymbol = symbol;
+    const past = this.#prefetchHistory;
+    const series = new Float64Array(past.length + ticks.length);
+    series.set(past);
+    for (let i = 0; i < ticks.length; i++) series[past.length + i] = (ticks[i] as Tick).price;
+    this.#prefetchHistory = series.slice(Math.max(0, series.length - (n - 1)));
+    return sequence.prefetch(series, past.length);
   }
 
   /** Runs the primary loop for one tick. Ticks must arrive in time order. */

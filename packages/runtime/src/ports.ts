@@ -15,6 +15,13 @@ export interface PreparableSequenceModel {
    * skips the call. Undefined = prepare every decision.
    */
   readonly needsPrepare?: boolean;
+  /** N of the model `prefetch` serves (the newest N prices of a window are its input), if any. */
+  readonly windowLength?: number | undefined;
+  /**
+   * Predicts ahead, in batches, every window that ends at index `from …` of `series` (each window is
+   * the N prices up to its end: only the past), so that `prepare` answers them without waiting.
+   */
+  prefetch?(series: Float64Array, from: number): Promise<void>;
 }
 
 /** Prices arbitrage routes at a tick (from a pool state source shared with the arbitrage executor). */

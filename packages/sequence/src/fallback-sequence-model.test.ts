@@ -107,4 +107,31 @@ describe('FallbackSequenceModel', () => {
     expect(model.windowLength).toBe(32);
     await model.close();
   });
+
+  it('prefetch: answers each later window synchronously with the batch prediction of exactly its past prices', async () => {
+    const model = await FallbackSequenceModel.create({ modelPath: defaultModelPath(), clock });
+    const n = model.windowLength as number;
+    const series = randomWalk('prefetch', 3000);
+    const from = 100;
+    await model.prefetch(series, from);
+    // Decide on some ends only (a blocked tick is never prepared): the cursor skips the others.
+    const ends = [from, from + 1, from + 7, 1500, 2999];
+    const alone = await ONNXSequenceAdapter.load(defaultModelPath());
+    for (const end of ends) {
+      const window = series.slice(end - 63, end + 1); // the runtime's 64-price window ending at `end`
+      const answer = model.prepare(window);
+      expect(typeof answer).toBe('number'); // no inference to wait for
+      expect(answer).toBe(await alone.predictDirectionAsync(window.subarray(window.length - n)));
+      expect(model.predictDirection(window)).toBe(answer);
+    }
+    expect(model.prefetchedAnswers).toBe(ends.length);
+    // A window that was not prefetched (a future the series did not hold) is inferred on its own.
+    const other = randomWalk('other', 64);
+    const later = model.prepare(other);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toBe(await alone.predictDirectionAsync(other.subarray(64 - n)));
+    expect(model.prefetchedAnswers).toBe(ends.length);
+    await alone.close();
+    await model.close();
+  });
 });

@@ -58,6 +58,12 @@ export class FallbackSequenceModel implements SequenceModelEngine {
   #preparedWindow = new Float64Array(0);
   #preparedValid = false;
   #preparedProb = 0.5;
+  /** Predictions computed ahead by {@link FallbackSequenceModel.prefetch}: the series and one probUp per window end. */
+  #aheadSeries: Float64Array = new Float64Array(0);
+  #aheadProbs: Float64Array = new Float64Array(0);
+  #aheadFrom = 0;
+  #aheadCursor = 0;
+  #aheadUsed = 0;
   #onnxHits = 0;
   #fallbackAnswers = 0;
   #inferenceFailures = 0;
@@ -132,20 +138,56 @@ export class FallbackSequenceModel implements SequenceModelEngine {
    * Returns the probUp that the synchronous call will return for this window. An inference failure is
    * alerted and answered by the fallback.
    */
-  async prepare(window: ArrayLike<number>): Promise<number> {
+  prepare(window: ArrayLike<number>): number | Promise<number> {
     const onnx = this.#onnx;
     if (onnx === undefined || window.length < onnx.windowLength) {
       this.#preparedValid = false;
       return this.#fallback.predictDirection(window);
     }
+    const ahead = this.#takeAhead(window, onnx.windowLength);
+    if (ahead !== undefined) {
+      this.#keepPrepared(window, onnx.windowLength, ahead);
+      return ahead;
+    }
+    return this.#prepareNow(onnx, window);
+  }
+
+  /**
+   * Computes, in ONNX batches of `maxBatch`, the prediction for every window that ENDS at an index
+   * `from …` of `series` (each window is the N prices up to and including its end: only the past),
+   * so that {@link FallbackSequenceModel.prepare} answers those windows without an inference of its
+   * own, in order. Why: a backtest knows the next prices of its file before it decides on them; one
+   * batched run per chunk instead of one async run per decision (same numbers: ONNX Runtime gives a
+   * window the same probUp in a batch as alone). A window `prepare` is asked for that is not the
+   * next prefetched one (or a later one) is inferred on its own, as without prefetching.
+   */
+  async prefetch(series: Float64Array, from: number): Promise<void> {
+    const onnx = this.#onnx;
+    this.#aheadFrom = this.#aheadCursor = series.length;
+    if (onnx === undefined) return;
+    const n = onnx.windowLength;
+    const first = Math.max(from, n - 1);
+    const windows: Float64Array[] = [];
+    for (let end = first; end < series.length; end++) windows.push(series.subarray(end - n + 1, end + 1));
+    if (windows.length === 0) return;
+    const probs = await this.predictDirectionBatchAsync(windows);
+    if (onnx !== this.#onnx) return; // swapped while running: these answers are a stale model's
+    this.#aheadSeries = series;
+    this.#aheadProbs = probs;
+    this.#aheadFrom = first;
+    this.#aheadCursor = first;
+  }
+
+  /** Predictions prefetched and used by `prepare` so far. */
+  get prefetchedAnswers(): number {
+    return this.#aheadUsed;
+  }
+
+  async #prepareNow(onnx: ONNXSequenceAdapter, window: ArrayLike<number>): Promise<number> {
     try {
       const prob = await onnx.predictDirectionAsync(window);
       if (onnx !== this.#onnx) return prob; // swapped while running: do not cache a stale model's answer
-      const n = onnx.windowLength;
-      const start = window.length - n;
-      for (let i = 0; i < n; i++) this.#preparedWindow[i] = window[start + i] as number;
-      this.#preparedProb = prob;
-      this.#preparedValid = true;
+      this.#keepPrepared(window, onnx.windowLength, prob);
       return prob;
     } catch (err) {
       this.#preparedValid = false;
@@ -256,7 +298,37 @@ export class FallbackSequenceModel implements SequenceModelEngine {
   #setOnnx(onnx: ONNXSequenceAdapter | undefined): void {
     this.#onnx = onnx;
     this.#preparedValid = false;
+    this.#aheadSeries = new Float64Array(0);
+    this.#aheadCursor = this.#aheadFrom = 0;
     this.#preparedWindow = new Float64Array(onnx?.windowLength ?? 0);
+  }
+
+  #keepPrepared(window: ArrayLike<number>, n: number, prob: number): void {
+    const start = window.length - n;
+    for (let i = 0; i < n; i++) this.#preparedWindow[i] = window[start + i] as number;
+    this.#preparedProb = prob;
+    this.#preparedValid = true;
+  }
+
+  /** The prefetched probUp of `window` (its newest N prices), moving the cursor past skipped windows. */
+  #takeAhead(window: ArrayLike<number>, n: number): number | undefined {
+    const series = this.#aheadSeries;
+    const start = window.length - n;
+    for (let end = this.#aheadCursor; end < series.length; end++) {
+      let same = true;
+      for (let i = n - 1; i >= 0; i--) {
+        if (series[end - n + 1 + i] !== window[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.#aheadCursor = end + 1;
+        this.#aheadUsed++;
+        return this.#aheadProbs[end - this.#aheadFrom] as number;
+      }
+    }
+    return undefined;
   }
 
   #matchesPrepared(window: ArrayLike<number>): boolean {
