@@ -25,6 +25,7 @@ import {
   type SilentReplayOptions,
   type TickResult,
 } from './runtime-components.js';
+import { WindowPrefetch } from './window-prefetch.js';
 
 export type { CheckpointPoint, OmniRuntimeComponents, SilentReplayOptions, TickResult };
 export { featureSnapshot };
@@ -77,10 +78,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #silent = false;
   #replay: SilentReplayOptions = {};
   #settledThisTick = false;
-  /** The newest prices before the next prefetched batch (a window's past), and their symbol. */
-  #prefetchHistory = new Float64Array(0);
-  #prefetchSymbol: string | undefined;
-  #prefetchOff = false;
+  readonly #prefetch: WindowPrefetch;
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -93,6 +91,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       );
     this.#minWindow = components.minWindow ?? 32;
     this.#windowLength = components.windowLength;
+    this.#prefetch = new WindowPrefetch(components.sequence);
   }
 
   /** Decisions taken so far (including `none`). */
@@ -154,23 +153,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
    * undefined when there is nothing to prefetch (no model that prefetches, ticks of several symbols).
    */
   prefetch(ticks: readonly Tick[]): Promise<void> | undefined {
-    const sequence = this.#c.sequence;
-    const n = sequence?.windowLength;
-    if (!sequence?.prefetch || n === undefined || this.#prefetchOff || ticks.length === 0) return undefined;
-    const symbol = (ticks[0] as Tick).symbol;
-    for (const t of ticks) {
-      if (t.symbol !== symbol || (this.#prefetchSymbol !== undefined && symbol !== this.#prefetchSymbol)) {
-        this.#prefetchOff = true; // windows are per symbol: decide with one inference each, as without
-        return undefined;
-      }
-    }
-    this.#prefetchSymbol = symbol;
-    const past = this.#prefetchHistory;
-    const series = new Float64Array(past.length + ticks.length);
-    series.set(past);
-    for (let i = 0; i < ticks.length; i++) series[past.length + i] = (ticks[i] as Tick).price;
-    this.#prefetchHistory = series.slice(Math.max(0, series.length - (n - 1)));
-    return sequence.prefetch(series, past.length);
+    return this.#prefetch.prefetch(ticks);
   }
 
   /** Runs the primary loop for one tick. Ticks must arrive in time order. */
