@@ -57,4 +57,40 @@ describe('MomentumSequenceModel', () => {
       ),
     );
   });
+
+  it('answers a sliding window (one buffer, shifted, sometimes replaced) bit for bit as a fresh model does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.5, max: 2, noNaN: true }), { minLength: 40, maxLength: 120 }),
+        fc.integer({ min: 3, max: 24 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 8 }),
+        (prices, n, jumps) => {
+          const cached = new MomentumSequenceModel();
+          const buffer = new Float64Array(n);
+          for (let end = n; end <= prices.length; end++) {
+            // Mostly a shift by one tick; at the `jumps` a window from elsewhere (a resume, another symbol).
+            const start = jumps.includes(end) ? Math.floor(end / 2) : end - n;
+            for (let i = 0; i < n; i++) buffer[i] = prices[Math.min(start + i, prices.length - 1)] as number;
+            const fresh = new MomentumSequenceModel();
+            const copy = Array.from(buffer);
+            expect(cached.predictDirection(buffer)).toBe(fresh.predictDirection(copy));
+            expect(cached.predictVolatility(buffer)).toBe(
+              new MomentumSequenceModel().predictVolatility(copy),
+            );
+            expect(cached.regimeProbabilities(buffer)).toEqual(
+              new MomentumSequenceModel().regimeProbabilities(copy),
+            );
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('still refuses a window whose newest price is not a positive number, also after a shift', () => {
+    const cached = new MomentumSequenceModel();
+    cached.predictDirection([1, 1.1, 1.2, 1.3]);
+    expect(() => cached.predictDirection([1.1, 1.2, 1.3, Number.NaN])).toThrow(/non-finite or non-positive/);
+    expect(() => cached.predictVolatility([1.1, 1.2, 1.3, -1])).toThrow(/non-finite or non-positive/);
+  });
 });

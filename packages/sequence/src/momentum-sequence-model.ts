@@ -1,6 +1,6 @@
 import type { RegimeProbabilities, SequenceModelEngine } from '@omni/core';
 import { RegimeProbabilityEstimator } from './regime-probability-estimator.js';
-import { assertPriceWindow, logReturnStd, MIN_STD } from './window-statistics.js';
+import { LogReturnCache, MIN_STD } from './window-statistics.js';
 
 /** Slope of the logistic approximation of the standard normal CDF: Φ(z) ≈ 1/(1+e^(−1.702 z)) (Bowling et al., 2009). */
 const LOGISTIC_NORMAL_SLOPE = 1.702;
@@ -22,22 +22,23 @@ const LOGISTIC_NORMAL_SLOPE = 1.702;
  */
 export class MomentumSequenceModel implements SequenceModelEngine {
   readonly name = 'momentum';
-  readonly #regimes = new RegimeProbabilityEstimator();
+  /** The log returns of the last window, shared by the three questions asked of each tick's window. */
+  readonly #cache = new LogReturnCache();
+  readonly #regimes = new RegimeProbabilityEstimator({}, this.#cache);
 
   /** probUp = Φ(z) (logistic approximation) of the window's volatility-scaled log move. */
   predictDirection(window: ArrayLike<number>): number {
-    assertPriceWindow(window, 3, this.name);
+    const returns = this.#cache.returns(window, 3, this.name);
     const n = window.length;
     const move = Math.log((window[n - 1] as number) / (window[0] as number));
-    const sigma = Math.max(logReturnStd(window), MIN_STD);
+    const sigma = Math.max(LogReturnCache.std(returns), MIN_STD);
     const z = move / (sigma * Math.sqrt(n - 1));
     return 1 / (1 + Math.exp(-LOGISTIC_NORMAL_SLOPE * z));
   }
 
   /** Sample std of the window's one-step log returns. */
   predictVolatility(window: ArrayLike<number>): number {
-    assertPriceWindow(window, 3, this.name);
-    return logReturnStd(window);
+    return LogReturnCache.std(this.#cache.returns(window, 3, this.name));
   }
 
   /** See {@link RegimeProbabilityEstimator.estimate}. */

@@ -1,6 +1,6 @@
 import type { RegimeProbabilities } from '@omni/core';
 import { ModelError } from '@omni/core';
-import { assertPriceWindow, logReturnStd, MIN_STD } from './window-statistics.js';
+import { LogReturnCache, MIN_STD } from './window-statistics.js';
 
 /** Options of a {@link RegimeProbabilityEstimator}. */
 export interface RegimeProbabilityEstimatorOptions {
@@ -24,8 +24,11 @@ export interface RegimeProbabilityEstimatorOptions {
 export class RegimeProbabilityEstimator {
   readonly #recentFraction: number;
   readonly #fullBurstRatio: number;
+  readonly #cache: LogReturnCache;
 
-  constructor(options: RegimeProbabilityEstimatorOptions = {}) {
+  /** `cache`: shared with a model that reads the same windows (see {@link LogReturnCache}). */
+  constructor(options: RegimeProbabilityEstimatorOptions = {}, cache: LogReturnCache = new LogReturnCache()) {
+    this.#cache = cache;
     this.#recentFraction = options.recentFraction ?? 0.25;
     this.#fullBurstRatio = options.fullBurstRatio ?? 2;
     if (!(this.#recentFraction > 0 && this.#recentFraction < 1)) {
@@ -42,15 +45,15 @@ export class RegimeProbabilityEstimator {
 
   /** Regime probabilities of `window` (prices, oldest first, at least 3); they sum to 1. */
   estimate(window: ArrayLike<number>): RegimeProbabilities {
-    assertPriceWindow(window, 3, 'RegimeProbabilityEstimator');
+    const returns = this.#cache.returns(window, 3, 'RegimeProbabilityEstimator');
     const n = window.length;
     let path = 0;
     for (let i = 1; i < n; i++) path += Math.abs((window[i] as number) - (window[i - 1] as number));
     const net = Math.abs((window[n - 1] as number) - (window[0] as number));
     const er = path > 0 ? Math.min(1, net / path) : 0;
     const recent = Math.max(3, Math.ceil(n * this.#recentFraction));
-    const sigmaAll = logReturnStd(window);
-    const sigmaRecent = logReturnStd(window, Math.max(0, n - recent), n);
+    const sigmaAll = LogReturnCache.std(returns);
+    const sigmaRecent = LogReturnCache.std(returns, Math.max(0, n - recent), n);
     const burst = sigmaAll > MIN_STD ? sigmaRecent / sigmaAll : 1;
     const v = Math.min(1, Math.max(0, (burst - 1) / (this.#fullBurstRatio - 1)));
     return { trending: (1 - v) * er, meanReverting: (1 - v) * (1 - er), volatile: v };
