@@ -62,6 +62,12 @@ export interface EvaluateMarketContext {
   readonly volatility?: VolatilitySample;
   /** Regime key for PatternMemory lookups (default `any`). */
   readonly regime?: string;
+  /**
+   * `false`: move the market state only (swings, zones, waves, harmonic watch, volatility) and keep
+   * the block's signals from the last full evaluation — for ticks nobody decides on (warm-up, a
+   * safety block), where entry signals and their explanations would be thrown away. Default true.
+   */
+  readonly signals?: boolean;
 }
 
 /** Options of {@link MasterFibonacciGovernor}. */
@@ -206,6 +212,7 @@ export class MasterFibonacciGovernor {
     ev.volatilityWeight = volatilityConfidenceWeight(b.volatilityScore, this.#gate);
     const setup = this.#setup;
     const done = setup ? this.#watch.update(price, features.tsMs, setup.meanLegMs) : undefined;
+    if (context.signals === false) return b;
     if (done) {
       ev.memoryWeight = this.#harmonicWeights[done.index] ?? 1;
       ev.pattern = done.setup.pattern;

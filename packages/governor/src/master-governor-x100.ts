@@ -231,7 +231,7 @@ export class MasterGovernorX100 {
             trendStrength: trendStrength(input.window),
             probabilities: probabilities.regimes,
           }).dominantRegime;
-    this.#evaluateFib(input.features, dominant, input.volatility);
+    this.#evaluateFib(input.features, dominant, input.volatility, false);
   }
 
   /**
@@ -366,6 +366,7 @@ export class MasterGovernorX100 {
     features: FeatureVector,
     regime: DominantRegime,
     volatility: VolatilitySample | undefined,
+    signals = true,
   ): FibBlock {
     const swings = features.swings;
     const last = swings[swings.length - 1];
@@ -373,11 +374,17 @@ export class MasterGovernorX100 {
     if (fed !== undefined && last && last.confirmedTsMs > fed) {
       for (const s of swings) {
         if (s.confirmedTsMs <= fed || sameSwing(s, features.newSwing)) continue;
-        this.#fib.evaluateMarket({ ...features, newSwing: s, atr: null, rollingStd: null }, { regime });
+        this.#fib.evaluateMarket(
+          { ...features, newSwing: s, atr: null, rollingStd: null },
+          { regime, signals: false },
+        );
       }
     }
     if (last && (fed === undefined || last.confirmedTsMs > fed)) this.#fedSwingTs = last.confirmedTsMs;
     const sample = volatility ?? (features.rollingStd === null ? undefined : { fx: features.rollingStd });
-    return this.#fib.evaluateMarket(features, sample ? { regime, volatility: sample } : { regime });
+    return this.#fib.evaluateMarket(
+      features,
+      sample ? { regime, volatility: sample, signals } : { regime, signals },
+    );
   }
 }
