@@ -97,4 +97,46 @@ describe('Uniswap V2 integer math', () => {
     const b = { reserve0: 1000n * E18, reserve1: 2200n * E18 };
     expect(optimalFlashSwapAmount(b, a)).toBe(0n);
   });
+
+  it('skips the integer arithmetic only for routes whose exact closed-form numerator is ≤ 0', () => {
+    // The closed form without the floating-point pre-check, as a reference.
+    const exact = (
+      borrow: { reserve0: bigint; reserve1: bigint },
+      sell: { reserve0: bigint; reserve1: bigint },
+    ) => {
+      const rootA = sqrtBigInt(borrow.reserve0 * borrow.reserve1);
+      const rootB = sqrtBigInt(sell.reserve0 * sell.reserve1);
+      const numerator = 997n * rootB * borrow.reserve0 - 1000n * rootA * sell.reserve0;
+      if (numerator <= 0n) return 0n;
+      const center = numerator / (997n * (rootA + rootB));
+      let best = 0n;
+      let bestProfit = 0n;
+      for (let d = -16n; d <= 16n; d++) {
+        const sim = simulateFlashSwap(borrow, sell, center + d);
+        if (sim.ok && sim.profit1 > bestProfit) {
+          best = center + d;
+          bestProfit = sim.profit1;
+        }
+      }
+      return best;
+    };
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 10n ** 6n, max: 10n ** 27n }),
+        fc.bigInt({ min: 10n ** 6n, max: 10n ** 27n }),
+        // around the fee band (≈ 0.6 %), where the pre-check must not guess
+        fc.oneof(fc.integer({ min: -900_000, max: 900_000 }), fc.integer({ min: -200, max: 200 })),
+        fc.bigInt({ min: 1n, max: 10n ** 3n }),
+        (reserve0, reserve1, gapPpm, scaleB) => {
+          const borrow = { reserve0, reserve1 };
+          const sell = {
+            reserve0: reserve0 * scaleB,
+            reserve1: (reserve1 * scaleB * BigInt(1_000_000 + 6_000 + gapPpm)) / 1_000_000n,
+          };
+          expect(optimalFlashSwapAmount(borrow, sell)).toBe(exact(borrow, sell));
+        },
+      ),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
 });

@@ -96,6 +96,20 @@ export function simulateFlashSwap(
 }
 
 /**
+ * Whether the closed form's numerator (997·√kB·xA − 1000·√kA·xB) is surely ≤ 0, judged in floating
+ * point with a margin of 1e-6 — far above double rounding (1e-16) and the integer square roots'
+ * flooring — so that only routes that might pay go through the exact integer arithmetic. Most ticks
+ * of a pool pair sit inside the fee band; this makes them cost a few multiplications.
+ */
+function clearlyUnprofitable(borrow: PoolReserves, sell: PoolReserves): boolean {
+  const xA = Number(borrow.reserve0);
+  const xB = Number(sell.reserve0);
+  const rootKA = Math.sqrt(xA) * Math.sqrt(Number(borrow.reserve1));
+  const rootKB = Math.sqrt(xB) * Math.sqrt(Number(sell.reserve1));
+  return 997 * rootKB * xA < (1 - 1e-6) * 1000 * rootKA * xB;
+}
+
+/**
  * Profit-maximising token0 amount to borrow from `borrow` (where token0 is cheaper) and sell in
  * `sell`, or 0n when no amount is profitable. Closed form (TOOLCHAIN.md, A = borrow, B = sell,
  * x = token0 reserves, k = reserve0 × reserve1):
@@ -103,6 +117,7 @@ export function simulateFlashSwap(
  * refined by searching ±16 wei with the exact integer simulation for the largest profit.
  */
 export function optimalFlashSwapAmount(borrow: PoolReserves, sell: PoolReserves): bigint {
+  if (clearlyUnprofitable(borrow, sell)) return 0n;
   const rootA = sqrtBigInt(borrow.reserve0 * borrow.reserve1);
   const rootB = sqrtBigInt(sell.reserve0 * sell.reserve1);
   const numerator = 997n * rootB * borrow.reserve0 - 1000n * rootA * sell.reserve0;
