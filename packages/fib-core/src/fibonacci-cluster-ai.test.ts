@@ -15,17 +15,6 @@ function swingsOf(prices: readonly number[]): Swing[] {
 
 const RANGE = [100, 120, 100.5, 119.5, 99.8, 120.3, 100.2, 119.9];
 
-describe('silhouetteScore', () => {
-  it('matches the hand-worked value for two tight pairs', () => {
-    const expected = (2 * (8.5 / 9.5) + 2 * (7.5 / 8.5)) / 4;
-    expect(silhouetteScore([1, 2, 10, 11], [0, 0, 1, 1], 2)).toBeCloseTo(expected, 14);
-  });
-
-  it('gives singletons a silhouette of 0', () => {
-    expect(silhouetteScore([1, 10, 11], [0, 1, 1], 2)).toBeCloseTo((0 + 8 / 9 + 9 / 10) / 3, 14);
-  });
-});
-
 describe('FibonacciClusterAI', () => {
   it('finds a support and a resistance zone in a range-bound market (k = 2 by silhouette)', () => {
     const ai = new FibonacciClusterAI({ fibLegs: 0, seed: 3 });
@@ -66,6 +55,47 @@ describe('FibonacciClusterAI', () => {
       b.onSwing(s);
     }
     expect(a.result).toEqual(b.result);
+  });
+
+  it('learnZones is deterministic: the same result on repeated calls, on another instance and for any seed', () => {
+    const swings = swingsOf([1.1, 1.2, 1.12, 1.25, 1.15, 1.3, 1.18, 1.22, 1.16, 1.28, 1.21, 1.14, 1.27]);
+    const ai = new FibonacciClusterAI({ seed: 1 });
+    const first = ai.learnZones(swings);
+    ai.learnZones(swingsOf([5, 9, 5.5, 8, 4])); // scratch buffers reused in between
+    expect(ai.learnZones(swings)).toEqual(first);
+    expect(new FibonacciClusterAI({ seed: 12345 }).learnZones(swings)).toEqual(first);
+    expect(first.k).toBeGreaterThanOrEqual(2);
+  });
+
+  it('picks k by the best silhouette of the optimal (least squares) clusterings, as a brute force does', () => {
+    // Three price shelves; fibLegs 0, so the values are the swing prices. Reference: for each k, the contiguous
+    // partition of the sorted prices with the least within-cluster sum of squares, scored by silhouetteScore.
+    const prices = [100, 110, 100.4, 120, 109.5, 99.7, 120.6, 110.2, 119.8];
+    const sorted = [...prices].sort((a, b) => a - b);
+    const ss = (starts: number[]) =>
+      starts.reduce((t, s, c) => {
+        const block = sorted.slice(s, starts[c + 1] ?? sorted.length);
+        const mean = block.reduce((a, b) => a + b, 0) / block.length;
+        return t + block.reduce((a, b) => a + (b - mean) ** 2, 0);
+      }, 0);
+    const partitions = (k: number, from = 1, acc: number[] = [0]): number[][] =>
+      acc.length === k
+        ? [acc]
+        : Array.from({ length: sorted.length - (k - acc.length) - from + 1 }, (_, d) => from + d).flatMap(
+            (s) => partitions(k, s + 1, [...acc, s]),
+          );
+    let best = { k: 0, s: Number.NEGATIVE_INFINITY };
+    for (let k = 2; k <= 6; k++) {
+      const starts = partitions(k).reduce((a, b) => (ss(b) < ss(a) ? b : a));
+      const labels = sorted.map((_, i) => starts.filter((s) => s <= i).length - 1);
+      const s = silhouetteScore(sorted, labels, k);
+      if (s > best.s + 1e-12) best = { k, s };
+    }
+    const result = new FibonacciClusterAI({ fibLegs: 0 }).learnZones(swingsOf(prices));
+    expect(best.k).toBe(3);
+    expect(result.k).toBe(best.k);
+    expect(result.silhouette).toBeCloseTo(best.s, 12);
+    expect(result.zones.map((z) => z.touches)).toEqual([3, 3, 3]);
   });
 
   it('scales zones exactly with a power-of-two price scale', () => {

@@ -1,7 +1,7 @@
 import { AnalysisError, type Swing } from '@omni/core';
-import { kmeans } from 'ml-kmeans';
 import { FIB_RETRACEMENT_RATIOS, retracementPrice } from './fib-levels.js';
-import { silhouetteScore } from './silhouette.js';
+import { KMeans1D } from './kmeans-1d.js';
+import { contiguousSilhouette } from './silhouette.js';
 
 /** A support/resistance zone: one k-means cluster of recent swing prices and fib levels. */
 export interface ClusterZone {
@@ -31,7 +31,10 @@ export interface FibonacciClusterOptions {
   /** Bounds of k, chosen by the best mean silhouette (default 2…6; ties go to the smaller k). */
   readonly kMin?: number;
   readonly kMax?: number;
-  /** Seed of the k-means++ initialisation (default 1). */
+  /**
+   * Ignored: the clustering is exact 1-D k-means (no random initialisation), so there is nothing to seed.
+   * Still accepted (a whole number >= 0) so existing configurations keep working.
+   */
   readonly seed?: number;
   /** Recency half-life in swings (default 10). */
   readonly halfLifeSwings?: number;
@@ -62,12 +65,15 @@ function requireWhole(name: string, value: number, min: number): void {
 }
 
 /**
- * Adaptive support/resistance zones (the spec's FibonacciClusterAI): seeded k-means (ml-kmeans, k-means++) over
- * the recent swing prices plus the fib retracements of the last legs, k chosen in [kMin, kMax] by the best mean
- * silhouette. Zones are recomputed only in {@link FibonacciClusterAI.onSwing}, so per-tick lookups are O(k).
+ * Adaptive support/resistance zones (the spec's FibonacciClusterAI): optimal 1-D k-means ({@link KMeans1D}, the
+ * Ckmeans.1d.dp dynamic programme: exact and deterministic) over the recent swing prices plus the fib retracements
+ * of the last legs, k chosen in [kMin, kMax] by the best mean silhouette ({@link contiguousSilhouette}, O(n); ties go
+ * to the smaller k). Zones are recomputed only in {@link FibonacciClusterAI.onSwing}, so per-tick lookups are O(k); a
+ * recompute costs at most O(kMax·n²) for n ≤ swingWindow + 5·fibLegs values (≈ 20 µs at the defaults, n ≤ 45),
+ * whatever the length of the run; its typed scratch arrays are reused between calls.
  *
  * @example
- * const zones = new FibonacciClusterAI({ seed: 7 });
+ * const zones = new FibonacciClusterAI();
  * if (fv.newSwing) zones.onSwing(fv.newSwing);
  * const near = zones.nearestZone(fv.price);
  */
@@ -76,29 +82,44 @@ export class FibonacciClusterAI {
   readonly #fibLegs: number;
   readonly #kMin: number;
   readonly #kMax: number;
-  readonly #seed: number;
   readonly #halfLife: number;
   readonly #swings: Swing[] = [];
   #result: ClusterResult = EMPTY;
+  // Scratch of learnZones, sized for swingWindow + 5·fibLegs values and reused by every call.
+  readonly #kmeans = new KMeans1D();
+  readonly #values: Float64Array;
+  readonly #swingAt: Int32Array; // index into the recent swings, or −1 for a fib level
+  readonly #order: Int32Array; // value indices in ascending order of value (ties: by index)
+  readonly #sorted: Float64Array;
+  readonly #label: Int32Array; // cluster of each value index
+  readonly #starts: Int32Array;
+  readonly #bestStarts: Int32Array;
 
   constructor(options: FibonacciClusterOptions = {}) {
     this.#swingWindow = options.swingWindow ?? 30;
     this.#fibLegs = options.fibLegs ?? 3;
     this.#kMin = options.kMin ?? 2;
     this.#kMax = options.kMax ?? 6;
-    this.#seed = options.seed ?? 1;
     this.#halfLife = options.halfLifeSwings ?? 10;
     requireWhole('swingWindow', this.#swingWindow, 2);
     requireWhole('fibLegs', this.#fibLegs, 0);
     requireWhole('kMin', this.#kMin, 1);
     requireWhole('kMax', this.#kMax, this.#kMin);
-    requireWhole('seed', this.#seed, 0);
+    requireWhole('seed', options.seed ?? 1, 0);
     if (!(this.#halfLife > 0)) {
       throw new AnalysisError('ANALYSIS_BAD_OPTION', 'FibonacciClusterAI halfLifeSwings must be > 0', {
         field: 'halfLifeSwings',
         value: this.#halfLife,
       });
     }
+    const capacity = this.#swingWindow + FIB_RETRACEMENT_RATIOS.length * this.#fibLegs;
+    this.#values = new Float64Array(capacity);
+    this.#swingAt = new Int32Array(capacity);
+    this.#order = new Int32Array(capacity);
+    this.#sorted = new Float64Array(capacity);
+    this.#label = new Int32Array(capacity);
+    this.#starts = new Int32Array(this.#kMax);
+    this.#bestStarts = new Int32Array(this.#kMax);
   }
 
   /** Zones of the last clustering, sorted by center price. */
@@ -124,35 +145,87 @@ export class FibonacciClusterAI {
    * Why: the spec's `learn_zones(price_series)`, usable on any swing list.
    */
   learnZones(swings: readonly Swing[]): ClusterResult {
-    const values: number[] = [];
-    const swingOf: (Swing | undefined)[] = [];
-    const recent = swings.slice(-this.#swingWindow);
-    for (const s of recent) {
-      values.push(s.price);
-      swingOf.push(s);
+    const values = this.#values;
+    const swingAt = this.#swingAt;
+    const first = Math.max(0, swings.length - this.#swingWindow);
+    let n = 0;
+    for (let i = first; i < swings.length; i++) {
+      values[n] = (swings[i] as Swing).price;
+      swingAt[n] = n;
+      n++;
     }
+    const recentCount = n;
     for (let leg = 0; leg < this.#fibLegs; leg++) {
-      const end = recent[recent.length - 1 - leg];
-      const start = recent[recent.length - 2 - leg];
-      if (!start || !end || start.price === end.price) break;
+      const endAt = swings.length - 1 - leg;
+      if (endAt - 1 < first) break;
+      const start = (swings[endAt - 1] as Swing).price;
+      const end = (swings[endAt] as Swing).price;
+      if (start === end) break;
       for (const r of FIB_RETRACEMENT_RATIOS) {
-        values.push(retracementPrice(start.price, end.price, r));
-        swingOf.push(undefined);
+        values[n] = retracementPrice(start, end, r);
+        swingAt[n] = -1;
+        n++;
       }
     }
-    const distinct = new Set(values).size;
-    const kMax = Math.min(this.#kMax, distinct - 1);
-    if (kMax < Math.max(2, this.#kMin)) return EMPTY;
-    const data = values.map((v) => [v]);
-    let best: { k: number; labels: number[]; s: number } | undefined;
-    for (let k = Math.max(2, this.#kMin); k <= kMax; k++) {
-      const res = kmeans(data, k, { seed: this.#seed, initialization: 'kmeans++', maxIterations: 100 });
-      const s = silhouetteScore(values, res.clusters, k);
-      if (!best || s > best.s + 1e-12) best = { k, labels: res.clusters, s };
+    const distinct = this.#sortValues(n);
+    const kLo = Math.max(2, this.#kMin);
+    const kHi = Math.min(this.#kMax, distinct - 1);
+    if (kHi < kLo) return EMPTY;
+    const sorted = this.#sorted;
+    const starts = this.#starts;
+    const bestStarts = this.#bestStarts;
+    this.#kmeans.fit(sorted, n, kHi);
+    let bestK = 0;
+    let bestS = 0;
+    for (let k = kLo; k <= kHi; k++) {
+      this.#kmeans.clusterStarts(k, starts);
+      const s = contiguousSilhouette(sorted, n, starts, k);
+      if (bestK === 0 || s > bestS + 1e-12) {
+        bestK = k;
+        bestS = s;
+        for (let c = 0; c < k; c++) bestStarts[c] = starts[c] as number;
+      }
     }
-    if (!best) return EMPTY;
-    const lastIndex = recent.length - 1;
-    const acc = Array.from({ length: best.k }, () => ({
+    const label = this.#label;
+    const order = this.#order;
+    for (let c = 0; c < bestK; c++) {
+      const end = c + 1 < bestK ? (bestStarts[c + 1] as number) : n;
+      for (let p = bestStarts[c] as number; p < end; p++) label[order[p] as number] = c;
+    }
+    return { zones: this.#zonesOf(swings, first, recentCount, n, bestK), k: bestK, silhouette: bestS };
+  }
+
+  /** Sorts the first n values into #sorted / #order (insertion sort, stable: ties by index); returns the distinct count. */
+  #sortValues(n: number): number {
+    const values = this.#values;
+    const sorted = this.#sorted;
+    const order = this.#order;
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      let j = i;
+      while (j > 0 && (sorted[j - 1] as number) > v) {
+        sorted[j] = sorted[j - 1] as number;
+        order[j] = order[j - 1] as number;
+        j--;
+      }
+      sorted[j] = v;
+      order[j] = i;
+    }
+    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    return distinct;
+  }
+
+  /** Zones of the labelled values: members, touches, fib confluence and recency-weighted strength. */
+  #zonesOf(
+    swings: readonly Swing[],
+    first: number,
+    recentCount: number,
+    n: number,
+    k: number,
+  ): ClusterZone[] {
+    const lastIndex = recentCount - 1;
+    const acc = Array.from({ length: k }, () => ({
       sum: 0,
       n: 0,
       low: Number.POSITIVE_INFINITY,
@@ -162,15 +235,17 @@ export class FibonacciClusterAI {
       last: null as number | null,
       raw: 0,
     }));
-    values.forEach((v, i) => {
-      const a = acc[best.labels[i] as number];
-      if (!a) return;
+    for (let i = 0; i < n; i++) {
+      const a = acc[this.#label[i] as number];
+      if (!a) continue;
+      const v = this.#values[i] as number;
       a.sum += v;
       a.n++;
       if (v < a.low) a.low = v;
       if (v > a.high) a.high = v;
-      const s = swingOf[i];
-      if (s) {
+      const at = this.#swingAt[i] as number;
+      if (at >= 0) {
+        const s = swings[first + at] as Swing;
         a.touches++;
         a.raw += 0.5 ** ((lastIndex - i) / this.#halfLife);
         if (a.last === null || s.tsMs > a.last) a.last = s.tsMs;
@@ -178,10 +253,10 @@ export class FibonacciClusterAI {
         a.fib++;
         a.raw += 0.5;
       }
-    });
+    }
     const used = acc.filter((a) => a.n > 0);
     const maxRaw = Math.max(...used.map((a) => a.raw));
-    const zones = used
+    return used
       .map((a) => ({
         center: a.sum / a.n,
         low: a.low,
@@ -192,7 +267,6 @@ export class FibonacciClusterAI {
         strength: maxRaw > 0 ? a.raw / maxRaw : 0,
       }))
       .sort((x, y) => x.center - y.center);
-    return { zones, k: best.k, silhouette: best.s };
   }
 
   /** The zone whose [low, high] contains `price`, else the one with the nearest edge; O(k). */
