@@ -5,6 +5,7 @@ import { type CliIo, EXIT } from './cli-io.js';
 import { formatAnalysis, runAnalyze } from './commands/analyze.js';
 import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
 import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
+import { formatBacktestSymbols, runBacktestSymbols } from './commands/backtest-symbols.js';
 import { formatChecklist, runCheck } from './commands/check.js';
 import {
   formatModelList,
@@ -103,8 +104,24 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'next-session',
     )
     .option('--quiet', 'no progress output')
+    .option(
+      '--symbols <list>',
+      'several symbols, each its own backtest into <out>/<SYMBOL>/ (bundled pairs, or <SYMBOL>.csv files of a --data folder), e.g. EURUSD,GBPUSD',
+    )
+    .option(
+      '--workers <n>',
+      '--symbols: worker threads (default: one per symbol, at most one per core)',
+      integer,
+    )
+    .option('--json', '--symbols: print the combined summary as JSON')
     .action(async (flags) => {
       const config = configFrom(flags, { mode: 'backtest' });
+      if (flags.symbols !== undefined || flags.workers !== undefined || flags.json) {
+        const summary = await runBacktestSymbols(config, flags, io);
+        io.out(flags.json ? JSON.stringify(summary, null, 2) : formatBacktestSymbols(summary));
+        setExit(EXIT.ok);
+        return;
+      }
       const result = await runBacktest(config, flags, io);
       io.out(formatBacktestSummary(result));
       setExit(EXIT.ok);
