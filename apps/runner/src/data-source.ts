@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type Alert, parseTimestampMs, RuntimeError, type Tick } from '@omni/core';
+import {
+  type Alert,
+  PriceFileParser,
+  PriceRowProblem,
+  parseTimestampMs,
+  priceFileFormat,
+  RuntimeError,
+  type Tick,
+} from '@omni/core';
 import { bundledFxPairs, bundledFxPath, ReplayFeed } from '@omni/feeds';
+import { PriceSketch } from '@omni/runtime';
 
 /** Where a run's prices come from: a user file, or a bundled real FX pair. */
 export interface DataSelection {
@@ -71,7 +81,20 @@ export function replayFeed(
   });
 }
 
-/** Reads a whole (small) series into memory, within optional time bounds. */
+/** The error of a selection without a tick (in the whole file, or in the --from/--to range). */
+export function noTicksError(selection: DataSelection): RuntimeError {
+  return new RuntimeError(
+    'RUNTIME_BAD_INPUT',
+    'no ticks in the data (file empty, or the --from/--to range holds none)',
+    { file: selection.path },
+  );
+}
+
+/**
+ * Reads a whole series into memory, within optional time bounds. Only for `omni analyze`, whose
+ * swing and zone analysis needs every price of a (daily) series; runs stream their data and keep
+ * a {@link PriceSketch} instead (see {@link sketchTicks}).
+ */
 export async function readSeries(
   selection: DataSelection,
   bounds: { fromMs?: number; toMs?: number } = {},
@@ -88,14 +111,100 @@ export async function readSeries(
   } finally {
     await feed.stop();
   }
-  if (ticks.length === 0) {
-    throw new RuntimeError(
-      'RUNTIME_BAD_INPUT',
-      'no ticks in the data (file empty, or the --from/--to range holds none)',
-      {
-        file: selection.path,
-      },
-    );
-  }
+  if (ticks.length === 0) throw noTicksError(selection);
   return ticks;
+}
+
+/**
+ * Streams `ticks` (within optional time bounds) through a bounded {@link PriceSketch}: memory stays
+ * the sketch's whatever the length of the series. Returns the sketch (possibly empty).
+ */
+export async function sketchTicks(
+  ticks: AsyncIterable<Tick>,
+  bounds: { fromMs?: number; toMs?: number } = {},
+  sketch: PriceSketch = new PriceSketch(),
+): Promise<PriceSketch> {
+  for await (const tick of ticks) {
+    if (bounds.fromMs !== undefined && tick.tsMs < bounds.fromMs) continue;
+    if (bounds.toMs !== undefined && tick.tsMs > bounds.toMs) break;
+    sketch.add(tick.tsMs, tick.price);
+  }
+  return sketch;
+}
+
+/** {@link sketchTicks} over the selection's file (bad rows are rejected as in a run). */
+export async function sketchSeries(
+  selection: DataSelection,
+  bounds: { fromMs?: number; toMs?: number } = {},
+): Promise<PriceSketch> {
+  const feed = replayFeed(selection);
+  await feed.start();
+  try {
+    return await sketchTicks(feed, bounds);
+  } finally {
+    await feed.stop();
+  }
+}
+
+/** What {@link peekSeries} learns without reading the whole file. */
+export interface SeriesPeek {
+  /** Time of the file's first tick. */
+  readonly firstTsMs: number;
+  /** Time of the file's last row, or undefined when that row cannot be read on its own. */
+  readonly lastTsMs: number | undefined;
+}
+
+const PEEK_BYTES = 1 << 16;
+
+/**
+ * Checks the data cheaply before a run writes anything: reads the header and rows up to the first
+ * tick exactly as the run will (a bad header or first row fails here, with its line and column;
+ * a file without any tick is the {@link noTicksError}), and the time of the last row from the
+ * file's last 64 KiB (for the progress bar and an early check of --from/--to). Later rows are
+ * checked by the run itself.
+ */
+export async function peekSeries(selection: DataSelection): Promise<SeriesPeek> {
+  const feed = replayFeed(selection);
+  let first: Tick | undefined;
+  await feed.start();
+  try {
+    for await (const tick of feed) {
+      first = tick;
+      break;
+    }
+  } finally {
+    await feed.stop();
+  }
+  if (first === undefined) throw noTicksError(selection);
+  return { firstTsMs: first.tsMs, lastTsMs: await lastRowTsMs(selection) };
+}
+
+/** The timestamp of the file's last non-blank line, read with the header of the file; undefined when unreadable. */
+async function lastRowTsMs(selection: DataSelection): Promise<number | undefined> {
+  const file = await open(selection.path, 'r');
+  try {
+    const { size } = await file.stat();
+    const read = async (position: number): Promise<string> => {
+      const length = Math.min(PEEK_BYTES, size - position);
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await file.read(buffer, 0, length, position);
+      return buffer.toString('utf8', 0, bytesRead);
+    };
+    const format = priceFileFormat(selection.path);
+    const parser = new PriceFileParser({ format, symbol: selection.symbol, source: 'peek' });
+    if (format === 'csv') {
+      const header = (await read(0)).split('\n').find((l) => l.trim() !== '');
+      if (header === undefined || parser.line(header.replace(/\r$/, '')) !== undefined) return undefined;
+    }
+    const tailStart = Math.max(0, size - PEEK_BYTES);
+    const lines = (await read(tailStart)).split('\n');
+    // A tail that starts mid-file starts mid-line: its first piece is not a row.
+    const whole = tailStart > 0 ? lines.slice(1) : lines;
+    const last = whole.reverse().find((l) => l.trim() !== '');
+    if (last === undefined) return undefined;
+    const row = parser.line(last.replace(/\r$/, ''));
+    return row === undefined || row instanceof PriceRowProblem ? undefined : row.tsMs;
+  } finally {
+    await file.close();
+  }
 }

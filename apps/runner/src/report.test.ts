@@ -1,7 +1,15 @@
 import type { TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
 import type { FunnelRow } from './funnel-rows.js';
-import { escapeHtml, jsonForScript, lastPerSecond, type ReportInput, renderReport } from './report.js';
+import {
+  escapeHtml,
+  jsonForScript,
+  LABELLED_TRADES,
+  lastPerSecond,
+  type ReportInput,
+  renderReport,
+  tradeMarkers,
+} from './report.js';
 
 const trade: TradeOutcome = {
   decisionId: 'run-7',
@@ -83,6 +91,28 @@ describe('renderReport', () => {
     ]);
   });
 
+  it('marks every trade at its exact entry and exit, on a series of its own (not the sampled price line)', () => {
+    const html = sample();
+    const json = /<script id="omni-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1];
+    const data = JSON.parse(json as string);
+    expect(data.tradePoints).toEqual([
+      { time: 86_400, value: 1.1 },
+      { time: 172_800, value: 1.12 },
+    ]);
+    expect(data.markers).toEqual([
+      {
+        time: 86_400,
+        position: 'atPriceBottom',
+        price: 1.1,
+        color: '#1a7f37',
+        shape: 'arrowUp',
+        text: 'binary call +8.00',
+      },
+      { time: 172_800, position: 'atPriceMiddle', price: 1.12, color: '#1a7f37', shape: 'circle', size: 0.5 },
+    ]);
+    expect(html).toContain('LC.createSeriesMarkers(trades, data.markers)');
+  });
+
   it('shows the decision funnel with what stopped candidates would have done, and trades by year', () => {
     const html = sample();
     expect(html).toContain(
@@ -103,6 +133,35 @@ describe('report helpers', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(jsonForScript({ s: '</script>' })).toBe('{"s":"\\u003c/script\\u003e"}');
     expect(JSON.parse(jsonForScript({ s: '</script>&' }))).toEqual({ s: '</script>&' });
+  });
+
+  it('puts the arrow of a losing put above its entry price and sorts markers by time', () => {
+    const put: TradeOutcome = {
+      ...trade,
+      direction: 'put',
+      entryTs: 5_000,
+      entryPrice: 1.2345,
+      settleTs: 65_500,
+      settlePrice: 1.2401,
+      pnl: -10,
+    };
+    expect(tradeMarkers([trade, put]).map((m) => [m.time, m.position, m.price, m.shape, m.color])).toEqual([
+      [5, 'atPriceTop', 1.2345, 'arrowDown', '#cf222e'],
+      [65, 'atPriceMiddle', 1.2401, 'circle', '#cf222e'],
+      [86_400, 'atPriceBottom', 1.1, 'arrowUp', '#1a7f37'],
+      [172_800, 'atPriceMiddle', 1.12, 'circle', '#1a7f37'],
+    ]);
+  });
+
+  it('labels entry arrows only up to LABELLED_TRADES trades (the table lists them all)', () => {
+    const many = Array.from({ length: LABELLED_TRADES + 1 }, (_, i) => ({
+      ...trade,
+      decisionId: `run-${i}`,
+      entryTs: trade.entryTs + i * 1000,
+    }));
+    expect(tradeMarkers(many.slice(1)).filter((m) => m.text !== undefined)).toHaveLength(LABELLED_TRADES);
+    expect(tradeMarkers(many).filter((m) => m.text !== undefined)).toEqual([]);
+    expect(tradeMarkers(many)).toHaveLength(2 * many.length);
   });
 
   it('keeps the last point of each second in time order', () => {

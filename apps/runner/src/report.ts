@@ -41,8 +41,10 @@ export interface ReportInput {
   readonly symbol: string;
   /** Headline numbers, shown as cards in this order. */
   readonly headline: ReadonlyArray<readonly [label: string, value: string]>;
+  /** The price line: a bounded sketch of the run's series (PriceSketch of @omni/runtime), in time order. */
   readonly prices: readonly ReportPricePoint[];
   readonly zones: readonly ReportZone[];
+  /** Every trade: each is marked at its exact entry and exit time and price. */
   readonly trades: readonly TradeOutcome[];
   readonly equity: readonly ReportEquityPoint[];
   readonly engines: readonly ReportEngineRow[];
@@ -119,24 +121,73 @@ function cell(value: number | null): string {
   return value === null ? '—' : String(value);
 }
 
+/** A chart marker of lightweight-charts, placed at an exact price. */
+export interface TradeMarker {
+  readonly time: number;
+  readonly position: 'atPriceTop' | 'atPriceBottom' | 'atPriceMiddle';
+  readonly price: number;
+  readonly color: string;
+  readonly shape: 'arrowUp' | 'arrowDown' | 'circle';
+  readonly text?: string;
+  readonly size?: number;
+}
+
+/** Up to this many trades, entry arrows carry a text label; beyond it the labels would hide the price line. */
+export const LABELLED_TRADES = 50;
+
+/**
+ * Two markers per trade, in time order: an arrow at its entry (up for call/buy, below the price;
+ * down for put/sell, above it), labelled with engine, direction and PnL when there are at most
+ * {@link LABELLED_TRADES} trades (the trades table has them all), and a small dot at its exit price.
+ */
+export function tradeMarkers(trades: readonly TradeOutcome[]): TradeMarker[] {
+  const labelled = trades.length <= LABELLED_TRADES;
+  const markers = trades.flatMap((t): TradeMarker[] => {
+    const up = t.direction === 'call' || t.direction === 'buy';
+    const color = t.pnl > 0 ? '#1a7f37' : t.pnl < 0 ? '#cf222e' : '#6e7781';
+    return [
+      {
+        time: Math.floor(t.entryTs / 1000),
+        position: up ? 'atPriceBottom' : 'atPriceTop',
+        price: t.entryPrice,
+        color,
+        shape: up ? 'arrowUp' : 'arrowDown',
+        ...(labelled
+          ? { text: `${t.engine} ${t.direction} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}` }
+          : {}),
+      },
+      {
+        time: Math.floor(t.settleTs / 1000),
+        position: 'atPriceMiddle',
+        price: t.settlePrice,
+        color,
+        shape: 'circle',
+        size: 0.5,
+      },
+    ];
+  });
+  return markers.sort((a, b) => a.time - b.time);
+}
+
 /**
  * Renders the self-contained backtest report: price chart with fib zones and trade markers,
  * equity and drawdown curves, per-engine table, decision funnel, trades by year and the run's config. One HTML file with the
  * chart library inlined; it loads nothing from the network.
  */
 export function renderReport(input: ReportInput): string {
+  const trades = [...input.trades].sort((a, b) => a.entryTs - b.entryTs);
   const data = {
     prices: lastPerSecond(input.prices.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.price }))),
     zones: input.zones,
-    markers: [...input.trades]
-      .sort((a, b) => a.entryTs - b.entryTs)
-      .map((t) => ({
-        time: Math.floor(t.entryTs / 1000),
-        position: t.direction === 'call' || t.direction === 'buy' ? 'belowBar' : 'aboveBar',
-        color: t.pnl > 0 ? '#1a7f37' : t.pnl < 0 ? '#cf222e' : '#6e7781',
-        shape: t.direction === 'call' || t.direction === 'buy' ? 'arrowUp' : 'arrowDown',
-        text: `${t.engine} ${t.direction} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
-      })),
+    // Every trade's entry and exit at its exact time and price: the markers sit on this (invisible)
+    // series, so a downsampled price line never moves them.
+    tradePoints: lastPerSecond(
+      trades.flatMap((t) => [
+        { time: Math.floor(t.entryTs / 1000), value: t.entryPrice },
+        { time: Math.floor(t.settleTs / 1000), value: t.settlePrice },
+      ]),
+    ),
+    markers: tradeMarkers(trades),
     equity: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.equity }))),
     drawdown: lastPerSecond(
       input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: -p.drawdown })),
@@ -235,7 +286,11 @@ ${funnel}
     price.createPriceLine({price:z.low,color:c,lineWidth:1,lineStyle:2,axisLabelVisible:false,title:z.label||''});
     price.createPriceLine({price:z.high,color:c,lineWidth:1,lineStyle:2,axisLabelVisible:false,title:''});
   });
-  if (data.markers.length) LC.createSeriesMarkers(price, data.markers);
+  if (data.markers.length) {
+    var trades = pc.addSeries(LC.LineSeries,{lineVisible:false,pointMarkersVisible:false,lastValueVisible:false,priceLineVisible:false,crosshairMarkerVisible:false});
+    trades.setData(data.tradePoints);
+    LC.createSeriesMarkers(trades, data.markers);
+  }
   pc.timeScale().fitContent();
   var ec = chart('equity');
   ec.addSeries(LC.LineSeries,{color:'#1a7f37',lineWidth:2}).setData(data.equity);

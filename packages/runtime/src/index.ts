@@ -83,6 +83,12 @@ export {
   type TradeContext,
 } from './performance-recorder.js';
 export type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
+export {
+  DEFAULT_SKETCH_POINTS,
+  PriceSketch,
+  type PriceSketchOptions,
+  type SketchPoint,
+} from './price-sketch.js';
 export { PoolRouteCandidates } from './route-candidates.js';
 export {
   CHECKPOINT_FILE,

@@ -13,6 +13,7 @@ import {
   type BinaryDecision,
   type Decision,
   DecisionSchema,
+  Rng,
   type SpotDecision,
   type TradeOutcome,
   TradeOutcomeSchema,
@@ -629,6 +630,23 @@ describe('omni backtest with bad input', () => {
     expect(run.err).toMatch(/range holds none/);
   });
 
+  it('refuses a range inside the data that holds no tick (found by the run), leaving nothing behind', async () => {
+    const file = join(dir, 'GAP.csv');
+    writeFileSync(file, 'timestamp,price\n2001-01-02,1.1\n2001-01-03,1.2\n2005-01-03,1.3\n');
+    const run = await failing([
+      '--data',
+      file,
+      '--momentum-only',
+      '--from',
+      '2002-01-01',
+      '--to',
+      '2002-12-31',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/range holds none/);
+    expect(run.err).toContain(file);
+  });
+
   it('keeps the previous output untouched when a later run into the same directory fails', async () => {
     const out = join(dir, 'runs', 'out');
     mkdirSync(out, { recursive: true });
@@ -637,5 +655,90 @@ describe('omni backtest with bad input', () => {
     expect(run.code).toBe(2);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe('{"previous":true}\n');
     expect(readdirSync(join(dir, 'runs'))).toEqual(['out']);
+  });
+});
+
+describe('omni backtest on a long intraday file', () => {
+  // 30,000 one-second ticks of a seeded random walk: more than the report's 4,000 chart points.
+  const TICKS = 30_000;
+  const START_MS = Date.parse('2024-03-01T00:00:00Z');
+  let dir: string;
+  let run: CliRun;
+  let prices: number[];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'omni-intraday-'));
+    isolateEnv(join(dir, 'logs'));
+    const rng = new Rng(11);
+    let price = 1.1;
+    prices = [];
+    const lines = ['timestamp,price'];
+    for (let i = 0; i < TICKS; i++) {
+      price = Math.max(0.5, price * (1 + (rng.float() - 0.5) * 4e-4));
+      prices.push(price);
+      lines.push(`${new Date(START_MS + i * 1000).toISOString()},${price}`);
+    }
+    writeFileSync(join(dir, 'WALK.csv'), `${lines.join('\n')}\n`);
+    run = await omni([
+      'backtest',
+      '--momentum-only',
+      '--data',
+      join(dir, 'WALK.csv'),
+      '--out',
+      join(dir, 'run'),
+    ]);
+    restoreEnv();
+  }, 180_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function reportData(): {
+    prices: { time: number; value: number }[];
+    tradePoints: { time: number; value: number }[];
+    markers: { time: number; price: number; shape: string }[];
+  } {
+    const html = readFileSync(join(dir, 'run', 'report.html'), 'utf8');
+    const json = /<script id="omni-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1];
+    return JSON.parse(json as string);
+  }
+
+  it('reports progress by share of the data, known from its first and last row', () => {
+    expect(run.code, run.err).toBe(0);
+    expect(run.err).toMatch(/^backtest: 1\d% \(2024-03-01, \d+ ticks, \d+ decisions\)$/m);
+    expect(run.err).toContain(`backtest: 100% (2024-03-01, ${TICKS} ticks, `);
+  });
+
+  it('charts at most 4,000 prices, the first, last, lowest and highest among them', () => {
+    const data = reportData();
+    expect(data.prices.length).toBeLessThanOrEqual(4000);
+    expect(data.prices.length).toBeGreaterThan(2000);
+    const charted = data.prices.map((p) => p.value);
+    expect(data.prices[0]).toEqual({ time: START_MS / 1000, value: prices[0] });
+    expect(data.prices[data.prices.length - 1]).toEqual({
+      time: START_MS / 1000 + TICKS - 1,
+      value: prices[TICKS - 1],
+    });
+    expect(charted).toContain(Math.min(...prices));
+    expect(charted).toContain(Math.max(...prices));
+  });
+
+  it('marks every trade of trades.jsonl at its exact entry and exit time and price', () => {
+    const trades = readJsonl<TradeOutcome>(join(dir, 'run', 'trades.jsonl'));
+    expect(trades.length).toBeGreaterThan(0);
+    const data = reportData();
+    expect(data.markers).toHaveLength(2 * trades.length);
+    for (const t of trades) {
+      expect(data.markers).toContainEqual(
+        expect.objectContaining({
+          time: t.entryTs / 1000,
+          price: t.entryPrice,
+          shape: expect.stringMatching(/^arrow/),
+        }),
+      );
+      expect(data.markers).toContainEqual(
+        expect.objectContaining({ time: t.settleTs / 1000, price: t.settlePrice, shape: 'circle' }),
+      );
+      expect(data.tradePoints.map((p) => p.time)).toContain(t.entryTs / 1000);
+    }
   });
 });

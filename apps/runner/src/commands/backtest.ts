@@ -2,12 +2,19 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type OmniConfig, RuntimeError, writeJsonAtomic } from '@omni/core';
 import { DEFAULT_TRAINING_CUTOFF, endOfUtcDay } from '@omni/learning';
-import { BacktestEngine, type OperatorReviewPolicy, parseRetrainPeriod } from '@omni/runtime';
+import { BacktestEngine, type OperatorReviewPolicy, PriceSketch, parseRetrainPeriod } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
-import { type DataSelection, parseTimeBound, readSeries, replayFeed, selectData } from '../data-source.js';
+import {
+  type DataSelection,
+  noTicksError,
+  parseTimeBound,
+  peekSeries,
+  replayFeed,
+  selectData,
+} from '../data-source.js';
 import { funnelRows } from '../funnel-rows.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
-import { createProgress, SILENT_PROGRESS } from '../progress.js';
+import { createProgress, type ProgressSpan, SILENT_PROGRESS } from '../progress.js';
 import type { RunSummary } from '../run-summary.js';
 import { formatTable, isoDate, num, pct } from '../table.js';
 import { validateModelFile } from './check.js';
@@ -88,26 +95,42 @@ export async function runBacktest(config: OmniConfig, flags: BacktestFlags, io: 
     }
   }
   parseOperatorReview(flags.operatorReview); // bad input fails before anything is read or written
-  // Read the series once up front: validates the file (empty, malformed rows) before anything is written.
-  const series = await readSeries(selection, { fromMs, toMs });
-  const first = series[0]?.tsMs ?? 0;
-  const last = series[series.length - 1]?.tsMs ?? 0;
+  // Checked before anything is written, without reading the whole file: the header and the rows up
+  // to the first tick (a file without ticks fails here), and the --from/--to range against the
+  // first tick and the last row. Later bad rows stop the run, whose temp folder is then removed.
+  const peek = await peekSeries(selection);
+  if (
+    (toMs !== undefined && toMs < peek.firstTsMs) ||
+    (fromMs !== undefined && peek.lastTsMs !== undefined && fromMs > peek.lastTsMs)
+  ) {
+    throw noTicksError(selection);
+  }
+  const span =
+    peek.lastTsMs === undefined
+      ? undefined
+      : {
+          fromMs: Math.max(peek.firstTsMs, fromMs ?? peek.firstTsMs),
+          toMs: Math.min(peek.lastTsMs, toMs ?? peek.lastTsMs),
+        };
 
   for (const stale of cleanStaleTempDirs(outDir)) {
     if (!flags.quiet) io.err(`removed ${stale}, left by a run that was killed`);
   }
   const temp = createTempRunDir(outDir);
   try {
+    // The report's chart: a bounded sketch the engine feeds with every tick it processes.
+    const prices = new PriceSketch();
     const summary = await backtestInto(
       temp,
       outDir,
       config,
       selection,
       flags,
-      { fromMs, toMs, first, last, usesBundledModel },
+      { fromMs, toMs, progress: span, usesBundledModel, prices },
       io,
     );
-    await writeReport(temp, { summary, series });
+    if (prices.count === 0) throw noTicksError(selection);
+    await writeReport(temp, { summary, prices: prices.points() });
     publishRunDir(temp, outDir);
     return summary;
   } catch (err) {
@@ -122,7 +145,13 @@ async function backtestInto(
   config: OmniConfig,
   selection: DataSelection,
   flags: BacktestFlags,
-  span: { fromMs?: number; toMs?: number; first: number; last: number; usesBundledModel: boolean },
+  span: {
+    fromMs: number | undefined;
+    toMs: number | undefined;
+    progress: ProgressSpan | undefined;
+    usesBundledModel: boolean;
+    prices: PriceSketch;
+  },
   io: CliIo,
 ): Promise<RunSummary> {
   const engine = new BacktestEngine({
@@ -133,7 +162,7 @@ async function backtestInto(
     operatorReview: parseOperatorReview(flags.operatorReview),
     ...(flags.momentumOnly ? { modelPath: null } : flags.model ? { modelPath: resolve(flags.model) } : {}),
   });
-  const progress = flags.quiet ? SILENT_PROGRESS : createProgress(io, 'backtest', span.first, span.last);
+  const progress = flags.quiet ? SILENT_PROGRESS : createProgress(io, 'backtest', span.progress);
   // Bad rows stop the run (policy `reject`), so the replay raises no alerts of its own.
   const feed = replayFeed(selection);
   try {
@@ -142,6 +171,7 @@ async function backtestInto(
       ...(span.fromMs !== undefined ? { fromMs: span.fromMs } : {}),
       ...(span.toMs !== undefined ? { toMs: span.toMs } : {}),
       progressEvery: 250,
+      prices: span.prices,
       onProgress: (p) => progress.update(p.ticks, p.tsMs, p.decisions),
     });
     const runSummary: RunSummary = {

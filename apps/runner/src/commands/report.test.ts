@@ -1,6 +1,6 @@
 import type { TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
-import { equityFromTrades } from './report.js';
+import { equityFromTrades, equityTimes } from './report.js';
 
 const DAY = 86_400_000;
 
@@ -48,5 +48,15 @@ describe('equityFromTrades', () => {
       { tsMs: DAY, equity: 500, drawdown: 0 },
       { tsMs: 2 * DAY, equity: 500, drawdown: 0 },
     ]);
+  });
+});
+
+describe('equityTimes', () => {
+  it('samples at the price times and at every settle time, ascending and once', () => {
+    const prices = [0, 2, 4].map((d) => ({ tsMs: d * DAY, price: 1.1 }));
+    // Settles on day 1 (between price points), day 3 twice, and day 4 (a price time).
+    const trades = [trade('b', 3, -25), trade('a', 1, 20), trade('c', 3, 20), trade('d', 4, -25)];
+    expect(equityTimes(prices, trades).map((t) => t / DAY)).toEqual([0, 1, 2, 3, 4]);
+    expect(equityTimes([], [])).toEqual([]);
   });
 });

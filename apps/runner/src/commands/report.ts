@@ -1,25 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeError, readJournal, type Tick, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
+import { RuntimeError, readJournal, type TradeOutcome, TradeOutcomeSchema } from '@omni/core';
 import { analyzeSeries } from '@omni/fib-core';
-import { readSeries } from '../data-source.js';
+import { noTicksError, sketchSeries } from '../data-source.js';
 import { funnelRows, yearRows } from '../funnel-rows.js';
-import { type ReportEquityPoint, type ReportZone, renderReport } from '../report.js';
+import { type ReportEquityPoint, type ReportPricePoint, type ReportZone, renderReport } from '../report.js';
 import type { RunSummary } from '../run-summary.js';
 import { isoDate, num, pct } from '../table.js';
-
-const MAX_CHART_POINTS = 5000;
-
-/** Every `step`-th tick (and the last), so the chart stays light on long intraday files. */
-function downsample(series: readonly Tick[]): Tick[] {
-  if (series.length <= MAX_CHART_POINTS) return [...series];
-  const step = Math.ceil(series.length / MAX_CHART_POINTS);
-  const out: Tick[] = [];
-  for (let i = 0; i < series.length; i += step) out.push(series[i] as Tick);
-  const last = series[series.length - 1];
-  if (last && out[out.length - 1] !== last) out.push(last);
-  return out;
-}
 
 /**
  * The realised equity curve rebuilt from the trades journal, sampled at `timesMs` (the price
@@ -48,22 +35,28 @@ export function equityFromTrades(
 }
 
 /**
+ * The times the equity and drawdown curves are sampled at: the price chart's times and every
+ * trade's settle time (so each step of the realised equity sits at its exact time), ascending, once.
+ */
+export function equityTimes(prices: readonly ReportPricePoint[], trades: readonly TradeOutcome[]): number[] {
+  const times = [...prices.map((p) => p.tsMs), ...trades.map((t) => t.settleTs)].sort((a, b) => a - b);
+  return times.filter((t, i) => i === 0 || t !== times[i - 1]);
+}
+
+/**
  * Writes `report.html` into a run directory from its summary (with its decision funnel), trades
- * journal (trades by year) and price series.
+ * journal (every trade, exact) and the chart's prices — a bounded sketch of the run's series
+ * (see PriceSketch), never the whole series.
  */
 export async function writeReport(
   dir: string,
-  input: { summary: RunSummary; series: readonly Tick[] },
+  input: { summary: RunSummary; prices: readonly ReportPricePoint[] },
 ): Promise<string> {
-  const { summary } = input;
+  const { summary, prices } = input;
   const trades = (await readJournal(join(dir, 'trades.jsonl'), { schema: TradeOutcomeSchema })).records;
   // Summaries written before decision funnels existed have none.
   const funnel = summary.funnel as RunSummary['funnel'] | undefined;
-  const prices = downsample(input.series);
-  const analysis = analyzeSeries(
-    prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
-    { swing: { mode: 'atr', multiple: 3, atrPeriod: 14 } },
-  );
+  const analysis = analyzeSeries(prices, { swing: { mode: 'atr', multiple: 3, atrPeriod: 14 } });
   const zones: ReportZone[] = analysis.zones.zones.map((z) => ({
     low: z.low,
     high: z.high,
@@ -83,14 +76,10 @@ export async function writeReport(
       ['Sortino', num(summary.sortino)],
       ['profit factor', num(summary.profitFactor)],
     ],
-    prices: prices.map((t) => ({ tsMs: t.tsMs, price: t.price })),
+    prices,
     zones,
     trades,
-    equity: equityFromTrades(
-      summary.startingBalance,
-      trades,
-      prices.map((t) => t.tsMs),
-    ),
+    equity: equityFromTrades(summary.startingBalance, trades, equityTimes(prices, trades)),
     engines: Object.entries(summary.byEngine).map(([engine, e]) => ({
       engine,
       trades: e.trades,
@@ -110,7 +99,8 @@ export async function writeReport(
       `seed ${summary.run.seed}; sequence model ${summary.run.model}; ${summary.run.decisions} decisions; ${summary.run.openAtEnd} trades open at the end (not counted)`,
       'fills and outcomes: docs/fill-assumptions.md; arbitrage trades run on synthetic pools and are labelled so',
       operatorReviewNote(summary),
-      `zones: k-means over confirmed swings (k = ${analysis.zones.k})`,
+      `price chart: ${prices.length} points for ${summary.ticks} ticks (first, low, high and last of equal runs of ticks); every trade at its exact entry and exit`,
+      `zones: k-means over confirmed swings of the charted prices (k = ${analysis.zones.k})`,
     ],
   });
   const file = join(dir, 'report.html');
@@ -118,21 +108,23 @@ export async function writeReport(
   return file;
 }
 
-/** `omni report DIR`: re-renders report.html from the run's summary.json, trades.jsonl and data file. */
+/**
+ * `omni report DIR`: re-renders report.html from the run's summary.json, trades.jsonl and data
+ * file, streamed once through a bounded PriceSketch (memory does not grow with the file).
+ */
 export async function runReport(dir: string): Promise<string> {
   const summaryFile = join(dir, 'summary.json');
   if (!existsSync(summaryFile)) {
     throw new RuntimeError('RUNTIME_BAD_INPUT', 'not a run directory: summary.json is missing', { dir });
   }
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
-  const series = await readSeries(
-    { path: summary.run.data, symbol: summary.run.symbol, bundled: summary.run.bundledData },
-    {
-      ...(summary.run.from ? { fromMs: Date.parse(summary.run.from) } : {}),
-      ...(summary.run.to ? { toMs: Date.parse(summary.run.to) } : {}),
-    },
-  );
-  return writeReport(dir, { summary, series });
+  const selection = { path: summary.run.data, symbol: summary.run.symbol, bundled: summary.run.bundledData };
+  const sketch = await sketchSeries(selection, {
+    ...(summary.run.from ? { fromMs: Date.parse(summary.run.from) } : {}),
+    ...(summary.run.to ? { toMs: Date.parse(summary.run.to) } : {}),
+  });
+  if (sketch.count === 0) throw noTicksError(selection);
+  return writeReport(dir, { summary, prices: sketch.points() });
 }
 
 /** What the report says about who lifted cooldowns (older summaries have no such field). */

@@ -15,7 +15,7 @@ import {
 import type { PriceFeed } from '@omni/feeds';
 import { createOmniEngine, type OmniEngine, omniMainLoop, safetySummary } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
-import { readSeries, replayFeed, selectData } from '../data-source.js';
+import { noTicksError, replayFeed, selectData, sketchSeries, sketchTicks } from '../data-source.js';
 import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
 import type { RunSummary } from '../run-summary.js';
 import { openVenueFeed, selectedVenue, type VenueFlags } from '../venues.js';
@@ -190,9 +190,10 @@ export async function runShadow(
   for (const name of [JOURNAL_FILES.trades, JOURNAL_FILES.alerts, JOURNAL_FILES.counterfactual]) {
     appendFileSync(join(outDir, name), '');
   }
-  const series: Tick[] = selection ? await readSeries(selection) : [];
-  if (!selection) for await (const tick of journaledTicks(outDir)) series.push(tick);
-  await writeReport(outDir, { summary, series });
+  // The report's chart: the data streamed once more through a bounded sketch, never held whole.
+  const prices = selection ? await sketchSeries(selection) : await sketchTicks(journaledTicks(outDir));
+  if (selection && prices.count === 0) throw noTicksError(selection);
+  await writeReport(outDir, { summary, prices: prices.points() });
   if (loopEnd === 'signal') io.err('shadow: stopped by signal; state saved — run the same command to resume');
   return summary;
 }
