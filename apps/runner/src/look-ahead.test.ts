@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledFxPath } from '@omni/feeds';
-import { isAuditSeal } from '@omni/runtime';
+import { isAuditEntry } from '@omni/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
 
@@ -59,7 +59,7 @@ async function backtest(data: string, out: string): Promise<AuditLine[]> {
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as unknown)
-    .filter((l) => !isAuditSeal(l)) // the seal the run writes last
+    .filter((l) => isAuditEntry(l)) // not the seal the run writes last
     .map((l) => l as AuditLine);
 }
 
@@ -68,7 +68,7 @@ function linesUpTo(path: string, tMs: number): string[] {
     .split('\n')
     .filter((l) => {
       const line = l.length > 0 ? (JSON.parse(l) as unknown) : undefined;
-      return line !== undefined && !isAuditSeal(line) && (line as AuditLine).entry.tsMs <= tMs;
+      return line !== undefined && isAuditEntry(line) && (line as AuditLine).entry.tsMs <= tMs;
     });
 }
 
@@ -94,6 +94,8 @@ beforeAll(async () => {
   }
   root = mkdtempSync(join(tmpdir(), 'omni-look-ahead-'));
   process.env['OMNI_LOG_DIR'] = join(root, 'logs');
+  // Every decision with its inputs, not only the actions (the backtest default): all are compared.
+  process.env['OMNI_JOURNAL_DECISIONS'] = 'all';
   rows = readFileSync(bundledFxPath('EURUSD'), 'utf8')
     .split('\n')
     .slice(1)
@@ -108,6 +110,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   delete process.env['OMNI_LOG_DIR'];
+  delete process.env['OMNI_JOURNAL_DECISIONS'];
   for (const [key, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[key] = value;
   rmSync(root, { recursive: true, force: true });
 });

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ManualClock, type TradeOutcome } from '@omni/core';
 import { bundledFxPath } from '@omni/feeds';
-import { DecisionAuditTrail } from '@omni/runtime';
 import { SafetyManager } from '@omni/safety';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { omni } from './cli.fixture.js';
 
-// The small `omni` commands driven in-process: audit verify, analyze, check, safety.
+// The small `omni` commands driven in-process: report, analyze, check, safety (audit verify: commands/audit.test.ts).
 
 /** Every variable loadConfig reads, cleared for this file so the developer's shell cannot leak in. */
 const CONFIG_ENV = /^(OMNI_|MT5_|POCKET_|DEX_|MEV_|SEQ_MODEL_ONNX$)/;
@@ -39,7 +38,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** One short backtest shared by the commands that read a finished run (audit, report). */
+/** One short backtest shared by the commands that read a finished run (report). */
 let runRoot: string;
 let run: string;
 
@@ -77,100 +76,6 @@ describe('omni report', () => {
     const result = await omni(['report', dir]);
     expect(result.code).toBe(2);
     expect(result.err).toContain('summary.json is missing');
-  });
-});
-
-describe('omni audit verify', () => {
-  function lines(): string[] {
-    return readFileSync(join(run, 'decisions.jsonl'), 'utf8').split('\n');
-  }
-
-  it('exits 0 on a fresh run and says how many decisions it verified', async () => {
-    const count = lines().filter((l) => l.length > 0).length - 1; // the last line is the seal
-    const result = await omni(['audit', 'verify', run]);
-    expect(result.code).toBe(0);
-    expect(result.out).toContain(`ok: ${count} decisions, hash chain intact, sealed`);
-  });
-
-  it('exits 1 saying how many records are left when decisions.jsonl is cut to fewer lines', async () => {
-    const cut = join(dir, 'decisions.jsonl');
-    writeFileSync(cut, `${lines().slice(0, 200).join('\n')}\n`);
-    const result = await omni(['audit', 'verify', cut]);
-    expect(result.code).toBe(1);
-    expect(result.out).toContain('not sealed: 200 records; the journal was cut or the run is still going');
-  });
-
-  it('exits 0 for a cut (unsealed) trail with --allow-unsealed, still saying it is not sealed', async () => {
-    const cut = join(dir, 'decisions.jsonl');
-    writeFileSync(cut, `${lines().slice(0, 200).join('\n')}\n`);
-    const result = await omni(['audit', 'verify', '--allow-unsealed', cut]);
-    expect(result.code).toBe(0);
-    expect(result.out).toContain('ok (--allow-unsealed), not sealed: 200 records');
-  });
-
-  it('prints the verdict and counts as JSON with --json', async () => {
-    const count = lines().filter((l) => l.length > 0).length;
-    const result = await omni(['audit', 'verify', '--json', run]);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toMatchObject({
-      file: join(run, 'decisions.jsonl'),
-      verdict: 'sealed',
-      passed: true,
-      ok: true,
-      sealed: true,
-      lines: count,
-      records: count - 1,
-    });
-  });
-
-  it('exits 0 for a trail reopened after its seal, appended to and sealed again', async () => {
-    const copy = join(dir, 'decisions.jsonl');
-    writeFileSync(copy, readFileSync(join(run, 'decisions.jsonl')));
-    const count = lines().filter((l) => l.length > 0).length - 1;
-    const audit = await DecisionAuditTrail.open(copy);
-    audit.append({ note: 'a later session' });
-    audit.close();
-    const result = await omni(['audit', 'verify', '--json', copy]);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toMatchObject({ verdict: 'sealed', records: count + 1, lines: count + 3 });
-  });
-
-  it('exits 1 naming the line after one line of decisions.jsonl is edited', async () => {
-    const original = readFileSync(join(run, 'decisions.jsonl'), 'utf8');
-    try {
-      const all = lines();
-      const line = all[6] as string;
-      const edited = line.replace(/"price":([0-9.]+)/, (_m, p: string) => `"price":${Number(p) + 0.01}`);
-      expect(edited).not.toBe(line);
-      all[6] = edited;
-      writeFileSync(join(run, 'decisions.jsonl'), all.join('\n'));
-      const result = await omni(['audit', 'verify', run]);
-      expect(result.code).toBe(1);
-      expect(result.out).toContain('BROKEN at line 7');
-      expect(result.out).toContain('does not match its hash');
-    } finally {
-      writeFileSync(join(run, 'decisions.jsonl'), original);
-    }
-  });
-
-  it('exits 1 naming the line after a line is deleted', async () => {
-    const original = readFileSync(join(run, 'decisions.jsonl'), 'utf8');
-    try {
-      const all = lines();
-      all.splice(10, 1);
-      writeFileSync(join(run, 'decisions.jsonl'), all.join('\n'));
-      const result = await omni(['audit', 'verify', join(run, 'decisions.jsonl')]);
-      expect(result.code).toBe(1);
-      expect(result.out).toContain('BROKEN at line 11');
-    } finally {
-      writeFileSync(join(run, 'decisions.jsonl'), original);
-    }
-  });
-
-  it('exits 2 with a clear message for a directory that does not exist', async () => {
-    const result = await omni(['audit', 'verify', join(dir, 'nope')]);
-    expect(result.code).toBe(2);
-    expect(result.err).toContain('no such run directory');
   });
 });
 

@@ -15,9 +15,9 @@ import { omni } from './cli.fixture.js';
 // the variable and a run with it. Runs are cached, so the backtests share one baseline.
 //
 // What is observed (never the configuration echoed back, e.g. summary.json's `config`):
-// - backtest: trades.jsonl and summary.json's results (PnL, per engine, safety, model name) of a
-//   backtest on a generated hourly CSV with calm and turbulent stretches (prices at 3 decimals, so
-//   binary ties happen);
+// - backtest: trades.jsonl, summary.json's results (PnL, per engine, safety, model name) and the
+//   number of lines of decisions.jsonl of a backtest on a generated hourly CSV with calm and
+//   turbulent stretches (prices at 3 decimals, so binary ties happen);
 // - check: `omni check` (credentials set/missing, log dir, model), without its wall-clock line;
 // - live: `omni live --live` with a checklist that passes (dummy credentials);
 // - shadow-live: `omni shadow --feed binance` against a local WebSocket server sending trades dated
@@ -27,7 +27,10 @@ import { omni } from './cli.fixture.js';
  * Bindings known to change nothing today, each with the reason. A later fix removes its entry; the
  * test fails if a listed binding starts acting, so this list cannot go stale.
  */
-const KNOWN_DEAD: Readonly<Record<string, string>> = {};
+const KNOWN_DEAD: Readonly<Record<string, string>> = {
+  OMNI_JOURNAL_DECISIONS:
+    'OmniRuntime still appends every decision: at level actions it skips none until the runtime side of issue #14 lands',
+};
 
 type Env = Readonly<Record<string, string>>;
 type Observation = 'backtest' | 'bundled' | 'check' | 'live' | 'shadow-live';
@@ -122,6 +125,8 @@ function probes(): Readonly<Record<string, Probe>> {
     OMNI_ARB_MIN_PROFIT_USD: { value: '1000', observe: 'backtest', with: { OMNI_ARB_GAS_PRICE_GWEI: '0' } },
     OMNI_MIN_CONFIDENCE: { value: '0.5', observe: 'backtest' },
     OMNI_EXPLORATION_EPSILON: { value: '1', observe: 'backtest' },
+    // Backtests journal the actions by default; `all` records every decision: more lines.
+    OMNI_JOURNAL_DECISIONS: { value: 'all', observe: 'backtest' },
   };
 }
 
@@ -164,6 +169,7 @@ function runFingerprint(outDir: string): string {
     model: run.model,
     results,
     trades: readFileSync(join(outDir, 'trades.jsonl'), 'utf8'),
+    decisionLines: readFileSync(join(outDir, 'decisions.jsonl'), 'utf8').split('\n').length,
   });
 }
 

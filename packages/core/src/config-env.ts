@@ -60,6 +60,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'OMNI_ARB_MIN_PROFIT_USD', path: ['engines', 'arbitrage', 'minProfitUsd'], kind: 'number' },
   { env: 'OMNI_MIN_CONFIDENCE', path: ['engines', 'governor', 'minConfidence'], kind: 'number' },
   { env: 'OMNI_EXPLORATION_EPSILON', path: ['engines', 'governor', 'explorationEpsilon'], kind: 'number' },
+  { env: 'OMNI_JOURNAL_DECISIONS', path: ['journal', 'decisions'], kind: 'string' },
 ];
 
 /** Environment variables the engine reads that are not in {@link ENV_BINDINGS}. */

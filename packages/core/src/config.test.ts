@@ -78,6 +78,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('leaves the decision journal level unset by default and reads OMNI_JOURNAL_DECISIONS', () => {
+    const unset = loadConfig({ env: {}, envFile: false });
+    expect(unset.journal).toBeUndefined();
+    expect('journal' in JSON.parse(JSON.stringify(unset))).toBe(false); // config digests of older runs unchanged
+    expect(loadConfig({ env: { OMNI_JOURNAL_DECISIONS: 'actions' }, envFile: false }).journal).toEqual({
+      decisions: 'actions',
+    });
+    const err = configError(() => loadConfig({ env: { OMNI_JOURNAL_DECISIONS: 'some' }, envFile: false }));
+    expect(err.details).toHaveLength(1);
+    expect(err.details[0]).toMatch(/^journal\.decisions \[env OMNI_JOURNAL_DECISIONS, from environment\]: /);
+  });
+
   it('refuses a boolean variable that is not a yes or a no, showing what was given', () => {
     const err = configError(() => loadConfig({ env: { OMNI_FREEZE_ON_CAP_TRIP: 'maybe' }, envFile: false }));
     expect(err.details).toHaveLength(1);

@@ -148,6 +148,16 @@ export const OmniConfigSchema = z.strictObject({
   credentials: CredentialsSchema.prefault({}),
   risk: RiskLimitsSchema.prefault({}),
   engines: EngineSettingsSchema.prefault({}),
+  /** What the journals record; unset keeps each mode's default. */
+  journal: z
+    .strictObject({
+      /**
+       * decisions.jsonl: `all` decisions with their inputs, or the `actions` (the rest counted in
+       * hash-chained checkpoint lines). Unset: `actions` in backtests, `all` in shadow and live.
+       */
+      decisions: z.enum(['actions', 'all']).optional(),
+    })
+    .optional(),
 });
 
 /** The validated configuration (secrets wrapped in {@link Secret}). */

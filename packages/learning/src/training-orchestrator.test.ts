@@ -90,7 +90,7 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
     });
   });
 
-  it('reads the runtime audit trail format, where each record is wrapped in a hash-chained line', async () => {
+  it('reads the runtime audit trail format, where each record is wrapped in a hash-chained line (checkpoints and seals skipped)', async () => {
     const sub = mkdtempSync(join(tmpdir(), 'omni-audit-join-'));
     const decision: Decision = {
       engine: 'spot',
@@ -105,9 +105,23 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
       stopPrice: 1.09,
       takeProfits: [{ price: 1.12, fraction: 1 }],
     };
-    const line = {
+    // A DecisionJournal at level actions counts decisions 1–6 in a checkpoint before recording decision 7.
+    const checkpoint = {
       seq: 1,
       prevHash: '0'.repeat(64),
+      hash: 'd'.repeat(64),
+      checkpoint: {
+        fromDecision: 1,
+        toDecision: 6,
+        skipped: 6,
+        firstTsMs: 0,
+        lastTsMs: 4,
+        digest: '0123456789abcdef',
+      },
+    };
+    const line = {
+      seq: 2,
+      prevHash: checkpoint.hash,
       hash: 'f'.repeat(64),
       entry: {
         decision,
@@ -118,12 +132,15 @@ describe('TrainingOrchestrator.updateRlFromTrades', () => {
     };
     // The seal a clean close of the trail writes last: a line of the chain with no decision in it.
     const seal = {
-      seq: 2,
+      seq: 3,
       prevHash: line.hash,
       hash: 'e'.repeat(64),
       seal: { records: 1, headHash: line.hash },
     };
-    writeFileSync(join(sub, 'decisions.jsonl'), `${JSON.stringify(line)}\n${JSON.stringify(seal)}\n`);
+    writeFileSync(
+      join(sub, 'decisions.jsonl'),
+      `${[checkpoint, line, seal].map((l) => JSON.stringify(l)).join('\n')}\n`,
+    );
     const trades = new JournalWriter<TradeOutcome>(join(sub, 'trades.jsonl'));
     trades.append(trade('run-7', 'spot', -4));
     trades.close();

@@ -69,8 +69,23 @@ const AuditSealLineSchema = z.looseObject({
   seal: z.looseObject({ records: z.number(), headHash: z.string() }),
 });
 
-/** One line of decisions.jsonl: a decision record, or an audit-trail seal (checked first). */
-const DecisionsJournalLineSchema = z.union([AuditSealLineSchema, DecisionRecordSchema]);
+/**
+ * A checkpoint a DecisionJournal at level `actions` writes for the decisions it did not record
+ * (`{ seq, prevHash, hash, checkpoint: { fromDecision, toDecision, skipped, ... } }`): no decision
+ * to join a trade to, skipped by learning.
+ */
+const AuditCheckpointLineSchema = z.looseObject({
+  seq: z.number(),
+  hash: z.string(),
+  checkpoint: z.looseObject({ fromDecision: z.number(), toDecision: z.number(), skipped: z.number() }),
+});
+
+/** One line of decisions.jsonl: a decision record, or an audit-trail seal or checkpoint (checked first). */
+const DecisionsJournalLineSchema = z.union([
+  AuditSealLineSchema,
+  AuditCheckpointLineSchema,
+  DecisionRecordSchema,
+]);
 
 /** Counts from one {@link TrainingOrchestrator.updateRlFromTrades} pass. */
 export interface RlUpdateSummary {
@@ -164,7 +179,9 @@ export class TrainingOrchestrator {
       string,
       { decision: Decision; regimeKey: string; approval?: { riskUsd?: number } }
     >();
-    for (const record of decisions.records) if (!('seal' in record)) byId.set(record.decision.id, record);
+    for (const record of decisions.records) {
+      if (!('seal' in record) && !('checkpoint' in record)) byId.set(record.decision.id, record);
+    }
     const trades = await readJournals(tradesJsonl, TradeOutcomeSchema);
     let regimeUpdates = 0;
     let routeUpdates = 0;

@@ -110,6 +110,7 @@ export class BacktestEngine {
       ...(this.#options.brain ? { brain: this.#options.brain } : {}),
       ...(this.#options.retrainEveryMs !== undefined ? { retrainEveryMs: this.#options.retrainEveryMs } : {}),
       operatorReview: this.#options.operatorReview ?? 'next-session',
+      decisionJournal: config.journal?.decisions ?? 'actions',
     });
     const startable = 'start' in feed ? feed : undefined;
     try {

@@ -1,74 +1,36 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import { JournalError, JournalWriter, type JournalWriterOptions, streamJournal } from '@omni/core';
+import { checkpointShapeProblem, DecisionContinuity } from './audit-completeness.js';
 import {
-  JournalError,
-  JournalWriter,
-  type JournalWriterOptions,
-  streamJournal,
-  toJsonLine,
-} from '@omni/core';
+  type AuditCheckpoint,
+  type AuditCheckpointLine,
+  type AuditLine,
+  type AuditRecord,
+  type AuditSeal,
+  type AuditSealLine,
+  auditCheckpointHash,
+  auditHash,
+  auditSealHash,
+  GENESIS_HASH,
+  isAuditCheckpoint,
+  isAuditSeal,
+} from './audit-record.js';
 
-/** The hash a chain starts from (no previous line). */
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** One line of the audit trail: the entry, its sequence number and the hash chain. */
-export interface AuditLine<T = unknown> {
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-  readonly entry: T;
-}
-
-/** What a seal vouches for: the trail held this many records, ending at this head, when it was closed. */
-export interface AuditSeal {
-  /** Entry lines (decisions) in the whole file up to the seal, earlier sessions included; seals are not counted. */
-  readonly records: number;
-  /** The hash of the line just before the seal ({@link GENESIS_HASH} for an empty trail). */
-  readonly headHash: string;
-}
-
-/**
- * The line a clean {@link DecisionAuditTrail.close} writes last: a record of the chain like any other
- * (its own `seq`, `prevHash` and `hash`), carrying a {@link AuditSeal} instead of an entry. A file whose
- * last line is not a seal was cut, or its writer has not closed it (still running, or crashed).
- */
-export interface AuditSealLine {
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-  readonly seal: AuditSeal;
-}
-
-/** Any line of a decisions.jsonl audit trail: an entry or a seal. */
-export type AuditRecord<T = unknown> = AuditLine<T> | AuditSealLine;
-
-/** Whether a parsed audit line is a seal (readers of the entries skip these). */
-export function isAuditSeal(line: unknown): line is AuditSealLine {
-  if (typeof line !== 'object' || line === null || 'entry' in line || !('seal' in line)) return false;
-  const seal = (line as { seal: unknown }).seal;
-  return typeof seal === 'object' && seal !== null;
-}
-
-/**
- * The hash of one audit line: sha256 over the previous hash, the sequence number and the entry's
- * canonical JSON line (the same serialisation as journals: bigint as decimal strings, secrets
- * redacted), so recomputing it from the parsed file gives the same bytes.
- */
-export function auditHash(prevHash: string, seq: number, entry: unknown): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${seq}\n${toJsonLine(entry)}`)
-    .digest('hex');
-}
-
-/**
- * The hash of a seal line: like {@link auditHash}, over the seal's canonical JSON, with a `seal`
- * prefix so that no entry can ever hash the same as a seal.
- */
-export function auditSealHash(prevHash: string, seq: number, seal: AuditSeal): string {
-  return createHash('sha256')
-    .update(`seal\n${prevHash}\n${seq}\n${toJsonLine(seal)}`)
-    .digest('hex');
-}
+export {
+  type AuditCheckpoint,
+  type AuditCheckpointLine,
+  type AuditLine,
+  type AuditRecord,
+  type AuditSeal,
+  type AuditSealLine,
+  auditCheckpointHash,
+  auditHash,
+  auditSealHash,
+  GENESIS_HASH,
+  isAuditCheckpoint,
+  isAuditEntry,
+  isAuditSeal,
+} from './audit-record.js';
 
 /**
  * The specification's DecisionAuditTrail: every decision with its inputs (feature vector,
@@ -76,6 +38,9 @@ export function auditSealHash(prevHash: string, seq: number, seal: AuditSeal): s
  * so that an edited, reordered or deleted line is detected by {@link verifyAuditTrail}. A clean
  * {@link DecisionAuditTrail.close} appends a seal (record count and head hash, itself chained), so
  * that a file cut after its last complete line is detected too: its last line is then not a seal.
+ * A third kind of record, the checkpoint ({@link DecisionAuditTrail.appendCheckpoint}), counts
+ * decisions that were taken but not recorded one by one (a {@link DecisionJournal} at level
+ * `actions` writes them), so that the file still accounts for every decision.
  *
  * Open with {@link DecisionAuditTrail.open}, which resumes the chain of an existing file (after its
  * seal, if it has one: seals in the middle of a file are ordinary records of the chain).
@@ -140,12 +105,12 @@ export class DecisionAuditTrail<T = unknown> {
     return new DecisionAuditTrail<T>(path, resume, options);
   }
 
-  /** Lines written (including those from before this process, seals included). */
+  /** Lines written (including those from before this process, seals and checkpoints included). */
   get length(): number {
     return this.#seq;
   }
 
-  /** Entries (decisions) written, including those from before this process; seals are not counted. */
+  /** Entries (recorded decisions) written, including those from before this process; seals and checkpoints are not counted. */
   get records(): number {
     return this.#records;
   }
@@ -166,6 +131,20 @@ export class DecisionAuditTrail<T = unknown> {
     return hash;
   }
 
+  /**
+   * Appends a checkpoint of decisions not recorded one by one and returns its hash. The caller
+   * vouches for its numbers (`verifyAuditTrail` checks them against the recorded decisions).
+   */
+  appendCheckpoint(checkpoint: AuditCheckpoint): string {
+    const seq = this.#seq + 1;
+    const hash = auditCheckpointHash(this.#prevHash, seq, checkpoint);
+    this.#writer.append({ seq, prevHash: this.#prevHash, hash, checkpoint });
+    this.#prevHash = hash;
+    this.#seq = seq;
+    return hash;
+  }
+
+  /** Writes the buffered lines to the file. */
   flush(): void {
     this.#writer.flush();
   }
@@ -202,10 +181,16 @@ function dropTornTail(path: string): void {
 export type AuditVerification =
   | {
       readonly ok: true;
-      /** Lines of the chain, seals included (the `seq` of the last line). */
+      /** Lines of the chain, seals and checkpoints included (the `seq` of the last line). */
       readonly lines: number;
-      /** Entry lines (decisions); seals are not counted. */
+      /** Entry lines (recorded decisions); seals and checkpoints are not counted. */
       readonly records: number;
+      /** Checkpoint lines. */
+      readonly checkpoints: number;
+      /** Decisions the checkpoints count (taken, not recorded one by one). */
+      readonly skippedDecisions: number;
+      /** Every decision the file accounts for: `records + skippedDecisions`. */
+      readonly decisions: number;
       /**
        * Whether the last line is a seal (whose count and head match the chain). `false` means the
        * file was cut after a complete line, or its writer is still running or crashed.
@@ -218,53 +203,60 @@ export type AuditVerification =
 
 /**
  * Re-computes the hash chain of an audit trail. Reports the first line whose sequence number,
- * previous-hash link or own hash does not match, or a seal whose record count or head hash is
- * not the chain's. A torn last line (crash mid-write) is reported as `tornLastLine`, not as
- * tampering. `ok` is about the chain; whether the trail is complete is `sealed` (only the last
- * line decides it: seals in the middle are left by earlier sessions that reopened the file).
+ * previous-hash link or own hash does not match, a seal whose record count or head hash is not
+ * the chain's, a checkpoint whose numbers do not add up, or a decision that is missing or counted
+ * twice: the numbers of the recorded decisions and the checkpoint ranges must follow each other
+ * from 1 without a gap or an overlap (see {@link DecisionContinuity}). A torn last line (crash
+ * mid-write) is reported as `tornLastLine`, not as tampering. `ok` is about the chain; whether the
+ * trail is complete is `sealed` (only the last line decides it: seals in the middle are left by
+ * earlier sessions that reopened the file).
  */
 export async function verifyAuditTrail(path: string): Promise<AuditVerification> {
   let prevHash = GENESIS_HASH;
   let n = 0;
   let records = 0;
+  let checkpoints = 0;
+  let skipped = 0;
   let lastIsSeal = false;
   let torn = false;
+  const continuity = new DecisionContinuity();
+  const fail = (problem: string): AuditVerification => ({ ok: false, line: n, problem, lines: n - 1 });
   try {
     for await (const raw of streamJournal<AuditRecord>(path, { onTorn: () => (torn = true) })) {
       n++;
-      const line = raw as Partial<AuditLine> & Partial<AuditSealLine>;
-      if (line.seq !== n)
-        return { ok: false, line: n, problem: `expected seq ${n}, found ${String(line.seq)}`, lines: n - 1 };
-      if (line.prevHash !== prevHash) {
-        return {
-          ok: false,
-          line: n,
-          problem: 'previous-hash link does not match the line before',
-          lines: n - 1,
-        };
-      }
+      const line = raw as Partial<AuditLine> & Partial<AuditSealLine> & Partial<AuditCheckpointLine>;
+      if (line.seq !== n) return fail(`expected seq ${n}, found ${String(line.seq)}`);
+      if (line.prevHash !== prevHash) return fail('previous-hash link does not match the line before');
       if (isAuditSeal(line)) {
         const seal = line.seal;
         const expected = auditSealHash(prevHash, n, seal);
-        if (line.hash !== expected)
-          return { ok: false, line: n, problem: 'seal content does not match its hash', lines: n - 1 };
+        if (line.hash !== expected) return fail('seal content does not match its hash');
         if (seal.records !== records || seal.headHash !== prevHash) {
-          return {
-            ok: false,
-            line: n,
-            problem: `seal says ${String(seal.records)} records ending at head ${String(seal.headHash).slice(0, 16)}…, the chain before it holds ${records} ending at ${prevHash.slice(0, 16)}…`,
-            lines: n - 1,
-          };
+          return fail(
+            `seal says ${String(seal.records)} records ending at head ${String(seal.headHash).slice(0, 16)}…, the chain before it holds ${records} ending at ${prevHash.slice(0, 16)}…`,
+          );
         }
         prevHash = expected;
         lastIsSeal = true;
         continue;
       }
-      if (line.entry === undefined)
-        return { ok: false, line: n, problem: 'line has neither an entry nor a seal', lines: n - 1 };
+      if (isAuditCheckpoint(line)) {
+        const checkpoint = line.checkpoint;
+        const expected = auditCheckpointHash(prevHash, n, checkpoint);
+        if (line.hash !== expected) return fail('checkpoint content does not match its hash');
+        const problem = checkpointShapeProblem(checkpoint) ?? continuity.checkpoint(checkpoint);
+        if (problem !== undefined) return fail(problem);
+        prevHash = expected;
+        checkpoints++;
+        skipped += checkpoint.skipped;
+        lastIsSeal = false;
+        continue;
+      }
+      if (line.entry === undefined) return fail('line has neither an entry, a seal nor a checkpoint');
       const expected = auditHash(prevHash, n, line.entry);
-      if (line.hash !== expected)
-        return { ok: false, line: n, problem: 'line content does not match its hash', lines: n - 1 };
+      if (line.hash !== expected) return fail('line content does not match its hash');
+      const problem = continuity.entry(line.entry);
+      if (problem !== undefined) return fail(problem);
       prevHash = expected;
       records++;
       lastIsSeal = false;
@@ -280,5 +272,15 @@ export async function verifyAuditTrail(path: string): Promise<AuditVerification>
     }
     throw err;
   }
-  return { ok: true, lines: n, records, sealed: lastIsSeal && !torn, lastHash: prevHash, tornLastLine: torn };
+  return {
+    ok: true,
+    lines: n,
+    records,
+    checkpoints,
+    skippedDecisions: skipped,
+    decisions: records + skipped,
+    sealed: lastIsSeal && !torn,
+    lastHash: prevHash,
+    tornLastLine: torn,
+  };
 }

@@ -11,7 +11,7 @@ import {
 import { bundledFxPath, ReplayFeed } from '@omni/feeds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BacktestEngine, type BacktestSummary } from './backtest-engine.js';
-import { type AuditLine, isAuditSeal } from './decision-audit-trail.js';
+import { type AuditLine, isAuditEntry } from './decision-audit-trail.js';
 import { DecisionFunnel, FUNNEL_STAGES } from './decision-funnel.js';
 import { createOmniEngine } from './omni-engine.js';
 import { omniMainLoop } from './omni-main-loop.js';
@@ -107,7 +107,7 @@ describe('the funnel and counterfactual journal of a backtest (bundled EURUSD 20
     for (const line of lines<AuditLine<{ decision: { id: string }; gate?: DecisionGate }>>(
       join(a.dir, 'decisions.jsonl'),
     )) {
-      if (!isAuditSeal(line)) decisions.set(line.entry.decision.id, line.entry);
+      if (isAuditEntry(line)) decisions.set(line.entry.decision.id, line.entry);
     }
     const tradeIds = new Set(
       lines<{ decisionId: string }>(join(a.dir, 'trades.jsonl')).map((t) => t.decisionId),

@@ -27,15 +27,20 @@ export {
   type SettledCounterfactual,
 } from './counterfactual-settler.js';
 export {
+  type AuditCheckpoint,
+  type AuditCheckpointLine,
   type AuditLine,
   type AuditRecord,
   type AuditSeal,
   type AuditSealLine,
   type AuditVerification,
+  auditCheckpointHash,
   auditHash,
   auditSealHash,
   DecisionAuditTrail,
   GENESIS_HASH,
+  isAuditCheckpoint,
+  isAuditEntry,
   isAuditSeal,
   verifyAuditTrail,
 } from './decision-audit-trail.js';
@@ -48,6 +53,12 @@ export {
   type FunnelSummary,
   type FunnelYear,
 } from './decision-funnel.js';
+export {
+  DEFAULT_CHECKPOINT_EVERY,
+  DecisionJournal,
+  type DecisionJournalLevel,
+  type DecisionJournalOptions,
+} from './decision-journal.js';
 export { createDefaultBrain, type DefaultBrain, type DefaultBrainOptions } from './default-brain.js';
 export {
   MODELLED_OPERATOR,

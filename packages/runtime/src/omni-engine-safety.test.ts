@@ -18,7 +18,7 @@ import {
   ShadowSpotExecutor,
 } from '@omni/execution';
 import { describe, expect, it } from 'vitest';
-import { type AuditLine, isAuditSeal } from './decision-audit-trail.js';
+import { type AuditLine, isAuditEntry } from './decision-audit-trail.js';
 import { createOmniEngine, type OmniEngine } from './omni-engine.js';
 import { binaryFor, FakeBrain, fixtureTicks, noneFor, T0, tempRunDir } from './runtime.fixture.js';
 import type { TickResult } from './runtime-components.js';
@@ -92,7 +92,7 @@ function lines<T>(dir: string, file: string): T[] {
 /** The approval lines of the audit trail for trade decisions, in order. */
 function approvals(dir: string): unknown[] {
   return lines<unknown>(dir, 'decisions.jsonl')
-    .filter((l) => !isAuditSeal(l))
+    .filter((l) => isAuditEntry(l))
     .map((l) => (l as AuditLine<{ approval?: unknown }>).entry.approval)
     .filter((a) => a !== undefined);
 }

@@ -5,7 +5,7 @@ import { bundledFxPath, ReplayFeed } from '@omni/feeds';
 import { GovernorSnapshotSchema } from '@omni/governor';
 import { SafetyStateSchema } from '@omni/safety';
 import { describe, expect, it, vi } from 'vitest';
-import { type AuditLine, isAuditSeal } from './decision-audit-trail.js';
+import { type AuditLine, isAuditEntry } from './decision-audit-trail.js';
 import { createOmniEngine, type OmniEngine } from './omni-engine.js';
 import { omniMainLoop } from './omni-main-loop.js';
 import { tempRunDir } from './runtime.fixture.js';
@@ -85,7 +85,7 @@ describe('createOmniEngine with a stateDir', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as unknown)
-      .filter((l) => !isAuditSeal(l)) // the seal close writes last
+      .filter((l) => isAuditEntry(l)) // not the seal close writes last
       .map((l) => (l as AuditLine<{ decision: Decision; mode: string }>).entry);
     expect(lines.length).toBe(second.performance.summary().ticks);
     expect(lines.every((e) => e.decision.engine === 'none' && e.mode === 'COOLDOWN')).toBe(true);

@@ -23,11 +23,12 @@ import { FeatureExtractorEngine, type FeatureExtractorOptions } from '@omni/feat
 import { EmergencyShutdownController, SafetyManager } from '@omni/safety';
 import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { counterfactualSettings } from './counterfactual-settler.js';
-import { DecisionAuditTrail } from './decision-audit-trail.js';
+import { DecisionJournal, type DecisionJournalLevel } from './decision-journal.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
 import { ModelledOperator, type OperatorReviewPolicy } from './modelled-operator.js';
 import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
+import { reconcileLedger } from './reconcile-ledger.js';
 import { PoolRouteCandidates } from './route-candidates.js';
 import {
   assertSameConfig,
@@ -95,6 +96,14 @@ export interface OmniEngineOptions {
    * Default: none — only a real operator (`omni safety reset`) lifts it, as in shadow and live.
    */
   readonly operatorReview?: OperatorReviewPolicy;
+  /**
+   * What decisions.jsonl records (see {@link DecisionJournal}): `all` decisions, or the `actions`
+   * the runtime records, the rest counted in checkpoint lines. Default `config.journal.decisions`,
+   * else `all` (backtests pass `actions`).
+   */
+  readonly decisionJournal?: DecisionJournalLevel;
+  /** Skipped decisions per checkpoint line of a journal at level `actions`. Default 10,000. */
+  readonly decisionCheckpointEvery?: number;
 }
 
 /** A fully assembled engine: the runtime and the parts a caller may want to inspect. */
@@ -114,6 +123,8 @@ export interface OmniEngine {
   /** The default brain when no custom one was given (for persistence), else undefined. */
   readonly governor: DefaultBrain | undefined;
   readonly logger: OmniLogger;
+  /** decisions.jsonl (the runtime's `audit`): its level, counts and head. */
+  readonly journal: DecisionJournal<AuditableDecision>;
   /** Which sequence model serves: `onnx:<file>` or the momentum fallback's name. */
   readonly modelName: string;
   /** Journals an alert (and passes it to `options.onAlert`): the sink for feeds and other parts. */
@@ -129,60 +140,6 @@ export interface OmniEngine {
   readonly resumedFrom: SessionCheckpoint | undefined;
   /** Persists learner state (when `stateDir` is set) and releases the model. Call after the loop ends. */
   close(): Promise<void>;
-}
-
-/**
- * Reconciles the ledger after a restart, before anything new is sent: every position an earlier
- * session left open is handed back to the executor of its market — shadow executors re-arm it and
- * settle it from later prices. One no executor can take (its venue is not this hub's, or the
- * ledger lacks what the executor needs, e.g. a position migrated from old state) is released with a
- * warning when the hub is the shadow hub, and kept — for the broker reconciliation — otherwise.
- */
-function reconcileLedger(
-  ledger: PositionLedger,
-  hub: ExecutionHub,
-  safety: SafetyManager,
-  onAlert: (alert: Alert) => void,
-  clock: Clock,
-): void {
-  const tsMs = Math.max(0, Math.floor(clock.nowMs()));
-  for (const position of ledger.positions()) {
-    const context = {
-      decisionId: position.decisionId,
-      market: position.market,
-      venue: position.venue,
-      riskUsd: position.riskUsd,
-    };
-    if (hub.adopt?.(position)) {
-      onAlert({
-        tsMs,
-        level: 'info',
-        code: 'POSITION_RESUMED',
-        message: `resumed ${position.market} position ${position.decisionId} left open by an earlier session; it settles from later prices`,
-        source: 'createOmniEngine',
-        context,
-      });
-    } else if (hub.name === 'shadow') {
-      safety.releaseOpen(position.decisionId);
-      onAlert({
-        tsMs,
-        level: 'warn',
-        code: 'SHADOW_POSITION_RELEASED',
-        message: `released ${position.market} position ${position.decisionId} left open by an earlier session: no executor of this hub can settle it`,
-        source: 'createOmniEngine',
-        context,
-      });
-    } else {
-      onAlert({
-        tsMs,
-        level: 'warn',
-        code: 'POSITION_TO_RECONCILE',
-        message: `${position.market} position ${position.decisionId} at ${position.venue} is open from an earlier session and must be reconciled with the venue`,
-        source: 'createOmniEngine',
-        context,
-      });
-    }
-  }
 }
 
 /** The resume bookkeeping of a resumable run (see `OmniEngineOptions.resumable`). */
@@ -312,7 +269,12 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   }
   const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
-  const audit = await DecisionAuditTrail.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'));
+  const audit = await DecisionJournal.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'), {
+    level: options.decisionJournal ?? config.journal?.decisions ?? 'all',
+    ...(options.decisionCheckpointEvery !== undefined
+      ? { checkpointEvery: options.decisionCheckpointEvery }
+      : {}),
+  });
   const training =
     options.retrainEveryMs === undefined
       ? undefined
@@ -380,6 +342,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     brain,
     governor,
     logger,
+    journal: audit,
     modelName: sequence.name,
     alert: onAlert,
     operator,

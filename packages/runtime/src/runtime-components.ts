@@ -3,7 +3,7 @@ import type { ExecutionHub } from '@omni/execution';
 import type { FeatureExtractorEngine, FeatureVector } from '@omni/features';
 import type { SafetyManager } from '@omni/safety';
 import type { CounterfactualSettings } from './counterfactual-settler.js';
-import type { DecisionAuditTrail } from './decision-audit-trail.js';
+import type { DecisionJournal } from './decision-journal.js';
 import type { PerformanceRecorder } from './performance-recorder.js';
 import type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
 
@@ -16,7 +16,11 @@ export interface OmniRuntimeComponents<A extends AuditableDecision = AuditableDe
   readonly hub: ExecutionHub;
   readonly safety: SafetyManager;
   readonly logger: OmniLogger;
-  readonly audit: DecisionAuditTrail;
+  /**
+   * decisions.jsonl: at level `all` every decision is appended; at level `actions` the runtime
+   * appends the decisions it records and `skip`s the others (counted in checkpoint lines).
+   */
+  readonly audit: DecisionJournal;
   readonly performance: PerformanceRecorder;
   /** Prepared before each decision (async ONNX inference). */
   readonly sequence?: PreparableSequenceModel;

@@ -18,7 +18,7 @@ import {
 import type { ExecutionHub, ExecutionReport, PendingPosition } from '@omni/execution';
 import { FeatureExtractorEngine } from '@omni/features';
 import { SafetyManager } from '@omni/safety';
-import { DecisionAuditTrail } from './decision-audit-trail.js';
+import { DecisionJournal, type DecisionJournalLevel } from './decision-journal.js';
 import { OmniRuntime, type OmniRuntimeComponents } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
 
@@ -226,7 +226,7 @@ export interface RuntimeFixture {
   readonly safety: SafetyManager;
   readonly features: FeatureExtractorEngine;
   readonly logger: OmniLogger;
-  readonly audit: DecisionAuditTrail<unknown>;
+  readonly audit: DecisionJournal<unknown>;
   readonly performance: PerformanceRecorder;
   readonly clock: ManualClock;
   readonly config: OmniConfig;
@@ -243,6 +243,8 @@ export interface RuntimeFixtureOptions {
   readonly startingBalanceUsd?: number;
   readonly statePath?: string;
   readonly minWindow?: number;
+  /** Level of the decision journal. Default `all`. */
+  readonly journalLevel?: DecisionJournalLevel;
   readonly extra?: Partial<
     Pick<OmniRuntimeComponents<FakeAudit>, 'sequence' | 'routes' | 'training' | 'counterfactual'>
   >;
@@ -250,7 +252,7 @@ export interface RuntimeFixtureOptions {
 
 /**
  * A real OmniRuntime over the real SafetyManager (ManualClock), FeatureExtractorEngine (one bar
- * per tick, 8-price window), OmniLogger, DecisionAuditTrail and PerformanceRecorder, with the
+ * per tick, 8-price window), OmniLogger, DecisionJournal and PerformanceRecorder, with the
  * given fake brain and hub.
  */
 export async function buildRuntime(options: RuntimeFixtureOptions): Promise<RuntimeFixture> {
@@ -278,7 +280,9 @@ export async function buildRuntime(options: RuntimeFixtureOptions): Promise<Runt
     volatilityWindow: 10,
     swing: { mode: 'percent', percent: 0.1 },
   });
-  const audit = await DecisionAuditTrail.open(join(runDir, 'decisions.jsonl'));
+  const audit = await DecisionJournal.open(join(runDir, 'decisions.jsonl'), {
+    level: options.journalLevel ?? 'all',
+  });
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
   const hub = options.hub ?? new FakeHub();
   const runtime = new OmniRuntime<FakeAudit>({

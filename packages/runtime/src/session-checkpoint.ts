@@ -15,7 +15,7 @@ import {
 } from '@omni/core';
 import { SafetyStateSchema } from '@omni/safety';
 import { z } from 'zod';
-import type { DecisionAuditTrail } from './decision-audit-trail.js';
+import type { DecisionJournal } from './decision-journal.js';
 import type { CheckpointPoint } from './omni-runtime.js';
 
 /** The checkpoint file inside a run folder. */
@@ -89,7 +89,8 @@ export interface SessionCheckpointerOptions {
   readonly configDigest: string;
   readonly sessions: number;
   readonly logger: OmniLogger;
-  readonly audit: DecisionAuditTrail;
+  /** decisions.jsonl: flushed, and its size taken as its position (it never writes on flush). */
+  readonly audit: Pick<DecisionJournal, 'path' | 'flush'>;
   /** The safety manager of the run; its `statePath` is where its state is saved. */
   readonly safety: {
     readonly statePath: string | undefined;

@@ -24,8 +24,10 @@ export interface AuditVerifyReport {
 }
 
 /**
- * Verifies the hash chain and the closing seal of a run directory's `decisions.jsonl` (or of the
- * file given). An unsealed trail fails unless `allowUnsealed`; a broken chain always fails.
+ * Verifies the hash chain, the closing seal and the completeness of a run directory's
+ * `decisions.jsonl` (or of the file given): every decision number recorded or counted by a
+ * checkpoint, without a gap or an overlap. An unsealed trail fails unless `allowUnsealed`; a broken
+ * chain or a missing decision always fails.
  */
 export async function runAuditVerify(
   target: string,
@@ -42,22 +44,28 @@ export async function runAuditVerify(
   return { file, verdict, passed, result };
 }
 
-/** What a person reads: the verdict first, then the numbers, then the file. */
+/**
+ * What a person reads: the verdict first, then the numbers (decisions = recorded entries + the
+ * decisions checkpoints count), then the file.
+ */
 export function formatAudit(report: AuditVerifyReport): string {
   const { file, result } = report;
   if (!result.ok)
     return `BROKEN at line ${result.line}: ${result.problem} (${result.lines} lines verified before it) — ${file}`;
   const head = `head ${result.lastHash.slice(0, 16)}…`;
   const torn = result.tornLastLine ? '; the last line was torn by a crash and is ignored' : '';
-  if (result.sealed)
-    return `ok: ${result.records} decisions, hash chain intact, sealed (${head})${torn} — ${file}`;
-  const unsealed = `not sealed: ${result.records} records; the journal was cut or the run is still going`;
+  const counts = `${result.decisions} decisions (${result.records} recorded, ${result.skippedDecisions} skipped in ${result.checkpoints} checkpoints)`;
+  if (result.sealed) return `ok: ${counts}, hash chain intact, sealed (${head})${torn} — ${file}`;
+  const unsealed = `not sealed: ${counts}; the journal was cut or the run is still going`;
   const chain = `hash chain intact over ${result.lines} lines, ${head}${torn}`;
   if (report.passed) return `ok (--allow-unsealed), ${unsealed} (${chain}) — ${file}`;
   return `${unsealed} (${chain}); --allow-unsealed accepts a run that is still going — ${file}`;
 }
 
-/** The `--json` form: the verdict, whether it passed, the file and every number of the verification. */
+/**
+ * The `--json` form: the verdict, whether it passed, the file and every number of the verification
+ * (`lines`, `records`, `checkpoints`, `skippedDecisions`, `decisions`, `sealed`, `lastHash`, ...).
+ */
 export function auditJson(report: AuditVerifyReport): Record<string, unknown> {
   return { file: report.file, verdict: report.verdict, passed: report.passed, ...report.result };
 }

@@ -58,7 +58,7 @@ function rewardsFromJournals(dir: string): Map<string, number[]> {
   const decisions = new Map<string, { regimeKey: string; engine: string; riskUsd: number }>();
   for (const line of lines(join(dir, 'decisions.jsonl'))) {
     const entry = (line as { entry?: Record<string, unknown> }).entry;
-    if (!entry) continue; // the closing seal
+    if (!entry) continue; // a seal or a checkpoint of skipped decisions
     const decision = entry['decision'] as { id: string; engine: string };
     const approval = entry['approval'] as { riskUsd?: number } | undefined;
     if (decision.engine === 'none' || approval?.riskUsd === undefined) continue;

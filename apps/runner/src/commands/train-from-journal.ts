@@ -121,10 +121,10 @@ function runMode(runDir: string): string | undefined {
 /**
  * Replays a run folder's journals into the governor's learner state through @omni/learning's
  * TrainingOrchestrator: each settled trade of trades.jsonl is joined to its decision in
- * decisions.jsonl (audit seals skipped; rotated files read in write order) and teaches the regime
- * learner its R-multiple and, for arbitrage, the route learner its USD profit. The state is read and
- * written through the LearnerStateStore the runtime uses (`createDefaultBrain`), so the next shadow or
- * live run starts from it. A run is learned from once per state file (a ledger beside it records the
+ * decisions.jsonl (audit seals and checkpoints skipped; rotated files read in write order) and
+ * teaches the regime learner its R-multiple and, for arbitrage, the route learner its USD profit.
+ * The state is read and written through the LearnerStateStore the runtime uses
+ * (`createDefaultBrain`), so the next shadow or live run starts from it. A run is learned from once per state file (a ledger beside it records the
  * journals' hashes), and a shadow run, which already taught the default state online, is refused for it.
  * Throws RuntimeError `RUNTIME_BAD_INPUT` for a folder that is not a run.
  */
