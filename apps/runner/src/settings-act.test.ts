@@ -27,10 +27,7 @@ import { omni } from './cli.fixture.js';
  * Bindings known to change nothing today, each with the reason. A later fix removes its entry; the
  * test fails if a listed binding starts acting, so this list cannot go stale.
  */
-const KNOWN_DEAD: Readonly<Record<string, string>> = {
-  OMNI_JOURNAL_DECISIONS:
-    'OmniRuntime still appends every decision: at level actions it skips none until the runtime side of issue #14 lands',
-};
+const KNOWN_DEAD: Readonly<Record<string, string>> = {};
 
 type Env = Readonly<Record<string, string>>;
 type Observation = 'backtest' | 'bundled' | 'check' | 'live' | 'shadow-live';

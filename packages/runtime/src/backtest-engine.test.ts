@@ -5,13 +5,15 @@ import { recheckOutcome } from '@omni/execution';
 import { bundledFxPath, generateSyntheticTicks, ReplayFeed } from '@omni/feeds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BacktestEngine, type BacktestSummary } from './backtest-engine.js';
-import { type AuditLine, isAuditSeal, verifyAuditTrail } from './decision-audit-trail.js';
+import { type AuditLine, isAuditEntry, verifyAuditTrail } from './decision-audit-trail.js';
 import { tempRunDir } from './runtime.fixture.js';
 
 const DAY_MS = 86_400_000;
 const FROM_MS = Date.parse('2010-01-01T00:00:00Z');
 const TO_MS = Date.parse('2013-12-31T00:00:00Z');
 const config = parseConfig({ seed: 42, startingBalanceUsd: 10_000 });
+/** The same settings with every decision journaled (the default of a backtest is `actions`). */
+const configAll = parseConfig({ seed: 42, startingBalanceUsd: 10_000, journal: { decisions: 'all' } });
 
 interface Run {
   readonly dir: string;
@@ -27,10 +29,10 @@ function jsonl<T>(path: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-async function runEurusd(label: string): Promise<Run> {
+async function runEurusd(label: string, settings = config): Promise<Run> {
   const dir = tempRunDir(label);
   // modelPath null: momentum model only, so the run does not depend on the trained ONNX file.
-  const engine = new BacktestEngine({ config, symbol: 'EURUSD', modelPath: null });
+  const engine = new BacktestEngine({ config: settings, symbol: 'EURUSD', modelPath: null });
   const summary = await engine.run(new ReplayFeed({ path: bundledFxPath('EURUSD') }), {
     runDir: dir,
     fromMs: FROM_MS,
@@ -40,7 +42,7 @@ async function runEurusd(label: string): Promise<Run> {
     dir,
     summary,
     trades: jsonl<TradeOutcome>(join(dir, 'trades.jsonl')),
-    decisions: jsonl<Run['decisions'][number]>(join(dir, 'decisions.jsonl')).filter((l) => !isAuditSeal(l)),
+    decisions: jsonl<Run['decisions'][number]>(join(dir, 'decisions.jsonl')).filter((l) => isAuditEntry(l)),
   };
 }
 
@@ -58,9 +60,11 @@ function csvRowsInRange(): Array<{ tsMs: number; price: number }> {
 describe('BacktestEngine on the bundled EURUSD series (2010–2013)', () => {
   let first: Run;
   let second: Run;
+  let everyDecision: Run;
   beforeAll(async () => {
     first = await runEurusd('bt-a');
     second = await runEurusd('bt-b');
+    everyDecision = await runEurusd('bt-all', configAll);
   });
 
   it('writes summary.json with ticks, trades, pnl, finalBalance, winRate, maxDrawdown, sharpe and byEngine', () => {
@@ -159,16 +163,40 @@ describe('BacktestEngine on the bundled EURUSD series (2010–2013)', () => {
     }
   });
 
-  it('journals decisions in a hash chain that verifies, one line per decision taken', async () => {
+  it('journals the trades line by line and counts every other decision in verified checkpoints (level actions)', async () => {
     const result = await verifyAuditTrail(join(first.dir, 'decisions.jsonl'));
     expect(result).toMatchObject({
       ok: true,
-      records: first.summary.run.decisions,
+      sealed: true,
+      tornLastLine: false,
+      records: first.decisions.length,
+    });
+    if (!result.ok) throw new Error('unreachable');
+    // Every decision is accounted for: recorded, or counted in a hash-chained checkpoint.
+    expect(result.decisions).toBe(first.summary.run.decisions);
+    expect(result.skippedDecisions).toBe(first.summary.run.decisions - first.decisions.length);
+    expect(result.checkpoints).toBeGreaterThan(0);
+    // What is recorded: the trades sent (each settled trade's decision is there), and no plain `none`.
+    const recorded = new Set(first.decisions.map((l) => l.entry.decision.id));
+    for (const t of first.trades) expect(recorded.has(t.decisionId), t.decisionId).toBe(true);
+    for (const l of first.decisions) expect(l.entry.decision.engine, l.entry.decision.id).not.toBe('none');
+    // The same decisions as a run that journals every one of them, line for line.
+    const all = new Map(everyDecision.decisions.map((l) => [l.entry.decision.id, JSON.stringify(l.entry)]));
+    for (const l of first.decisions) expect(JSON.stringify(l.entry)).toBe(all.get(l.entry.decision.id));
+    expect(everyDecision.trades).toEqual(first.trades);
+  });
+
+  it('at level all journals every decision in a hash chain that verifies, one line per decision taken', async () => {
+    const result = await verifyAuditTrail(join(everyDecision.dir, 'decisions.jsonl'));
+    expect(result).toMatchObject({
+      ok: true,
+      records: everyDecision.summary.run.decisions,
+      checkpoints: 0,
       sealed: true,
       tornLastLine: false,
     });
-    expect(first.decisions.map((l) => l.entry.decision.id)).toEqual(
-      Array.from({ length: first.decisions.length }, (_v, i) => `run-${i + 1}`),
+    expect(everyDecision.decisions.map((l) => l.entry.decision.id)).toEqual(
+      Array.from({ length: everyDecision.decisions.length }, (_v, i) => `run-${i + 1}`),
     );
   });
 
@@ -208,7 +236,7 @@ describe('BacktestEngine on a synthetic intraday feed with 1-minute bars', () =>
     expect(a.summary.run.data).toBe('synthetic:gbm-regime:seed=7');
     expect(await verifyAuditTrail(join(a.dir, 'decisions.jsonl'))).toMatchObject({
       ok: true,
-      records: a.summary.run.decisions,
+      decisions: a.summary.run.decisions,
       sealed: true,
     });
     const trades = jsonl<TradeOutcome>(join(a.dir, 'trades.jsonl'));
@@ -256,7 +284,8 @@ describe('BacktestEngine look-ahead', () => {
     const runs = [];
     for (const name of ['EURUSD-a.csv', 'EURUSD-b.csv']) {
       const runDir = tempRunDir('lookahead');
-      const engine = new BacktestEngine({ config, symbol: 'EURUSD', modelPath: null });
+      // Every decision journaled, so that every line up to T can be compared.
+      const engine = new BacktestEngine({ config: configAll, symbol: 'EURUSD', modelPath: null });
       await engine.run(new ReplayFeed({ path: join(dir, name), symbol: 'EURUSD' }), { runDir });
       runs.push({
         decisions: readFileSync(join(runDir, 'decisions.jsonl'), 'utf8').trim().split('\n'),
@@ -267,7 +296,7 @@ describe('BacktestEngine look-ahead', () => {
     const before = (lines: string[]): string[] =>
       lines.filter((l) => {
         const line = JSON.parse(l) as unknown;
-        return !isAuditSeal(line) && (line as AuditLine<{ tsMs: number }>).entry.tsMs <= cutMs;
+        return isAuditEntry(line) && (line as AuditLine<{ tsMs: number }>).entry.tsMs <= cutMs;
       });
     expect(before(a.decisions).length).toBeGreaterThan(300);
     // Byte-identical lines (hash chain included) for every decision taken at or before T...

@@ -19,7 +19,8 @@ import { tempRunDir } from './runtime.fixture.js';
 
 const FROM = '2010-01-01T00:00:00Z';
 const TO = '2011-12-31T00:00:00Z';
-const config = parseConfig({ seed: 42 });
+// Every decision journaled: the counterfactual journal is checked against each decision's record.
+const config = parseConfig({ seed: 42, journal: { decisions: 'all' } });
 
 function lines<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
@@ -130,7 +131,11 @@ describe('the funnel and counterfactual journal of a backtest (bundled EURUSD 20
   it('takes no exploration trade with ε = 0', async () => {
     const off = await backtest(
       'funnel-eps0',
-      parseConfig({ seed: 42, engines: { governor: { explorationEpsilon: 0 } } }),
+      parseConfig({
+        seed: 42,
+        journal: { decisions: 'all' },
+        engines: { governor: { explorationEpsilon: 0 } },
+      }),
     );
     expect(off.summary.funnel.explored).toBe(0);
     expect(a.summary.funnel.explored).toBeGreaterThan(0);

@@ -18,6 +18,7 @@ import {
   isCounterfactualGate,
   isExploration,
 } from './decision-funnel.js';
+import { DecisionRecorder } from './decision-recorder.js';
 import {
   type CheckpointPoint,
   featureSnapshot,
@@ -25,6 +26,7 @@ import {
   type SilentReplayOptions,
   type TickResult,
 } from './runtime-components.js';
+import { SilentReplay } from './silent-replay.js';
 import { WindowPrefetch } from './window-prefetch.js';
 
 export type { CheckpointPoint, OmniRuntimeComponents, SilentReplayOptions, TickResult };
@@ -32,14 +34,9 @@ export { featureSnapshot };
 
 /** The shortest window a sequence model can read (momentum needs three prices for two returns). */
 const MIN_OBSERVE_WINDOW = 3;
-/** The result of a warming-up tick that settled nothing (shared: results are read-only). */
-const WARMING_UP: TickResult = { kind: 'warming-up', settled: 0 };
+const WARMING_UP: TickResult = { kind: 'warming-up', settled: 0 }; // shared: results are read-only
 
-interface OpenTrade<A> {
-  readonly audit: A;
-  readonly confidence: number;
-  readonly riskUsd: number;
-}
+type OpenTrade<A> = { readonly audit: A; readonly confidence: number; readonly riskUsd: number };
 
 /**
  * The specification's OmniRuntime: the primary loop for one tick, in this order —
@@ -74,11 +71,10 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #lastTsMs = Number.NEGATIVE_INFINITY;
   #lastPrice = Number.NaN;
   #closed = false;
-  #silentUntil = 0;
-  #silent = false;
-  #replay: SilentReplayOptions = {};
+  readonly #replay: SilentReplay;
   #settledThisTick = false;
   readonly #prefetch: WindowPrefetch;
+  readonly #recorder: DecisionRecorder<A>;
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -92,6 +88,8 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     this.#minWindow = components.minWindow ?? 32;
     this.#windowLength = components.windowLength;
     this.#prefetch = new WindowPrefetch(components.sequence);
+    this.#recorder = new DecisionRecorder<A>(components.audit);
+    this.#replay = new SilentReplay([components.logger, components.audit]);
   }
 
   /** Decisions taken so far (including `none`). */
@@ -121,7 +119,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   /** True while the runtime replays ticks that an earlier session already journaled. */
   get replaying(): boolean {
-    return this.#silent;
+    return this.#replay.active;
   }
 
   /**
@@ -133,24 +131,12 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
    * the caller checks that.
    */
   replaySilently(ticks: number, options: SilentReplayOptions = {}): void {
-    if (this.#ticks > 0) {
-      throw new RuntimeError('RUNTIME_BAD_INPUT', 'a silent replay must start before the first tick', {
-        ticks: this.#ticks,
-      });
-    }
-    this.#silentUntil = ticks;
-    this.#replay = options;
-    this.#silent = ticks > 0;
-    if (ticks > 0) this.#c.logger.mute(true);
-    else options.onResumed?.();
+    this.#replay.start(ticks, options, this.#ticks);
   }
 
   /**
-   * Tells the runtime the ticks it is about to process, in order (a backtest reads them a chunk at a
-   * time): the sequence model predicts every window they will end, in batches, before the first of
-   * them is decided on. Each window holds only prices up to its own tick, exactly what the decision
-   * on that tick sees, so this changes no number — only how many inference runs there are. Returns
-   * undefined when there is nothing to prefetch (no model that prefetches, ticks of several symbols).
+   * Tells the runtime the next ticks it will process (a backtest's chunk): the sequence model predicts
+   * every window they end, in batches, before deciding (see {@link WindowPrefetch}; same numbers).
    */
   prefetch(ticks: readonly Tick[]): Promise<void> | undefined {
     return this.#prefetch.prefetch(ticks);
@@ -162,10 +148,8 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   }
 
   /**
-   * {@link OmniRuntime.onTick} without a promise when none is needed: returns the result at once when
-   * nothing on the tick had to wait (the common case: no order sent, no inference to run), else a
-   * promise. `await` it either way and never start the next tick before it settled. Bad input
-   * throws here rather than rejecting. The main loop uses this: a backtest pays no promise per tick.
+   * {@link OmniRuntime.onTick} that returns the result at once when nothing had to wait (no order
+   * sent, no inference run), else a promise: await it either way. Bad input throws, not rejects.
    */
   advance(tick: Tick): TickResult | Promise<TickResult> {
     if (this.#closed)
@@ -253,7 +237,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     });
     const decision = answer.decision;
     const stage = brainStage(answer);
-    if (isTradeDecision(decision)) return this.#trade(tick, features, answer, decision, stage, settled);
+    if (isTradeDecision(decision)) return this.#trade(tick, features, answer, decision, settled);
     if (answer.candidate && isCounterfactualGate(stage) && this.#counterfactual) {
       const counterfactual = this.#counterfactual;
       const candidate = answer.candidate;
@@ -271,43 +255,31 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     features: FeatureVector,
     answer: A,
     proposed: TradeDecision,
-    brainStageOf: FunnelStage,
     settled: number,
   ): Promise<TickResult> {
     const c = this.#c;
-    let decision: Decision = proposed;
-    let stage = brainStageOf;
-    let executed = false;
-    const verdictForOrder = c.safety.approve(proposed, { balanceUsd: c.performance.balance });
-    if (verdictForOrder.approved) {
-      decision = verdictForOrder.decision;
-      const approval = { approved: true, clipped: verdictForOrder.clipped, riskUsd: verdictForOrder.riskUsd };
-      const report = await c.hub.execute(verdictForOrder.decision, tick);
-      let execution: Record<string, unknown> = { status: report.status, venue: report.venue };
-      if (report.status === 'rejected') {
-        execution = { ...execution, code: report.code, reason: report.reason };
-        stage = 'rejected';
-      } else {
-        executed = true;
-        stage = 'traded';
-        c.safety.registerOpen(verdictForOrder.decision, {
-          venue: report.venue,
-          ...(report.status === 'accepted' && report.fill
-            ? { entryTs: report.fill.tsMs, entryPrice: report.fill.price }
-            : {}),
-        });
-        this.#open.set(decision.id, {
-          audit: answer,
-          confidence: verdictForOrder.decision.confidence,
-          riskUsd: verdictForOrder.riskUsd,
-        });
-        if (report.status === 'settled') this.#settle(report.outcome);
-      }
-      return this.#record(tick, features, answer, decision, stage, settled, executed, approval, execution);
+    const verdict = c.safety.approve(proposed, { balanceUsd: c.performance.balance });
+    if (!verdict.approved) {
+      const refusal = { approved: false, code: verdict.code, reason: verdict.reason };
+      await this.#counterfactual?.open(proposed, 'safety', answer, tick);
+      return this.#record(tick, features, answer, proposed, 'safety', settled, false, refusal);
     }
-    const approval = { approved: false, code: verdictForOrder.code, reason: verdictForOrder.reason };
-    await this.#counterfactual?.open(proposed, 'safety', answer, tick);
-    return this.#record(tick, features, answer, decision, 'safety', settled, false, approval);
+    const order = verdict.decision;
+    const approval = { approved: true, clipped: verdict.clipped, riskUsd: verdict.riskUsd };
+    const report = await c.hub.execute(order, tick);
+    const execution: Record<string, unknown> = { status: report.status, venue: report.venue };
+    if (report.status === 'rejected') {
+      const refused = { ...execution, code: report.code, reason: report.reason };
+      return this.#record(tick, features, answer, order, 'rejected', settled, false, approval, refused);
+    }
+    const fill = report.status === 'accepted' ? report.fill : undefined;
+    c.safety.registerOpen(order, {
+      venue: report.venue,
+      ...(fill ? { entryTs: fill.tsMs, entryPrice: fill.price } : {}),
+    });
+    this.#open.set(order.id, { audit: answer, confidence: order.confidence, riskUsd: verdict.riskUsd });
+    if (report.status === 'settled') this.#settle(report.outcome);
+    return this.#record(tick, features, answer, order, 'traded', settled, true, approval, execution);
   }
 
   /** Counts the tick in the funnel, journals the decision with its inputs, and retrains when due. */
@@ -323,17 +295,16 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     execution?: Record<string, unknown>,
   ): TickResult | Promise<TickResult> {
     this.#funnel.note(stage, tick.tsMs, stage === 'traded' && isExploration(answer));
-    if (!this.#silent)
-      this.#c.audit.append({
-        ...answer,
-        decision,
-        tsMs: tick.tsMs,
-        symbol: tick.symbol,
-        price: tick.price,
-        features: featureSnapshot(features),
-        ...(approval ? { approval } : {}),
-        ...(execution ? { execution } : {}),
-      });
+    this.#recorder.decided({
+      seq: this.#seq,
+      tick,
+      features,
+      answer,
+      decision,
+      stage,
+      ...(approval ? { approval } : {}),
+      ...(execution ? { execution } : {}),
+    });
     return this.#finish({ kind: 'decided', decision, executed, settled }, tick.tsMs);
   }
 
@@ -346,32 +317,9 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
 
   /** Ends the silent replay at its last tick, and asks for a checkpoint when one is due. */
   #afterTick(): void {
-    if (this.#silent && this.#ticks === this.#silentUntil) {
-      const expected = this.#replay.lastTick;
-      if (expected && (expected.tsMs !== this.#lastTsMs || expected.price !== this.#lastPrice)) {
-        // Still silent: shutdown will touch nothing, so the checkpoint on disk stays valid.
-        throw new RuntimeError(
-          'RUNTIME_BAD_INPUT',
-          'the feed replayed to resume this run differs from the one it was checkpointed on',
-          {
-            tick: this.#ticks,
-            expectedTsMs: expected.tsMs,
-            tsMs: this.#lastTsMs,
-            expectedPrice: expected.price,
-            price: this.#lastPrice,
-          },
-        );
-      }
-      this.#silent = false;
-      this.#c.logger.mute(false);
-      const resumed = this.#replay.onResumed;
-      this.#replay = {};
-      resumed?.();
-      this.#checkpoint('resumed');
-      return;
-    }
-    if (this.#silent) return;
-    if (this.#settledThisTick) this.#checkpoint('settled');
+    if (this.#replay.ended(this.#ticks, this.#lastTsMs, this.#lastPrice)) this.#checkpoint('resumed');
+    else if (this.#replay.active) return;
+    else if (this.#settledThisTick) this.#checkpoint('settled');
     else if (this.#ticks % (this.#c.checkpointEveryTicks ?? 1000) === 0) this.#checkpoint('periodic');
   }
 
@@ -399,7 +347,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#silent) {
+    if (this.#replay.active) {
       // Stopped during a silent replay: the checkpoint on disk is still the latest; touch nothing
       // (no seal either: the trail stays as the checkpoint left it).
       this.#c.logger.mute(false);
@@ -442,21 +390,6 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   }
 
   #journalBlocked(tick: Tick, code: string, reason: string): void {
-    const decisionId = `${this.#c.runId}-${++this.#seq}`;
-    if (this.#silent) return;
-    this.#c.audit.append({
-      decision: {
-        engine: 'none',
-        id: decisionId,
-        tsMs: tick.tsMs,
-        symbol: tick.symbol,
-        reason: `${code}: ${reason}`,
-      },
-      regimeKey: 'blocked',
-      tsMs: tick.tsMs,
-      symbol: tick.symbol,
-      price: tick.price,
-      mode: 'COOLDOWN',
-    });
+    this.#recorder.blocked(this.#c.runId, ++this.#seq, tick, code, reason);
   }
 }
