@@ -254,6 +254,8 @@ let resultB: CliRun;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'omni-backtest-test-'));
   isolateEnv(join(root, 'logs'));
+  // Every decision journaled: the re-checks below find each counterfactual candidate's record.
+  process.env['OMNI_JOURNAL_DECISIONS'] = 'all';
   runA = join(root, 'run-a');
   runB = join(root, 'run-b');
   resultA = await omni(['backtest', ...RANGE, '--seed', '7', '--out', runA]);
@@ -348,7 +350,7 @@ describe('omni backtest output', () => {
     expect(html.includes('&quot;mode&quot;: &quot;backtest&quot;')).toBe(true);
   });
 
-  it('writes one hash-chained decision line per tick decided and trade records that parse', () => {
+  it('writes one hash-chained decision line per tick decided (level all) and trade records that parse', () => {
     const all = readJsonl<AuditLine & { seq: number }>(join(runA, 'decisions.jsonl'));
     expect(isAuditSeal(all.at(-1))).toBe(true); // the run closed its trail cleanly
     const lines = all.slice(0, -1);
