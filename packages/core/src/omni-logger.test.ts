@@ -103,4 +103,15 @@ describe('OmniLogger', () => {
       [JOURNAL_FILES.counterfactual]: { rotation: 0, bytes: 0 },
     });
   });
+
+  it('with durable: false buffers trades and alerts too, and writes them all on close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-logger-buffered-'));
+    const logger = new OmniLogger(dir, { durable: false, flushIntervalMs: 0 });
+    logger.logAlert({ tsMs: 2, level: 'warn', code: 'FEED_SPIKE', message: 'spike skipped', source: 'test' });
+    logger.logAlert({ tsMs: 3, level: 'info', code: 'FEED_SPIKE', message: 'again', source: 'test' });
+    const alerts = join(dir, JOURNAL_FILES.alerts);
+    expect(existsSync(alerts) ? (await readJournal(alerts)).records : []).toHaveLength(0);
+    logger.close();
+    expect((await readJournal(alerts, { schema: AlertSchema })).records.map((a) => a.tsMs)).toEqual([2, 3]);
+  });
 });

@@ -39,6 +39,12 @@ export interface CounterfactualRecord {
 export interface OmniLoggerOptions extends JournalWriterOptions {
   /** Journal every tick (large in live runs). Default true. */
   logTicks?: boolean;
+  /**
+   * Write each trade, counterfactual outcome and alert to disk before the call returns (default
+   * true). A backtest passes false: its folder is published only when the run succeeded, so a
+   * crash keeps nothing anyway, and a write per record would cost more than the engine's tick.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -48,7 +54,7 @@ export interface OmniLoggerOptions extends JournalWriterOptions {
  * `alerts.jsonl`.
  *
  * What a crash can lose: nothing of trades, counterfactual outcomes and alerts (each record is
- * written before the call returns); of ticks and decisions at most the last `flushIntervalMs` (default 250 ms) of records
+ * written before the call returns, unless `durable: false`); of ticks and decisions at most the last `flushIntervalMs` (default 250 ms) of records
  * or one 64 KiB buffer, whichever is less.
  *
  * @example
@@ -102,7 +108,7 @@ export class OmniLogger {
     if (this.#muted) return;
     this.#trades ??= this.#open(JOURNAL_FILES.trades);
     this.#trades.append(outcome);
-    this.#trades.flush();
+    if (this.#options.durable !== false) this.#trades.flush();
   }
 
   /** Journals an alert and flushes at once: alerts must survive a crash that follows them. */
@@ -110,7 +116,7 @@ export class OmniLogger {
     if (this.#muted) return;
     this.#alerts ??= this.#open(JOURNAL_FILES.alerts);
     this.#alerts.append(alert);
-    this.#alerts.flush();
+    if (this.#options.durable !== false) this.#alerts.flush();
   }
 
   /** Journals a counterfactual outcome and flushes at once, like a trade. */
@@ -118,7 +124,7 @@ export class OmniLogger {
     if (this.#muted) return;
     this.#counterfactual ??= this.#open(JOURNAL_FILES.counterfactual);
     this.#counterfactual.append(record);
-    this.#counterfactual.flush();
+    if (this.#options.durable !== false) this.#counterfactual.flush();
   }
 
   flush(): void {

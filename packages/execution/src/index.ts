@@ -43,6 +43,7 @@ export {
 export { SyntheticPoolPair, type SyntheticPoolPairOptions } from './synthetic-pool-pair.js';
 export {
   type FlashSwapSimulation,
+  flashSwapProfitBound,
   getAmountIn,
   getAmountOut,
   optimalFlashSwapAmount,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  flashSwapProfitBound,
   getAmountIn,
   getAmountOut,
   optimalFlashSwapAmount,
@@ -137,6 +138,28 @@ describe('Uniswap V2 integer math', () => {
         },
       ),
       { numRuns: 2000, seed: 5 },
+    );
+  });
+
+  it('flashSwapProfitBound is never below the best integer profit, and close to it', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 10n ** 18n, max: 10n ** 27n }),
+        fc.bigInt({ min: 10n ** 18n, max: 10n ** 27n }),
+        fc.oneof(fc.integer({ min: -50_000, max: 200_000 }), fc.integer({ min: 5_000, max: 8_000 })),
+        (reserve0, reserve1, gapPpm) => {
+          const borrow = { reserve0, reserve1 };
+          const sell = { reserve0, reserve1: (reserve1 * BigInt(1_000_000 + gapPpm)) / 1_000_000n };
+          const bound = flashSwapProfitBound(borrow, sell);
+          const dx = optimalFlashSwapAmount(borrow, sell);
+          const sim = dx > 0n ? simulateFlashSwap(borrow, sell, dx) : undefined;
+          const best = sim?.ok ? Number(sim.profit1) : 0;
+          expect(bound).toBeGreaterThanOrEqual(best);
+          // The rounding of integer amounts costs a few wei; the bound is the continuous optimum.
+          expect(bound - best).toBeLessThanOrEqual(1e-9 * Number(reserve1) + 1e6);
+        },
+      ),
+      { numRuns: 1500, seed: 9 },
     );
   });
 });

@@ -110,6 +110,28 @@ function clearlyUnprofitable(borrow: PoolReserves, sell: PoolReserves): boolean 
 }
 
 /**
+ * An upper bound of the profit (token1 wei, as a float) of any flash swap `borrow` → `sell`: the
+ * maximum of the continuous profit out(x) − in(x), reached at the closed form's x* (the profit is
+ * concave in x). Integer amounts and the library's rounding (out floored, in rounded up) only lower
+ * it, so a route whose bound cannot pay its gas needs no integer search. 0 when nothing pays; the
+ * float evaluation carries a slack of 1e-12 of the token1 reserves, so it never falls below.
+ */
+export function flashSwapProfitBound(borrow: PoolReserves, sell: PoolReserves): number {
+  const xA = Number(borrow.reserve0);
+  const yA = Number(borrow.reserve1);
+  const xB = Number(sell.reserve0);
+  const yB = Number(sell.reserve1);
+  const rootKA = Math.sqrt(xA) * Math.sqrt(yA);
+  const rootKB = Math.sqrt(xB) * Math.sqrt(yB);
+  const x = (997 * rootKB * xA - 1000 * rootKA * xB) / (997 * (rootKA + rootKB));
+  if (!(x > 0 && x < xA)) return 0;
+  const out = (997 * x * yB) / (1000 * xB + 997 * x);
+  const repay = (1000 * yA * x) / (997 * (xA - x));
+  // A slack far above the rounding of these few float operations on reserves (relative 1e-15).
+  return Math.max(0, out - repay + 1e-12 * (yA + yB));
+}
+
+/**
  * Profit-maximising token0 amount to borrow from `borrow` (where token0 is cheaper) and sell in
  * `sell`, or 0n when no amount is profitable. Closed form (TOOLCHAIN.md, A = borrow, B = sell,
  * x = token0 reserves, k = reserve0 × reserve1):

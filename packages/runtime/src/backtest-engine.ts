@@ -111,6 +111,8 @@ export class BacktestEngine {
       ...(this.#options.retrainEveryMs !== undefined ? { retrainEveryMs: this.#options.retrainEveryMs } : {}),
       operatorReview: this.#options.operatorReview ?? 'next-session',
       decisionJournal: config.journal?.decisions ?? 'actions',
+      // A backtest is not resumable (a crash loses the run): its journals are buffered, flushed at the end.
+      durableJournals: false,
     });
     const startable = 'start' in feed ? feed : undefined;
     try {

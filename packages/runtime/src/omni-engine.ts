@@ -102,6 +102,11 @@ export interface OmniEngineOptions {
    * else `all` (backtests pass `actions`).
    */
   readonly decisionJournal?: DecisionJournalLevel;
+  /**
+   * Write each settled trade, counterfactual outcome and alert before going on (default true).
+   * Backtests pass false: their folder is published only when the run succeeded.
+   */
+  readonly durableJournals?: boolean;
   /** Skipped decisions per checkpoint line of a journal at level `actions`. Default 10,000. */
   readonly decisionCheckpointEvery?: number;
 }
@@ -198,7 +203,10 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   const { config, clock } = options;
   const symbol = options.symbol ?? config.symbols[0] ?? 'EURUSD';
   const session = openSession(options);
-  const logger = new OmniLogger(options.runDir, { logTicks: options.logTicks ?? false });
+  const logger = new OmniLogger(options.runDir, {
+    logTicks: options.logTicks ?? false,
+    durable: options.durableJournals ?? true,
+  });
   const onAlert = (alert: Alert): void => {
     if (logger.muted) return; // replaying what an earlier session journaled already
     logger.logAlert(alert);

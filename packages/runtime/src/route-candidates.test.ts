@@ -1,12 +1,14 @@
-import { parseConfig, type Tick } from '@omni/core';
+import { gasCostUsd, parseConfig, type Tick } from '@omni/core';
 import {
   type FlashSwapRoute,
   getAmountIn,
   getAmountOut,
+  optimalFlashSwapAmount,
   type PoolReserves,
   type PoolStateSource,
   simulateFlashSwap,
 } from '@omni/execution';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PoolRouteCandidates } from './route-candidates.js';
 
@@ -141,5 +143,38 @@ describe('PoolRouteCandidates', () => {
     const pools = new ConstructedPools([profitable]);
     new PoolRouteCandidates(pools, settings).candidates(tick);
     expect(pools.ticks).toEqual([tick]);
+  });
+
+  it('keeps exactly the routes the integer search keeps, whatever the gas (the profit bound only skips losers)', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 10n ** 20n, max: 10n ** 26n }),
+        fc.integer({ min: 500, max: 4000 }),
+        fc.integer({ min: -20_000, max: 30_000 }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        (reserve0, price, gapPpm, gasUsd) => {
+          const a = { reserve0, reserve1: reserve0 * BigInt(price) };
+          const b = {
+            reserve0,
+            reserve1: (reserve0 * BigInt(price) * BigInt(1_000_000 + gapPpm)) / 1_000_000n,
+          };
+          const pools = new ConstructedPools([route('A->B', a, b), route('B->A', b, a)]);
+          // ethUsd scales the gas cost to gasUsd: 20 gwei × 250k gas = 0.005 ETH.
+          const costly = { ...settings, ethUsd: gasUsd / 0.005 };
+          const got = new PoolRouteCandidates(pools, costly).candidates(tick);
+          const expected = [];
+          for (const r of [route('A->B', a, b), route('B->A', b, a)]) {
+            const amount = optimalFlashSwapAmount(r.borrowPool, r.sellPool);
+            if (amount <= 0n) continue;
+            const sim = simulateFlashSwap(r.borrowPool, r.sellPool, amount);
+            if (!sim.ok || sim.profit1 <= 0n) continue;
+            const profitUsd = (Number(sim.profit1) / 1e18) * r.token1Usd - gasCostUsd(costly);
+            if (profitUsd > 0) expected.push(r.routeId);
+          }
+          expect(got.map((c) => c.routeId)).toEqual(expected);
+        },
+      ),
+      { numRuns: 400, seed: 3 },
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { gasCostUsd, type OmniConfig, type RouteCandidate, type Tick } from '@omni/core';
-import { optimalFlashSwapAmount, type PoolStateSource, simulateFlashSwap } from '@omni/execution';
+import {
+  flashSwapProfitBound,
+  optimalFlashSwapAmount,
+  type PoolStateSource,
+  simulateFlashSwap,
+} from '@omni/execution';
 import type { RouteCandidateSource } from './ports.js';
 
 const WEI_PER_TOKEN = 1e18;
@@ -25,6 +30,10 @@ export class PoolRouteCandidates implements RouteCandidateSource {
     for (const routeId of this.#pools.routeIds()) {
       const route = this.#pools.route(routeId);
       if (!route) continue;
+      // No integer search for a route whose best continuous profit cannot pay its gas: its exact profit is lower still.
+      const boundUsd =
+        (flashSwapProfitBound(route.borrowPool, route.sellPool) / WEI_PER_TOKEN) * route.token1Usd;
+      if (boundUsd <= this.#gasUsd) continue;
       const amount = optimalFlashSwapAmount(route.borrowPool, route.sellPool);
       if (amount <= 0n) continue;
       const sim = simulateFlashSwap(route.borrowPool, route.sellPool, amount);
