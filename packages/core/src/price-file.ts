@@ -1,4 +1,15 @@
-import { describeBadTimestamp, type EpochUnit, parseTimestampMs } from './timestamp.js';
+import {
+  cellNumber,
+  headerProblem,
+  numberOrProblem,
+  type PriceRow,
+  PriceRowProblem,
+  timestampProblem,
+} from './price-row.js';
+import { type CsvLayout, FastCsvRowReader, type QuoteCarry } from './price-row-fast.js';
+import { type EpochUnit, parseTimestampMs } from './timestamp.js';
+
+export { type PriceRow, PriceRowProblem } from './price-row.js';
 
 /** Layout of a price file: delimited text with a header row, or one JSON object per line. */
 export type PriceFileFormat = 'csv' | 'jsonl';
@@ -35,34 +46,6 @@ export interface PriceFileOptions {
   readonly delimiter?: string;
   /** Default `auto`. */
   readonly timestampUnit?: EpochUnit;
-}
-
-/** One row of a price file. `price` may be absent when both `bid` and `ask` are present. */
-export interface PriceRow {
-  readonly symbol: string;
-  readonly tsMs: number;
-  readonly price: number | undefined;
-  readonly bid: number | undefined;
-  readonly ask: number | undefined;
-  readonly volume: number | undefined;
-  readonly source: string;
-}
-
-/**
- * Why a line could not be read: what is wrong, in which column (`undefined`: the whole line, e.g.
- * its column count) and the offending text. `header`: the header itself is unusable, so no row of
- * the file can be read. A value, not an exception: a reader turns it into its own typed error (with
- * file and line) or skips the row, without the cost of an Error per bad row.
- */
-export class PriceRowProblem {
-  constructor(
-    readonly what: string,
-    readonly value: string,
-    readonly column?: string,
-    readonly columnNumber?: number,
-    readonly extra: Readonly<Record<string, number>> = {},
-    readonly header = false,
-  ) {}
 }
 
 const TIMESTAMP_NAMES = ['timestamp', 'time', 'ts', 'tsms', 'date'];
@@ -154,7 +137,8 @@ export class PriceFileParser {
    */
   line(text: string): PriceRow | PriceRowProblem | undefined {
     if (this.#headerProblem !== undefined) return this.#headerProblem;
-    if (text.trim() === '') return undefined;
+    const first = text.charCodeAt(0); // printable ASCII: not blank, no need to trim
+    if (!(first > 32 && first < 127) && text.trim() === '') return undefined;
     if (this.#row !== undefined) return this.#row(text);
     const header = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     const reader = csvRowReader(header, this.#options);
@@ -167,11 +151,27 @@ export class PriceFileParser {
   }
 }
 
-/** Builds the row reader of a delimited file from its header line, or the header's problem. */
-function csvRowReader(
+/**
+ * Builds the row reader of a delimited file from its header line, or the header's problem. Rows go
+ * through {@link FastCsvRowReader} first and through the general reader when it declines; `fastPath`
+ * false reads every row with the general one (tests compare the two).
+ */
+export function csvRowReader(
   headerLine: string,
   options: PriceFileOptions,
+  fastPath = true,
 ): ((line: string) => PriceRow | PriceRowProblem) | PriceRowProblem {
+  const layout = csvLayout(headerLine, options);
+  if (layout instanceof PriceRowProblem) return layout;
+  const carry: QuoteCarry = { bid: undefined, ask: undefined };
+  const general = generalCsvRowReader(layout, carry);
+  if (!fastPath || layout.delimiter === '') return general;
+  const fast = new FastCsvRowReader(layout, carry);
+  return (line) => fast.read(line) ?? general(line);
+}
+
+/** Where each field is, from the header line (names, delimiter, MetaTrader layout), or the header's problem. */
+function csvLayout(headerLine: string, options: PriceFileOptions): CsvLayout | PriceRowProblem {
   const delimiter =
     options.delimiter ?? (headerLine.includes('\t') && !headerLine.includes(',') ? '\t' : ',');
   const headerCells = splitDelimited(headerLine, delimiter);
@@ -216,11 +216,33 @@ function csvRowReader(
   const volIdx = find(cols.volume, metaTrader ? METATRADER_VOLUME_NAMES : ['volume'], 'volume', false);
   const symIdx = find(cols.symbol, ['symbol'], 'symbol', false);
   if (missing !== undefined) return missing;
-  const unit = options.timestampUnit ?? 'auto';
-  const width = names.length;
-  const carryQuotes = metaTrader && bidIdx >= 0 && askIdx >= 0;
-  let lastBid: number | undefined;
-  let lastAsk: number | undefined;
+  return {
+    delimiter,
+    width: names.length,
+    names,
+    tsIdx,
+    dateIdx,
+    splitTime,
+    priceIdx,
+    bidIdx,
+    askIdx,
+    volIdx,
+    symIdx,
+    carryQuotes: metaTrader && bidIdx >= 0 && askIdx >= 0,
+    unit: options.timestampUnit ?? 'auto',
+    symbol: options.symbol,
+    source: options.source,
+  };
+}
+
+/** Reads any row of a delimited file: split, trim, and a problem naming the cell for a bad one. */
+function generalCsvRowReader(
+  layout: CsvLayout,
+  carry: QuoteCarry,
+): (line: string) => PriceRow | PriceRowProblem {
+  const { delimiter, width, names, tsIdx, dateIdx, splitTime, priceIdx, bidIdx, askIdx, volIdx, symIdx } =
+    layout;
+  const { carryQuotes, unit } = layout;
   return (line: string): PriceRow | PriceRowProblem => {
     const cells = splitDelimited(line, delimiter);
     if (cells === undefined) return new PriceRowProblem('row has an unclosed quote', line);
@@ -248,8 +270,8 @@ function csvRowReader(
     const volume = volIdx >= 0 ? cellNumber(cells, volIdx, names) : undefined;
     if (volume instanceof PriceRowProblem) return volume;
     if (carryQuotes) {
-      bid ??= lastBid;
-      ask ??= lastAsk;
+      bid ??= carry.bid;
+      ask ??= carry.ask;
     }
     if (price === undefined && (bid === undefined || ask === undefined)) {
       const col = priceIdx >= 0 ? priceIdx : bidIdx;
@@ -260,13 +282,13 @@ function csvRowReader(
         col + 1,
       );
     }
-    const symbol = symIdx >= 0 ? (cells[symIdx] as string).trim() : options.symbol;
+    const symbol = symIdx >= 0 ? (cells[symIdx] as string).trim() : layout.symbol;
     if (symbol === '') return new PriceRowProblem('empty symbol', '', names[symIdx], symIdx + 1);
     if (carryQuotes) {
-      lastBid = bid;
-      lastAsk = ask;
+      carry.bid = bid;
+      carry.ask = ask;
     }
-    return { symbol, tsMs, price, bid, ask, volume, source: options.source };
+    return { symbol, tsMs, price, bid, ask, volume, source: layout.source };
   };
 }
 
@@ -327,43 +349,4 @@ function jsonRowReader(options: PriceFileOptions): (line: string) => PriceRow | 
     }
     return { symbol: sym.value ?? options.symbol, tsMs, price, bid, ask, volume, source: options.source };
   };
-}
-
-function headerProblem(what: string, headerLine: string): PriceRowProblem {
-  return new PriceRowProblem(what, headerLine, undefined, undefined, {}, true);
-}
-
-/** A number cell; empty means absent. */
-function cellNumber(
-  cells: readonly string[],
-  i: number,
-  names: readonly string[],
-): number | undefined | PriceRowProblem {
-  return numberOrProblem((cells[i] as string).trim(), names[i] as string, i + 1);
-}
-
-function numberOrProblem(
-  text: string,
-  column: string,
-  columnNumber: number | undefined,
-): number | undefined | PriceRowProblem {
-  if (text === '') return undefined;
-  const v = Number(text);
-  if (Number.isFinite(v)) return v;
-  return new PriceRowProblem(
-    `${column} ${JSON.stringify(text)} is not a finite number`,
-    text,
-    column,
-    columnNumber,
-  );
-}
-
-/** A {@link PriceRowProblem} for a timestamp {@link parseTimestampMs} refused. */
-function timestampProblem(
-  text: string,
-  unit: EpochUnit,
-  column: string,
-  columnNumber?: number,
-): PriceRowProblem {
-  return new PriceRowProblem(describeBadTimestamp(text, unit, column), text, column, columnNumber);
 }

@@ -157,6 +157,23 @@ describe('MarketNormalizer', () => {
     expect(n.normalize(raw(5, 1.1, { source: 'b' }))?.tsMs).toBe(5);
   });
 
+  it('judges interleaved streams each on its own, with one state per spelling of a symbol', () => {
+    const n = new MarketNormalizer();
+    n.normalize(raw(10, 1.1, { source: 'a' }));
+    n.normalize(raw(20, 1.2, { source: 'b' }));
+    n.normalize(raw(30, 1.3, { source: 'a', symbol: 'gbpusd' }));
+    expect(n.normalize(raw(15, 1.1, { source: 'a', symbol: 'EURUSD' }))?.tsMs).toBe(15);
+    expect(() => n.normalize(raw(12, 1.1, { source: 'a' }))).toThrow('tick is older than the previous one');
+    expect(() => n.normalize(raw(19, 1.1, { source: 'b' }))).toThrow('tick is older than the previous one');
+  });
+
+  it('forgets every stream on reset, including the one of the last tick', () => {
+    const n = new MarketNormalizer();
+    n.normalize(raw(10, 1.1));
+    n.reset();
+    expect(n.normalize(raw(5, 1.1))?.tsMs).toBe(5);
+  });
+
   it('never emits a price outside the plausible range nor an older timestamp (property)', () => {
     const value = fc.oneof(
       fc.double({ noDefaultInfinity: false, noNaN: false }),

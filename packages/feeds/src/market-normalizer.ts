@@ -42,6 +42,10 @@ export class MarketNormalizer {
   readonly #maxPrice: number;
   readonly #maxVolume: number;
   readonly #streams = new Map<string, Map<string, StreamState>>();
+  /** The stream of the previous tick: a feed's ticks are nearly all of one (source, symbol). */
+  #lastSource: string | undefined;
+  #lastSymbol: string | undefined;
+  #lastState: StreamState | undefined;
   #accepted = 0;
   #dropped = 0;
 
@@ -232,6 +236,9 @@ export class MarketNormalizer {
   /** Forgets the state of every stream (e.g. between two backtests). */
   reset(): void {
     this.#streams.clear();
+    this.#lastState = undefined;
+    this.#lastSource = undefined;
+    this.#lastSymbol = undefined;
   }
 
   /**
@@ -258,6 +265,17 @@ export class MarketNormalizer {
   }
 
   #state(source: string, symbol: string): StreamState {
+    if (source === this.#lastSource && symbol === this.#lastSymbol && this.#lastState !== undefined) {
+      return this.#lastState;
+    }
+    const state = this.#lookUp(source, symbol);
+    this.#lastSource = source;
+    this.#lastSymbol = symbol;
+    this.#lastState = state;
+    return state;
+  }
+
+  #lookUp(source: string, symbol: string): StreamState {
     let bySymbol = this.#streams.get(source);
     if (bySymbol === undefined) {
       bySymbol = new Map();

@@ -93,10 +93,13 @@ export class ReplayFeed implements PriceFeed {
   #lines = 0;
   #skipped = 0;
   #parser: PriceFileParser | undefined;
+  /** The origin handed to the normalizer, updated per row (it copies what it keeps, in an error or alert). */
+  readonly #origin: { readonly file: string; line: number };
 
   constructor(options: ReplayFeedOptions) {
     this.#options = options;
     this.path = options.path;
+    this.#origin = { file: options.path, line: 0 };
     this.#file = basename(options.path);
     this.#format = options.format ?? priceFileFormat(options.path);
     this.#policy = options.policy ?? 'reject';
@@ -250,9 +253,11 @@ export class ReplayFeed implements PriceFeed {
   #take(line: string, batch: Tick[]): void {
     const raw = this.#handleLine(line);
     if (raw === undefined) return;
-    const tick = this.#normalizer
-      ? this.#normalizer.normalize(raw, { file: this.path, line: this.#lines })
-      : (raw as Tick);
+    let tick: Tick | undefined = raw as Tick;
+    if (this.#normalizer) {
+      this.#origin.line = this.#lines;
+      tick = this.#normalizer.normalize(raw, this.#origin);
+    }
     if (tick !== undefined) batch.push(tick);
   }
 
