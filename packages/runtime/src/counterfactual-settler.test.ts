@@ -127,6 +127,59 @@ describe('counterfactual settlement in OmniRuntime', () => {
     });
   });
 
+  it('opens at most maxPositionsPerSetup candidates per setup at once, as SafetyManager allows real positions', async () => {
+    // Ticks are a minute apart; the brain offers the same setup on three ticks in a row (setup-0 on
+    // decisions 1–3, setup-1 on 4–6, …), each a 3-minute binary: the first of a setup is opened and
+    // is still open when the next two are offered, so they are not; it settles on the tick the next
+    // setup begins (settling comes before deciding), whose first candidate is opened.
+    const brain = new GatedBrain(
+      (input) => noneFor(input),
+      (input, n) => ({
+        gate: { kind: 'confidence', calibrated: 0.49, minConfidence: 0.55 },
+        candidate: {
+          ...(binaryFor(input, 5) as TradeDecision & { engine: 'binary' }),
+          expirySec: 180,
+          setupKey: `setup-${Math.floor(n / 3)}`,
+        },
+      }),
+    );
+    const capped = { ...config, risk: { ...config.risk, maxPositionsPerSetup: 1 } };
+    const runtime = await buildRuntime({
+      brain,
+      extra: { counterfactual: counterfactualSettings(capped) },
+    });
+    for (const t of fixtureTicks(30)) await runtime.tick(t);
+    await runtime.runtime.shutdown();
+    expect(brain.decided).toHaveLength(27);
+    // One would-be trade per 3-tick setup: 9 setups, each opened once (the last may still be open).
+    expect(runtime.runtime.funnel.counterfactual.confidence.opened).toBe(9);
+    const ids = records(runtime.runDir).map((r) => r.outcome.decisionId);
+    expect(ids).toEqual([
+      'test-1',
+      'test-4',
+      'test-7',
+      'test-10',
+      'test-13',
+      'test-16',
+      'test-19',
+      'test-22',
+    ]);
+    // Uncapped (no risk settings), every candidate is opened.
+    const uncapped = await buildRuntime({
+      brain: new GatedBrain(
+        (input) => noneFor(input),
+        (input, n) => ({
+          gate: { kind: 'confidence', calibrated: 0.49, minConfidence: 0.55 },
+          candidate: { ...(binaryFor(input, 5) as TradeDecision), setupKey: `setup-${Math.floor(n / 3)}` },
+        }),
+      ),
+      extra: { counterfactual: counterfactualSettings({ engines: config.engines }) },
+    });
+    for (const t of fixtureTicks(30)) await uncapped.tick(t);
+    await uncapped.runtime.shutdown();
+    expect(uncapped.runtime.funnel.counterfactual.confidence.opened).toBe(27);
+  });
+
   it('counts every tick at exactly one stage, and the candidates of each gate', async () => {
     // n % 8: no-setup, regime, confidence, sizing, veto, traded, traded-but-refused, brain warming up.
     const kinds = [

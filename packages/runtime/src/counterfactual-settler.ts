@@ -26,6 +26,13 @@ export interface CounterfactualSettings {
   readonly hub: ExecutionHub;
   /** USD the candidate would have risked (1 R), computed the way SafetyManager does (`positionRiskUsd`). */
   readonly riskUsd: (decision: TradeDecision) => number;
+  /**
+   * At most this many candidates open at once per setup (engine × symbol × `setupKey`), as
+   * SafetyManager allows real positions (`risk.maxPositionsPerSetup`): a setup a gate stops on tick
+   * after tick is one would-be trade, not one per tick. Candidates without a setupKey are not capped.
+   * Default: no cap.
+   */
+  readonly maxPerSetup?: number;
 }
 
 /**
@@ -35,7 +42,7 @@ export interface CounterfactualSettings {
  * impact), and the USD risk SafetyManager would compute (`positionRiskUsd` with the run's costs).
  */
 export function counterfactualSettings(
-  config: Pick<OmniConfig, 'engines'>,
+  config: Pick<OmniConfig, 'engines'> & { readonly risk?: Pick<OmniConfig['risk'], 'maxPositionsPerSetup'> },
   pools?: PoolStateSource,
 ): CounterfactualSettings {
   const readOnlyPools: PoolStateSource | undefined = pools && {
@@ -49,7 +56,15 @@ export function counterfactualSettings(
       ...(readOnlyPools ? { pools: readOnlyPools } : {}),
     }),
     riskUsd: (decision) => positionRiskUsd(decision, config.engines.arbitrage, spotCostBps),
+    ...(config.risk ? { maxPerSetup: config.risk.maxPositionsPerSetup } : {}),
   };
+}
+
+/** The setup a candidate trades (engine × symbol × setupKey), or undefined when it names none. */
+function setupOf(candidate: TradeDecision): string | undefined {
+  if (candidate.setupKey === undefined) return undefined;
+  const symbol = candidate.engine === 'arbitrage' ? candidate.routeId : candidate.symbol;
+  return `${candidate.engine}|${symbol}|${candidate.setupKey}`;
 }
 
 /** A settled counterfactual outcome, with the answer it came from and its gate. */
@@ -95,6 +110,7 @@ interface OpenCandidate<A> {
   readonly audit: A;
   readonly gate: CounterfactualGate;
   readonly riskUsd: number;
+  readonly setup: string | undefined;
 }
 
 /**
@@ -113,6 +129,8 @@ export class CounterfactualSettler<A> {
   readonly #hub: ExecutionHub;
   readonly #riskUsd: (decision: TradeDecision) => number;
   readonly #open = new Map<string, OpenCandidate<A>>();
+  readonly #perSetup = new Map<string, number>();
+  readonly #maxPerSetup: number;
   readonly #sink: CounterfactualSink<A>;
 
   constructor(settings: CounterfactualSettings, sink: CounterfactualSink<A>) {
@@ -125,6 +143,7 @@ export class CounterfactualSettler<A> {
     }
     this.#hub = settings.hub;
     this.#riskUsd = settings.riskUsd;
+    this.#maxPerSetup = settings.maxPerSetup ?? Number.POSITIVE_INFINITY;
     this.#sink = sink;
   }
 
@@ -140,23 +159,26 @@ export class CounterfactualSettler<A> {
 
   /**
    * Executes `candidate` into the counterfactual hub at `tick` (counted as opened in the sink; an
-   * arbitrage flash swap settles at once). Returns false when the hub refused it or has no executor
-   * for its engine.
+   * arbitrage flash swap settles at once). Returns false when the hub refused it, has no executor
+   * for its engine, or its setup already has `maxPerSetup` candidates open.
    */
   async open(candidate: TradeDecision, gate: CounterfactualGate, audit: A, tick: Tick): Promise<boolean> {
     if (this.#open.has(candidate.id)) return false;
+    const setup = setupOf(candidate);
+    if (setup !== undefined && (this.#perSetup.get(setup) ?? 0) >= this.#maxPerSetup) return false;
     const riskUsd = this.#riskUsd(candidate);
-    this.#open.set(candidate.id, { audit, gate, riskUsd });
+    this.#open.set(candidate.id, { audit, gate, riskUsd, setup });
+    this.#count(setup, 1);
     let report: Awaited<ReturnType<ExecutionHub['execute']>>;
     try {
       report = await this.#hub.execute(candidate, tick);
     } catch (err) {
-      this.#open.delete(candidate.id);
+      this.#forget(candidate.id);
       if (isOmniError(err, 'EXECUTION_NO_EXECUTOR')) return false;
       throw err;
     }
     if (report.status === 'rejected') {
-      this.#open.delete(candidate.id);
+      this.#forget(candidate.id);
       return false;
     }
     this.#sink.opened(gate);
@@ -165,9 +187,25 @@ export class CounterfactualSettler<A> {
   }
 
   #settle(outcome: TradeOutcome): void {
-    const open = this.#open.get(outcome.decisionId);
+    const open = this.#forget(outcome.decisionId);
     if (!open) return;
-    this.#open.delete(outcome.decisionId);
-    this.#sink.settled({ outcome, ...open, r: rewardR(outcome.pnl, open.riskUsd) });
+    const { audit, gate, riskUsd } = open;
+    this.#sink.settled({ outcome, audit, gate, riskUsd, r: rewardR(outcome.pnl, riskUsd) });
+  }
+
+  /** Removes an open candidate (and its count on its setup); returns it. */
+  #forget(id: string): OpenCandidate<A> | undefined {
+    const open = this.#open.get(id);
+    if (!open) return undefined;
+    this.#open.delete(id);
+    this.#count(open.setup, -1);
+    return open;
+  }
+
+  #count(setup: string | undefined, delta: number): void {
+    if (setup === undefined) return;
+    const n = (this.#perSetup.get(setup) ?? 0) + delta;
+    if (n > 0) this.#perSetup.set(setup, n);
+    else this.#perSetup.delete(setup);
   }
 }
