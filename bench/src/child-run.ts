@@ -56,7 +56,7 @@ export async function runCli(cli: string, args: readonly string[]): Promise<CliR
         'BENCH_CHILD_FAILED',
         `omni ${args.slice(0, 2).join(' ')} exited with ${code}`,
         { command: `omni ${args.join(' ')}` },
-        { details: stderr.trim().split('\n').slice(-12) },
+        { details: errorLines(stderr) },
       );
     }
     const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number };
@@ -82,6 +82,15 @@ export async function cliHelp(cli: string, command: string): Promise<string> {
     child.on('error', reject);
     child.on('close', () => resolve(text));
   });
+}
+
+/** The lines of a child's stderr that say what went wrong: no stack frames, no blanks, the last 6. */
+export function errorLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('at ') && line !== '}' && !line.startsWith('Node.js v'))
+    .slice(-6);
 }
 
 function sumBytes(dir: string, take: (name: string) => boolean): number {

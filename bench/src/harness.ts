@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isOmniError } from '@omni/core';
 import { BenchError } from './errors.js';
 import { commitInfo, machineInfo } from './machine.js';
 import type { BenchOptions, SectionId } from './options.js';
@@ -73,9 +74,8 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
   const missing = new Map<SectionId, string>();
   for (const id of options.skip) missing.set(id, `skipped (--skip ${id})`);
   const fail = (section: Section, err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    missing.set(section.id, `failed: ${message}`);
-    say(`${section.id} FAILED: ${message}`);
+    missing.set(section.id, `failed: ${oneLine(err)}`);
+    say(`${section.id} FAILED: ${err instanceof Error ? err.message : String(err)}`);
   };
   const active = () => all.filter((s) => !missing.has(s.id));
   for (const section of active()) {
@@ -135,6 +135,12 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
 export function resultsDir(options: Pick<BenchOptions, 'outDir' | 'quick'>): string {
   if (options.outDir !== undefined) return resolve(options.outDir);
   return options.quick ? mkdtempSync(join(tmpdir(), 'omni-bench-quick-')) : BENCH_DIR;
+}
+
+/** A failure as one line for RESULTS.md: the short message, then what the child said, joined by ` ⏎ `. */
+export function oneLine(err: unknown): string {
+  if (isOmniError(err)) return [err.shortMessage, ...err.details].join(' ⏎ ');
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ⏎ ');
 }
 
 function walkData(walk: WalkFile): WalkData {

@@ -44,10 +44,14 @@ export function commitInfo(repoRoot: string): CommitInfo {
     const status = git('status', '--porcelain');
     return {
       sha: git('rev-parse', 'HEAD'),
-      subject: git('log', '-1', '--format=%s').slice(0, 120),
+      subject: shorten(git('log', '-1', '--format=%s'), 120),
       dirtyFiles: status === '' ? 0 : status.split('\n').length,
     };
   } catch {
     return { sha: 'unknown', subject: '', dirtyFiles: 0 };
   }
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -159,12 +159,13 @@ ${row(s.workers.speedup)}
 ## (g) Memory
 
 Peak RSS of \`${s.memory.command}\` (the child's own \`process.resourceUsage().maxRSS\`); growth pairs each
-round's two runs.
+round's two runs. The last row is the throughput of the long run, to compare with (b).
 
 ${HEAD}
 ${row(s.memory.peakRssMain)}
 ${row(s.memory.peakRssBig)}
 ${row(s.memory.growthPct)}
+${row(s.memory.ticksPerSecBig)}
 
 ## (h) Peers — their published figures, not measured here
 

@@ -67,6 +67,8 @@ export interface BenchResults {
       readonly peakRssMain: Figure;
       readonly peakRssBig: Figure;
       readonly growthPct: Figure;
+      /** Throughput of the big run: whether the cost per tick stays flat over a long run. */
+      readonly ticksPerSecBig: Figure;
     };
     readonly peers: readonly PeerFigure[];
   };
@@ -196,6 +198,12 @@ export function buildResults(run: CollectedRun): BenchResults {
           pairs(main, big, (a, b) => (b / a - 1) * 100),
           run.missing.has('big') ? why('big') : why('momentum'),
           TARGETS.rssGrowthPct,
+        ),
+        ticksPerSecBig: figureOf(
+          `engine, momentum, ${ticksLabel(bigTicks)} ticks`,
+          'ticks/s',
+          run.big.runs.map((r) => bigTicks / r.seconds),
+          why('big'),
         ),
       },
       peers: PEER_FIGURES,
