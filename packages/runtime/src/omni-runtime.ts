@@ -75,6 +75,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #settledThisTick = false;
   readonly #prefetch: WindowPrefetch;
   readonly #recorder: DecisionRecorder<A>;
+  #lastBlocked: Extract<TickResult, { kind: 'blocked' }> | undefined;
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -202,8 +203,8 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
       this.#blocked++;
       this.#funnel.note('blocked', tick.tsMs);
-      this.#journalBlocked(tick, verdict.code, verdict.reason);
-      return this.#finish({ kind: 'blocked', reason: verdict.reason, settled }, tick.tsMs);
+      this.#recorder.blocked(c.runId, ++this.#seq, tick, verdict.code, verdict.reason);
+      return this.#finish(this.#blockedResult(verdict.reason, settled), tick.tsMs);
     }
     if (window.length < this.#minWindow) {
       this.#funnel.note('warming-up', tick.tsMs);
@@ -308,6 +309,13 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     return this.#finish({ kind: 'decided', decision, executed, settled }, tick.tsMs);
   }
 
+  /** The result of a blocked tick: one object per reason while nothing settles (results are read-only). */
+  #blockedResult(reason: string, settled: number): TickResult {
+    if (settled > 0) return { kind: 'blocked', reason, settled };
+    const last = this.#lastBlocked;
+    return last?.reason === reason ? last : (this.#lastBlocked = { kind: 'blocked', reason, settled: 0 });
+  }
+
   /** Runs the retrainer (when there is one) after the tick; sync when there is none. */
   #finish(result: TickResult, nowMs: number): TickResult | Promise<TickResult> {
     const training = this.#c.training;
@@ -387,9 +395,5 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     const full = this.#c.features.priceWindow(symbol, this.#windowBuffer);
     if (this.#windowLength === undefined || full.length <= this.#windowLength) return full;
     return full.subarray(full.length - this.#windowLength);
-  }
-
-  #journalBlocked(tick: Tick, code: string, reason: string): void {
-    this.#recorder.blocked(this.#c.runId, ++this.#seq, tick, code, reason);
   }
 }
