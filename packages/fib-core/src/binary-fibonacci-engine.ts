@@ -2,6 +2,7 @@ import { AnalysisError } from '@omni/core';
 import { atrZone, type FibLevel } from './fib-levels.js';
 import type { BinarySignal, FibEvidence, FibSetup, HarmonicSetup, NoFibSignal } from './fib-signal.js';
 import { harmonicReason } from './harmonic-watch.js';
+import { LegText } from './leg-text.js';
 import { fibEntryConfidence } from './signal-confidence.js';
 
 /** Options of {@link BinaryFibonacciEngine}. */
@@ -39,6 +40,13 @@ const OUTSIDE_PRZ: NoFibSignal<'binary'> = {
   reason: 'price is outside the PRZ of the harmonic pattern',
 };
 
+/** The cached middle of a retracement reason line (see `#levelMid`). */
+interface LevelMid {
+  readonly ratio: number;
+  readonly price: number;
+  readonly text: string;
+}
+
 /**
  * CALL/PUT when price retraces into a fib band (level ± bandAtr·ATR) of the last swing leg (the spec's
  * BinaryFibonacciEngine): CALL in an up leg, PUT in a down leg (a bounce in the leg's direction).
@@ -52,6 +60,11 @@ export class BinaryFibonacciEngine {
   readonly #expiryFraction: number;
   readonly #minExpirySec: number;
   readonly #maxExpirySec: number;
+  /** Reason text of the last leg, level and mean leg duration, reused while they are unchanged. */
+  readonly #legText = new LegText();
+  #levelMids: LevelMid[] = [];
+  #expiryMeanLegMs = Number.NaN;
+  #expiryLine = '';
 
   constructor(options: BinaryFibonacciOptions = {}) {
     this.#bandAtr = options.bandAtr ?? 0.5;
@@ -95,21 +108,25 @@ export class BinaryFibonacciEngine {
     if (up ? price < setup.start.price : price > setup.start.price) return BROKEN;
     const half = this.#bandAtr * atr;
     let best: FibLevel | undefined;
+    let bestIndex = -1;
     let bestD = Number.POSITIVE_INFINITY;
-    for (const level of setup.levels.retracements) {
+    const levels = setup.levels.retracements;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i] as FibLevel;
       if (!this.#ratios.includes(level.ratio)) continue;
       const d = Math.abs(price - level.price);
       if (d <= half && d < bestD) {
         bestD = d;
         best = level;
+        bestIndex = i;
       }
     }
     if (!best) return OUTSIDE;
     const zone = atrZone(best.price, atr, this.#bandAtr);
     const direction = up ? 'call' : 'put';
     const reasons = [
-      `price ${price.toPrecision(6)} inside the ${best.ratio} retracement ${best.price.toPrecision(6)} ± ${this.#bandAtr}·ATR (${atr.toPrecision(4)})`,
-      `of the ${setup.levels.direction} leg ${setup.start.price.toPrecision(6)} → ${setup.end.price.toPrecision(6)} (${new Date(setup.start.tsMs).toISOString()} → ${new Date(setup.end.tsMs).toISOString()})`,
+      `price ${price.toPrecision(6)}${this.#levelMid(bestIndex, best)}${atr.toPrecision(4)})`,
+      this.#legText.binaryLine(setup),
     ];
     const confidence = fibEntryConfidence(1 - bestD / half, zone, up ? 'up' : 'down', evidence, reasons);
     const expirySec = this.#expirySec(setup.meanLegMs, reasons);
@@ -167,9 +184,23 @@ export class BinaryFibonacciEngine {
     const expirySec = Math.round(
       Math.min(this.#maxExpirySec, Math.max(this.#minExpirySec, (this.#expiryFraction * meanLegMs) / 1000)),
     );
-    reasons.push(
-      `expiry ${expirySec}s = ${this.#expiryFraction} × mean swing leg ${(meanLegMs / 1000).toFixed(0)}s`,
-    );
+    if (meanLegMs !== this.#expiryMeanLegMs) {
+      this.#expiryMeanLegMs = meanLegMs;
+      this.#expiryLine = `expiry ${expirySec}s = ${this.#expiryFraction} × mean swing leg ${(meanLegMs / 1000).toFixed(0)}s`;
+    }
+    reasons.push(this.#expiryLine);
     return expirySec;
+  }
+
+  /**
+   * ` inside the <ratio> retracement <price> ± <bandAtr>·ATR (` of the retracement at `index`, formatted once
+   * per level (the reason line of a retracement signal is `price <p>` + this + `<atr>)`).
+   */
+  #levelMid(index: number, level: FibLevel): string {
+    const cached = this.#levelMids[index];
+    if (cached && cached.ratio === level.ratio && cached.price === level.price) return cached.text;
+    const text = ` inside the ${level.ratio} retracement ${level.price.toPrecision(6)} ± ${this.#bandAtr}·ATR (`;
+    this.#levelMids[index] = { ratio: level.ratio, price: level.price, text };
+    return text;
   }
 }

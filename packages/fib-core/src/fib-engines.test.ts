@@ -181,3 +181,73 @@ describe('TriFectaFibonacciRouter', () => {
     expect(router.analyze('arbitrage', { price: 138.2, atr: 4, setup: UP }).engine).toBe('arbitrage');
   });
 });
+
+describe('signal reason lines (formatted once per leg, reused by value)', () => {
+  it('writes the binary retracement lines of each leg, also when one engine alternates legs', () => {
+    const engine = new BinaryFibonacciEngine();
+    const upLines = [
+      'price 138.200 inside the 0.618 retracement 138.200 ± 0.5·ATR (4.000)',
+      'of the up leg 100.000 → 200.000 (1970-01-01T00:00:00.000Z → 1970-01-05T00:00:00.000Z)',
+      'expiry 1800s = 0.5 × mean swing leg 3600s',
+    ];
+    const up = engine.evaluate(138.2, 4, UP);
+    const down = engine.evaluate(161.8, 4, { ...DOWN, meanLegMs: 7_200_000 });
+    const upAgain = engine.evaluate(138.2, 4, UP);
+    expect(up.kind === 'signal' && up.reasons).toEqual(upLines);
+    expect(down.kind === 'signal' && down.reasons).toEqual([
+      'price 161.800 inside the 0.618 retracement 161.800 ± 0.5·ATR (4.000)',
+      'of the down leg 200.000 → 100.000 (1970-01-05T00:00:00.000Z → 1970-01-01T00:00:00.000Z)',
+      'expiry 3600s = 0.5 × mean swing leg 7200s',
+    ]);
+    expect(upAgain.kind === 'signal' && upAgain.reasons).toEqual(upLines);
+  });
+
+  it('writes the spot lines and shares one frozen take-profit ladder per leg', () => {
+    const engine = new SpotFibonacciEngine();
+    const a = engine.evaluate(139, 4, UP);
+    const b = engine.evaluate(138.5, 2, UP);
+    const c = engine.evaluate(161, 4, DOWN);
+    if (a.kind !== 'signal' || b.kind !== 'signal' || c.kind !== 'signal') throw new Error('no signal');
+    expect(a.reasons.slice(0, 2)).toEqual([
+      'price 139.000 inside the 0.618 retracement 138.200 ± 0.5·ATR of the up leg 100.000 → 200.000',
+      'stop 134.200 beyond the zone; TPs at extensions 1.272=227.200, 1.618=261.800, 2=300.000',
+    ]);
+    expect(c.reasons[0]).toBe(
+      'price 161.000 inside the 0.618 retracement 161.800 ± 0.5·ATR of the down leg 200.000 → 100.000',
+    );
+    expect(b.takeProfits).toBe(a.takeProfits);
+    expect(Object.isFrozen(a.takeProfits) && Object.isFrozen(a.takeProfits[0])).toBe(true);
+    expect(c.takeProfits.map((t) => t.price)).toEqual([200 - 1.272 * 100, 200 - 1.618 * 100, 0]);
+  });
+
+  it('explains the zone and memory weight of each signal with its own numbers', () => {
+    const engine = new BinaryFibonacciEngine();
+    const zone = (low: number, touches: number) => ({
+      center: low + 1,
+      low,
+      high: low + 2,
+      touches,
+      fibLevels: 0,
+      lastTouchTsMs: 0,
+      strength: 0.5,
+    });
+    const lines = [zone(137, 3), zone(137.5, 2), zone(137, 3)].map((z, i) => {
+      const s = engine.evaluate(138.2, 4, UP, { zone: z, memoryWeight: i === 1 ? 0.8 : 1.25 });
+      return s.kind === 'signal' ? s.reasons.slice(2, 4) : [];
+    });
+    expect(lines).toEqual([
+      [
+        'k-means zone 137.000–139.000 overlaps the band (3 touches, strength 0.50)',
+        'pattern memory weight 1.250',
+      ],
+      [
+        'k-means zone 137.500–139.500 overlaps the band (2 touches, strength 0.50)',
+        'pattern memory weight 0.800',
+      ],
+      [
+        'k-means zone 137.000–139.000 overlaps the band (3 touches, strength 0.50)',
+        'pattern memory weight 1.250',
+      ],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { AnalysisError } from '@omni/core';
-import { atrZone, extensionPrice, retracementPrice } from './fib-levels.js';
+import { atrZone, extensionPrice, type FibLevel, retracementPrice } from './fib-levels.js';
 import type {
   FibEvidence,
   FibSetup,
@@ -10,6 +10,7 @@ import type {
 } from './fib-signal.js';
 import { harmonicSpec } from './harmonic-ratio-table.js';
 import { harmonicReason } from './harmonic-watch.js';
+import { LegText } from './leg-text.js';
 import { fibEntryConfidence } from './signal-confidence.js';
 
 /** Options of {@link SpotFibonacciEngine}. */
@@ -37,6 +38,24 @@ function isLadder(rungs: Rungs, lo: number, hi: number): boolean {
     Math.abs(total - 1) <= 1e-9 &&
     rungs.every((r) => r.ratio > lo && r.ratio <= hi && r.fraction > 0)
   );
+}
+
+/** The extension take-profits of one leg with the reason text that lists them. */
+interface ExtensionLadder {
+  readonly startPrice: number;
+  readonly endPrice: number;
+  readonly takeProfits: readonly FibTakeProfit[];
+  /** ` beyond the zone; TPs at extensions <ratio>=<price>, …` (the stop line after its price). */
+  readonly text: string;
+}
+
+/** The 0.618 retracement of a leg's levels (the first with that ratio), or undefined. */
+function goldenRetracement(levels: readonly FibLevel[]): FibLevel | undefined {
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i] as FibLevel;
+    if (level.ratio === 0.618) return level;
+  }
+  return undefined;
 }
 
 const NO_SETUP: NoFibSignal<'spot'> = { kind: 'none', engine: 'spot', reason: 'no confirmed swing leg yet' };
@@ -69,6 +88,11 @@ export class SpotFibonacciEngine {
   readonly #stopBufferAtr: number;
   readonly #ladder: readonly { readonly ratio: number; readonly fraction: number }[];
   readonly #harmonicTargets: Rungs;
+  /** Reason text and take-profits that only change with the leg, reused while it is unchanged. */
+  readonly #legText = new LegText();
+  #entryLevelPrice = Number.NaN;
+  #entryMidText = '';
+  #ladderCache: ExtensionLadder = { startPrice: Number.NaN, endPrice: Number.NaN, takeProfits: [], text: '' };
 
   constructor(options: SpotFibonacciOptions = {}) {
     this.#bandAtr = options.bandAtr ?? 0.5;
@@ -112,7 +136,7 @@ export class SpotFibonacciEngine {
   ): SpotSignal {
     if (!setup) return NO_SETUP;
     if (atr === null || !(atr > 0)) return NO_ATR;
-    const level = setup.levels.retracements.find((l) => l.ratio === 0.618);
+    const level = goldenRetracement(setup.levels.retracements);
     if (!level) return OUTSIDE;
     const half = this.#bandAtr * atr;
     const d = Math.abs(price - level.price);
@@ -120,14 +144,11 @@ export class SpotFibonacciEngine {
     const up = setup.levels.direction === 'up';
     const zone = atrZone(level.price, atr, this.#bandAtr);
     const stopPrice = up ? zone.low - this.#stopBufferAtr * atr : zone.high + this.#stopBufferAtr * atr;
-    const takeProfits: FibTakeProfit[] = this.#ladder.map((r) => ({
-      ratio: r.ratio,
-      price: extensionPrice(setup.start.price, setup.end.price, r.ratio),
-      fraction: r.fraction,
-    }));
+    const ladder = this.#extensionLadder(setup.start.price, setup.end.price);
+    const takeProfits = ladder.takeProfits;
     const reasons = [
-      `price ${price.toPrecision(6)} inside the 0.618 retracement ${level.price.toPrecision(6)} ± ${this.#bandAtr}·ATR of the ${setup.levels.direction} leg ${setup.start.price.toPrecision(6)} → ${setup.end.price.toPrecision(6)}`,
-      `stop ${stopPrice.toPrecision(6)} beyond the zone; TPs at extensions ${takeProfits.map((t) => `${t.ratio}=${t.price.toPrecision(6)}`).join(', ')}`,
+      `price ${price.toPrecision(6)}${this.#entryMid(level.price)}${this.#legText.leg(setup)}`,
+      `stop ${stopPrice.toPrecision(6)}${ladder.text}`,
     ];
     const confidence = fibEntryConfidence(1 - d / half, zone, up ? 'up' : 'down', evidence, reasons);
     return {
@@ -142,6 +163,36 @@ export class SpotFibonacciEngine {
       pattern: evidence.pattern ?? 'fib-retracement',
       reasons,
     };
+  }
+
+  /** ` inside the 0.618 retracement <level> ± <bandAtr>·ATR of the ` (formatted once per level price). */
+  #entryMid(levelPrice: number): string {
+    if (levelPrice !== this.#entryLevelPrice) {
+      this.#entryLevelPrice = levelPrice;
+      this.#entryMidText = ` inside the 0.618 retracement ${levelPrice.toPrecision(6)} ± ${this.#bandAtr}·ATR of the `;
+    }
+    return this.#entryMidText;
+  }
+
+  /**
+   * The extension take-profits of the leg `startPrice → endPrice` and their reason text, built once per
+   * leg and shared (frozen) by the signals of every tick on it.
+   */
+  #extensionLadder(startPrice: number, endPrice: number): ExtensionLadder {
+    const cached = this.#ladderCache;
+    if (cached.startPrice === startPrice && cached.endPrice === endPrice) return cached;
+    const takeProfits: readonly FibTakeProfit[] = Object.freeze(
+      this.#ladder.map((r) =>
+        Object.freeze({
+          ratio: r.ratio,
+          price: extensionPrice(startPrice, endPrice, r.ratio),
+          fraction: r.fraction,
+        }),
+      ),
+    );
+    const text = ` beyond the zone; TPs at extensions ${takeProfits.map((t) => `${t.ratio}=${t.price.toPrecision(6)}`).join(', ')}`;
+    this.#ladderCache = { startPrice, endPrice, takeProfits, text };
+    return this.#ladderCache;
   }
 
   /**

@@ -16,6 +16,18 @@ export interface VolatilityScoreOptions {
 
 const CHANNELS: readonly VolatilityChannel[] = ['fx', 'binary', 'dex'];
 
+/** Adds `x` to `channel` when present; throws for a value that is not a finite number ≥ 0. */
+function pushSample(channel: Channel, name: VolatilityChannel, x: number | undefined): void {
+  if (x === undefined) return;
+  if (!Number.isFinite(x) || x < 0) {
+    throw new AnalysisError('ANALYSIS_BAD_INPUT', 'volatility must be a finite number >= 0', {
+      channel: name,
+      value: String(x),
+    });
+  }
+  channel.push(x);
+}
+
 class Channel {
   readonly buf: Float64Array;
   sum = 0;
@@ -47,6 +59,9 @@ class Channel {
 export class VolatilityScoreMatrix {
   readonly #channels: Record<VolatilityChannel, Channel>;
   readonly #weights: Record<VolatilityChannel, number>;
+  /** The channels and their weights in CHANNELS order (fx, binary, dex). */
+  readonly #ordered: readonly Channel[];
+  readonly #orderedWeights: readonly number[];
   #score: number | null = null;
 
   constructor(options: VolatilityScoreOptions = {}) {
@@ -78,6 +93,8 @@ export class VolatilityScoreMatrix {
         this.#weights[c] = w;
       }
     }
+    this.#ordered = CHANNELS.map((c) => this.#channels[c]);
+    this.#orderedWeights = CHANNELS.map((c) => this.#weights[c]);
   }
 
   /** The last fused score, or null before any data. */
@@ -87,22 +104,18 @@ export class VolatilityScoreMatrix {
 
   /** Adds one observation per present channel and returns the fused score. */
   update(sample: VolatilitySample): number | null {
-    for (const c of CHANNELS) {
-      const x = sample[c];
-      if (x === undefined) continue;
-      if (!Number.isFinite(x) || x < 0) {
-        throw new AnalysisError('ANALYSIS_BAD_INPUT', 'volatility must be a finite number >= 0', {
-          channel: c,
-          value: String(x),
-        });
-      }
-      this.#channels[c].push(x);
-    }
+    const channels = this.#channels;
+    // Channel by channel in CHANNELS order, written out: no keyed lookups per tick.
+    pushSample(channels.fx, 'fx', sample.fx);
+    pushSample(channels.binary, 'binary', sample.binary);
+    pushSample(channels.dex, 'dex', sample.dex);
+    const ordered = this.#ordered;
+    const weights = this.#orderedWeights;
     let num = 0;
     let den = 0;
-    for (const c of CHANNELS) {
-      const ch = this.#channels[c];
-      const w = this.#weights[c];
+    for (let i = 0; i < ordered.length; i++) {
+      const ch = ordered[i] as Channel;
+      const w = weights[i] as number;
       if (ch.count === 0 || w === 0) continue;
       const mean = ch.sum / ch.count;
       if (mean <= 0) continue;

@@ -3,6 +3,7 @@ import type { ArbitrageSignal, BinarySignal, FibBlock, SpotSignal } from '@omni/
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArbitrageRLAgent } from './arbitrage-rl-agent.js';
+import { ConfidenceExploration } from './confidence-exploration.js';
 import { type CompileInput, DecisionOrchestrator } from './decision-orchestrator.js';
 import { LadderRiskAI } from './ladder-risk-ai.js';
 import { RegimeStateBuilder } from './regime-state-builder.js';
@@ -319,3 +320,111 @@ describe('DecisionOrchestrator', () => {
     );
   });
 });
+
+describe('DecisionOrchestrator.compileWithLead', () => {
+  /** An orchestrator that explores half the setups the confidence filter stops, with a seeded stream. */
+  function exploring(): DecisionOrchestrator {
+    const { learners } = orchestrator({}, 'thompson');
+    const exploration = new ConfidenceExploration({ epsilon: 0.5, rng: new Rng(3).fork('explore') });
+    return new DecisionOrchestrator(
+      DecisionOrchestrator.settingsFromConfig(parseConfig({})),
+      { ...learners, exploration },
+      [(d) => (d.confidence > 0.9 ? 'too sure' : undefined)],
+    );
+  }
+
+  const LEAD = ['regime vol-mid|trend-strong|trending: …', 'RegimeSwitchingRL: binary (ucb, Q 0.0500)'];
+  /** A lead that counts how often it was taken. */
+  function lead() {
+    const taken = { count: 0 };
+    return {
+      taken,
+      takeLead: () => {
+        taken.count++;
+        return LEAD;
+      },
+    };
+  }
+
+  it('formats no lead for a decision that carries no reasons (no setup)', () => {
+    const l = lead();
+    const compiled = orchestrator().o.compileWithLead(input({ engine: 'none', signals: noSignals }), l);
+    const eager = orchestrator().o.compile(input({ engine: 'none', signals: noSignals, reasons: LEAD }));
+    expect(l.taken.count).toBe(0);
+    expect([...LEAD, ...compiled.reasons]).toEqual(eager.reasons);
+    expect(compiled.decision).toEqual(eager.decision);
+  });
+
+  it('puts the lead at the head of a trade, before any veto reads it', () => {
+    const l = lead();
+    const seen: string[] = [];
+    const config = parseConfig({});
+    const learners = orchestrator().learners;
+    const settings = DecisionOrchestrator.settingsFromConfig(config);
+    const veto = (d: { readonly reasons: readonly string[] }) => {
+      seen.push(d.reasons[0] as string);
+      return undefined;
+    };
+    const o = new DecisionOrchestrator(settings, learners, [veto]);
+    const signals = { ...noSignals, binary: binarySignal('call', 0.9) };
+    const compiled = o.compileWithLead(input({ signals }), l);
+    expect(compiled.decision.engine).toBe('binary');
+    expect(l.taken.count).toBe(1);
+    expect(seen).toEqual([LEAD[0]]);
+    expect(compiled.decision.engine === 'binary' && compiled.decision.reasons).toBe(compiled.reasons);
+    expect(compiled.reasons.slice(0, 3)).toEqual([...LEAD, 'price inside the 0.618 retracement']);
+  });
+
+  it('compiles what compile compiles, with the lead where compile puts input.reasons', () => {
+    const signalArb = fc.record({
+      binary: fc.option(
+        fc.tuple(
+          fc.constantFrom('call' as const, 'put' as const),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+        ),
+      ),
+      spot: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+      arbitrage: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('binary' as const, 'spot' as const, 'arbitrage' as const, 'none' as const),
+        fc.option(fc.constantFrom('binary' as const, 'spot' as const, 'arbitrage' as const)),
+        signalArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (engine, aside, s, probUp) => {
+          const signals: FibBlock['signals'] = {
+            binary:
+              s.binary && !Number.isNaN(s.binary[1])
+                ? binarySignal(s.binary[0], s.binary[1])
+                : noSignals.binary,
+            spot: s.spot === null ? noSignals.spot : { ...spotSignal, confidence: s.spot },
+            arbitrage:
+              s.arbitrage === null ? noSignals.arbitrage : { ...arbitrageSignal, confidence: s.arbitrage },
+          };
+          const base = { engine, signals, probUp, routeCandidates: [candidate] };
+          const over = aside === null || engine !== 'none' ? base : { ...base, standAsideEngine: aside };
+          const l = lead();
+          const lazy = exploring().compileWithLead(input(over), l);
+          const eager = exploring().compile(input({ ...over, reasons: LEAD }));
+          const reasons = l.taken.count === 1 ? lazy.reasons : [...LEAD, ...lazy.reasons];
+          const same = (a: unknown, b: unknown) => JSON.stringify(a, big) === JSON.stringify(b, big);
+          return (
+            l.taken.count <= 1 &&
+            same(reasons, eager.reasons) &&
+            same(lazy.decision, eager.decision) &&
+            same(lazy.candidate, eager.candidate) &&
+            same(lazy.gate, eager.gate) &&
+            same(lazy.trace, eager.trace)
+          );
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+});
+
+/** JSON replacer for bigint wei. */
+function big(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `${value}n` : value;
+}

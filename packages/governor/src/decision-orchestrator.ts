@@ -1,5 +1,5 @@
 import type { DecisionGate, Market, OmniConfig, TradeDecision } from '@omni/core';
-import { gasCostUsd, MARKETS, spotRoundTripCostBps } from '@omni/core';
+import { gasCostUsd, spotRoundTripCostBps } from '@omni/core';
 import { requireNumberInRange } from './numeric-input.js';
 import {
   candidateBase,
@@ -9,11 +9,12 @@ import {
   type Sizing,
   type TradeSignal,
 } from './orchestrator-drafts.js';
-import { checkSettings, fmt } from './orchestrator-rules.js';
+import { checkSettings, fmt, NO_SETUP_GATE, standAside } from './orchestrator-rules.js';
 import type {
   CompiledDecision,
   CompileInput,
   DecisionVeto,
+  LeadReasons,
   OrchestratorLearners,
   OrchestratorSettings,
 } from './orchestrator-types.js';
@@ -23,6 +24,7 @@ export type {
   CompileInput,
   DecisionTrace,
   DecisionVeto,
+  LeadReasons,
   OrchestratorLearners,
   OrchestratorSettings,
   RouteTrace,
@@ -85,6 +87,7 @@ export class DecisionOrchestrator {
   readonly settings: OrchestratorSettings;
   readonly #learners: OrchestratorLearners;
   readonly #vetoes: readonly DecisionVeto[];
+  #lastNoSetup = { binary: '', spot: '', arbitrage: '', reason: '' };
 
   constructor(
     settings: OrchestratorSettings,
@@ -120,8 +123,23 @@ export class DecisionOrchestrator {
 
   /** Compiles one decision; see the class description for the order of the filters. */
   compile(input: CompileInput): CompiledDecision {
+    return this.#compile(input, undefined);
+  }
+
+  /**
+   * {@link compile} with the lines that lead the reasons given by `lead` instead of `input.reasons`:
+   * they are formatted (`lead.takeLead()`) and put at the head of the reasons only when a trade
+   * decision will carry those reasons (a trade, or a vetoed trade's candidate), before any veto sees
+   * it. Otherwise the returned `reasons` are those that follow the lead lines, and nothing of the
+   * lead is formatted. Why: the governor formats its reasons only when somebody reads them.
+   */
+  compileWithLead(input: CompileInput, lead: LeadReasons): CompiledDecision {
+    return this.#compile(input, lead);
+  }
+
+  #compile(input: CompileInput, lead: LeadReasons | undefined): CompiledDecision {
     const s = this.settings;
-    const reasons: string[] = input.reasons ? [...input.reasons] : [];
+    const reasons: string[] = lead === undefined && input.reasons ? [...input.reasons] : [];
     const trace: MutableTrace = {
       fibConfidence: null,
       directionProbability: null,
@@ -133,32 +151,21 @@ export class DecisionOrchestrator {
       arbitrage: null,
       veto: null,
     };
-    const none = (reason: string, gate: DecisionGate, candidate: TradeDecision | null = null) => {
-      reasons.push(reason);
-      const { decisionId: id, tsMs, symbol } = input;
-      return {
-        decision: { engine: 'none', id, tsMs, symbol, reason },
-        reasons,
-        trace,
-        gate,
-        candidate,
-      } as const;
-    };
     const probUp = requireNumberInRange(input.probUp, 'probUp', 0, 1);
     const engine = input.engine;
     if (engine === 'none') {
-      if (!MARKETS.some((m) => tradable(m, input))) {
-        return none(
-          `fib validation: no engine has a setup at this tick (${MARKETS.map((m) => `${m}: ${noneReason(m, input)}`).join('; ')})`,
-          { kind: 'no-setup' },
-        );
+      if (!tradable('binary', input) && !tradable('spot', input) && !tradable('arbitrage', input)) {
+        return standAside(input, reasons, trace, this.#noSetupReason(input), NO_SETUP_GATE);
       }
       const aside = input.standAsideEngine;
       const candidate =
         aside === undefined
           ? null
           : this.#candidate(this.#evaluate(aside, input, probUp, [], trace, 'candidate'), input, trace);
-      return none(
+      return standAside(
+        input,
+        reasons,
+        trace,
         `regime selection: stand aside in ${input.regime.regimeKey}`,
         { kind: 'regime' },
         candidate,
@@ -168,22 +175,40 @@ export class DecisionOrchestrator {
     const evaluation = this.#evaluate(engine, input, probUp, reasons, trace, 'full');
     switch (evaluation.kind) {
       case 'no-signal':
-        return none(evaluation.reason, { kind: 'no-setup' });
+        return standAside(input, reasons, trace, evaluation.reason, NO_SETUP_GATE);
       case 'no-size':
-        return none(evaluation.reason, { kind: 'sizing', reason: evaluation.reason }, evaluation.candidate);
+        return standAside(
+          input,
+          reasons,
+          trace,
+          evaluation.reason,
+          { kind: 'sizing', reason: evaluation.reason },
+          evaluation.candidate,
+        );
       case 'below-confidence': {
         const { calibrated, raw } = evaluation;
         const why = `confidence filter: calibrated ${fmt(calibrated)} is below minConfidence ${s.minConfidence}`;
         const explored = this.#explore(evaluation, input, trace);
         if (!explored) {
           const candidate = this.#candidate(evaluation, input, trace);
-          return none(why, { kind: 'confidence', calibrated, minConfidence: s.minConfidence }, candidate);
+          const gate = { kind: 'confidence', calibrated, minConfidence: s.minConfidence } as const;
+          return standAside(input, reasons, trace, why, gate, candidate);
         }
         reasons.push(
           `exploration: taken at the minimum size with probability ε ${this.#learners.exploration?.epsilon} (${why})`,
         );
+        if (lead !== undefined) reasons.unshift(...lead.takeLead());
         const vetoed = this.#veto(explored, input, probUp, raw, trace);
-        if (vetoed !== undefined) return none(`veto: ${vetoed}`, { kind: 'veto', reason: vetoed }, explored);
+        if (vetoed !== undefined) {
+          return standAside(
+            input,
+            reasons,
+            trace,
+            `veto: ${vetoed}`,
+            { kind: 'veto', reason: vetoed },
+            explored,
+          );
+        }
         return {
           decision: explored,
           reasons,
@@ -194,8 +219,18 @@ export class DecisionOrchestrator {
       }
       case 'draft': {
         const { draft, raw } = evaluation;
+        if (lead !== undefined) reasons.unshift(...lead.takeLead());
         const vetoed = this.#veto(draft, input, probUp, raw, trace);
-        if (vetoed !== undefined) return none(`veto: ${vetoed}`, { kind: 'veto', reason: vetoed }, draft);
+        if (vetoed !== undefined) {
+          return standAside(
+            input,
+            reasons,
+            trace,
+            `veto: ${vetoed}`,
+            { kind: 'veto', reason: vetoed },
+            draft,
+          );
+        }
         return {
           decision: draft,
           reasons,
@@ -205,6 +240,21 @@ export class DecisionOrchestrator {
         };
       }
     }
+  }
+
+  /**
+   * `fib validation: no engine has a setup at this tick (binary: …; spot: …; arbitrage: …)`, reused
+   * while the three engines give the same reasons (they are constants between swings).
+   */
+  #noSetupReason(input: CompileInput): string {
+    const b = noneReason('binary', input);
+    const s = noneReason('spot', input);
+    const a = noneReason('arbitrage', input);
+    const last = this.#lastNoSetup;
+    if (last.binary === b && last.spot === s && last.arbitrage === a) return last.reason;
+    const reason = `fib validation: no engine has a setup at this tick (binary: ${b}; spot: ${s}; arbitrage: ${a})`;
+    this.#lastNoSetup = { binary: b, spot: s, arbitrage: a, reason };
+    return reason;
   }
 
   /**

@@ -201,6 +201,36 @@ describe('MasterGovernorX100', () => {
     expect(toJsonLine(audit)).toBe(line);
   });
 
+  it('journals the same line for a decision read at once or only after the rest of the run', () => {
+    // Reasons are formatted on first read and unchanged audit parts are shared: neither may depend
+    // on when a record is read.
+    const decideAll = (g: MasterGovernorX100) =>
+      market.slice(MIN_WINDOW).map((t) =>
+        g.decide({
+          decisionId: `d-${t.index}`,
+          features: t.features,
+          window: t.window,
+          balanceUsd: 10_000,
+          arbitrage: { candidates: testRouteCandidates() },
+        }),
+      );
+    const atOnce: string[] = [];
+    const g = governor();
+    for (const t of market.slice(MIN_WINDOW)) {
+      const audit = g.decide({
+        decisionId: `d-${t.index}`,
+        features: t.features,
+        window: t.window,
+        balanceUsd: 10_000,
+        arbitrage: { candidates: testRouteCandidates() },
+      });
+      atOnce.push(toJsonLine(audit));
+    }
+    const later = decideAll(governor());
+    expect(later.map((a) => toJsonLine({ ...a })).join('')).toBe(atOnce.join(''));
+    expect(later.filter((a) => a.decision.engine !== 'none').length).toBeGreaterThan(100);
+  });
+
   it('stands aside while the volatility percentile is warming up', () => {
     const t = market[MIN_WINDOW] as MarketTick;
     const features: FeatureVector = { ...t.features, volatilityPercentile: null };

@@ -4,7 +4,6 @@ import {
   GovernorError,
   isTradeDecision,
   type LearnContext,
-  MARKETS,
   type Market,
   type SequenceModelEngine,
   settledRiskUsd,
@@ -14,13 +13,19 @@ import {
 import type { FeatureVector } from '@omni/features';
 import { type FibBlock, MasterFibonacciGovernor, type VolatilitySample } from '@omni/fib-core';
 import { DecisionOrchestrator } from './decision-orchestrator.js';
-import { auditFibBlock } from './fib-audit.js';
+import { DecisionReasons, GovernorAnswer } from './decision-reasons.js';
+import { FibAuditCache } from './fib-audit-cache.js';
 import { lessonFrom, teachLearners } from './governor-learn.js';
 import { freshLearners, restoredLearners, snapshotLearners } from './governor-learners.js';
-import { defaultVolScore, dominantRegime, fmt, sameSwing } from './governor-market.js';
+import {
+  availableMarkets,
+  defaultVolScore,
+  dominantRegime,
+  predictProbabilities,
+  sameSwing,
+} from './governor-market.js';
 import type { GovernorSnapshot } from './governor-snapshot.js';
 import type {
-  DecisionProbabilities,
   FibEvaluator,
   GovernorDecideInput,
   GovernorDecision,
@@ -33,6 +38,9 @@ import { requireNumberInRange, requireOption } from './numeric-input.js';
 import { type DominantRegime, RegimeStateBuilder } from './regime-state-builder.js';
 import { withSetupKey } from './setup-key.js';
 import { trendStrength } from './trend-strength.js';
+
+const WARMING_UP_REASON = 'regime state: the volatility score is still warming up';
+const WARMING_UP_REASONS: readonly string[] = Object.freeze([WARMING_UP_REASON]);
 
 /**
  * The main brain (the specification's MasterGovernorX100, 2.6 and DOC 3 §5.1–5.6). `decide` runs, in
@@ -62,6 +70,8 @@ export class MasterGovernorX100 {
   #learners!: GovernorLearners;
   #orchestrator!: DecisionOrchestrator;
   #fib!: FibEvaluator;
+  /** Audit copies of the fib block, sharing what did not change since the last decision. */
+  #fibAudits = new FibAuditCache();
   /** Confirmation time of the newest swing handed to the fib stage (catch-up of skipped ticks). */
   #fedSwingTs: number | undefined;
 
@@ -124,10 +134,7 @@ export class MasterGovernorX100 {
     const balanceUsd = requireNumberInRange(input.balanceUsd, 'balanceUsd');
     const features = input.features;
     // 5.1 sequence model
-    const probabilities = this.#predict(input.window);
-    const reasons: string[] = [
-      `sequence ${this.sequence.name}: P(up) ${fmt(probabilities.probUp)}, volatility ${probabilities.volatility.toPrecision(4)}, regimes trending ${fmt(probabilities.regimes.trending)} / mean-reverting ${fmt(probabilities.regimes.meanReverting)} / volatile ${fmt(probabilities.regimes.volatile)}`,
-    ];
+    const probabilities = predictProbabilities(this.sequence, input.window);
     // 5.2 regime state
     const volScore = this.#volScore({ features, predictedVolatility: probabilities.volatility });
     const regime =
@@ -141,76 +148,82 @@ export class MasterGovernorX100 {
     // 5.4 fib enrichment (always, so the fib stage sees every tick's swings)
     const dominant = regime?.dominantRegime ?? dominantRegime(probabilities.regimes);
     const block = this.#evaluateFib(features, dominant, input.volatility);
-    const fib = auditFibBlock(block);
+    const fib = this.#fibAudits.audit(block);
     // 5.3 engine selection, among the engines that pass Fibonacci validation at this tick: the
     // regime learner masks the rest, so a regime never settles on an engine that cannot trade now
     // (and never learns nothing because its favourite engine had no setup).
-    const available = MARKETS.filter(
-      (m) =>
-        block.signals[m].kind === 'signal' &&
-        (m !== 'arbitrage' || (input.arbitrage?.candidates.length ?? 0) > 0),
-    );
+    const available = availableMarkets(block.signals, (input.arbitrage?.candidates.length ?? 0) > 0);
     const engineChoice = regime ? this.#learners.regimeRL.chooseEngine(regime, available) : null;
     if (regime && available.length > 0) this.#learners.regimeRL.noteRound(regime.regimeKey);
+    // Every step's reason line, formatted when first read (see DecisionReasons).
+    const reasons = new DecisionReasons(
+      this.sequence.name,
+      probabilities,
+      regime,
+      engineChoice,
+      fib.wave.kind === 'count' ? fib.wave.label : null,
+    );
 
     if (!regime || !engineChoice) {
-      const reason = 'regime state: the volatility score is still warming up';
-      reasons.push(reason);
-      return {
-        decision: {
-          engine: 'none',
-          id: input.decisionId,
-          tsMs: features.tsMs,
-          symbol: features.symbol,
-          reason,
+      reasons.setTail(WARMING_UP_REASONS);
+      return new GovernorAnswer(
+        {
+          decision: {
+            engine: 'none',
+            id: input.decisionId,
+            tsMs: features.tsMs,
+            symbol: features.symbol,
+            reason: WARMING_UP_REASON,
+          },
+          regimeKey: 'warming-up',
+          regime: null,
+          probabilities,
+          engineChoice: null,
+          fib,
+          trace: null,
+          sequenceModel: this.sequence.name,
+          gate: { kind: 'warming-up' },
+          candidate: null,
         },
-        regimeKey: 'warming-up',
-        regime: null,
-        probabilities,
-        engineChoice: null,
-        fib,
-        trace: null,
-        sequenceModel: this.sequence.name,
         reasons,
-        gate: { kind: 'warming-up' },
-        candidate: null,
-      };
+      );
     }
-    reasons.push(
-      `regime ${regime.regimeKey}: vol score ${fmt(regime.volScore)}, trend strength ${fmt(regime.trendStrength)}, mean reversion ${fmt(regime.meanReversionScore)}`,
-      `RegimeSwitchingRL: ${engineChoice.engine} (${engineChoice.mode}, Q ${fmt(engineChoice.value)})`,
+    // 5.5–5.6 envelope and engine-specific modifiers (the regime, engine and Elliott lines lead)
+    const compiled = this.#orchestrator.compileWithLead(
+      {
+        decisionId: input.decisionId,
+        tsMs: features.tsMs,
+        symbol: features.symbol,
+        engine: engineChoice.engine,
+        regime,
+        probUp: probabilities.probUp,
+        signals: block.signals,
+        balanceUsd,
+        routeCandidates: input.arbitrage?.candidates,
+        standAsideEngine:
+          engineChoice.engine === 'none' && available.length > 0
+            ? this.#bestValued(regime.regimeKey, available)
+            : undefined,
+      },
+      reasons,
     );
-    if (fib.wave.kind === 'count') reasons.push(`Elliott: ${fib.wave.label}`);
-    // 5.5–5.6 envelope and engine-specific modifiers
-    const compiled = this.#orchestrator.compile({
-      decisionId: input.decisionId,
-      tsMs: features.tsMs,
-      symbol: features.symbol,
-      engine: engineChoice.engine,
-      regime,
-      probUp: probabilities.probUp,
-      signals: block.signals,
-      balanceUsd,
-      reasons: reasons.slice(1),
-      ...(input.arbitrage ? { routeCandidates: input.arbitrage.candidates } : {}),
-      ...(engineChoice.engine === 'none' && available.length > 0
-        ? { standAsideEngine: this.#bestValued(regime.regimeKey, available) }
-        : {}),
-    });
-    return {
-      // The setup's identity lets SafetyManager refuse a second position on it (maxPositionsPerSetup).
-      decision: withSetupKey(compiled.decision, block),
-      regimeKey: regime.regimeKey,
-      regime,
-      probabilities,
-      engineChoice,
-      fib,
-      trace: compiled.trace,
-      sequenceModel: this.sequence.name,
-      reasons: [reasons[0] as string, ...compiled.reasons],
-      gate: compiled.gate,
-      candidate: compiled.candidate,
-    };
+    reasons.setTail(compiled.reasons);
+    return new GovernorAnswer(
+      {
+        // The setup's identity lets SafetyManager refuse a second position on it (maxPositionsPerSetup).
+        decision: withSetupKey(compiled.decision, block),
+        regimeKey: regime.regimeKey,
+        regime,
+        probabilities,
+        engineChoice,
+        fib,
+        trace: compiled.trace,
+        sequenceModel: this.sequence.name,
+        gate: compiled.gate,
+        candidate: compiled.candidate,
+      },
+      reasons,
+    );
   }
 
   /**
@@ -218,7 +231,7 @@ export class MasterGovernorX100 {
    * (warm-up after a restart, safety cooldown). Same fib call as `decide`; touches no learner.
    */
   observeMarket(input: Pick<GovernorDecideInput, 'features' | 'window' | 'volatility'>): void {
-    const probabilities = this.#predict(input.window);
+    const probabilities = predictProbabilities(this.sequence, input.window);
     const volScore = this.#volScore({
       features: input.features,
       predictedVolatility: probabilities.volatility,
@@ -226,11 +239,11 @@ export class MasterGovernorX100 {
     const dominant =
       volScore === null
         ? dominantRegime(probabilities.regimes)
-        : this.regimeStates.build({
+        : this.regimeStates.dominantRegime({
             volScore,
             trendStrength: trendStrength(input.window),
             probabilities: probabilities.regimes,
-          }).dominantRegime;
+          });
     this.#evaluateFib(input.features, dominant, input.volatility, false);
   }
 
@@ -332,6 +345,7 @@ export class MasterGovernorX100 {
       ? o.createFib(learners.patternMemory)
       : new MasterFibonacciGovernor({ ...o.fib, memory: learners.patternMemory });
     this.#fedSwingTs = undefined;
+    this.#fibAudits = new FibAuditCache();
   }
 
   /** The available engine with the highest Q-value in the regime (ties: MARKETS order): a stand-aside's candidate. */
@@ -340,21 +354,6 @@ export class MasterGovernorX100 {
     let best = available[0] as Market;
     for (const m of available) if (values[m] > values[best]) best = m;
     return best;
-  }
-
-  #predict(window: ArrayLike<number>): DecisionProbabilities {
-    const probUp = requireNumberInRange(this.sequence.predictDirection(window), 'sequence.probUp', 0, 1);
-    const volatility = requireNumberInRange(
-      this.sequence.predictVolatility(window),
-      'sequence.volatility',
-      0,
-    );
-    const r = this.sequence.regimeProbabilities(window);
-    return {
-      probUp,
-      volatility,
-      regimes: { trending: r.trending, meanReverting: r.meanReverting, volatile: r.volatile },
-    };
   }
 
   /**

@@ -1,7 +1,8 @@
-import { GovernorError, type RouteCandidate } from '@omni/core';
+import { type DecisionGate, GovernorError, type RouteCandidate, type TradeDecision } from '@omni/core';
 import type { LadderStake } from './ladder-risk-ai.js';
 import { requireNumberInRange, requireOption } from './numeric-input.js';
-import type { OrchestratorSettings, TakeProfitRung } from './orchestrator-types.js';
+import type { MutableTrace } from './orchestrator-drafts.js';
+import type { CompileInput, OrchestratorSettings, TakeProfitRung } from './orchestrator-types.js';
 
 /** Fixed-point scale for the minimum-profit ratio in wei (1e9: sub-ppb rounding, always up). */
 const WEI_RATIO_SCALE = 1_000_000_000n;
@@ -95,4 +96,27 @@ export function checkSettings(s: OrchestratorSettings): OrchestratorSettings {
 
 export function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
+
+/** The gate of a decision without a setup (shared, frozen). */
+export const NO_SETUP_GATE: DecisionGate = Object.freeze({ kind: 'no-setup' });
+
+/** The `none` result of `DecisionOrchestrator.compile`: `reason` closes the reasons. */
+export function standAside(
+  input: CompileInput,
+  reasons: string[],
+  trace: MutableTrace,
+  reason: string,
+  gate: DecisionGate,
+  candidate: TradeDecision | null = null,
+) {
+  reasons.push(reason);
+  const { decisionId: id, tsMs, symbol } = input;
+  return {
+    decision: { engine: 'none', id, tsMs, symbol, reason },
+    reasons,
+    trace,
+    gate,
+    candidate,
+  } as const;
 }

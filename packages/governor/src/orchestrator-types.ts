@@ -61,6 +61,15 @@ export interface VetoContext {
  */
 export type DecisionVeto = (decision: TradeDecision, context: VetoContext) => string | undefined;
 
+/**
+ * The lines that open a decision's reasons (the steps before the orchestrator), formatted only when
+ * a trade decision carries them (see {@link DecisionOrchestrator.compileWithLead}).
+ */
+export interface LeadReasons {
+  /** The lead lines; the orchestrator puts them at the head of the trade's reasons. */
+  takeLead(): readonly string[];
+}
+
 /** Everything {@link DecisionOrchestrator.compile} needs for one decision. */
 export interface CompileInput {
   readonly decisionId: string;

@@ -116,3 +116,54 @@ describe('meanReversionScore', () => {
     expect(meanReversionScore(3.46)).toBe(0);
   });
 });
+
+describe('RegimeStateBuilder.dominantRegime', () => {
+  const builder = new RegimeStateBuilder();
+
+  it('is the dominant regime of build, ties included', () => {
+    const inputs = [
+      { trending: 0.2, meanReverting: 0.5, volatile: 0.3 },
+      { trending: 0.4, meanReverting: 0.4, volatile: 0.2 },
+      { trending: 0.1, meanReverting: 0.45, volatile: 0.45 },
+      { trending: 0.25, meanReverting: 0.25, volatile: 0.5 },
+    ].map((probabilities) => ({ volScore: 0.4, trendStrength: 1.5, probabilities }));
+    expect(inputs.map((i) => builder.dominantRegime(i))).toEqual([
+      'meanReverting',
+      'trending',
+      'meanReverting',
+      'volatile',
+    ]);
+    expect(inputs.map((i) => builder.dominantRegime(i))).toEqual(
+      inputs.map((i) => builder.build(i).dominantRegime),
+    );
+  });
+
+  it('refuses what build refuses, with the same error', () => {
+    const bad = [
+      {
+        volScore: Number.NaN,
+        trendStrength: 1,
+        probabilities: { trending: 1, meanReverting: 0, volatile: 0 },
+      },
+      { volScore: 0.5, trendStrength: -1, probabilities: { trending: 1, meanReverting: 0, volatile: 0 } },
+      {
+        volScore: 0.5,
+        trendStrength: 1,
+        probabilities: { trending: 0.5, meanReverting: 0.2, volatile: 0.2 },
+      },
+    ];
+    const messages = (f: (i: (typeof bad)[number]) => unknown) =>
+      bad.map((i) => {
+        try {
+          f(i);
+          return 'no error';
+        } catch (err) {
+          return String(err);
+        }
+      });
+    expect(messages((i) => builder.dominantRegime(i))).toEqual(messages((i) => builder.build(i)));
+    expect(
+      messages((i) => builder.build(i)).every((m) => m.includes('GovernorError') || m.includes('must')),
+    ).toBe(true);
+  });
+});

@@ -131,8 +131,36 @@ export class RegimeStateBuilder {
 
   /** The regime state of one decision. Throws `GOVERNOR_BAD_INPUT` naming the field for NaN or out-of-range input. */
   build(input: RegimeStateInput): RegimeState {
-    const volScore = requireNumberInRange(input.volScore, 'volScore', 0);
-    const trend = requireNumberInRange(input.trendStrength, 'trendStrength', 0);
+    const di = this.#checkedDominant(input);
+    const volScore = input.volScore;
+    const trend = input.trendStrength;
+    const { trending, meanReverting, volatile } = input.probabilities;
+    const vi = bucketIndex(volScore, this.volEdges);
+    const ti = bucketIndex(trend, this.trendEdges);
+    return {
+      volScore,
+      trendStrength: trend,
+      meanReversionScore: meanReversionScore(trend),
+      probabilities: { trending, meanReverting, volatile },
+      volBucket: VOL_BUCKETS[vi] as VolBucket,
+      trendBucket: TREND_BUCKETS[ti] as TrendBucket,
+      dominantRegime: DOMINANT_REGIMES[di] as DominantRegime,
+      regimeKey: KEY_TABLE[(vi * TREND_BUCKETS.length + ti) * DOMINANT_REGIMES.length + di] as RegimeKey,
+    };
+  }
+
+  /**
+   * `build(input).dominantRegime`, with the same checks (and errors) but without building the state:
+   * for ticks the governor only observes.
+   */
+  dominantRegime(input: RegimeStateInput): DominantRegime {
+    return DOMINANT_REGIMES[this.#checkedDominant(input)] as DominantRegime;
+  }
+
+  /** Checks `input` as `build` does and returns the index of its dominant regime. */
+  #checkedDominant(input: RegimeStateInput): number {
+    requireNumberInRange(input.volScore, 'volScore', 0);
+    requireNumberInRange(input.trendStrength, 'trendStrength', 0);
     const p = input.probabilities;
     const trending = requireNumberInRange(p.trending, 'probabilities.trending', 0, 1);
     const meanReverting = requireNumberInRange(p.meanReverting, 'probabilities.meanReverting', 0, 1);
@@ -144,19 +172,7 @@ export class RegimeStateBuilder {
         sum,
       });
     }
-    const vi = bucketIndex(volScore, this.volEdges);
-    const ti = bucketIndex(trend, this.trendEdges);
-    const di = trending >= meanReverting ? (trending >= volatile ? 0 : 2) : meanReverting >= volatile ? 1 : 2;
-    return {
-      volScore,
-      trendStrength: trend,
-      meanReversionScore: meanReversionScore(trend),
-      probabilities: { trending, meanReverting, volatile },
-      volBucket: VOL_BUCKETS[vi] as VolBucket,
-      trendBucket: TREND_BUCKETS[ti] as TrendBucket,
-      dominantRegime: DOMINANT_REGIMES[di] as DominantRegime,
-      regimeKey: KEY_TABLE[(vi * TREND_BUCKETS.length + ti) * DOMINANT_REGIMES.length + di] as RegimeKey,
-    };
+    return trending >= meanReverting ? (trending >= volatile ? 0 : 2) : meanReverting >= volatile ? 1 : 2;
   }
 }
 

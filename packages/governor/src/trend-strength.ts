@@ -20,7 +20,12 @@ export function trendStrength(window: ArrayLike<number>, epsilon = TREND_STRENGT
   const n = window.length;
   if (n < 2) return 0;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += requireNumberInRange(window[i] as number, `window[${i}]`);
+  for (let i = 0; i < n; i++) {
+    const x = window[i] as number;
+    // The field name is built only for the error (a template per element would cost more than the sum).
+    if (typeof x !== 'number' || !Number.isFinite(x)) requireNumberInRange(x, `window[${i}]`);
+    sum += x;
+  }
   const mean = sum / n;
   let squares = 0;
   for (let i = 0; i < n; i++) {
