@@ -220,7 +220,8 @@ export class MasterGovernorX100 {
         trace: compiled.trace,
         sequenceModel: this.sequence.name,
         gate: compiled.gate,
-        candidate: compiled.candidate,
+        // Keyed too: the counterfactual hub opens one would-be trade per setup, as SafetyManager would.
+        candidate: compiled.candidate && (withSetupKey(compiled.candidate, block) as TradeDecision),
       },
       reasons,
     );
