@@ -14,6 +14,11 @@ describe('figures', () => {
     });
     const g = measured('growth', '%', [4, 6, 3], TARGETS.rssGrowthPct);
     expect(g).toMatchObject({ median: 4, verdict: 'pass' });
+    expect(measured('p99', 'µs', [48, 61, 52], TARGETS.momentumP99Us)).toMatchObject({
+      median: 52,
+      verdict: 'missed',
+    });
+    expect(TARGETS.onnxP99Us).toMatchObject({ op: '<=', value: 200 });
   });
 
   it('has no verdict without a target, and none for a figure that was not measured', () => {
@@ -40,5 +45,7 @@ describe('figures', () => {
     expect(formatValue(4.25, '%')).toBe('4.3 %');
     expect(formatValue(82.04, 's')).toBe('82.0 s');
     expect(formatValue(435.4, 'B/tick')).toBe('435 B');
+    expect(formatValue(12.345, 'µs')).toBe('12.3 µs');
+    expect(formatValue(1_234.5, 'µs')).toBe('1235 µs');
   });
 });

@@ -75,4 +75,6 @@ export const TARGETS = {
   peakRssMb: { op: '<=', value: 250, text: 'peak RSS ≤ 250 MB' },
   rssGrowthPct: { op: '<=', value: 5, text: '≤ 5 % growth from 1M to 10M ticks' },
   workerSpeedup: { op: '>=', value: 1.7, text: '≥ 1.7× faster from 1 to 2 workers' },
+  momentumP99Us: { op: '<=', value: 50, text: 'tick-to-decision p99 ≤ 50 µs (momentum)' },
+  onnxP99Us: { op: '<=', value: 200, text: 'tick-to-decision p99 ≤ 200 µs (ONNX)' },
 } as const satisfies Record<string, Target>;

@@ -12,6 +12,7 @@ import { type BenchResults, buildResults, type WalkData } from './results.js';
 import { EngineSection } from './sections/engine.js';
 import { FeaturesSection, readPrices } from './sections/features.js';
 import { InferenceSection } from './sections/inference.js';
+import { LatencySection } from './sections/latency.js';
 import { ParseSection } from './sections/parse.js';
 import type { Section } from './sections/section.js';
 import { WorkersSection } from './sections/workers.js';
@@ -69,7 +70,8 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
   const inference = new InferenceSection(sharedPrices, options.inferenceSingles, options.inferenceBatches);
   const workers = new WorkersSection(CLI_PATH, dataDir, options.ticks);
   const big = new EngineSection('big', CLI_PATH, bigWalk ?? walk, 'momentum');
-  const all: Section[] = [parse, momentum, onnx, features, inference, workers, big];
+  const latency = new LatencySection(sharedPrices, options.latencyTicks);
+  const all: Section[] = [parse, momentum, onnx, features, inference, workers, big, latency];
 
   const missing = new Map<SectionId, string>();
   for (const id of options.skip) missing.set(id, `skipped (--skip ${id})`);
@@ -105,6 +107,7 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
       runs: options.runs,
       ticks: options.ticks,
       big: options.big,
+      latencyTicks: options.latencyTicks,
       quick: options.quick,
       skip: [...options.skip],
     },
@@ -116,6 +119,7 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
     inference,
     workers,
     big,
+    latency,
     missing,
   });
   const outDir = resultsDir(options);

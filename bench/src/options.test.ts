@@ -13,21 +13,26 @@ describe('parseOptions', () => {
       undefined,
       0,
     ]);
-    expect(DEFAULTS).toEqual({ runs: 5, ticks: 1_000_000, big: 10_000_000 });
+    expect(DEFAULTS).toEqual({ runs: 5, ticks: 1_000_000, big: 10_000_000, latencyTicks: 20_000 });
+    expect(o.latencyTicks).toBe(20_000);
   });
 
   it('takes --quick sizes, and explicit values over them in either spelling', () => {
     expect(parseOptions(['--quick'])).toMatchObject({ ...QUICK, quick: true });
-    expect(parseOptions(['--quick', '--runs=3', '--ticks', '1_000', '--big', '2,000'])).toMatchObject({
+    expect(
+      parseOptions(['--quick', '--runs=3', '--ticks', '1_000', '--big', '2,000', '--latency-ticks=800']),
+    ).toMatchObject({
       runs: 3,
       ticks: 1_000,
       big: 2_000,
+      latencyTicks: 800,
     });
+    expect(parseOptions(['--quick']).latencyTicks).toBe(1_500);
   });
 
   it('reads --skip as a comma-separated list of sections, and --out as a folder', () => {
-    const o = parseOptions(['--skip', 'big,workers', '--out', '/tmp/x', '--']);
-    expect([...o.skip]).toEqual(['big', 'workers']);
+    const o = parseOptions(['--skip', 'big,workers,latency', '--out', '/tmp/x', '--']);
+    expect([...o.skip]).toEqual(['big', 'workers', 'latency']);
     expect(o.outDir).toBe('/tmp/x');
   });
 
@@ -36,6 +41,7 @@ describe('parseOptions', () => {
     [['--ticks', '2.5'], /--ticks takes a whole number/],
     [['--skip', 'gpu'], /--skip takes parse, momentum/],
     [['--runs'], /--runs needs a value/],
+    [['--latency-ticks', '10'], /--latency-ticks takes a whole number >= 200; got 10/],
     [['--fast'], /--fast is not an option/],
     [['5'], /5 is not an option/],
   ])('refuses %j with a message naming the option', (argv, message) => {

@@ -1,8 +1,20 @@
 import { BenchError } from './errors.js';
 
 /** The sections of one `pnpm bench` run, in the order they run within each round. */
-export const SECTION_IDS = ['parse', 'momentum', 'onnx', 'features', 'inference', 'workers', 'big'] as const;
-/** One section: (a) parse, (b) momentum, (c) onnx, (d) features, (e) inference, (f) workers, (g) big = 10M-tick memory run. */
+export const SECTION_IDS = [
+  'parse',
+  'momentum',
+  'onnx',
+  'features',
+  'inference',
+  'workers',
+  'big',
+  'latency',
+] as const;
+/**
+ * One section: (a) parse, (b) momentum, (c) onnx, (d) features, (e) inference, (f) workers, (g) big =
+ * 10M-tick memory run, (h) latency = tick-to-decision latency of the engine fed one tick at a time.
+ */
 export type SectionId = (typeof SECTION_IDS)[number];
 
 /** What one run of the harness measures and where it writes. */
@@ -13,6 +25,8 @@ export interface BenchOptions {
   readonly ticks: number;
   /** Ticks of the second walk, for the memory growth of the momentum engine (section `big`). */
   readonly big: number;
+  /** Ticks per run of the latency section (the first of the main walk; the first 2,000 are warm-up). */
+  readonly latencyTicks: number;
   /** Smoke mode: tiny sizes, results to a temp folder unless `outDir` is given. */
   readonly quick: boolean;
   /** Where RESULTS.md and results.json go; undefined = bench/ (or a temp folder with --quick). */
@@ -25,15 +39,17 @@ export interface BenchOptions {
 }
 
 /** The full run: 5 runs, 1M ticks, 10M for the memory run. */
-export const DEFAULTS = { runs: 5, ticks: 1_000_000, big: 10_000_000 } as const;
+export const DEFAULTS = { runs: 5, ticks: 1_000_000, big: 10_000_000, latencyTicks: 20_000 } as const;
 /** The smoke run (`--quick`): seconds, for CI. Sizes only; nothing is skipped. */
-export const QUICK = { runs: 1, ticks: 3_000, big: 6_000 } as const;
+export const QUICK = { runs: 1, ticks: 3_000, big: 6_000, latencyTicks: 1_500 } as const;
 
 export const USAGE = `usage: pnpm bench [options]   (from the repo root; the packages are built first)
 
   --runs N      runs of every figure; min/median/max are over them (default ${DEFAULTS.runs}, --quick ${QUICK.runs})
   --ticks N     ticks of the random walk for the parse loop, engines, features and inference (default 1,000,000)
   --big N       ticks of the walk for the memory run (default 10,000,000)
+  --latency-ticks N
+                ticks per run of the latency section, the walk's first (default 20,000, --quick ${QUICK.latencyTicks.toLocaleString('en-US')})
   --skip LIST   sections to leave out, comma-separated: ${SECTION_IDS.join(', ')}
   --quick       smoke run: ${QUICK.ticks.toLocaleString('en-US')} / ${QUICK.big.toLocaleString('en-US')} ticks, ${QUICK.runs} runs; writes to a temp folder unless --out
   --out DIR     where RESULTS.md and results.json go (default: bench/)
@@ -58,7 +74,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       flags.add(name);
       continue;
     }
-    if (!['runs', 'ticks', 'big', 'skip', 'out'].includes(name))
+    if (!['runs', 'ticks', 'big', 'latency-ticks', 'skip', 'out'].includes(name))
       throw badOption(arg, 'is not an option; see --help');
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw badOption(`--${name}`, 'needs a value');
@@ -79,6 +95,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     runs: count(values.get('runs'), '--runs', base.runs, 1),
     ticks,
     big: count(values.get('big'), '--big', base.big, 200),
+    latencyTicks: count(values.get('latency-ticks'), '--latency-ticks', base.latencyTicks, 200),
     quick,
     outDir: values.get('out'),
     skip,

@@ -16,7 +16,10 @@ import { Rng } from '@omni/core';
 export const WALK_SEED = 20_260_514;
 /** Bumped whenever the walk's formula or format changes, so cached files of the old one are rebuilt. */
 const GENERATOR = 'omni-bench/random-walk@1';
-const START_MS = Date.UTC(2024, 0, 1);
+/** Time of the walk's first tick; tick i is at `WALK_START_MS + i * WALK_STEP_MS`. */
+export const WALK_START_MS = Date.UTC(2024, 0, 1);
+/** One tick a second. */
+export const WALK_STEP_MS = 1_000;
 const START_PRICE = 1.1;
 /** σ of one second's log return: about 0.6 % a day, an ordinary FX pair. */
 const SIGMA_PER_SEC = 2e-5;
@@ -83,7 +86,7 @@ function writeWalk(path: string, ticks: number, seed: number): number {
     let price = START_PRICE;
     for (let i = 0; i < ticks; i++) {
       if (i > 0) price *= Math.exp(SIGMA_PER_SEC * rng.normal());
-      chunk += `${new Date(START_MS + i * 1000).toISOString()},${price.toFixed(5)}\n`;
+      chunk += `${new Date(WALK_START_MS + i * WALK_STEP_MS).toISOString()},${price.toFixed(5)}\n`;
       if (chunk.length >= 1 << 20) {
         bytes += writeSync(fd, chunk);
         chunk = '';

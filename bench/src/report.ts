@@ -1,5 +1,5 @@
 import type { Figure } from './figures.js';
-import type { BenchResults, EngineResult } from './results.js';
+import type { BenchResults, EngineResult, LatencyResult } from './results.js';
 import { ticksLabel } from './results.js';
 
 /** A figure's value in its unit, for people: 12.2k, 1.23M, 3.40×, 446 MB. */
@@ -21,6 +21,8 @@ export function formatValue(value: number, unit: string): string {
       return `${value.toFixed(0)} MB`;
     case 'B/tick':
       return `${value.toFixed(value < 10 ? 1 : 0)} B`;
+    case 'µs':
+      return `${value.toFixed(value < 100 ? 1 : 0)} µs`;
     default:
       return value.toPrecision(4);
   }
@@ -56,6 +58,10 @@ function engineTable(e: EngineResult): string {
   ].join('\n');
 }
 
+function latencyRows(l: LatencyResult): string {
+  return [l.p50Us, l.p99Us, l.maxUs, l.decidedPct].map(row).join('\n');
+}
+
 /** RESULTS.md: every figure of results.json, with the machine, the commit and the issue's targets. */
 export function renderResults(r: BenchResults): string {
   const s = r.sections;
@@ -87,6 +93,8 @@ export function renderResults(r: BenchResults): string {
     s.memory.peakRssBig,
     s.memory.growthPct,
     s.workers.speedup,
+    s.latency.momentum.p99Us,
+    s.latency.onnx.p99Us,
   ];
   return `# Benchmark results
 
@@ -167,7 +175,17 @@ ${row(s.memory.peakRssBig)}
 ${row(s.memory.growthPct)}
 ${row(s.memory.ticksPerSecBig)}
 
-## (h) Peers — their published figures, not measured here
+## (h) Tick-to-decision latency, live and shadow
+
+${s.latency.what}. ${s.latency.ticks.toLocaleString('en-US')} ticks a run, the first ${s.latency.warmup.toLocaleString('en-US')} not recorded;
+p50, p99 and max are per run, over its recorded ticks, and each figure is min / median / max of them over the runs.
+"ticks decided" = the runtime's decisions ÷ the recorded ticks.
+
+${HEAD}
+${latencyRows(s.latency.momentum)}
+${latencyRows(s.latency.onnx)}
+
+## (i) Peers — their published figures, not measured here
 
 None of these engines was run on this machine; the figures are theirs, quoted as issue 14 quotes them,
 for a different workload and language.

@@ -6,6 +6,7 @@ import { PEER_FIGURES, type PeerFigure } from './peers.js';
 import type { EngineSection } from './sections/engine.js';
 import { AGREEMENT_TOLERANCE, type FeaturesSection } from './sections/features.js';
 import type { InferenceSection } from './sections/inference.js';
+import type { LatencyRun, LatencySection } from './sections/latency.js';
 import type { ParseSection } from './sections/parse.js';
 import { mb } from './sections/section.js';
 import type { WorkersSection } from './sections/workers.js';
@@ -20,6 +21,15 @@ export interface EngineResult {
   readonly peakRssMb: Figure;
   readonly decisionsBytesPerTick: Figure;
   readonly journalBytesPerTick: Figure;
+}
+
+/** Tick-to-decision latency of one model, section (h): each figure over the rounds of a per-round value. */
+export interface LatencyResult {
+  readonly p50Us: Figure;
+  readonly p99Us: Figure;
+  readonly maxUs: Figure;
+  /** Decisions ÷ recorded ticks, in %: how many ticks went all the way to a decision. */
+  readonly decidedPct: Figure;
 }
 
 /** One indicator in one library, section (d). */
@@ -46,6 +56,7 @@ export interface BenchResults {
     readonly runs: number;
     readonly ticks: number;
     readonly big: number;
+    readonly latencyTicks: number;
     readonly quick: boolean;
     readonly skip: readonly SectionId[];
   };
@@ -69,6 +80,14 @@ export interface BenchResults {
       readonly growthPct: Figure;
       /** Throughput of the big run: whether the cost per tick stays flat over a long run. */
       readonly ticksPerSecBig: Figure;
+    };
+    readonly latency: {
+      readonly what: string;
+      /** Ticks per run, the walk's first, and how many of them were warm-up (not recorded). */
+      readonly ticks: number;
+      readonly warmup: number;
+      readonly momentum: LatencyResult;
+      readonly onnx: LatencyResult;
     };
     readonly peers: readonly PeerFigure[];
   };
@@ -99,6 +118,7 @@ export interface CollectedRun {
   readonly inference: InferenceSection;
   readonly workers: WorkersSection;
   readonly big: EngineSection;
+  readonly latency: LatencySection;
   /** Why a section has no figures: skipped or failed, by section. */
   readonly missing: ReadonlyMap<SectionId, string>;
 }
@@ -206,6 +226,13 @@ export function buildResults(run: CollectedRun): BenchResults {
           why('big'),
         ),
       },
+      latency: {
+        what: LATENCY_WHAT,
+        ticks: run.latency.tickCount,
+        warmup: run.latency.warmup,
+        momentum: latencyResult('momentum', run.latency.momentum, why('latency'), TARGETS.momentumP99Us),
+        onnx: latencyResult('ONNX', run.latency.onnx, why('latency'), TARGETS.onnxP99Us),
+      },
       peers: PEER_FIGURES,
     },
     problems,
@@ -256,6 +283,52 @@ function engineResult(
       `engine, ${name}: all journals (*.jsonl) per tick`,
       'B/tick',
       section.runs.map((r) => r.journalBytes / ticks),
+      missing,
+    ),
+  };
+}
+
+/** What section (h) measures, for RESULTS.md. */
+export const LATENCY_WHAT =
+  'createOmniEngine of @omni/runtime in the harness process, with the settings of a shadow run (mode shadow, ' +
+  'seed 7, ShadowExecutionHub, decisions.jsonl at level `all`, durable journals) and SafetyManager caps out of ' +
+  'reach (daily loss, daily trades, loss streak), so nearly every tick is decided; no state folder or checkpoints. ' +
+  'Fed one tick at a time as a live feed delivers them: a ManualClock set to the tick, then ' +
+  '`await runtime.onTick(tick)` timed with process.hrtime.bigint() — no batches, no prefetch, so ONNX predicts ' +
+  "each tick's window when it arrives. A fresh engine each round; the first ticks are warm-up (JIT) and not " +
+  'recorded. Machine load is not controlled: other processes and GC pauses land in p99 and max';
+
+function latencyResult(
+  name: string,
+  runs: readonly LatencyRun[],
+  missing: string,
+  target: (typeof TARGETS)[keyof typeof TARGETS],
+): LatencyResult {
+  const of = (f: (r: LatencyRun) => number) => runs.map(f);
+  return {
+    p50Us: figureOf(
+      `tick-to-decision p50, ${name}`,
+      'µs',
+      of((r) => r.p50Us),
+      missing,
+    ),
+    p99Us: figureOf(
+      `tick-to-decision p99, ${name}`,
+      'µs',
+      of((r) => r.p99Us),
+      missing,
+      target,
+    ),
+    maxUs: figureOf(
+      `tick-to-decision max, ${name}`,
+      'µs',
+      of((r) => r.maxUs),
+      missing,
+    ),
+    decidedPct: figureOf(
+      `ticks decided, ${name}`,
+      '%',
+      of((r) => r.decidedPct),
       missing,
     ),
   };

@@ -57,7 +57,7 @@ describe('pnpm bench --quick', () => {
   it('has every section, each figure measured with min <= median <= max over every run', () => {
     const sections = results.sections;
     expect(Object.keys(sections).sort()).toEqual(
-      ['features', 'inference', 'memory', 'momentum', 'onnx', 'parse', 'peers', 'workers'].sort(),
+      ['features', 'inference', 'latency', 'memory', 'momentum', 'onnx', 'parse', 'peers', 'workers'].sort(),
     );
     for (const [name, section] of Object.entries(sections)) {
       if (name === 'peers') continue;
@@ -85,12 +85,33 @@ describe('pnpm bench --quick', () => {
       s.onnx.ticksPerSec,
       s.momentum.multipleOfParse,
       s.memory.growthPct,
+      s.latency.momentum.p99Us,
+      s.latency.onnx.p99Us,
     ]) {
       expect(f.target, f.label).not.toBeNull();
       expect(['pass', 'missed']).toContain(f.verdict);
     }
     expect(s.momentum.ticksPerSec.target?.value).toBe(500_000);
     expect(s.onnx.ticksPerSec.target?.value).toBe(150_000);
+    expect(s.latency.momentum.p99Us.target?.value).toBe(50);
+    expect(s.latency.onnx.p99Us.target?.value).toBe(200);
+  });
+
+  it('times the engine tick by tick after a warm-up, with p50 <= p99 <= max and nearly every tick decided', () => {
+    const l = results.sections.latency;
+    expect([l.ticks, l.warmup]).toEqual([QUICK.latencyTicks, QUICK.latencyTicks / 4]);
+    for (const model of [l.momentum, l.onnx]) {
+      const [p50, p99, max, decided] = [model.p50Us, model.p99Us, model.maxUs, model.decidedPct];
+      if (p50.status !== 'measured' || p99.status !== 'measured' || max.status !== 'measured')
+        throw new Error(`latency not measured: ${JSON.stringify(model)}`);
+      for (let i = 0; i < QUICK.runs; i++) {
+        expect(p50.samples[i]).toBeGreaterThan(0);
+        expect(p50.samples[i]).toBeLessThanOrEqual(p99.samples[i] as number);
+        expect(p99.samples[i]).toBeLessThanOrEqual(max.samples[i] as number);
+      }
+      expect(decided.status === 'measured' && decided.min).toBeGreaterThan(90);
+      expect(decided.status === 'measured' && decided.max).toBeLessThanOrEqual(100);
+    }
   });
 
   it('checks every library against our indicators and finds them agreeing', () => {
@@ -114,7 +135,7 @@ describe('pnpm bench --quick', () => {
 
   it('renders RESULTS.md with every section', () => {
     const md = readFileSync(join(out, 'RESULTS.md'), 'utf8');
-    for (const heading of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)', '(h)'])
+    for (const heading of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)', '(h)', '(i)'])
       expect(md).toContain(`## ${heading}`);
     expect(md).toContain(results.commit.sha);
     expect(md).toContain('Smoke run');

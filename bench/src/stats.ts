@@ -36,3 +36,17 @@ export function spread(samples: readonly number[]): Spread {
     samples: [...samples],
   };
 }
+
+/**
+ * The nearest-rank percentile `q` (0 < q ≤ 1) of `values`, which must be sorted ascending: the
+ * smallest value with at least `q` of the values at or below it. Throws BenchError `BENCH_BAD_SAMPLE`
+ * on an empty array.
+ *
+ * @example
+ * percentileOfSorted(Float64Array.of(1, 2, 3, 4), 0.5); // 2
+ */
+export function percentileOfSorted(values: Float64Array, q: number): number {
+  if (values.length === 0) throw new BenchError('BENCH_BAD_SAMPLE', 'a percentile needs at least one value');
+  const rank = Math.min(values.length, Math.max(1, Math.ceil(q * values.length)));
+  return values[rank - 1] as number;
+}
