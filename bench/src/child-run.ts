@@ -23,9 +23,9 @@ export interface CliRun {
  * Runs `node <cli> <args...> --out <fresh folder>` with a clean environment (no `OMNI_*`, no
  * `SEQ_MODEL_ONNX`, a temp working folder so no `.env` is read), measures it, then deletes what it
  * wrote (a 10M-tick run writes gigabytes of journals). Throws `BENCH_CHILD_FAILED` with the tail of
- * its stderr when it exits non-zero.
+ * its stderr when it exits non-zero; `signal` kills the child (the harness was interrupted).
  */
-export async function runCli(cli: string, args: readonly string[]): Promise<CliRun> {
+export async function runCli(cli: string, args: readonly string[], signal?: AbortSignal): Promise<CliRun> {
   const work = mkdtempSync(join(tmpdir(), 'omni-bench-run-'));
   const out = join(work, 'out');
   const rssFile = join(work, 'rss.json');
@@ -41,6 +41,7 @@ export async function runCli(cli: string, args: readonly string[]): Promise<CliR
         cwd: work,
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
+        ...(signal ? { signal } : {}),
       });
       let tail = '';
       child.stderr.setEncoding('utf8');

@@ -33,7 +33,8 @@ export interface HarnessOutput {
 /**
  * Runs every section that is not skipped, round after round (each round runs each section once), and
  * writes results.json and RESULTS.md. A section that fails is reported in `problems` and as "not
- * available: failed: …" — the other sections still run. `log` gets the progress lines (stderr).
+ * available: failed: …" — the other sections still run. On SIGINT/SIGTERM the running child is killed and
+ * the rounds done so far are written (with the interruption among the problems). `log` gets the progress lines.
  */
 export async function runHarness(options: BenchOptions, log: (line: string) => void): Promise<HarnessOutput> {
   const started = performance.now();
@@ -87,15 +88,28 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
       fail(section, err);
     }
   }
-  for (let round = 1; round <= options.runs; round++) {
+  // Ctrl-C or a kill: stop the running child, keep the rounds done so far and still write both files.
+  const abort = new AbortController();
+  let interrupted: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    say(`${signal}: stopping; the results of the rounds done so far will be written`);
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  let rounds = 0;
+  for (let round = 1; round <= options.runs && interrupted === null; round++) {
     for (const section of active()) {
+      if (interrupted !== null) break;
       try {
-        say(`round ${round}/${options.runs} ${section.id}: ${await section.runOnce(round)}`);
+        say(`round ${round}/${options.runs} ${section.id}: ${await section.runOnce(round, abort.signal)}`);
       } catch (err) {
-        fail(section, err);
+        if (interrupted === null) fail(section, err);
       }
     }
+    if (interrupted === null) rounds = round;
   }
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   for (const section of all) await section.close?.().catch(() => undefined);
 
   const results = buildResults({
@@ -121,6 +135,8 @@ export async function runHarness(options: BenchOptions, log: (line: string) => v
     big,
     latency,
     missing,
+    interrupted:
+      interrupted === null ? null : `interrupted by ${interrupted} after ${rounds} of ${options.runs} rounds`,
   });
   const outDir = resultsDir(options);
   mkdirSync(outDir, { recursive: true });

@@ -121,6 +121,8 @@ export interface CollectedRun {
   readonly latency: LatencySection;
   /** Why a section has no figures: skipped or failed, by section. */
   readonly missing: ReadonlyMap<SectionId, string>;
+  /** Set when a signal stopped the run early: its figures are over fewer runs than asked. */
+  readonly interrupted: string | null;
 }
 
 /** Tick counts as people say them: 1M, 10M, 3k, 2.5M. */
@@ -137,6 +139,7 @@ export function buildResults(run: CollectedRun): BenchResults {
   const problems = [...run.missing.entries()]
     .filter(([, reason]) => reason.startsWith('failed'))
     .map(([id, reason]) => `${id}: ${reason}`);
+  if (run.interrupted !== null) problems.unshift(`${run.interrupted}: figures are over the runs completed`);
   const features = featureRows(run, why('features'));
   for (const row of features) {
     if (row.agrees === false) {

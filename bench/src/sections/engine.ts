@@ -34,8 +34,8 @@ export class EngineSection implements Section {
     return `omni ${this.args.join(' ').replace(this.walk.path, 'FILE')} --out DIR`;
   }
 
-  async runOnce(): Promise<string> {
-    const run = await runCli(this.cli, this.args);
+  async runOnce(_round: number, signal: AbortSignal): Promise<string> {
+    const run = await runCli(this.cli, this.args, signal);
     this.runs.push(run);
     return `${run.seconds.toFixed(1)} s → ${rate(this.walk.ticks / run.seconds)} ticks/s, peak RSS ${mb(run.maxRssBytes).toFixed(0)} MB, decisions.jsonl ${(run.decisionsBytes / this.walk.ticks).toFixed(0)} B/tick`;
   }

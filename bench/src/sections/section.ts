@@ -8,8 +8,8 @@ export interface Section {
   readonly id: SectionId;
   /** Loads what every round shares (a model, the prices); not timed. */
   prepare?(): Promise<void>;
-  /** One measured run; returns the progress line for stderr. */
-  runOnce(round: number): Promise<string>;
+  /** One measured run; returns the progress line for stderr. `signal` aborts a child process run. */
+  runOnce(round: number, signal: AbortSignal): Promise<string>;
   close?(): Promise<void>;
 }
 

@@ -62,10 +62,10 @@ export class WorkersSection implements Section {
     }
   }
 
-  async runOnce(): Promise<string> {
+  async runOnce(_round: number, signal: AbortSignal): Promise<string> {
     if (this.unavailable !== undefined) return `not available: ${this.unavailable}`;
-    const one = await runCli(this.cli, this.args(1));
-    const two = await runCli(this.cli, this.args(2));
+    const one = await runCli(this.cli, this.args(1), signal);
+    const two = await runCli(this.cli, this.args(2), signal);
     this.one.push(one);
     this.two.push(two);
     return `1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s → ${(one.seconds / two.seconds).toFixed(2)}× faster`;
