@@ -1,6 +1,8 @@
 import type { Swing } from '@omni/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FibonacciClusterAI } from './fibonacci-cluster-ai.js';
+import { type ClusterResult, FibonacciClusterAI } from './fibonacci-cluster-ai.js';
+import { ReferenceFibonacciClusterAI } from './learn-zones.fixture.js';
 import { silhouetteScore } from './silhouette.js';
 
 function swingsOf(prices: readonly number[]): Swing[] {
@@ -126,5 +128,75 @@ describe('FibonacciClusterAI', () => {
 
   it('rejects kMax below kMin', () => {
     expect(() => new FibonacciClusterAI({ kMin: 4, kMax: 3 })).toThrow(/kMax/);
+  });
+
+  describe('against learnZones of 75e7080 (ReferenceFibonacciClusterAI)', () => {
+    /** Every number of a result as float64 bits: equal strings = the same k, zones and numbers bit for bit. */
+    const bitsOf = (r: ClusterResult): string => {
+      const view = new DataView(new ArrayBuffer(8));
+      const b = (x: number | null) => {
+        if (x === null) return 'null';
+        view.setFloat64(0, x);
+        return view.getBigUint64(0).toString(16);
+      };
+      const zones = r.zones.map((z) =>
+        [z.center, z.low, z.high, z.touches, z.fibLevels, z.lastTouchTsMs, z.strength].map(b).join(' '),
+      );
+      return [`k ${r.k}`, `s ${b(r.silhouette)}`, ...zones].join('\n');
+    };
+    // Prices on a coarse grid (heavy ties: equal swing prices and fib levels landing on them), FX-like prices, and
+    // now and then a zero or a non-finite price (the stable insertion sort of 75e7080 decides where those go).
+    const price = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 95, max: 105 }) },
+      { weight: 6, arbitrary: fc.integer({ min: 109_900, max: 110_100 }).map((p) => p / 100_000) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 20 }).map((p) => 100 + p / 4) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY) },
+    );
+    const options = fc
+      .record({
+        swingWindow: fc.integer({ min: 2, max: 40 }),
+        fibLegs: fc.integer({ min: 0, max: 4 }),
+        kMin: fc.integer({ min: 1, max: 3 }),
+        kSpan: fc.integer({ min: 0, max: 5 }),
+        halfLifeSwings: fc.constantFrom(1, 2.5, 10),
+      })
+      .map(({ kSpan, ...o }) => ({ ...o, kMax: o.kMin + kSpan }));
+
+    it('gives the same result bit for bit on every swing of a stream, after reset, and from learnZones', () => {
+      fc.assert(
+        fc.property(
+          options,
+          fc.array(price, { minLength: 1, maxLength: 90 }),
+          fc.nat(89),
+          (o, prices, cut) => {
+            const swings = swingsOf(prices);
+            const ours = new FibonacciClusterAI(o);
+            const reference = new ReferenceFibonacciClusterAI(o);
+            for (const [i, swing] of swings.entries()) {
+              if (i === cut) {
+                ours.reset();
+                reference.reset();
+              }
+              expect(bitsOf(ours.onSwing(swing))).toBe(bitsOf(reference.onSwing(swing)));
+            }
+            expect(bitsOf(ours.learnZones(swings))).toBe(bitsOf(reference.learnZones(swings)));
+            expect(bitsOf(ours.learnZones(swings.slice(0, cut + 1)))).toBe(
+              bitsOf(reference.learnZones(swings.slice(0, cut + 1))),
+            );
+          },
+        ),
+        { numRuns: 300, seed: 20_260_514 },
+      );
+    });
+
+    it('learnZones leaves the state of onSwing alone (the kept sorted window included)', () => {
+      const ai = new FibonacciClusterAI({ swingWindow: 6, fibLegs: 1 });
+      const reference = new ReferenceFibonacciClusterAI({ swingWindow: 6, fibLegs: 1 });
+      const swings = swingsOf([100, 104, 101, 103, 100.5, 104, 102, 105, 99, 103]);
+      for (const [i, swing] of swings.entries()) {
+        ai.learnZones(swingsOf([1, 9, 2, 8, 3, 7, 4, 6].slice(0, 2 + (i % 6))));
+        expect(bitsOf(ai.onSwing(swing))).toBe(bitsOf(reference.onSwing(swing)));
+      }
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { AnalysisError, type Swing } from '@omni/core';
-import { FIB_RETRACEMENT_RATIOS, retracementPrice } from './fib-levels.js';
 import { KMeans1D } from './kmeans-1d.js';
-import { contiguousSilhouette } from './silhouette.js';
+import { sortedSilhouette } from './silhouette.js';
+import { ZoneValues } from './zone-values.js';
 
 /** A support/resistance zone: one k-means cluster of recent swing prices and fib levels. */
 export interface ClusterZone {
@@ -51,6 +51,10 @@ export interface ClusterResult {
 
 const EMPTY: ClusterResult = { zones: [], k: 0, silhouette: 0 };
 
+function byCenter(x: ClusterZone, y: ClusterZone): number {
+  return x.center - y.center;
+}
+
 function requireWhole(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) {
     throw new AnalysisError(
@@ -67,10 +71,11 @@ function requireWhole(name: string, value: number, min: number): void {
 /**
  * Adaptive support/resistance zones (the spec's FibonacciClusterAI): optimal 1-D k-means ({@link KMeans1D}, the
  * Ckmeans.1d.dp dynamic programme: exact and deterministic) over the recent swing prices plus the fib retracements
- * of the last legs, k chosen in [kMin, kMax] by the best mean silhouette ({@link contiguousSilhouette}, O(n); ties go
- * to the smaller k). Zones are recomputed only in {@link FibonacciClusterAI.onSwing}, so per-tick lookups are O(k); a
- * recompute costs at most O(kMax·n²) for n ≤ swingWindow + 5·fibLegs values (≈ 20 µs at the defaults, n ≤ 45),
- * whatever the length of the run; its typed scratch arrays are reused between calls.
+ * of the last legs, k chosen in [kMin, kMax] by the best mean silhouette ({@link sortedSilhouette}, O(n); ties go to
+ * the smaller k). Zones are recomputed only in {@link FibonacciClusterAI.onSwing}, so per-tick lookups are O(k); a
+ * recompute of n ≤ swingWindow + 5·fibLegs values costs about O(kMax·n) (O(kMax·n²) at worst), ≈ 7 µs at the
+ * defaults (n ≤ 45), whatever the length of the run. onSwing keeps the sorted swing prices of its window between
+ * calls ({@link ZoneValues}); every scratch array is typed and reused, so a recompute allocates only its result.
  *
  * @example
  * const zones = new FibonacciClusterAI();
@@ -87,13 +92,20 @@ export class FibonacciClusterAI {
   #result: ClusterResult = EMPTY;
   // Scratch of learnZones, sized for swingWindow + 5·fibLegs values and reused by every call.
   readonly #kmeans = new KMeans1D();
-  readonly #values: Float64Array;
-  readonly #swingAt: Int32Array; // index into the recent swings, or −1 for a fib level
-  readonly #order: Int32Array; // value indices in ascending order of value (ties: by index)
-  readonly #sorted: Float64Array;
-  readonly #label: Int32Array; // cluster of each value index
+  readonly #zoneValues: ZoneValues;
   readonly #starts: Int32Array;
   readonly #bestStarts: Int32Array;
+  /** decay[age] = 0.5^(age / halfLifeSwings), the weight of a touch `age` swings ago. */
+  readonly #decay: Float64Array;
+  // Per-cluster accumulators of #zonesOf.
+  readonly #sum: Float64Array;
+  readonly #low: Float64Array;
+  readonly #high: Float64Array;
+  readonly #raw: Float64Array;
+  readonly #lastTs: Float64Array;
+  readonly #members: Int32Array;
+  readonly #touches: Int32Array;
+  readonly #fibs: Int32Array;
 
   constructor(options: FibonacciClusterOptions = {}) {
     this.#swingWindow = options.swingWindow ?? 30;
@@ -112,14 +124,19 @@ export class FibonacciClusterAI {
         value: this.#halfLife,
       });
     }
-    const capacity = this.#swingWindow + FIB_RETRACEMENT_RATIOS.length * this.#fibLegs;
-    this.#values = new Float64Array(capacity);
-    this.#swingAt = new Int32Array(capacity);
-    this.#order = new Int32Array(capacity);
-    this.#sorted = new Float64Array(capacity);
-    this.#label = new Int32Array(capacity);
+    this.#zoneValues = new ZoneValues(this.#swingWindow, this.#fibLegs, this.#kMax);
     this.#starts = new Int32Array(this.#kMax);
     this.#bestStarts = new Int32Array(this.#kMax);
+    this.#decay = new Float64Array(this.#swingWindow);
+    for (let age = 0; age < this.#swingWindow; age++) this.#decay[age] = 0.5 ** (age / this.#halfLife);
+    this.#sum = new Float64Array(this.#kMax);
+    this.#low = new Float64Array(this.#kMax);
+    this.#high = new Float64Array(this.#kMax);
+    this.#raw = new Float64Array(this.#kMax);
+    this.#lastTs = new Float64Array(this.#kMax);
+    this.#members = new Int32Array(this.#kMax);
+    this.#touches = new Int32Array(this.#kMax);
+    this.#fibs = new Int32Array(this.#kMax);
   }
 
   /** Zones of the last clustering, sorted by center price. */
@@ -135,8 +152,9 @@ export class FibonacciClusterAI {
   /** Adds a confirmed swing and re-clusters (the only heavy step). */
   onSwing(swing: Swing): ClusterResult {
     this.#swings.push(swing);
-    if (this.#swings.length > this.#swingWindow) this.#swings.shift();
-    this.#result = this.learnZones(this.#swings);
+    const removed = this.#swings.length > this.#swingWindow ? this.#swings.shift() : undefined;
+    this.#zoneValues.slide(swing, removed);
+    this.#result = this.#learn(this.#swings, true);
     return this.#result;
   }
 
@@ -145,33 +163,18 @@ export class FibonacciClusterAI {
    * Why: the spec's `learn_zones(price_series)`, usable on any swing list.
    */
   learnZones(swings: readonly Swing[]): ClusterResult {
-    const values = this.#values;
-    const swingAt = this.#swingAt;
-    const first = Math.max(0, swings.length - this.#swingWindow);
-    let n = 0;
-    for (let i = first; i < swings.length; i++) {
-      values[n] = (swings[i] as Swing).price;
-      swingAt[n] = n;
-      n++;
-    }
-    const recentCount = n;
-    for (let leg = 0; leg < this.#fibLegs; leg++) {
-      const endAt = swings.length - 1 - leg;
-      if (endAt - 1 < first) break;
-      const start = (swings[endAt - 1] as Swing).price;
-      const end = (swings[endAt] as Swing).price;
-      if (start === end) break;
-      for (const r of FIB_RETRACEMENT_RATIOS) {
-        values[n] = retracementPrice(start, end, r);
-        swingAt[n] = -1;
-        n++;
-      }
-    }
-    const distinct = this.#sortValues(n);
+    return this.#learn(swings, false);
+  }
+
+  /** learnZones; `windowed`: `swings` is this instance's window, whose sorted prices #zoneValues keeps. */
+  #learn(swings: readonly Swing[], windowed: boolean): ClusterResult {
+    const zv = this.#zoneValues;
+    zv.load(swings, windowed);
+    const n = zv.n;
     const kLo = Math.max(2, this.#kMin);
-    const kHi = Math.min(this.#kMax, distinct - 1);
+    const kHi = Math.min(this.#kMax, zv.distinct - 1);
     if (kHi < kLo) return EMPTY;
-    const sorted = this.#sorted;
+    const sorted = zv.sorted;
     const starts = this.#starts;
     const bestStarts = this.#bestStarts;
     this.#kmeans.fit(sorted, n, kHi);
@@ -179,94 +182,88 @@ export class FibonacciClusterAI {
     let bestS = 0;
     for (let k = kLo; k <= kHi; k++) {
       this.#kmeans.clusterStarts(k, starts);
-      const s = contiguousSilhouette(sorted, n, starts, k);
+      const s = sortedSilhouette(sorted, n, starts, k);
       if (bestK === 0 || s > bestS + 1e-12) {
         bestK = k;
         bestS = s;
         for (let c = 0; c < k; c++) bestStarts[c] = starts[c] as number;
       }
     }
-    const label = this.#label;
-    const order = this.#order;
-    for (let c = 0; c < bestK; c++) {
-      const end = c + 1 < bestK ? (bestStarts[c + 1] as number) : n;
-      for (let p = bestStarts[c] as number; p < end; p++) label[order[p] as number] = c;
-    }
-    return { zones: this.#zonesOf(swings, first, recentCount, n, bestK), k: bestK, silhouette: bestS };
+    zv.label(bestStarts, bestK);
+    return { zones: this.#zonesOf(swings, bestK), k: bestK, silhouette: bestS };
   }
 
-  /** Sorts the first n values into #sorted / #order (insertion sort, stable: ties by index); returns the distinct count. */
-  #sortValues(n: number): number {
-    const values = this.#values;
-    const sorted = this.#sorted;
-    const order = this.#order;
-    let distinct = 0;
+  /**
+   * Zones of the k labelled clusters: members, touches, fib confluence and recency-weighted strength. Values are
+   * visited in input order (swings oldest first, then fib levels), so every sum adds the same terms in the same order
+   * whatever the sort did.
+   */
+  #zonesOf(swings: readonly Swing[], k: number): ClusterZone[] {
+    const zv = this.#zoneValues;
+    const values = zv.values;
+    const labels = zv.labels;
+    const n = zv.n;
+    const first = zv.first;
+    const recentCount = zv.recentCount;
+    const decay = this.#decay;
+    const sum = this.#sum;
+    const low = this.#low;
+    const high = this.#high;
+    const raw = this.#raw;
+    const lastTs = this.#lastTs;
+    const members = this.#members;
+    const touches = this.#touches;
+    const fibs = this.#fibs;
+    for (let c = 0; c < k; c++) {
+      sum[c] = 0;
+      low[c] = Number.POSITIVE_INFINITY;
+      high[c] = Number.NEGATIVE_INFINITY;
+      raw[c] = 0;
+      lastTs[c] = 0;
+      members[c] = 0;
+      touches[c] = 0;
+      fibs[c] = 0;
+    }
+    const lastIndex = recentCount - 1;
     for (let i = 0; i < n; i++) {
       const v = values[i] as number;
-      let j = i;
-      while (j > 0 && (sorted[j - 1] as number) > v) {
-        sorted[j] = sorted[j - 1] as number;
-        order[j] = order[j - 1] as number;
-        j--;
-      }
-      sorted[j] = v;
-      order[j] = i;
-    }
-    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-    return distinct;
-  }
-
-  /** Zones of the labelled values: members, touches, fib confluence and recency-weighted strength. */
-  #zonesOf(
-    swings: readonly Swing[],
-    first: number,
-    recentCount: number,
-    n: number,
-    k: number,
-  ): ClusterZone[] {
-    const lastIndex = recentCount - 1;
-    const acc = Array.from({ length: k }, () => ({
-      sum: 0,
-      n: 0,
-      low: Number.POSITIVE_INFINITY,
-      high: Number.NEGATIVE_INFINITY,
-      touches: 0,
-      fib: 0,
-      last: null as number | null,
-      raw: 0,
-    }));
-    for (let i = 0; i < n; i++) {
-      const a = acc[this.#label[i] as number];
-      if (!a) continue;
-      const v = this.#values[i] as number;
-      a.sum += v;
-      a.n++;
-      if (v < a.low) a.low = v;
-      if (v > a.high) a.high = v;
-      const at = this.#swingAt[i] as number;
-      if (at >= 0) {
-        const s = swings[first + at] as Swing;
-        a.touches++;
-        a.raw += 0.5 ** ((lastIndex - i) / this.#halfLife);
-        if (a.last === null || s.tsMs > a.last) a.last = s.tsMs;
+      const c = labels[i] as number;
+      sum[c] = (sum[c] as number) + v;
+      members[c] = (members[c] as number) + 1;
+      if (v < (low[c] as number)) low[c] = v;
+      if (v > (high[c] as number)) high[c] = v;
+      if (i < recentCount) {
+        const tsMs = (swings[first + i] as Swing).tsMs;
+        if ((touches[c] as number) === 0 || tsMs > (lastTs[c] as number)) lastTs[c] = tsMs;
+        touches[c] = (touches[c] as number) + 1;
+        raw[c] = (raw[c] as number) + (decay[lastIndex - i] as number);
       } else {
-        a.fib++;
-        a.raw += 0.5;
+        fibs[c] = (fibs[c] as number) + 1;
+        raw[c] = (raw[c] as number) + 0.5;
       }
     }
-    const used = acc.filter((a) => a.n > 0);
-    const maxRaw = Math.max(...used.map((a) => a.raw));
-    return used
-      .map((a) => ({
-        center: a.sum / a.n,
-        low: a.low,
-        high: a.high,
-        touches: a.touches,
-        fibLevels: a.fib,
-        lastTouchTsMs: a.last,
-        strength: maxRaw > 0 ? a.raw / maxRaw : 0,
-      }))
-      .sort((x, y) => x.center - y.center);
+    let maxRaw = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < k; c++) if ((members[c] as number) > 0) maxRaw = Math.max(maxRaw, raw[c] as number);
+    const zones: ClusterZone[] = [];
+    for (let c = 0; c < k; c++) {
+      const count = members[c] as number;
+      if (count === 0) continue;
+      zones.push({
+        center: (sum[c] as number) / count,
+        low: low[c] as number,
+        high: high[c] as number,
+        touches: touches[c] as number,
+        fibLevels: fibs[c] as number,
+        lastTouchTsMs: (touches[c] as number) > 0 ? (lastTs[c] as number) : null,
+        strength: maxRaw > 0 ? (raw[c] as number) / maxRaw : 0,
+      });
+    }
+    // Contiguous clusters come in ascending order of their centers; sort only if rounding or NaN says otherwise.
+    for (let z = 1; z < zones.length; z++) {
+      if (!((zones[z - 1] as ClusterZone).center <= (zones[z] as ClusterZone).center))
+        return zones.sort(byCenter);
+    }
+    return zones;
   }
 
   /** The zone whose [low, high] contains `price`, else the one with the nearest edge; O(k). */
@@ -286,6 +283,7 @@ export class FibonacciClusterAI {
   /** Forgets every swing and zone. */
   reset(): void {
     this.#swings.length = 0;
+    this.#zoneValues.clearWindow();
     this.#result = EMPTY;
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ReferenceKMeans1D } from './kmeans-1d.fixture.js';
 import { KMeans1D, kmeans1d } from './kmeans-1d.js';
 
 /** Within-cluster sum of squares of sorted values cut at `starts`, two-pass (mean first), as a reference. */
@@ -123,5 +124,99 @@ describe('KMeans1D', () => {
     const km = new KMeans1D();
     expect(km.fit([3, 3, 5], 3, 4)).toBe(2);
     expect(() => km.withinSS(3)).toThrow(/no fit for k = 3/);
+  });
+});
+
+/** The bits of a float64 as hex, so that comparisons see −0, NaN and the last bit. */
+function bits(x: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16);
+}
+
+/** Every fitted k's cluster starts and the bits of its withinSS, after fitting `fitter`. */
+function fitted(fitter: KMeans1D | ReferenceKMeans1D, sorted: Float64Array, kMax: number): string[] {
+  const kTop = fitter.fit(sorted, sorted.length, kMax);
+  const out = [`kTop ${kTop}`];
+  const starts = new Int32Array(kTop);
+  for (let k = 1; k <= kTop; k++) {
+    fitter.clusterStarts(k, starts);
+    out.push(`${k}: [${Array.from(starts.subarray(0, k)).join(',')}] ${bits(fitter.withinSS(k))}`);
+  }
+  return out;
+}
+
+describe('KMeans1D against the row search of 75e7080 (ReferenceKMeans1D)', () => {
+  // Heavy ties (few distinct values, so exact ties between splits abound) and values whose sums of squares are
+  // rounding noise (ulp-spaced, near-cancelling, tiny, huge), where only an exact replay of the row search agrees.
+  const value = fc.oneof(
+    fc.integer({ min: 0, max: 8 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 29 }).map((v) => v / 3),
+    fc.integer({ min: 0, max: 6 }).map((v) => 1.1 + v * 0.1),
+    fc.integer({ min: 110_000, max: 110_100 }).map((p) => p / 100_000),
+    fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    fc.integer({ min: 0, max: 4 }).map((v) => 1 + v * Number.EPSILON),
+    fc.integer({ min: 0, max: 5 }).map((v) => 1e8 + v * 1e-8),
+    fc.constantFrom(0, 1e-9, 1, 1 + 2 ** -50, 1 + 2 ** -49),
+    fc.integer({ min: 0, max: 4 }).map((v) => v * 1e-170),
+    fc.integer({ min: 0, max: 4 }).map((v) => v * 1e300),
+  );
+  const kMax = fc.integer({ min: 1, max: 7 });
+
+  it('fits the same splits and sums of squares bit for bit, with heavy ties and ill-conditioned values', () => {
+    const ours = new KMeans1D();
+    const reference = new ReferenceKMeans1D();
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 60 }), kMax, (values, k) => {
+        const sorted = Float64Array.from(values).sort();
+        expect(fitted(ours, sorted, k)).toEqual(fitted(reference, sorted, k));
+      }),
+      { numRuns: 3000, seed: 20_260_514 },
+    );
+  });
+
+  it('fits the same with one repeated grid of values (the most ties) and with non-finite values', () => {
+    const ours = new KMeans1D();
+    const reference = new ReferenceKMeans1D();
+    const special = fc.constantFrom(
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      -0,
+      0,
+      1,
+      2,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 2 }), special), { minLength: 1, maxLength: 60 }),
+        kMax,
+        (values, k) => {
+          // Ascending as the reference sorted (insertion sort, NaN where it fell).
+          const sorted = Float64Array.from(values).sort();
+          expect(fitted(ours, sorted, k)).toEqual(fitted(reference, sorted, k));
+        },
+      ),
+      { numRuns: 500, seed: 20_260_514 },
+    );
+  });
+
+  it('matches on a price-like sample whose row search scans whole clusters (hand-checked splits)', () => {
+    const sorted = Float64Array.of(
+      1.1,
+      1.10002,
+      1.10004,
+      1.1005,
+      1.10052,
+      1.1006,
+      1.1011,
+      1.10113,
+      1.1012,
+      1.1013,
+    );
+    const ours = fitted(new KMeans1D(), sorted, 4);
+    expect(ours).toEqual(fitted(new ReferenceKMeans1D(), sorted, 4));
+    expect(ours.slice(2, 4).map((line) => line.split(' ')[1])).toEqual(['[0,6]', '[0,3,6]']);
   });
 });

@@ -7,11 +7,20 @@ import { AnalysisError } from '@omni/core';
  * squares of the first i + 1 points in m + 1 clusters is D[m][i] = min over j of D[m−1][j−1] + ssq(j, i), where ssq
  * comes in O(1) from prefix sums of x and x² (shifted by the median for accuracy). Runs of equal values are merged
  * into one weighted point first, so a run is never split (an optimal clustering never needs to). One fit for kMax
- * answers every k ≤ kMax. Cost O(kMax·n²) at worst, far less in practice: as in Ckmeans.1d.dp the best split j is
- * searched only from max(J[m][i−1], J[m−1][i]) up to i (the optimal split moves right with i and with m), and a
- * candidate is abandoned once its last cluster alone costs more than the best so far. Deterministic (no random
- * start) and optimal up to float rounding; among equally good splits the earliest one wins (the last cluster is
- * the largest).
+ * answers every k ≤ kMax. Deterministic (no random start) and optimal up to float rounding; among equally good
+ * splits the earliest one wins (the last cluster is the largest).
+ *
+ * The split J[m][i] is defined by the search of Ckmeans.1d.dp ("the row search"): from j = i down to
+ * jLow = max(m, J[m−1][i], J[m][i−1]) (the optimal split moves right with i and with m), stopping once ssq(j, i) alone
+ * exceeds the best cost so far, earliest split among equal costs. That search visits the whole last cluster, about
+ * n/(m + 1) candidates per cell. The fit finds the same split bit for bit with about three ("the upward search"):
+ * from jLow up, stopping once D[m−1][j−1] alone exceeds the best cost, which is exact when row m − 1 is
+ * nondecreasing (checked; c(j) ≥ D[m−1][j−1]). The row search would return the same split unless it stopped before
+ * reaching it, which needs ssq(j, i) > the best cost for some j between it and i; ssq of a sub-run is never larger
+ * than ssq of the run, so that cannot happen while D[m−1][J − 1] exceeds twice the rounding error of ssq (bounded
+ * by {@link ssqErrorBound}). When either check fails (non-finite values, near-zero costs, a row that rounding made
+ * decrease) the cell runs the row search itself. Both searches compute every cost with the same expression, so the
+ * table is the same whichever ran.
  *
  * The instance keeps its typed arrays and grows them only when a larger n or k arrives, so refitting allocates
  * nothing.
@@ -29,14 +38,16 @@ export class KMeans1D {
   #kFitted = 0;
   #capN = 0;
   #capK = 0;
-  /** sum[r], sumSq[r]: Σ y and Σ y² (y = x − shift) over the values before distinct point r. */
-  #sum = new Float64Array(1);
-  #sumSq = new Float64Array(1);
-  /** firstAt[r]: sorted index of the first value of distinct point r; firstAt[points] = n (so counts are differences). */
-  #firstAt = new Int32Array(1);
-  /** cost[m·capN + r]: least within-cluster sum of squares of points 0..r in m + 1 clusters. */
-  #cost = new Float64Array(0);
-  /** split[m·capN + r]: the first point of the last of those m + 1 clusters. */
+  /**
+   * Every number of a fit in one array (V8 then checks one typed array per loop iteration, not four); with
+   * stride = capN + 1: sum at [0, stride), sumSq at [stride, 2·stride), firstAt at [2·stride, 3·stride), then the
+   * cost rows of capN from 3·stride.
+   * - sum[r], sumSq[r]: Σ y and Σ y² (y = x − shift) over the values before distinct point r;
+   * - firstAt[r]: sorted index of the first value of distinct point r; firstAt[points] = n (counts are differences);
+   * - cost[m·capN + r] = D[m][r]: least within-cluster sum of squares of points 0..r in m + 1 clusters.
+   */
+  #table = new Float64Array(0);
+  /** split[m·capN + r] = J[m][r]: the first point of the last of those m + 1 clusters. */
   #split = new Int32Array(0);
 
   /**
@@ -56,62 +67,115 @@ export class KMeans1D {
       );
     }
     this.#reserve(n, kMax);
+    const t = this.#table;
+    const split = this.#split;
+    const cap = this.#capN;
+    const SQ = cap + 1;
+    const AT = 2 * SQ;
+    const COST = 3 * SQ;
     const shift = sorted[n >> 1] as number;
-    const sum = this.#sum;
-    const sumSq = this.#sumSq;
-    const firstAt = this.#firstAt;
     let points = 0;
     let s1 = 0;
     let s2 = 0;
+    let sAbs = 0;
     for (let i = 0; i < n; i++) {
       const x = sorted[i] as number;
       if (i === 0 || x !== sorted[i - 1]) {
-        sum[points] = s1;
-        sumSq[points] = s2;
-        firstAt[points] = i;
+        t[points] = s1;
+        t[SQ + points] = s2;
+        t[AT + points] = i;
         points++;
       }
       const y = x - shift;
       s1 += y;
       s2 += y * y;
+      sAbs += Math.abs(y);
     }
-    sum[points] = s1;
-    sumSq[points] = s2;
-    firstAt[points] = n;
-    const cap = this.#capN;
-    const cost = this.#cost;
-    const split = this.#split;
+    t[points] = s1;
+    t[SQ + points] = s2;
+    t[AT + points] = n;
     for (let i = 0; i < points; i++) {
-      cost[i] = this.#ssq(0, i);
+      const s = (t[i + 1] as number) - (t[0] as number);
+      const d =
+        (t[SQ + i + 1] as number) -
+        (t[SQ] as number) -
+        (s * s) / ((t[AT + i + 1] as number) - (t[AT] as number));
+      t[COST + i] = Math.max(d, 0); // ssq(0, i)
       split[i] = 0;
     }
     const kTop = Math.min(kMax, points);
+    const slack = ssqErrorBound(n, s2, sAbs);
     for (let m = 1; m < kTop; m++) {
-      const row = m * cap;
-      const prev = row - cap;
+      const row = COST + m * cap;
+      const prev = row - cap - 1; // t[prev + j] = D[m−1][j−1]
       const last = m === kTop - 1; // the last row is read only at the last point (by clusterStarts and withinSS)
+      let upward = slack > 0; // row m − 1 nondecreasing where the searches of row m read it
+      for (let r = prev + m; upward && r < prev + points - 1; r++)
+        upward = (t[r] as number) <= (t[r + 1] as number);
       for (let i = last ? points - 1 : m; i < points; i++) {
-        const fromPrevRow = split[prev + i] as number;
-        const fromLeft = !last && i > m ? (split[row + i - 1] as number) : m;
+        const fromPrevRow = split[m * cap - cap + i] as number;
+        const fromLeft = !last && i > m ? (split[m * cap + i - 1] as number) : m;
         const jLow = Math.max(m, fromPrevRow, fromLeft);
+        const sumTo = t[i + 1] as number;
+        const sumSqTo = t[SQ + i + 1] as number;
+        const countTo = t[AT + i + 1] as number;
         let best = Number.POSITIVE_INFINITY;
-        let bestJ = i;
-        const sumTo = sum[i + 1] as number;
-        const sumSqTo = sumSq[i + 1] as number;
-        const countTo = firstAt[i + 1] as number;
-        for (let j = i; j >= jLow; j--) {
-          const s = sumTo - (sum[j] as number);
-          let within = sumSqTo - (sumSq[j] as number) - (s * s) / (countTo - (firstAt[j] as number)); // ssq(j, i)
-          if (within < 0) within = 0;
-          if (within > best) break; // ssq only grows as j moves left
-          const c = (cost[prev + j - 1] as number) + within;
-          if (c <= best) {
-            best = c;
-            bestJ = j;
+        let bestJ = -1;
+        if (upward) {
+          // The upward search. The answer is jLow in three cells of four: the first three candidates are costed before
+          // comparing (their divisions overlap; straight-line code, no loop to mispredict), then one at a time until
+          // D[m−1][j−1] > best.
+          best = (t[prev + jLow] as number) + ssq(t, SQ, AT, sumTo, sumSqTo, countTo, jLow);
+          bestJ = jLow;
+          let j = jLow + 1;
+          if (j + 1 <= i) {
+            const c1 = (t[prev + j] as number) + ssq(t, SQ, AT, sumTo, sumSqTo, countTo, j);
+            const c2 = (t[prev + j + 1] as number) + ssq(t, SQ, AT, sumTo, sumSqTo, countTo, j + 1);
+            if (c1 < best) {
+              best = c1;
+              bestJ = j;
+            }
+            if (c2 < best) {
+              best = c2;
+              bestJ = j + 1;
+            }
+            j += 2;
+          } else if (j <= i) {
+            const c1 = (t[prev + j] as number) + ssq(t, SQ, AT, sumTo, sumSqTo, countTo, j);
+            if (c1 < best) {
+              best = c1;
+              bestJ = j;
+            }
+            j++;
+          }
+          for (; j <= i; j++) {
+            const before = t[prev + j] as number;
+            if (before > best) break;
+            const c = before + ssq(t, SQ, AT, sumTo, sumSqTo, countTo, j);
+            if (c < best) {
+              best = c;
+              bestJ = j;
+            }
+          }
+          // The row search reaches bestJ unless ssq(j, i) > best for a j in (bestJ, i): excluded by the margin.
+          if (bestJ !== i && !((t[prev + bestJ] as number) > slack + best * 4 * EPSILON_HALF)) bestJ = -1;
+        }
+        if (bestJ < 0) {
+          // The row search.
+          best = Number.POSITIVE_INFINITY;
+          bestJ = i;
+          for (let j = i; j >= jLow; j--) {
+            const within = ssq(t, SQ, AT, sumTo, sumSqTo, countTo, j);
+            if (within > best) break; // ssq only grows as j moves left
+            const c = (t[prev + j] as number) + within;
+            if (c <= best) {
+              best = c;
+              bestJ = j;
+            }
           }
         }
-        cost[row + i] = best;
-        split[row + i] = bestJ;
+        t[row + i] = best;
+        split[m * cap + i] = bestJ;
       }
     }
     this.#points = points;
@@ -122,7 +186,7 @@ export class KMeans1D {
   /** Least within-cluster sum of squares in k clusters of the last fit (k ≤ the value {@link fit} returned). */
   withinSS(k: number): number {
     this.#requireFitted(k);
-    return this.#cost[(k - 1) * this.#capN + this.#points - 1] as number;
+    return this.#table[3 * (this.#capN + 1) + (k - 1) * this.#capN + this.#points - 1] as number;
   }
 
   /**
@@ -141,20 +205,13 @@ export class KMeans1D {
         },
       );
     }
+    const firstAt = 2 * (this.#capN + 1);
     let end = this.#points - 1;
     for (let m = k - 1; m >= 0; m--) {
       const j = this.#split[m * this.#capN + end] as number;
-      out[m] = this.#firstAt[j] as number;
+      out[m] = this.#table[firstAt + j] as number;
       end = j - 1;
     }
-  }
-
-  /** Sum of squared deviations from their mean of the values of distinct points j..i (inclusive). */
-  #ssq(j: number, i: number): number {
-    const s = (this.#sum[i + 1] as number) - (this.#sum[j] as number);
-    const w = (this.#firstAt[i + 1] as number) - (this.#firstAt[j] as number);
-    const d = (this.#sumSq[i + 1] as number) - (this.#sumSq[j] as number) - (s * s) / w;
-    return Math.max(d, 0);
   }
 
   #requireFitted(k: number): void {
@@ -174,13 +231,44 @@ export class KMeans1D {
     if (n > this.#capN || k > this.#capK) {
       this.#capN = Math.max(n, this.#capN);
       this.#capK = Math.max(k, this.#capK);
-      this.#sum = new Float64Array(this.#capN + 1);
-      this.#sumSq = new Float64Array(this.#capN + 1);
-      this.#firstAt = new Int32Array(this.#capN + 1);
-      this.#cost = new Float64Array(this.#capN * this.#capK);
+      this.#table = new Float64Array(3 * (this.#capN + 1) + this.#capN * this.#capK);
       this.#split = new Int32Array(this.#capN * this.#capK);
     }
   }
+}
+
+/** The unit roundoff of float64, 2^−53. */
+const EPSILON_HALF = Number.EPSILON / 2;
+
+/**
+ * ssq(j, i), the sum of squared deviations from their mean of the values of distinct points j..i, from the prefix
+ * sums (sumTo, sumSqTo, countTo: those up to point i + 1); clamped at 0 against cancellation.
+ */
+function ssq(
+  t: Float64Array,
+  SQ: number,
+  AT: number,
+  sumTo: number,
+  sumSqTo: number,
+  countTo: number,
+  j: number,
+): number {
+  const s = sumTo - (t[j] as number);
+  const within = sumSqTo - (t[SQ + j] as number) - (s * s) / (countTo - (t[AT + j] as number));
+  // biome-ignore lint/complexity/useMathMinMax: the clamp of 75e7080 keeps −0 (Math.max turns it into +0)
+  return within < 0 ? 0 : within;
+}
+
+/**
+ * A bound on 2·|computed ssq(j, i) − exact sum of squares of the same shifted values| that holds for every j ≤ i,
+ * with a factor 2 to spare; 0 when no such bound is known (non-finite values, or values whose squares may
+ * underflow or overflow). From the rounding errors of n-term recursive sums (N. J. Higham, "Accuracy and Stability
+ * of Numerical Algorithms", 2nd ed., 2002, §4.2): with Q = Σ y², Y = Σ |y| and u = 2^−53, the prefix sums are off by
+ * at most n·u·Q and n·u·Y, so |error| ≤ ((2n + 4)·Q + (4n + 5)·Y²)·u + O(u²).
+ */
+function ssqErrorBound(n: number, sumSq: number, sumAbs: number): number {
+  const bound = 4 * EPSILON_HALF * ((2 * n + 4) * sumSq + (4 * n + 5) * sumAbs * sumAbs);
+  return Number.isFinite(bound) && sumSq > 1e-280 && sumAbs * sumAbs < 1e280 ? bound : 0;
 }
 
 /** An optimal 1-D clustering from {@link kmeans1d}. */

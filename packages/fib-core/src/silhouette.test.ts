@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contiguousSilhouette, silhouetteScore } from './silhouette.js';
+import { referenceContiguousSilhouette } from './learn-zones.fixture.js';
+import { contiguousSilhouette, silhouetteScore, sortedSilhouette } from './silhouette.js';
 
 /** Labels 0..k−1 of a contiguous partition given by its cluster starts. */
 function labelsOf(n: number, starts: readonly number[]): number[] {
@@ -72,5 +73,30 @@ describe('contiguousSilhouette', () => {
     expect(() => contiguousSilhouette([1, 2, 3], 3, [0, 0], 2)).toThrow(/strictly increasing/);
     expect(() => contiguousSilhouette([1, 2, 3], 3, [1, 2], 2)).toThrow(/starts\[0\] = 0/);
     expect(() => contiguousSilhouette([1, 2, 3], 3, [0, 3], 2)).toThrow(/below n/);
+  });
+
+  it('equals, bit for bit, the contiguousSilhouette of 75e7080, as does sortedSilhouette (no argument checks)', () => {
+    const value = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.integer({ min: 0, max: 8 }),
+      fc.integer({ min: 110_000, max: 112_000 }).map((p) => p / 100_000),
+      fc.constantFrom(-0, 0, 1e-300, 1 + Number.EPSILON),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+        (values, cuts) => {
+          const sorted = Float64Array.from(values).sort();
+          const starts = [0];
+          for (let i = 1; i < sorted.length; i++) if (cuts[i] && sorted[i] !== sorted[i - 1]) starts.push(i);
+          const reference = referenceContiguousSilhouette(sorted, sorted.length, starts, starts.length);
+          // toBe compares with Object.is: −0 and the last bit count.
+          expect(contiguousSilhouette(sorted, sorted.length, starts, starts.length)).toBe(reference);
+          expect(sortedSilhouette(sorted, sorted.length, starts, starts.length)).toBe(reference);
+        },
+      ),
+      { numRuns: 1000, seed: 20_260_514 },
+    );
   });
 });

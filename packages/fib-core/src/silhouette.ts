@@ -79,6 +79,20 @@ export function contiguousSilhouette(
       );
     }
   }
+  return sortedSilhouette(sorted, n, starts, k);
+}
+
+/**
+ * {@link contiguousSilhouette} without the checks of its arguments, for callers whose cluster starts come from
+ * `KMeans1D.clusterStarts` (0, then strictly increasing below n). Same arithmetic, same result bit for bit.
+ */
+export function sortedSilhouette(
+  sorted: ArrayLike<number>,
+  n: number,
+  starts: ArrayLike<number>,
+  k: number,
+): number {
+  if (n < 2 || k < 2) return 0;
   let total = 0;
   // Previous cluster [prevS, prevE) with offset sum prevT = Σ (x − x[prevS]); current [s, e) with t; next [nextS, nextE).
   let prevS = 0;
@@ -88,27 +102,30 @@ export function contiguousSilhouette(
   let e = clusterEnd(starts, k, n, 0);
   let t = offsetSum(sorted, s, e);
   for (let c = 0; c < k; c++) {
+    const hasPrev = c > 0;
+    const hasNext = c + 1 < k;
     const nextS = e;
-    const nextE = c + 1 < k ? clusterEnd(starts, k, n, c + 1) : n;
-    const nextT = c + 1 < k ? offsetSum(sorted, nextS, nextE) : 0;
+    const nextE = hasNext ? clusterEnd(starts, k, n, c + 1) : n;
+    const nextT = hasNext ? offsetSum(sorted, nextS, nextE) : 0;
     const m = e - s;
     if (m > 1) {
       const base = sorted[s] as number;
+      const prevLast = hasPrev ? (sorted[prevE - 1] as number) : 0;
+      const nextFirst = hasNext ? (sorted[nextS] as number) : 0;
       // Mean distance to the previous cluster, apart from x_i − its last value: mean of (its last − x_j) ≥ 0.
-      const prevTail =
-        c > 0 ? (sorted[prevE - 1] as number) - (sorted[prevS] as number) - prevT / (prevE - prevS) : 0;
-      const nextMean = c + 1 < k ? nextT / (nextE - nextS) : 0;
+      const prevTail = hasPrev ? prevLast - (sorted[prevS] as number) - prevT / (prevE - prevS) : 0;
+      const nextMean = hasNext ? nextT / (nextE - nextS) : 0;
+      const others = m - 1;
       let below = 0; // Σ_{j ≤ i} (x_j − base)
       for (let i = s; i < e; i++) {
         const xi = sorted[i] as number;
         const d = xi - base;
         below += d;
         const own = (i - s) * d - (below - d) + (t - below) - (e - 1 - i) * d;
-        const a = own / (m - 1);
-        let b = Number.POSITIVE_INFINITY;
-        if (c > 0) b = xi - (sorted[prevE - 1] as number) + prevTail;
-        if (c + 1 < k) {
-          const toNext = (sorted[nextS] as number) - xi + nextMean;
+        const a = own / others;
+        let b = hasPrev ? xi - prevLast + prevTail : Number.POSITIVE_INFINITY;
+        if (hasNext) {
+          const toNext = nextFirst - xi + nextMean;
           if (toNext < b) b = toNext;
         }
         const denom = Math.max(a, b);
