@@ -114,8 +114,8 @@ export class SyntheticPoolPair implements PoolStateSource {
   }
 
   #pool(price: number): PoolReserves {
-    const reserve1 = (this.#reserve1 ??=
-      BigInt(Math.round((this.#depthUsd / this.#token1Usd) * 1e6)) * 10n ** 12n);
+    this.#reserve1 ??= BigInt(Math.round((this.#depthUsd / this.#token1Usd) * 1e6)) * 10n ** 12n;
+    const reserve1 = this.#reserve1;
     const reserve0 = (reserve1 * BigInt(PRICE_SCALE)) / BigInt(Math.round(price * PRICE_SCALE));
     return { reserve0: reserve0 > 0n ? reserve0 : 1n, reserve1: reserve1 > 0n ? reserve1 : WEI };
   }

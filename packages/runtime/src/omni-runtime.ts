@@ -75,7 +75,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   #settledThisTick = false;
   readonly #prefetch: WindowPrefetch;
   readonly #recorder: DecisionRecorder<A>;
-  #lastBlocked: Extract<TickResult, { kind: 'blocked' }> | undefined;
+  #lastBlocked: Extract<TickResult, { kind: 'blocked' }> = { kind: 'blocked', reason: '', settled: 0 };
 
   constructor(components: OmniRuntimeComponents<A>) {
     this.#c = components;
@@ -312,8 +312,8 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   /** The result of a blocked tick: one object per reason while nothing settles (results are read-only). */
   #blockedResult(reason: string, settled: number): TickResult {
     if (settled > 0) return { kind: 'blocked', reason, settled };
-    const last = this.#lastBlocked;
-    return last?.reason === reason ? last : (this.#lastBlocked = { kind: 'blocked', reason, settled: 0 });
+    if (this.#lastBlocked.reason !== reason) this.#lastBlocked = { kind: 'blocked', reason, settled: 0 };
+    return this.#lastBlocked;
   }
 
   /** Runs the retrainer (when there is one) after the tick; sync when there is none. */
