@@ -10,6 +10,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/venues/*/vitest.config.ts',
       'apps/*/vitest.config.ts',
+      'bench/vitest.config.ts',
     ],
   },
 });
