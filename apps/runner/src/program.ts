@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
-import { isOmniError, loadConfig, type OmniConfig, type OmniConfigInput } from '@omni/core';
-import { Command, InvalidArgumentError } from 'commander';
+import { isOmniError, type OmniConfig, type OmniConfigInput } from '@omni/core';
+import { Command } from 'commander';
+import { type ConfigFlags, integer, loadCliConfig, nonNegative, positive } from './cli-args.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { formatAnalysis, runAnalyze } from './commands/analyze.js';
 import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
@@ -24,38 +25,6 @@ import {
   runTrainFromJournal,
 } from './commands/train-from-journal.js';
 import { formatVenues, listVenues } from './venues.js';
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function nonNegative(value: string): number {
-  const n = Number(value);
-  if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
-
-interface ConfigFlags {
-  config?: string;
-  seed?: number;
-}
-
-/** Loads the config for a command; config warnings (e.g. a misspelled OMNI_* variable) go to stderr. */
-function loadCliConfig(io: CliIo, flags: ConfigFlags, overrides: OmniConfigInput = {}): OmniConfig {
-  return loadConfig({
-    ...(flags.config ? { configFile: flags.config } : {}),
-    overrides: { ...overrides, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) },
-    onWarning: (warning) => io.err(`warning: ${warning.message}`),
-  });
-}
 
 /**
  * Builds the `omni` command tree. Every action resolves to an exit code; errors are printed by
