@@ -197,47 +197,11 @@ export class DecisionOrchestrator {
         reasons.push(
           `exploration: taken at the minimum size with probability ε ${this.#learners.exploration?.epsilon} (${why})`,
         );
-        if (lead !== undefined) reasons.unshift(...lead.takeLead());
-        const vetoed = this.#veto(explored, input, probUp, raw, trace);
-        if (vetoed !== undefined) {
-          return standAside(
-            input,
-            reasons,
-            trace,
-            `veto: ${vetoed}`,
-            { kind: 'veto', reason: vetoed },
-            explored,
-          );
-        }
-        return {
-          decision: explored,
-          reasons,
-          trace,
-          gate: { kind: 'traded', exploration: true },
-          candidate: null,
-        };
+        return this.#tradeUnlessVetoed(explored, true, raw, input, probUp, reasons, trace, lead);
       }
       case 'draft': {
         const { draft, raw } = evaluation;
-        if (lead !== undefined) reasons.unshift(...lead.takeLead());
-        const vetoed = this.#veto(draft, input, probUp, raw, trace);
-        if (vetoed !== undefined) {
-          return standAside(
-            input,
-            reasons,
-            trace,
-            `veto: ${vetoed}`,
-            { kind: 'veto', reason: vetoed },
-            draft,
-          );
-        }
-        return {
-          decision: draft,
-          reasons,
-          trace,
-          gate: { kind: 'traded', exploration: false },
-          candidate: null,
-        };
+        return this.#tradeUnlessVetoed(draft, false, raw, input, probUp, reasons, trace, lead);
       }
     }
   }
@@ -350,6 +314,25 @@ export class DecisionOrchestrator {
       base,
       sizing,
     );
+  }
+
+  /** A trade the rules passed: the lead lines go first, then the vetoes may still stop it. */
+  #tradeUnlessVetoed(
+    trade: TradeDecision,
+    exploration: boolean,
+    raw: number,
+    input: CompileInput,
+    probUp: number,
+    reasons: string[],
+    trace: MutableTrace,
+    lead: LeadReasons | undefined,
+  ): CompiledDecision {
+    if (lead !== undefined) reasons.unshift(...lead.takeLead());
+    const vetoed = this.#veto(trade, input, probUp, raw, trace);
+    if (vetoed !== undefined) {
+      return standAside(input, reasons, trace, `veto: ${vetoed}`, { kind: 'veto', reason: vetoed }, trade);
+    }
+    return { decision: trade, reasons, trace, gate: { kind: 'traded', exploration }, candidate: null };
   }
 
   /** The first veto's reason, or undefined when every veto keeps the trade. */
