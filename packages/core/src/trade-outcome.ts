@@ -24,7 +24,9 @@ export const TimeExitSchema = z.object({ kind: z.literal('time') });
 
 /**
  * Spot: closed at market by the operator, a freeze or the venue, or cancelled at its fill because
- * the fill broke the bracket (then `size` is 0: it never opened), with the reason.
+ * the fill broke the bracket (then `size` is 0: it never opened), with the reason. Binary (and spot):
+ * a live order the venue refused, or that was never bought, after it was sent — it never opened
+ * (pnl 0; the runtime releases it without counting a trade).
  */
 export const CancelledExitSchema = z.object({ kind: z.literal('cancelled'), reason: z.string().min(1) });
 
@@ -61,7 +63,8 @@ export const TradeExitSchema = z.discriminatedUnion('kind', [
 /** The exit kinds each engine's outcome may carry. */
 const EXIT_KINDS: Readonly<Record<z.infer<typeof MarketSchema>, readonly string[]>> = {
   spot: SpotExitSchema.options.map((o) => o.shape.kind.value),
-  binary: ['expiry'],
+  // A live binary the venue refused after it was sent never opened: it closes as `cancelled`.
+  binary: ['expiry', 'cancelled'],
   arbitrage: ['atomic'],
 };
 

@@ -4,6 +4,22 @@ export {
   settleBinary,
   type TieRule,
 } from './binary-settlement.js';
+export type {
+  BinaryBrokerPort,
+  BinaryContract,
+  BinaryDurationUnit,
+  BinaryOrderRequest,
+  BrokerAccount,
+  BrokerLinkState,
+  Unsubscribe,
+} from './binary-broker-port.js';
+export {
+  type BrokerOrder,
+  BrokerOrderBook,
+  BrokerOrderSchema,
+  type BrokerOrderState,
+  BrokerOrderStateSchema,
+} from './broker-order-book.js';
 export type { ExecutionHub } from './execution-hub.js';
 export {
   type AnyExecutor,
