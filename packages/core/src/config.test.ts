@@ -297,7 +297,7 @@ describe('loadConfig', () => {
       relay,
       pocket,
       leaked: [],
-      json: { mt5: {}, pocket: { baseUrl: '[redacted]' }, dex: {}, mevRelayUrl: '[redacted]' },
+      json: { mt5: {}, deriv: {}, pocket: { baseUrl: '[redacted]' }, dex: {}, mevRelayUrl: '[redacted]' },
     });
   });
 

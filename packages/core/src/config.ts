@@ -29,6 +29,22 @@ export const CredentialsSchema = z.strictObject({
       login: z.string().regex(/^\d+$/, 'must be the numeric MT5 account number').optional(),
       server: z.string().min(1).optional(),
       password: secretString.optional(),
+      /** The shared secret the OmniBridge Expert Advisor sends in its hello (the MT5 login itself stays in the terminal). */
+      bridgeSecret: secretString.optional(),
+    })
+    .prefault({}),
+  /** Deriv (binary options over the Deriv WebSocket API v3). */
+  deriv: z
+    .strictObject({
+      /** WebSocket endpoint; default the public one (see @omni/venue-deriv). */
+      wsUrl: z
+        .string()
+        .regex(/^wss?:\/\/\S+$/, 'must be a ws(s) URL')
+        .optional(),
+      /** The application id registered with Deriv (a number). */
+      appId: z.string().regex(/^\d+$/, 'must be the numeric Deriv app id').optional(),
+      /** API token (scopes read + trade). */
+      token: secretString.optional(),
     })
     .prefault({}),
   pocket: z
