@@ -98,6 +98,13 @@ export interface Executor<D extends TradeDecision> {
    * a recovery); returns the unsubscribe function. Optional: shadow executors are always healthy.
    */
   onHealth?(listener: BrokerHealthListener): () => void;
+  /**
+   * Connects a live executor and reconciles what it holds with the venue before any order (optional;
+   * the runner awaits it before the first tick). Shadow executors have nothing to start.
+   */
+  start?(): Promise<void>;
+  /** Closes a live executor's connection (optional). Open positions stay at the venue and in the ledger. */
+  stop?(): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { type Alert, type Clock, ConfigError, type Market, type Tick } from '@omni/core';
+import { type Alert, type Clock, ConfigError, type Market, type OmniConfig, type Tick } from '@omni/core';
 import type { z } from 'zod';
+import type { PositionStateSink } from './executor.js';
 import type { ExecutorSet } from './real-time-execution-hub.js';
 
 /** What a venue's factories get from the application that runs them. */
@@ -9,6 +10,14 @@ export interface VenueContext {
   readonly seed: number | string;
   /** Where the venue's feed and executors report reconnects, skipped messages, refusals. */
   readonly onAlert: (alert: Alert) => void;
+  /** The run's credentials (Secrets): a live venue takes its token or shared secret from here, never from its settings. */
+  readonly credentials?: OmniConfig['credentials'];
+  /** Directory of persistent state: a live executor keeps its decision → order map there (`orders-<venue>.json`). */
+  readonly stateDir?: string;
+  /** Where a live executor records fills and broker references of open positions (the position ledger). */
+  readonly onPositionState?: PositionStateSink;
+  /** Binary settlement rules (payout, tie rule) for the shadow settlement a live binary executor runs beside the broker's. */
+  readonly engines?: Pick<OmniConfig['engines'], 'binary' | 'spot'>;
 }
 
 /** What a run asks of a venue's feed. */
