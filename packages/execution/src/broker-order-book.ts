@@ -140,6 +140,10 @@ export class BrokerOrderBook {
 
   #save(): void {
     if (this.path === undefined) return;
-    writeJsonAtomic(this.path, { kind: 'omni-broker-orders', version: 1, orders: [...this.#orders.values()] });
+    writeJsonAtomic(this.path, {
+      kind: 'omni-broker-orders',
+      version: 1,
+      orders: [...this.#orders.values()],
+    });
   }
 }

@@ -1,9 +1,3 @@
-export {
-  type BinarySettlement,
-  type BinarySettlementInput,
-  settleBinary,
-  type TieRule,
-} from './binary-settlement.js';
 export type {
   BinaryBrokerPort,
   BinaryContract,
@@ -13,6 +7,14 @@ export type {
   BrokerLinkState,
   Unsubscribe,
 } from './binary-broker-port.js';
+export {
+  type BinarySettlement,
+  type BinarySettlementInput,
+  settleBinary,
+  type TieRule,
+} from './binary-settlement.js';
+export { BrokerBinaryExecutor, type BrokerBinaryExecutorOptions } from './broker-binary-executor.js';
+export { type BinaryOrderRecord, durationOf } from './broker-contracts.js';
 export {
   type BrokerOrder,
   BrokerOrderBook,
@@ -39,6 +41,7 @@ export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
 export { type PositionClose, PositionLedger, type PositionLedgerOptions } from './position-ledger.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';
 export { type OutcomeRecheck, recheckOutcome } from './recheck-outcome.js';
+export { type ComparatorAlert, SettlementComparator } from './settlement-comparator.js';
 export { ShadowArbitrageExecutor, type ShadowArbitrageSettings } from './shadow-arbitrage-executor.js';
 export { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
 export { ShadowExecutionHub, type ShadowExecutionHubOptions } from './shadow-execution-hub.js';
