@@ -24,4 +24,8 @@ export interface ExecutionHub {
    * returns the unsubscribe function. Optional.
    */
   onHealth?(listener: BrokerHealthListener): () => void;
+  /** Starts live executors (connect, reconcile) before the first tick. Optional. */
+  start?(): Promise<void>;
+  /** Stops live executors. Optional. */
+  stop?(): Promise<void>;
 }

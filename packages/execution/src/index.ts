@@ -37,6 +37,17 @@ export {
   rejectedReport,
   type SpotExecutor,
 } from './executor.js';
+export {
+  FailoverExecutor,
+  type FailoverExecutorOptions,
+  type FailoverRoute,
+  type LiveAllowance,
+} from './failover-executor.js';
+export {
+  createLiveExecutionHub,
+  type LiveExecutionHub,
+  type LiveExecutionHubOptions,
+} from './live-execution-hub.js';
 export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
 export { type PositionClose, PositionLedger, type PositionLedgerOptions } from './position-ledger.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';

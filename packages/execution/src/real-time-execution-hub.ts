@@ -133,6 +133,24 @@ export class RealTimeExecutionHub implements ExecutionHub {
     return executor?.venue === position.venue && executor.adopt !== undefined && executor.adopt(position);
   }
 
+  /** Starts every executor that has a lifecycle (live ones connect and reconcile), in engine order. */
+  async start(): Promise<void> {
+    for (const executor of [this.#binary, this.#spot, this.#arbitrage]) await executor?.start?.();
+  }
+
+  /** Stops every executor that has a lifecycle; every one is stopped even when one fails (the first error is thrown). */
+  async stop(): Promise<void> {
+    let first: unknown;
+    for (const executor of [this.#binary, this.#spot, this.#arbitrage]) {
+      try {
+        await executor?.stop?.();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+
   async cancelAll(): Promise<number> {
     let cancelled = 0;
     for (const executor of [this.#binary, this.#spot, this.#arbitrage]) {
