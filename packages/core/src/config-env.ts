@@ -46,6 +46,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   },
   { env: 'OMNI_MAX_EXPOSURE_PER_SYMBOL_USD', path: ['risk', 'maxExposurePerSymbolUsd'], kind: 'number' },
   { env: 'OMNI_MAX_POSITIONS_PER_SETUP', path: ['risk', 'maxPositionsPerSetup'], kind: 'number' },
+  { env: 'OMNI_CONFIRM_LIVE', path: ['live', 'confirm'], kind: 'boolean' },
   { env: 'OMNI_FREEZE_ON_CAP_TRIP', path: ['risk', 'freezeOnCapTrip'], kind: 'boolean' },
   { env: 'OMNI_STALE_DATA_MS', path: ['risk', 'staleDataMs'], kind: 'number' },
   { env: 'OMNI_SESSION_START_UTC', path: ['risk', 'sessionStartUtc'], kind: 'string' },

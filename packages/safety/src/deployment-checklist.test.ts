@@ -202,6 +202,35 @@ describe('DeploymentChecklist', () => {
     ).toBe(true);
   });
 
+  it('checks the credentials of the venue each market trades at: Deriv token and app id, the MT5 bridge secret', async () => {
+    const deriv = { token: 'deriv-secret-token-xyz', appId: '1089' };
+    const withVenues = config({
+      credentials: { deriv, mt5: { bridgeSecret: 'bridge-secret-abc' } },
+    });
+    const verify = (c: typeof withVenues) =>
+      new DeploymentChecklist().verify(c, {
+        clock,
+        markets: ['binary', 'spot'],
+        venues: { binary: 'deriv', spot: 'mt5' },
+      });
+    const set = await verify(withVenues);
+    const bare = await verify(config({ credentials: { deriv: { appId: '1089' } } }));
+    const pick = (r: typeof set, name: string) => r.checks.find((c) => c.name === name);
+    expect([pick(set, 'credentials.binary'), pick(set, 'credentials.spot')]).toEqual([
+      {
+        name: 'credentials.binary',
+        passed: true,
+        detail: 'deriv.token: set, deriv.appId: set, deriv.wsUrl (optional): missing',
+      },
+      { name: 'credentials.spot', passed: true, detail: 'mt5.bridgeSecret: set' },
+    ]);
+    expect([pick(bare, 'credentials.binary')?.passed, pick(bare, 'credentials.spot')?.passed]).toEqual([
+      false,
+      false,
+    ]);
+    expect(JSON.stringify(set)).not.toMatch(/deriv-secret-token-xyz|bridge-secret-abc/);
+  });
+
   it('shows the optional relay and Pocket endpoints as set or missing, never their values', async () => {
     const relay = 'https://relay.example.org/key-relay-secret';
     const withEndpoints = config({

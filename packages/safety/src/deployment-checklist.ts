@@ -53,6 +53,13 @@ export interface ChecklistDeps {
   readonly maxClockSkewMs?: number;
   /** Markets whose credentials must be present. Default: all three. */
   readonly markets?: readonly Market[];
+  /**
+   * The venue each market trades at, when known (`omni live --venue`): its credentials are the ones
+   * checked — `deriv`: DERIV_TOKEN and DERIV_APP_ID; `mt5`: MT5_BRIDGE_SECRET (the MT5 login stays in
+   * the terminal). Otherwise the specification's defaults (binary: POCKET_TOKEN; spot: MT5_LOGIN,
+   * MT5_SERVER, MT5_PASSWORD).
+   */
+  readonly venues?: Partial<Record<Market, string>>;
   /** Validates `config.seqModelOnnx` against the model contract. Required when a model is configured. */
   readonly validateModel?: (path: string) => Promise<ModelValidation>;
   /** Learner state file to check (e.g. `state/governor.json`): absent is a fresh start, present must load. */
@@ -92,7 +99,9 @@ export class DeploymentChecklist {
   async verify(config: OmniConfig, deps: ChecklistDeps): Promise<ChecklistResult> {
     const checks: ChecklistCheck[] = [];
     const markets = deps.markets ?? MARKETS;
-    for (const market of MARKETS) checks.push(credentialCheck(config, market, markets.includes(market)));
+    for (const market of MARKETS) {
+      checks.push(credentialCheck(config, market, markets.includes(market), deps.venues?.[market]));
+    }
     checks.push(logDirCheck(config.logDir));
     checks.push(await modelCheck(config.seqModelOnnx, deps.validateModel));
     checks.push(await rlStateCheck(deps.rlStatePath, deps.readRlState));
@@ -147,28 +156,54 @@ function setOrMissing(value: string | Secret | undefined): 'set' | 'missing' {
   return value.isSet ? 'set' : 'missing';
 }
 
-function credentialCheck(config: OmniConfig, market: Market, required: boolean): ChecklistCheck {
+type CredentialField = [string, string | Secret | undefined];
+
+/** The credentials a market needs at a venue (required), and the ones shown but not required. */
+function credentialFields(
+  config: OmniConfig,
+  market: Market,
+  venue: string | undefined,
+): { fields: CredentialField[]; optional: CredentialField[] } {
   const c = config.credentials;
-  const fields: [string, string | Secret | undefined][] =
-    market === 'binary'
-      ? [['pocket.token', c.pocket.token]]
-      : market === 'spot'
-        ? [
-            ['mt5.login', c.mt5.login],
-            ['mt5.server', c.mt5.server],
-            ['mt5.password', c.mt5.password],
-          ]
-        : [
-            ['dex.rpcUrl', c.dex.rpcUrl],
-            ['dex.privateKey', c.dex.privateKey],
-          ];
-  // Optional endpoints (the spec's POCKET_BASE_URL and MEV_RELAY_URL): shown, never required.
-  const optional: [string, string | Secret | undefined][] =
-    market === 'binary'
-      ? [['pocket.baseUrl', c.pocket.baseUrl]]
-      : market === 'arbitrage'
-        ? [['mevRelayUrl', c.mevRelayUrl]]
-        : [];
+  if (market === 'binary' && venue === 'deriv') {
+    return {
+      fields: [
+        ['deriv.token', c.deriv.token],
+        ['deriv.appId', c.deriv.appId],
+      ],
+      optional: [['deriv.wsUrl', c.deriv.wsUrl]],
+    };
+  }
+  if (market === 'binary')
+    return { fields: [['pocket.token', c.pocket.token]], optional: [['pocket.baseUrl', c.pocket.baseUrl]] };
+  if (market === 'spot' && venue === 'mt5')
+    return { fields: [['mt5.bridgeSecret', c.mt5.bridgeSecret]], optional: [] };
+  if (market === 'spot') {
+    return {
+      fields: [
+        ['mt5.login', c.mt5.login],
+        ['mt5.server', c.mt5.server],
+        ['mt5.password', c.mt5.password],
+      ],
+      optional: [],
+    };
+  }
+  return {
+    fields: [
+      ['dex.rpcUrl', c.dex.rpcUrl],
+      ['dex.privateKey', c.dex.privateKey],
+    ],
+    optional: [['mevRelayUrl', c.mevRelayUrl]],
+  };
+}
+
+function credentialCheck(
+  config: OmniConfig,
+  market: Market,
+  required: boolean,
+  venue?: string,
+): ChecklistCheck {
+  const { fields, optional } = credentialFields(config, market, venue);
   const states = [
     ...fields.map(([name, value]) => `${name}: ${setOrMissing(value)}`),
     ...optional.map(([name, value]) => `${name} (optional): ${setOrMissing(value)}`),
