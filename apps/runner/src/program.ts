@@ -24,7 +24,8 @@ import {
   formatTrainFromJournal,
   runTrainFromJournal,
 } from './commands/train-from-journal.js';
-import { formatVenues, listVenues } from './venues.js';
+import { registerLiveCommands } from './program-live.js';
+import { findVenue, formatVenues, listVenues } from './venues.js';
 
 /**
  * Builds the `omni` command tree. Every action resolves to an exit code; errors are printed by
@@ -138,32 +139,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(EXIT.ok);
     });
 
-  program
-    .command('live')
-    .description('live trading: refuses unless the deployment checklist passes and --live is given')
-    .option('--config <file>', 'JSON config file')
-    .option('--live', 'explicit opt-in to send real orders')
-    .action(async (flags) => {
-      const config = configFrom(flags);
-      const result = await runCheck(config);
-      io.out(formatChecklist(result));
-      if (
-        !result.allPassed ||
-        !flags.live ||
-        (config.mode !== 'micro-live' && config.mode !== 'scaled-live')
-      ) {
-        io.err(
-          'live refused: it needs mode micro-live or scaled-live (OMNI_MODE), a passing checklist and --live. ' +
-            'No broker executors are bundled yet: register your own executors through @omni/execution (see its README).',
-        );
-        setExit(EXIT.failed);
-        return;
-      }
-      io.err(
-        'live refused: no live executors are configured in this build; see @omni/execution for the executor ports.',
-      );
-      setExit(EXIT.failed);
-    });
+  registerLiveCommands(program, io, setExit, configFrom);
 
   program
     .command('venues')
@@ -179,9 +155,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('check')
     .description('run the deployment checklist (credentials are shown as set/missing only)')
     .option('--config <file>', 'JSON config file')
-    .action(async (flags) => {
-      const result = await runCheck(configFrom(flags));
-      io.out(formatChecklist(result));
+    .option('--venue <name>', "check for a live venue: only its markets' credentials are required (deriv, mt5)")
+    .option('--json', 'print JSON')
+    .action(async (flags: ConfigFlags & { venue?: string; json?: boolean }) => {
+      const venue = flags.venue === undefined ? undefined : findVenue(flags.venue);
+      const scope = venue
+        ? {
+            markets: venue.executorMarkets,
+            venues: Object.fromEntries(venue.executorMarkets.map((m) => [m, venue.name])),
+          }
+        : {};
+      const result = await runCheck(configFrom(flags), undefined, scope);
+      io.out(flags.json ? JSON.stringify(result, null, 2) : formatChecklist(result));
       setExit(result.allPassed ? EXIT.ok : EXIT.failed);
     });
 

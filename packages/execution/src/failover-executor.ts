@@ -144,7 +144,7 @@ export class FailoverExecutor<D extends TradeDecision> implements Executor<D> {
       this.#alert(
         'warn',
         'VENUE_RECOVERED',
-        `${this.venue} is healthy again; ${this.engine} orders stay in shadow until an operator allows live (omni live allow --venue ${this.venue} --reason ...)`,
+        `${this.venue} is healthy again; ${this.engine} orders stay in shadow until an operator allows live (omni safety allow-live --venue ${this.venue} --reason ...)`,
         { incidentSince: route.since },
       );
     }

@@ -16,6 +16,8 @@ export interface VenueContext {
   readonly stateDir?: string;
   /** Where a live executor records fills and broker references of open positions (the position ledger). */
   readonly onPositionState?: PositionStateSink;
+  /** Micro-live: every order at the venue's minimum stake or volume. Default false. */
+  readonly minimumSizes?: boolean;
   /** Binary settlement rules (payout, tie rule) for the shadow settlement a live binary executor runs beside the broker's. */
   readonly engines?: Pick<OmniConfig['engines'], 'binary' | 'spot'>;
 }

@@ -66,7 +66,13 @@ export {
   type ModelledReview,
   type OperatorReviewPolicy,
 } from './modelled-operator.js';
-export { createOmniEngine, DAILY_FEATURES, type OmniEngine, type OmniEngineOptions } from './omni-engine.js';
+export {
+  createOmniEngine,
+  DAILY_FEATURES,
+  type EngineHubParts,
+  type OmniEngine,
+  type OmniEngineOptions,
+} from './omni-engine.js';
 export {
   type LoopEnd,
   type LoopProgress,

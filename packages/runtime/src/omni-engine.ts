@@ -42,6 +42,12 @@ import {
 } from './session-checkpoint.js';
 import { WalkForwardRetrainer } from './walk-forward-retrainer.js';
 
+/** What a hub factory gets from {@link createOmniEngine}. */
+export interface EngineHubParts {
+  readonly ledger: PositionLedger;
+  readonly onAlert: (alert: Alert) => void;
+}
+
 /** Options of {@link createOmniEngine}. */
 export interface OmniEngineOptions {
   readonly config: OmniConfig;
@@ -60,8 +66,12 @@ export interface OmniEngineOptions {
    * Backtests leave it unset: every run starts fresh and nothing outside `runDir` is written.
    */
   readonly stateDir?: string;
-  /** Execution hub. Default a ShadowExecutionHub (settles from later prices, never places an order). */
-  readonly hub?: ExecutionHub;
+  /**
+   * Execution hub, or a factory of one given the engine's position ledger and alert sink (a live
+   * hub records fills in the ledger and journals its incidents). Default a ShadowExecutionHub
+   * (settles from later prices, never places an order).
+   */
+  readonly hub?: ExecutionHub | ((parts: EngineHubParts) => ExecutionHub);
   /** Pool states for arbitrage. Default a seeded SyntheticPoolPair (labelled synthetic); `null` disables arbitrage. */
   readonly pools?: PoolStateSource | null;
   /** A custom brain instead of MasterGovernorX100. */
@@ -164,11 +174,11 @@ function openSession(options: OmniEngineOptions): EngineSession | undefined {
       runDir: options.runDir,
     });
   }
-  if (options.hub && options.hub.name !== 'shadow') {
+  if (options.hub && (typeof options.hub === 'function' || options.hub.name !== 'shadow')) {
     throw new RuntimeError(
       'RUNTIME_BAD_INPUT',
       'only a run whose hub places no real orders can be resumed by a silent replay',
-      { hub: options.hub.name },
+      { hub: typeof options.hub === 'function' ? 'factory' : options.hub.name },
     );
   }
   const digest = configDigest(options.config);
@@ -228,7 +238,9 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     ...(session?.resumed ? { from: join(session.origin, 'ledger.json') } : {}),
   });
   const hub =
-    options.hub ?? new ShadowExecutionHub({ engines: config.engines, ledger, ...(pools ? { pools } : {}) });
+    typeof options.hub === 'function'
+      ? options.hub({ ledger, onAlert })
+      : (options.hub ?? new ShadowExecutionHub({ engines: config.engines, ledger, ...(pools ? { pools } : {}) }));
   const safety = SafetyManager.open({
     ledger,
     limits: config.risk,

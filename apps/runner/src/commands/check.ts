@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { type Clock, type OmniConfig, SystemClock } from '@omni/core';
 import { LearnerStateStore } from '@omni/runtime';
-import { type ChecklistResult, DeploymentChecklist, type ModelValidation } from '@omni/safety';
+import {
+  type ChecklistDeps,
+  type ChecklistResult,
+  DeploymentChecklist,
+  type ModelValidation,
+} from '@omni/safety';
 import { defaultModelPath, ONNXSequenceAdapter } from '@omni/sequence';
 import { formatTable } from '../table.js';
 
@@ -26,6 +31,7 @@ export function stateDir(config: OmniConfig): string {
 export async function runCheck(
   config: OmniConfig,
   clock: Clock = new SystemClock(),
+  scope: Pick<ChecklistDeps, 'markets' | 'venues'> = {},
 ): Promise<ChecklistResult> {
   const checklist = new DeploymentChecklist();
   // The engine serves the bundled model when none is configured, so that is the one to validate.
@@ -37,6 +43,7 @@ export async function runCheck(
       rlStatePath: join(stateDir(config), 'governor.json'),
       // Loaded as the engine would restore it: version, migrations, schema.
       readRlState: (path) => new LearnerStateStore(path).load(),
+      ...scope,
     },
   );
 }

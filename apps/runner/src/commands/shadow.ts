@@ -199,7 +199,7 @@ export async function runShadow(
 }
 
 /** The ticks a live shadow run journaled, oldest first (none when it journaled none). */
-async function* journaledTicks(runDir: string): AsyncGenerator<Tick> {
+export async function* journaledTicks(runDir: string): AsyncGenerator<Tick> {
   const file = join(runDir, JOURNAL_FILES.ticks);
   if (existsSync(file)) yield* streamJournal(file, { schema: TickSchema });
 }
