@@ -150,6 +150,26 @@ describe('BrokerBinaryExecutor', () => {
     expect([...broker.buysByClient.values()]).toEqual([1]);
   });
 
+  it('marks the venue unhealthy after three requests in a row without an answer, and healthy at the next answer', async () => {
+    const { clock, broker, executor, health } = setup();
+    await executor.start();
+    broker.next.push('lost-unanswered', 'lost-unanswered', 'lost-unanswered');
+    for (const id of ['d1', 'd2', 'd3']) await executor.execute(decision(id), tick(T0, 100));
+    await flush();
+    expect(health.map((h) => [h.ok, h.reason ?? ''])).toEqual([
+      [true, ''],
+      [false, '3 requests failed in a row'],
+    ]);
+    expect(await executor.execute(decision('d4'), tick(T0, 100))).toMatchObject({
+      code: 'EXECUTION_VENUE_UNAVAILABLE',
+    });
+    clock.set(T0 + 1_000);
+    executor.onTick(tick(T0 + 1_000, 100)); // the lookup of the unanswered buys answers
+    await flush();
+    expect(health.map((h) => h.ok)).toEqual([true, false, true]);
+    expect(broker.contracts.size).toBe(0);
+  });
+
   it('after a restart, follows the contracts its book holds and looks up a buy the crash left unanswered', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'omni-broker-')), 'orders.json');
     const first = setup(path);

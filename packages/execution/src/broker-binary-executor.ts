@@ -1,29 +1,8 @@
-import {
-  type Alert,
-  type AlertLevel,
-  type BinaryDecision,
-  type Clock,
-  isOmniError,
-  type OpenPosition,
-  type Tick,
-  type TradeOutcome,
-} from '@omni/core';
-import type {
-  BinaryBrokerPort,
-  BinaryContract,
-  BinaryOrderRequest,
-  Unsubscribe,
-} from './binary-broker-port.js';
-import {
-  type BinaryOrderRecord,
-  binaryRecord,
-  brokerOutcome,
-  cancelledOutcome,
-  cents,
-  durationOf,
-  matchUnanswered,
-} from './broker-contracts.js';
-import { type BrokerOrder, BrokerOrderBook } from './broker-order-book.js';
+import type { Alert, BinaryDecision, Clock, OpenPosition, Tick, TradeOutcome } from '@omni/core';
+import type { BinaryBrokerPort, BinaryOrderRequest, Unsubscribe } from './binary-broker-port.js';
+import { type BinaryOrderRecord, binaryRecord, cents, durationOf } from './broker-contracts.js';
+import { BrokerOrderBook } from './broker-order-book.js';
+import { ContractFollowUp, errorText } from './contract-follow-up.js';
 import {
   type BinaryExecutor,
   type BrokerHealthListener,
@@ -33,7 +12,6 @@ import {
   type PositionStateSink,
   rejectedReport,
 } from './executor.js';
-import { SettlementComparator } from './settlement-comparator.js';
 import { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
 
 /** Options of a {@link BrokerBinaryExecutor}. */
@@ -53,8 +31,10 @@ export interface BrokerBinaryExecutorOptions {
   readonly stakeFor?: (decision: BinaryDecision) => number;
   /** An unanswered buy the account still does not show after this long was not bought. Default 60 s. */
   readonly unansweredGraceMs?: number;
-  /** Between two lookups of unanswered buys while the link is up. Default 5 s. */
+  /** Between two lookups of unanswered buys (or health probes) while the link is up. Default 5 s. */
   readonly resolveEveryMs?: number;
+  /** Requests failing without an answer in a row (timeouts, transport errors) that mark the venue unhealthy. Default 3. */
+  readonly maxConsecutiveErrors?: number;
 }
 
 /**
@@ -80,19 +60,19 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
   readonly #o: BrokerBinaryExecutorOptions;
   readonly #port: BinaryBrokerPort;
   readonly #shadow: ShadowBinaryExecutor;
-  readonly #compare: SettlementComparator;
+  readonly #followUp: ContractFollowUp;
   readonly #health = new Set<BrokerHealthListener>();
-  readonly #follows = new Map<string, Unsubscribe>();
-  readonly #entryNoted = new Set<string>();
-  readonly #lastPrice = new Map<string, number>();
-  #queue: TradeOutcome[] = [];
   #ready = false;
   #why = 'not started';
   #currency = 'USD';
   #linkOff: Unsubscribe | undefined;
-  #resolving = false;
-  #nextResolveMs = 0;
+  #linkUp = false;
+  #reconciling = false;
   #reconciles = 0;
+  #failures = 0;
+  /** Unhealthy because requests kept failing while the link stayed up (cleared by the next success). */
+  #errorTripped = false;
+  #nextResolveMs = 0;
 
   constructor(options: BrokerBinaryExecutorOptions) {
     this.#o = options;
@@ -100,30 +80,38 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
     this.venue = options.port.venue;
     this.book = options.book ?? new BrokerOrderBook(this.venue);
     this.#shadow = new ShadowBinaryExecutor(options.shadow);
-    this.#compare = new SettlementComparator(this.venue, (alert) =>
-      this.#alert(alert.level, alert.code, alert.message, alert.context),
-    );
+    this.#followUp = new ContractFollowUp({
+      port: options.port,
+      book: this.book,
+      clock: options.clock,
+      onAlert: options.onAlert,
+      ...(options.onPositionState ? { onPositionState: options.onPositionState } : {}),
+      unansweredGraceMs: options.unansweredGraceMs ?? 60_000,
+      onRequest: (ok) => this.#noteRequest(ok),
+    });
   }
 
-  /** True once connected and reconciled: only then are buys sent. */
+  /** True once connected and reconciled (and not failing): only then are buys sent. */
   get ready(): boolean {
     return this.#ready;
   }
 
   /** Settlements where the broker and the shadow rules disagreed, so far. */
   get divergences(): number {
-    return this.#compare.divergences;
+    return this.#followUp.compare.divergences;
   }
 
   /** Connects, authorizes and reconciles the book with the account before the first order. */
   async start(): Promise<void> {
     this.#linkOff ??= this.#port.onLinkState((state) => {
+      this.#linkUp = state.up;
       if (state.up) void this.#reconcile('reconnected');
       else this.#setReady(false, state.reason);
     });
     const account = await this.#port.connect();
+    this.#linkUp = true;
     this.#currency = account.currency;
-    this.#alert(
+    this.#followUp.alert(
       'info',
       'VENUE_CONNECTED',
       `${this.venue}: connected (${account.currency}, balance ${account.balance})`,
@@ -140,52 +128,21 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
     this.#setReady(false, 'stopped');
     this.#linkOff?.();
     this.#linkOff = undefined;
-    for (const off of this.#follows.values()) off();
-    this.#follows.clear();
+    this.#followUp.stopAll();
     await this.#port.close();
   }
 
   async execute(decision: BinaryDecision, tick: Tick): Promise<ExecutionReport> {
-    const now = this.#o.clock.nowMs();
-    if (this.book.get(decision.id) !== undefined) {
-      return rejectedReport(
-        decision,
-        this.venue,
-        tick.tsMs,
-        'EXECUTION_DUPLICATE_ORDER',
-        `decision ${decision.id} already has an order at ${this.venue}`,
-      );
-    }
+    if (this.book.get(decision.id) !== undefined) return this.#duplicate(decision, tick);
     if (!this.#ready) {
-      return rejectedReport(
-        decision,
-        this.venue,
-        tick.tsMs,
-        'EXECUTION_VENUE_UNAVAILABLE',
-        `${this.venue} is not ready: ${this.#why}`,
-      );
+      const why = `${this.venue} is not ready: ${this.#why}`;
+      return rejectedReport(decision, this.venue, tick.tsMs, 'EXECUTION_VENUE_UNAVAILABLE', why);
     }
-    const stake = cents(this.#o.stakeFor?.(decision) ?? decision.stakeUsd);
-    if (stake < this.#port.minStake) {
-      return rejectedReport(
-        decision,
-        this.venue,
-        tick.tsMs,
-        'EXECUTION_REJECTED',
-        `stake ${stake} is below ${this.venue}'s minimum ${this.#port.minStake}`,
-      );
+    const request = this.#request(decision);
+    if (request.stake < this.#port.minStake) {
+      const why = `stake ${request.stake} is below ${this.venue}'s minimum ${this.#port.minStake}`;
+      return rejectedReport(decision, this.venue, tick.tsMs, 'EXECUTION_REJECTED', why);
     }
-    const { duration, unit } = durationOf(decision.expirySec);
-    const request: BinaryOrderRequest = {
-      clientId: decision.id,
-      symbol: this.#o.symbolFor?.(decision.symbol) ?? decision.symbol,
-      direction: decision.direction,
-      stake,
-      currency: this.#currency,
-      duration,
-      durationUnit: unit,
-      maxPrice: stake,
-    };
     const record: BinaryOrderRecord = {
       request,
       symbol: decision.symbol,
@@ -193,17 +150,9 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
       tickTs: tick.tsMs,
       tickPrice: tick.price,
     };
-    if (!this.book.begin(decision.id, now, record)) {
-      return rejectedReport(
-        decision,
-        this.venue,
-        tick.tsMs,
-        'EXECUTION_DUPLICATE_ORDER',
-        `decision ${decision.id} already has an order at ${this.venue}`,
-      );
-    }
+    if (!this.book.begin(decision.id, this.#o.clock.nowMs(), record)) return this.#duplicate(decision, tick);
     await this.#shadow.execute(decision, tick);
-    void this.#buy(decision.id, record);
+    void this.#followUp.buy(decision.id, record);
     return {
       status: 'accepted',
       decisionId: decision.id,
@@ -214,34 +163,22 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
   }
 
   onTick(tick: Tick): readonly TradeOutcome[] {
-    this.#lastPrice.set(tick.symbol, tick.price);
+    this.#followUp.notePrice(tick.symbol, tick.price);
     const shadowSettled = this.#shadow.onTick(tick);
-    for (let i = 0; i < shadowSettled.length; i++) this.#compare.shadow(shadowSettled[i] as TradeOutcome);
-    if (
-      this.#ready &&
-      !this.#resolving &&
-      tick.tsMs >= this.#nextResolveMs &&
-      this.book.list('unanswered').length > 0
-    ) {
-      void this.#resolveUnanswered();
-    }
-    if (this.#queue.length === 0) return NO_OUTCOMES;
-    const out = this.#queue;
-    this.#queue = [];
-    return out;
+    for (let i = 0; i < shadowSettled.length; i++)
+      this.#followUp.compare.shadow(shadowSettled[i] as TradeOutcome);
+    if (tick.tsMs >= this.#nextResolveMs && this.#linkUp && !this.#reconciling) this.#housekeeping(tick.tsMs);
+    return this.#followUp.take() ?? NO_OUTCOMES;
   }
 
   pending(): readonly PendingPosition[] {
-    return this.book.list('sending', 'unanswered', 'open').map((order) => {
-      const record = binaryRecord(order);
-      return {
-        decisionId: order.decisionId,
-        engine: 'binary' as const,
-        symbol: record?.symbol ?? String(order.request['symbol'] ?? ''),
-        venue: this.venue,
-        state: order.state === 'open' ? ('open' as const) : ('awaiting-fill' as const),
-      };
-    });
+    return this.book.list('sending', 'unanswered', 'open').map((order) => ({
+      decisionId: order.decisionId,
+      engine: 'binary' as const,
+      symbol: binaryRecord(order)?.symbol ?? String(order.request['symbol'] ?? ''),
+      venue: this.venue,
+      state: order.state === 'open' ? ('open' as const) : ('awaiting-fill' as const),
+    }));
   }
 
   /** Bought contracts run to expiry (selling early is not offered); nothing is cancelled. */
@@ -259,27 +196,13 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
     if (position.venue !== this.venue || decision?.engine !== 'binary') return false;
     if (position.entryTs !== undefined && position.entryPrice !== undefined) this.#shadow.adopt(position);
     if (this.book.get(decision.id) !== undefined) return true;
-    const { duration, unit } = durationOf(decision.expirySec);
-    const stake = cents(this.#o.stakeFor?.(decision) ?? decision.stakeUsd);
-    const request: BinaryOrderRequest = {
-      clientId: decision.id,
-      symbol: this.#o.symbolFor?.(decision.symbol) ?? decision.symbol,
-      direction: decision.direction,
-      stake,
-      currency: this.#currency,
-      duration,
-      durationUnit: unit,
-      maxPrice: stake,
-    };
-    const tickTs = position.entryTs ?? position.openedTs;
-    // Unknown (0) when the ledger has no fill yet: the symbol's latest price stands in at settlement.
-    const tickPrice = position.entryPrice ?? 0;
     const record: BinaryOrderRecord = {
-      request,
+      request: this.#request(decision),
       symbol: decision.symbol,
       expirySec: decision.expirySec,
-      tickTs,
-      tickPrice,
+      tickTs: position.entryTs ?? position.openedTs,
+      // Unknown (0) when the ledger has no fill yet: the symbol's latest price stands in at settlement.
+      tickPrice: position.entryPrice ?? 0,
     };
     this.book.adopt({
       decisionId: decision.id,
@@ -297,179 +220,75 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
     return () => this.#health.delete(listener);
   }
 
-  async #buy(decisionId: string, record: BinaryOrderRecord): Promise<void> {
-    let contract: BinaryContract;
-    try {
-      contract = await this.#port.buy(record.request);
-    } catch (err) {
-      if (isOmniError(err, 'EXECUTION_REJECTED')) {
-        this.book.mark(decisionId, 'closed', { note: `refused: ${errorText(err)}` });
-        this.#queue.push(
-          cancelledOutcome(
-            decisionId,
-            this.#priced(record),
-            `refused by ${this.venue}: ${errorText(err)}`,
-            this.#o.clock.nowMs(),
-          ),
-        );
-        this.#alert(
-          'warn',
-          'VENUE_ORDER_REFUSED',
-          `${this.venue} refused the buy of ${decisionId}: ${errorText(err)}`,
-          { decisionId },
-        );
-        return;
+  #request(decision: BinaryDecision): BinaryOrderRequest {
+    const { duration, unit } = durationOf(decision.expirySec);
+    const stake = cents(this.#o.stakeFor?.(decision) ?? decision.stakeUsd);
+    return {
+      clientId: decision.id,
+      symbol: this.#o.symbolFor?.(decision.symbol) ?? decision.symbol,
+      direction: decision.direction,
+      stake,
+      currency: this.#currency,
+      duration,
+      durationUnit: unit,
+      maxPrice: stake,
+    };
+  }
+
+  #duplicate(decision: BinaryDecision, tick: Tick): ExecutionReport {
+    const why = `decision ${decision.id} already has an order at ${this.venue}`;
+    return rejectedReport(decision, this.venue, tick.tsMs, 'EXECUTION_DUPLICATE_ORDER', why);
+  }
+
+  /** Every `resolveEveryMs`: look unanswered buys up, or probe a venue whose requests kept failing. */
+  #housekeeping(nowMs: number): void {
+    this.#nextResolveMs = nowMs + (this.#o.resolveEveryMs ?? 5_000);
+    if (this.book.list('unanswered').length > 0) {
+      void this.#followUp.resolveUnanswered().catch(() => undefined);
+    } else if (this.#errorTripped) {
+      this.#port.contractsSince(Math.floor(this.#o.clock.nowMs())).then(
+        () => this.#noteRequest(true),
+        () => this.#noteRequest(false),
+      );
+    }
+  }
+
+  /** Repeated failures without an answer mark the venue unhealthy; the next success clears it. */
+  #noteRequest(ok: boolean): void {
+    if (ok) {
+      this.#failures = 0;
+      if (this.#errorTripped) {
+        this.#errorTripped = false;
+        if (this.#linkUp && !this.#reconciling) this.#setReady(true);
       }
-      // No answer, a lost connection or an unclear error: it may have been bought. Look it up; never buy again.
-      this.book.mark(decisionId, 'unanswered', { note: errorText(err) });
-      this.#nextResolveMs = 0;
-      this.#alert(
-        'warn',
-        'VENUE_ORDER_UNANSWERED',
-        `${this.venue} did not answer the buy of ${decisionId} (${errorText(err)}); it will be looked up in the account, never sent again`,
-        { decisionId },
-      );
       return;
     }
-    await this.#opened(decisionId, contract);
-  }
-
-  async #opened(decisionId: string, contract: BinaryContract): Promise<void> {
-    this.book.mark(decisionId, 'open', { brokerRef: contract.contractId });
-    this.#o.onPositionState?.(decisionId, {
-      ...(contract.entrySpot !== undefined
-        ? { entryPrice: contract.entrySpot, entryTs: Math.floor(contract.entryTsMs ?? contract.purchaseTsMs) }
-        : {}),
-      executorState: {
-        contractId: contract.contractId,
-        buyPrice: contract.buyPrice,
-        payout: contract.payout,
-      },
-    });
-    if (contract.status !== 'open') {
-      this.#settled(decisionId, contract);
-      return;
+    this.#failures++;
+    if (!this.#errorTripped && this.#failures >= (this.#o.maxConsecutiveErrors ?? 3)) {
+      this.#errorTripped = true;
+      this.#setReady(false, `${this.#failures} requests failed in a row`);
     }
-    await this.#follow(decisionId, contract.contractId);
-  }
-
-  async #follow(decisionId: string, contractId: string): Promise<void> {
-    this.#follows.get(contractId)?.();
-    try {
-      const off = await this.#port.follow(contractId, (update) => this.#update(decisionId, update));
-      if (this.book.get(decisionId)?.state === 'closed') off();
-      else this.#follows.set(contractId, off);
-    } catch (err) {
-      // Followed again after the next reconnect (the book still says open).
-      this.#alert(
-        'warn',
-        'VENUE_FOLLOW_FAILED',
-        `${this.venue}: cannot follow contract of ${decisionId} yet (${errorText(err)})`,
-        { decisionId, contractId },
-      );
-    }
-  }
-
-  #update(decisionId: string, contract: BinaryContract): void {
-    const order = this.book.get(decisionId);
-    if (order === undefined || order.state === 'closed') return;
-    if (contract.entrySpot !== undefined && !this.#entryNoted.has(decisionId)) {
-      this.#entryNoted.add(decisionId);
-      this.#o.onPositionState?.(decisionId, {
-        entryPrice: contract.entrySpot,
-        entryTs: Math.floor(contract.entryTsMs ?? contract.purchaseTsMs),
-      });
-    }
-    if (contract.status !== 'open') this.#settled(decisionId, contract);
-  }
-
-  #settled(decisionId: string, contract: BinaryContract): void {
-    const order = this.book.get(decisionId);
-    const record = order && binaryRecord(order);
-    if (order === undefined || record === undefined || order.state === 'closed') return;
-    this.book.mark(decisionId, 'closed', { note: contract.status });
-    this.#follows.get(contract.contractId)?.();
-    this.#follows.delete(contract.contractId);
-    this.#entryNoted.delete(decisionId);
-    const outcome = brokerOutcome(
-      decisionId,
-      this.#priced(record),
-      contract,
-      this.venue,
-      this.#o.clock.nowMs(),
-    );
-    this.#queue.push(outcome);
-    this.#compare.broker(outcome);
   }
 
   /** After a start or a reconnect: follow every open contract again and resolve unanswered buys, then take orders. */
   async #reconcile(why: 'started' | 'reconnected'): Promise<void> {
     const round = ++this.#reconciles;
+    this.#reconciling = true;
     this.#setReady(false, `reconciling after ${why === 'started' ? 'the start' : 'a reconnect'}`);
     try {
-      for (const order of this.book.list('sending'))
+      for (const order of this.book.list('sending')) {
         this.book.mark(order.decisionId, 'unanswered', { note: 'maybe sent before a restart' });
-      for (const order of this.book.list('open'))
-        if (order.brokerRef) await this.#follow(order.decisionId, order.brokerRef);
-      await this.#resolveUnanswered();
+      }
+      for (const order of this.book.list('open')) await this.#followUp.refollow(order);
+      await this.#followUp.resolveUnanswered();
     } catch (err) {
+      if (round === this.#reconciles) this.#reconciling = false;
       this.#setReady(false, `reconciliation failed: ${errorText(err)}`);
       return;
     }
-    if (round === this.#reconciles) this.#setReady(true);
-  }
-
-  /** Looks every unanswered buy up in the account: found → followed; still absent after the grace period → not bought. */
-  async #resolveUnanswered(): Promise<void> {
-    const waiting = this.book.list('unanswered');
-    if (waiting.length === 0 || this.#resolving) return;
-    this.#resolving = true;
-    try {
-      const since = Math.min(...waiting.map((o) => o.sentAtMs));
-      const contracts = await this.#port.contractsSince(since - 60_000);
-      const now = this.#o.clock.nowMs();
-      for (const order of waiting) await this.#resolveOne(order, contracts, now);
-    } finally {
-      this.#resolving = false;
-      this.#nextResolveMs = this.#o.clock.nowMs() + (this.#o.resolveEveryMs ?? 5_000);
-    }
-  }
-
-  async #resolveOne(order: BrokerOrder, contracts: readonly BinaryContract[], now: number): Promise<void> {
-    const record = binaryRecord(order);
-    if (record === undefined) return;
-    const found = matchUnanswered(
-      record,
-      order.sentAtMs,
-      order.decisionId,
-      contracts,
-      (id) => this.book.byRef(id) !== undefined,
-    );
-    if (found !== undefined) {
-      this.#alert(
-        'info',
-        'VENUE_ORDER_FOUND',
-        `${this.venue}: the unanswered buy of ${order.decisionId} was bought (contract ${found.contractId})`,
-        { decisionId: order.decisionId, contractId: found.contractId },
-      );
-      await this.#opened(order.decisionId, found);
-    } else if (now - order.sentAtMs >= (this.#o.unansweredGraceMs ?? 60_000)) {
-      this.book.mark(order.decisionId, 'closed', { note: 'not bought: absent from the account' });
-      this.#queue.push(
-        cancelledOutcome(
-          order.decisionId,
-          this.#priced(record),
-          `not bought: ${this.venue}'s account has no such contract`,
-          now,
-        ),
-      );
-      this.#alert(
-        'warn',
-        'VENUE_ORDER_NOT_FOUND',
-        `${this.venue}: the unanswered buy of ${order.decisionId} is not in the account; it was not bought`,
-        { decisionId: order.decisionId },
-      );
-    }
+    if (round !== this.#reconciles) return;
+    this.#reconciling = false;
+    if (this.#linkUp && !this.#errorTripped) this.#setReady(true);
   }
 
   #setReady(ready: boolean, why = ''): void {
@@ -477,29 +296,8 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
     this.#ready = ready;
     this.#why = ready ? '' : why;
     if (!changed) return;
-    for (const listener of this.#health)
+    for (const listener of this.#health) {
       listener({ market: 'binary', venue: this.venue, ok: ready, ...(ready ? {} : { reason: why }) });
+    }
   }
-
-  /** The record with a price to settle at: its decision tick's, else the symbol's latest (a position adopted before its fill). */
-  #priced(record: BinaryOrderRecord): BinaryOrderRecord {
-    if (record.tickPrice > 0) return record;
-    return { ...record, tickPrice: this.#lastPrice.get(record.symbol) ?? Number.MIN_VALUE };
-  }
-
-  #alert(level: AlertLevel, code: string, message: string, context?: Record<string, unknown>): void {
-    this.#o.onAlert({
-      tsMs: Math.max(0, Math.floor(this.#o.clock.nowMs())),
-      level,
-      code,
-      message,
-      source: 'BrokerBinaryExecutor',
-      ...(context ? { context: { venue: this.venue, ...context } } : {}),
-    });
-  }
-}
-
-function errorText(err: unknown): string {
-  if (isOmniError(err)) return `${err.code}: ${err.shortMessage}`;
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,11 +1,5 @@
 import type { Alert, AlertLevel, Clock, OpenPosition, Tick, TradeDecision, TradeOutcome } from '@omni/core';
-import {
-  type BrokerHealthReport,
-  type ExecutionReport,
-  type Executor,
-  NO_OUTCOMES,
-  type PendingPosition,
-} from './executor.js';
+import type { BrokerHealthReport, ExecutionReport, Executor, PendingPosition } from './executor.js';
 
 /** Where a failover executor sends new orders. */
 export type FailoverRoute =
