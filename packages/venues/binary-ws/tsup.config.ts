@@ -1,0 +1,3 @@
+import { omniBuild } from '../../../tsup.shared';
+
+export default omniBuild();
