@@ -1,3 +1,4 @@
 import { omniBuild } from '../../../tsup.shared';
 
-export default omniBuild();
+// Two entries: the package, and `./testing` (the fake EA for other packages' tests).
+export default omniBuild({ entry: ['src/index.ts', 'src/testing.ts'] });
