@@ -166,6 +166,8 @@ export class DerivClient {
     if (this.#up && this.#account !== undefined) return Promise.resolve(this.#account);
     return new Promise<DerivAccount>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
+      // A fresh start (first, or after close) fails fast again if its first link cannot open.
+      if (!this.#connection.running) this.#everUp = false;
       this.#connection.start();
     });
   }
