@@ -39,15 +39,18 @@ export class FakeAcme {
   readonly tradeReplies: TradeReply[] = [];
   nowSec = 1_700_000_000;
   balance = 1000;
+  /** Answer `watch` with the trade itself (as Deriv answers proposal_open_contract), not a bare ack. */
+  watchCarriesTrade = false;
+  /** The key logins must carry (change it to refuse the next login). */
+  validKey: string;
   #nextId = 9001;
   readonly #authed = new Set<WebSocket>();
   readonly #watching = new Map<WebSocket, Set<number>>();
   readonly #quoting = new Map<WebSocket, Set<string>>();
   readonly #waiters: { check: () => boolean; resolve: () => void }[] = [];
-  readonly #validKey: string;
 
   constructor(validKey: string) {
-    this.#validKey = validKey;
+    this.validKey = validKey;
     this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     this.server.on('connection', (ws) => {
       this.sockets.push(ws);
@@ -138,7 +141,7 @@ export class FakeAcme {
     };
     const fail = (code: string, text: string): boolean => send({ type: 'error', error: { code, text } });
     if (f['op'] === 'login') {
-      if (f['apiKey'] !== this.#validKey)
+      if (f['apiKey'] !== this.validKey)
         return fail('BAD_KEY', `api key ${String(f['apiKey'])} not recognised`);
       this.#authed.add(ws);
       return send({ type: 'login', account: { id: 'ACME-42', currency: 'USD' } });
@@ -153,9 +156,11 @@ export class FakeAcme {
       case 'unwatch': {
         const ids = this.#watching.get(ws) ?? new Set<number>();
         this.#watching.set(ws, ids);
-        if (f['op'] === 'watch') ids.add(Number(f['tradeId']));
-        else ids.delete(Number(f['tradeId']));
-        return send({ type: f['op'], ok: true });
+        const id = Number(f['tradeId']);
+        if (f['op'] === 'unwatch') ids.delete(id);
+        else ids.add(id);
+        const trade = this.watchCarriesTrade ? this.trades.find((t) => t.id === id) : undefined;
+        return send({ type: f['op'], ok: true, ...(trade ? { trade } : {}) });
       }
       case 'history':
         return send({ type: 'history', trades: this.trades.filter((t) => t.openedAt >= Number(f['from'])) });

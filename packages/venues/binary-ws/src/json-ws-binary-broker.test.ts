@@ -1,45 +1,12 @@
 import { ManualScheduler } from '@omni/connection';
 import { ExecutionError, Secret } from '@omni/core';
-import type { BrokerLinkState } from '@omni/execution';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinaryWsError } from './binary-ws-error.js';
 import { FakeAcme } from './fake-acme.fixture.js';
 import { JsonWsBinaryBroker } from './json-ws-binary-broker.js';
-import { ACME, AlertLog, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
+import { ACME, brokerRig, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(token = TOKEN) {
-  const server = new FakeAcme(TOKEN);
-  cleanups.push(() => server.close());
-  const url = await server.ready();
-  const scheduler = new ManualScheduler(T0_MS);
-  const log = new AlertLog();
-  const broker = new JsonWsBinaryBroker({
-    protocol: ACME,
-    url: new Secret(url),
-    token: new Secret(token),
-    clock: scheduler,
-    scheduler,
-    seed: 7,
-    onAlert: log.sink,
-    connection: { backoff: { initialMs: 100, jitter: 0 } },
-  });
-  cleanups.push(() => broker.close());
-  const links: BrokerLinkState[] = [];
-  const linkWaiters: { up: boolean; resolve: (s: BrokerLinkState) => void }[] = [];
-  broker.onLinkState((state) => {
-    links.push(state);
-    const i = linkWaiters.findIndex((w) => w.up === state.up);
-    if (i >= 0) linkWaiters.splice(i, 1)[0]?.resolve(state);
-  });
-  const nextLink = (up: boolean): Promise<BrokerLinkState> =>
-    new Promise((resolve) => linkWaiters.push({ up, resolve }));
-  return { server, scheduler, log, broker, links, nextLink };
-}
+const { setup } = brokerRig();
 
 describe('JsonWsBinaryBroker against the ACME protocol', () => {
   it('logs in, buys, follows two contracts to won and lost, with frames exactly as configured', async () => {

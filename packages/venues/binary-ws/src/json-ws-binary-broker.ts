@@ -6,7 +6,7 @@ import {
   type Scheduler,
   systemScheduler,
 } from '@omni/connection';
-import { type Alert, type Clock, ExecutionError, isOmniError, type Secret } from '@omni/core';
+import { type Alert, type Clock, ExecutionError, isOmniError, type Secret, scrubSecrets } from '@omni/core';
 import type {
   BinaryBrokerPort,
   BinaryContract,
@@ -366,7 +366,7 @@ export class JsonWsBinaryBroker implements BinaryBrokerPort {
       return;
     }
     this.#alerts.emit(level, 'EXECUTION_VENUE_UNAVAILABLE', `${this.venue} link down: ${reason}`, context);
-    this.#emit({ up: false, reason });
+    this.#emit({ up: false, reason: scrubSecrets(reason) });
   }
 
   #failConnect(err: unknown): void {

@@ -1,8 +1,13 @@
 /** Test support: the ACME protocol, a token, and small event helpers (tests only). */
 import { fileURLToPath } from 'node:url';
-import type { Alert } from '@omni/core';
-import type { BinaryContract, BinaryOrderRequest } from '@omni/execution';
+import { ManualScheduler } from '@omni/connection';
+import { type Alert, Secret } from '@omni/core';
+import type { BinaryContract, BinaryOrderRequest, BrokerLinkState } from '@omni/execution';
+import { afterEach } from 'vitest';
+import { FakeAcme } from './fake-acme.fixture.js';
+import { JsonWsBinaryBroker } from './json-ws-binary-broker.js';
 import { readJsonWsProtocol } from './protocol-load.js';
+import type { JsonWsProtocol } from './protocol-schema.js';
 
 export const ACME_FILE = fileURLToPath(new URL('../examples/acme-binary.json', import.meta.url));
 export const ACME = readJsonWsProtocol(ACME_FILE);
@@ -64,4 +69,57 @@ export function updateLog(): {
       if (c.status !== 'open') resolve(c);
     },
   };
+}
+
+/**
+ * A broker on the ACME protocol against a fresh fake server, time moved by hand (`scheduler`),
+ * alerts and link states recorded; everything is closed after each test.
+ */
+export function brokerRig(): {
+  readonly setup: (token?: string, protocol?: JsonWsProtocol) => Promise<Rig>;
+} {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const setup = async (token = TOKEN, protocol = ACME): Promise<Rig> => {
+    const server = new FakeAcme(TOKEN);
+    cleanups.push(() => server.close());
+    const url = await server.ready();
+    const scheduler = new ManualScheduler(T0_MS);
+    const log = new AlertLog();
+    const broker = new JsonWsBinaryBroker({
+      protocol,
+      url: new Secret(url),
+      token: new Secret(token),
+      clock: scheduler,
+      scheduler,
+      seed: 7,
+      onAlert: log.sink,
+      connection: { backoff: { initialMs: 100, jitter: 0 } },
+    });
+    cleanups.push(() => broker.close());
+    const links: BrokerLinkState[] = [];
+    const linkWaiters: { up: boolean; resolve: (s: BrokerLinkState) => void }[] = [];
+    broker.onLinkState((state) => {
+      links.push(state);
+      const i = linkWaiters.findIndex((w) => w.up === state.up);
+      if (i >= 0) linkWaiters.splice(i, 1)[0]?.resolve(state);
+    });
+    const nextLink = (up: boolean): Promise<BrokerLinkState> =>
+      new Promise((resolve) => linkWaiters.push({ up, resolve }));
+    return { server, scheduler, log, broker, links, nextLink };
+  };
+  return { setup };
+}
+
+/** What {@link brokerRig} sets up. */
+export interface Rig {
+  readonly server: FakeAcme;
+  readonly scheduler: ManualScheduler;
+  readonly log: AlertLog;
+  readonly broker: JsonWsBinaryBroker;
+  readonly links: BrokerLinkState[];
+  /** The next link state reported with this `up`. */
+  readonly nextLink: (up: boolean) => Promise<BrokerLinkState>;
 }

@@ -19,7 +19,7 @@ export interface WsLinkHooks {
 
 /**
  * Opens a WebSocket to `url` and wires it to `events`: pongs and frames count as traffic (the stale
- * check), `closed` carries the close code. `maxPayload` bounds a frame (a bigger one closes the socket
+ * check), `closed` carries the close code and the socket's last error (e.g. `Max payload size exceeded`). `maxPayload` bounds a frame (a bigger one closes the socket
  * with 1009); `handshakeTimeoutMs` bounds the opening handshake.
  */
 export function openWsLink(
@@ -37,11 +37,13 @@ export function openWsLink(
   ws.on('message', (data, isBinary) => {
     if (events.received()) hooks.frame(isBinary ? undefined : data.toString());
   });
-  ws.on('error', () => {
+  let lastError: string | undefined;
+  ws.on('error', (err) => {
     // 'close' follows every error; the connection decides what happens next there.
+    lastError = err.message;
   });
   ws.on('close', (code) => {
-    const detail = `socket closed (code ${code})`;
+    const detail = `socket closed (code ${code}${lastError === undefined ? '' : `: ${lastError}`})`;
     hooks.closed?.(detail);
     events.closed(detail);
   });

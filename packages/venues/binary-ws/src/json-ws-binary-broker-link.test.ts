@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseJsonWsProtocol } from './protocol-load.js';
+import { ACME_FILE, brokerRig, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
+
+const { setup } = brokerRig();
+
+describe('JsonWsBinaryBroker link and edge cases', () => {
+  it('stops reconnecting when the login is refused after a reconnect, with a critical alert', async () => {
+    const { server, scheduler, broker, log, nextLink } = await setup();
+    await broker.connect();
+    server.validKey = 'rotated-key-000000';
+    const down = nextLink(false);
+    server.dropAll();
+    await down;
+    const refused = log.waitFor((a) => a.level === 'critical');
+    scheduler.advance(100);
+    expect(await refused).toMatchObject({
+      code: 'EXECUTION_VENUE_UNAVAILABLE',
+      message:
+        'acme link down: acme refused the login after a reconnect; stopped reconnecting: check the token',
+      context: { brokerCode: 'BAD_KEY' },
+    });
+    scheduler.advance(60_000);
+    expect(server.sockets).toHaveLength(2);
+    await expect(broker.buy(ORDER)).rejects.toMatchObject({ code: 'EXECUTION_VENUE_UNAVAILABLE' });
+    expect(JSON.stringify(log.alerts)).not.toContain(TOKEN);
+  });
+
+  it('drops the link on a frame over maxFrameBytes, then reconnects and logs in again', async () => {
+    const json = JSON.parse(readFileSync(ACME_FILE, 'utf8')) as Record<string, unknown>;
+    const small = parseJsonWsProtocol({ ...json, maxFrameBytes: 1024 });
+    const { server, scheduler, broker, nextLink } = await setup(TOKEN, small);
+    await broker.connect();
+    const down = nextLink(false);
+    server.raw(JSON.stringify({ type: 'trade_update', pad: 'x'.repeat(2048) }));
+    expect(await down).toEqual({
+      up: false,
+      reason: 'socket closed (code 1006: Max payload size exceeded); reconnecting in 100 ms',
+    });
+    const up = nextLink(true);
+    scheduler.advance(100);
+    await up;
+    expect(server.framesOf('login')).toHaveLength(2);
+  });
+
+  it('delivers the contract a follow reply carries (platforms that answer with the contract)', async () => {
+    const { server, broker } = await setup();
+    await broker.connect();
+    await broker.buy(ORDER);
+    server.watchCarriesTrade = true;
+    const updates = updateLog();
+    await broker.follow('9001', updates.onUpdate);
+    expect(updates.updates).toEqual([
+      {
+        contractId: '9001',
+        symbol: 'EURUSD',
+        direction: 'call',
+        buyPrice: 10,
+        payout: 18.5,
+        purchaseTsMs: T0_MS,
+        status: 'open',
+        entrySpot: 1.0842,
+        clientId: 'd-1',
+      },
+    ]);
+  });
+
+  it('refuses a second connect while connected', async () => {
+    const { broker } = await setup();
+    await broker.connect();
+    await expect(broker.connect()).rejects.toMatchObject({ code: 'EXECUTION_BAD_INPUT' });
+  });
+});
