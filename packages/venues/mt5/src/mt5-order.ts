@@ -217,7 +217,9 @@ export function brokerOutcome(
 ): TradeOutcome {
   const { decision } = o;
   const exit = legs[legs.length - 1] as SpotExit;
-  const settlePrice = o.exitLots > 0 ? o.exitNotional / o.exitLots : o.entryPrice;
+  // An adopted position without a recorded fill: the decision's entry stands in for it.
+  const entryPrice = o.entryPrice > 0 ? o.entryPrice : decision.entryPrice;
+  const settlePrice = o.exitLots > 0 ? o.exitNotional / o.exitLots : entryPrice;
   const commissions = o.commission + o.entryCommission;
   return {
     decisionId: decision.id,
@@ -225,7 +227,7 @@ export function brokerOutcome(
     symbol: decision.symbol,
     direction: decision.side,
     entryTs: Math.max(0, Math.floor(o.entryTs)),
-    entryPrice: o.entryPrice,
+    entryPrice,
     settleTs: Math.max(0, Math.floor(settleTs)),
     settlePrice,
     size: round8(o.filledLots * contractSize),

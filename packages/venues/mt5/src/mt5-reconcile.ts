@@ -1,6 +1,6 @@
-import type { Alert } from '@omni/core';
+import type { Alert, OpenPosition, SpotDecision } from '@omni/core';
 import type { BrokerOrderBook } from '@omni/execution';
-import type { Mt5Order } from './mt5-order.js';
+import { type Mt5Order, orderFromLedger } from './mt5-order.js';
 import type { EaPositionItem, EaPositions } from './protocol.js';
 
 /** What one positions snapshot says about one followed order. */
@@ -93,4 +93,31 @@ export function reconcileBook(
       { clientId: order.decisionId, ticket: item.ticket },
     );
   }
+}
+
+/**
+ * The order to follow for a ledger position of an earlier run, or undefined when there is none to
+ * follow (closed in the book, or neither in the book nor with a broker reference). A position the
+ * book does not know but whose ticket the ledger kept is added to the book as `open`; the next
+ * session's first snapshot then confirms it or settles it.
+ */
+export function adoptedOrder(
+  position: OpenPosition,
+  decision: SpotDecision,
+  book: BrokerOrderBook,
+): Mt5Order | undefined {
+  const booked = book.get(decision.id);
+  if (booked?.state === 'closed') return undefined;
+  if (booked === undefined) {
+    if (position.brokerRef === undefined) return undefined;
+    book.adopt({
+      decisionId: decision.id,
+      venue: book.venue,
+      state: 'open',
+      sentAtMs: position.openedTs,
+      brokerRef: position.brokerRef,
+      request: { symbol: decision.symbol, side: decision.side },
+    });
+  }
+  return orderFromLedger(position, decision, booked);
 }

@@ -110,6 +110,8 @@ describe('Mt5SpotExecutor', () => {
         tp: 1.103,
       },
     ]);
+    // The rungs are checked on the EA's ticks of the symbol, so the executor subscribes it.
+    expect(ea.linesOf('subscribe')).toEqual([{ v: 1, type: 'subscribe', symbols: ['EURUSD'] }]);
     expect(spot.pending()).toEqual([
       {
         decisionId: 'd1',
@@ -372,5 +374,61 @@ describe('Mt5SpotExecutor', () => {
       pnl: 59.3,
       exit: { kind: 'take-profit', level: 2, of: 2 },
     });
+  });
+
+  it('settles an open position that vanished with its report (the EA restarted) with a critical alert', async () => {
+    const { spot, ea, connect, step, bridge, alerts, port } = await setup();
+    await connect();
+    ea.tick('EURUSD', 1.0999, 1.1, T0);
+    await step('fill', () => void spot.execute(decision(), tick));
+    const down = nextEvent(bridge, (e) => e.kind === 'down');
+    await ea.disconnect();
+    await down;
+    // A new EA process: no position of ours any more, no outbox.
+    const restarted = new FakeEa({ port, secret: SECRET });
+    cleanup.push(() => restarted.disconnect());
+    const healthy = new Promise<void>((resolve) => spot.onHealth((h) => h.ok && resolve()));
+    await restarted.connect();
+    await healthy;
+    expect(parse(spot.onTick(tick))).toMatchObject([
+      {
+        decisionId: 'd1',
+        size: 20_000,
+        pnl: -0.7,
+        exit: {
+          kind: 'cancelled',
+          reason: 'closed at the broker while the bridge was down; result not reported',
+        },
+      },
+    ]);
+    expect(alerts.filter((a) => a.code === 'MT5_ORDER_NOT_FOUND').map((a) => a.level)).toEqual(['critical']);
+  });
+
+  it('reconciles booked orders no decision was adopted for: absent → closed, present → an alert', async () => {
+    const book = new BrokerOrderBook('mt5');
+    book.begin('gone', T0, { symbol: 'EURUSD' });
+    book.begin('kept', T0, { symbol: 'EURUSD' });
+    const { ea, connect, alerts } = await setup({ book });
+    ea.positions.set('kept', {
+      client_id: 'kept',
+      ticket: '77',
+      symbol: 'EURUSD',
+      side: 'sell',
+      volume: 0.01,
+      open_price: 1.1,
+      sl: 1.102,
+      tp: 1.09,
+      time_msc: T0,
+    });
+    await connect();
+    expect([book.get('gone')?.state, book.get('kept')?.state, book.get('kept')?.brokerRef]).toEqual([
+      'closed',
+      'open',
+      '77',
+    ]);
+    expect(alerts.filter((a) => a.source === 'mt5-spot').map((a) => a.code)).toEqual([
+      'MT5_ORDER_NOT_FOUND',
+      'MT5_ORDER_UNFOLLOWED',
+    ]);
   });
 });

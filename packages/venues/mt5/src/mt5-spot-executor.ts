@@ -34,11 +34,11 @@ import {
   type Mt5Order,
   neverOpenedOutcome,
   newOrder,
-  orderFromLedger,
   pendingOf,
   resumeState,
 } from './mt5-order.js';
 import {
+  adoptedOrder,
   GONE_MESSAGE,
   GONE_REASON,
   NEVER_OPENED_MESSAGE,
@@ -104,6 +104,8 @@ export class Mt5SpotExecutor implements SpotExecutor {
   #session: string | undefined;
   #reconciled = false;
   #req = 0;
+  /** Symbols subscribed in this session for the rung checks (the EA streams their ticks). */
+  readonly #subscribed = new Set<string>();
 
   constructor(options: Mt5SpotExecutorOptions) {
     this.#bridge = options.bridge;
@@ -164,6 +166,7 @@ export class Mt5SpotExecutor implements SpotExecutor {
     o.session = this.#session;
     o.reqBefore = this.#req;
     this.#orders.set(decision.id, o);
+    this.#subscribe([decision.symbol]);
     this.#bridge.send({ type: 'order', client_id: decision.id, ...order });
     o.timer = this.#scheduler.after(this.#orderTimeoutMs, () => this.#unanswered(o));
     return { status: 'accepted', decisionId: decision.id, engine: 'spot', venue: VENUE, tsMs: tick.tsMs };
@@ -197,20 +200,8 @@ export class Mt5SpotExecutor implements SpotExecutor {
     const decision = position.decision;
     if (decision?.engine !== 'spot' || position.venue !== VENUE) return false;
     if (this.#orders.has(decision.id)) return true;
-    const booked = this.#book.get(decision.id);
-    if (booked === undefined && position.brokerRef === undefined) return false;
-    if (booked === undefined) {
-      this.#book.adopt({
-        decisionId: decision.id,
-        venue: VENUE,
-        state: 'open',
-        sentAtMs: position.openedTs,
-        brokerRef: position.brokerRef,
-        request: { symbol: decision.symbol, side: decision.side },
-      });
-    }
-    if (booked?.state === 'closed') return false;
-    const o = orderFromLedger(position, decision, booked);
+    const o = adoptedOrder(position, decision, this.#book);
+    if (o === undefined) return false;
     this.#orders.set(decision.id, o);
     return true;
   }
@@ -219,6 +210,8 @@ export class Mt5SpotExecutor implements SpotExecutor {
     if (event.kind === 'up') {
       this.#session = event.session.id;
       this.#reconciled = false;
+      this.#subscribed.clear();
+      this.#subscribe([...this.#orders.values()].map((o) => o.decision.symbol));
       this.#bridge.send({ type: 'positions?', req: ++this.#req });
       return;
     }
@@ -363,6 +356,13 @@ export class Mt5SpotExecutor implements SpotExecutor {
     );
     this.#reconciled = true;
     this.#health.set(true);
+  }
+
+  /** Asks the EA for the ticks of `symbols` not asked for yet in this session (the rungs are checked on them). */
+  #subscribe(symbols: readonly string[]): void {
+    const fresh = [...new Set(symbols)].filter((symbol) => !this.#subscribed.has(symbol));
+    if (fresh.length === 0 || !this.#bridge.send({ type: 'subscribe', symbols: fresh })) return;
+    for (const symbol of fresh) this.#subscribed.add(symbol);
   }
 
   #neverOpened(o: Mt5Order, reason: string): void {

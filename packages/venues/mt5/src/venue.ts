@@ -30,6 +30,8 @@ export const Mt5VenueConfigSchema = z.strictObject({
   staleTimeoutMs: ms.optional(),
   /** The feed: delay before it re-attaches to a new EA session. */
   backoff: BackoffSchema.optional(),
+  /** The feed: give up (FEED_CONNECTION) after this many EA sessions in a row ended without a tick. Default unlimited. */
+  maxReconnects: z.number().int().nonnegative().optional(),
   /** Base units per lot. */
   contractSize: z.number().positive().default(100_000),
   lotStep: z.number().positive().default(0.01),
@@ -104,6 +106,7 @@ export const mt5Venue: VenueDefinition<Mt5VenueConfig, Mt5Feed> = {
       onAlert: request.onAlert,
       ...(config.staleTimeoutMs !== undefined ? { staleTimeoutMs: config.staleTimeoutMs } : {}),
       ...(config.backoff !== undefined ? { backoff: config.backoff } : {}),
+      ...(config.maxReconnects !== undefined ? { maxReconnects: config.maxReconnects } : {}),
     }),
   createExecutors: (config, context) => {
     const bridge = sharedMt5Bridge(config, context);
