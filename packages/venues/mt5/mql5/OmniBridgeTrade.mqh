@@ -23,12 +23,14 @@ void SendPositions(const long req)
    for(int i = PositionsTotal() - 1; i >= 0; i--)
      {
       ulong ticket = PositionGetTicket(i);
-      if(ticket == 0 || (ulong)PositionGetInteger(POSITION_MAGIC) != Magic)
+      string clientId = PositionGetString(POSITION_COMMENT);
+      // Ours: our magic and a client id in the comment (the bridge refuses a snapshot with a bad item).
+      if(ticket == 0 || (ulong)PositionGetInteger(POSITION_MAGIC) != Magic || clientId == "" || StringLen(clientId) > 31)
          continue;
       string symbol = PositionGetString(POSITION_SYMBOL);
       int digits = (int)SymbolInfoInteger(symbol, SYMBOL_DIGITS);
       bool buy = PositionGetInteger(POSITION_TYPE) == POSITION_TYPE_BUY;
-      items += (items == "" ? "" : ",") + "{\"client_id\":" + JsonEscape(PositionGetString(POSITION_COMMENT)) +
+      items += (items == "" ? "" : ",") + "{\"client_id\":" + JsonEscape(clientId) +
                ",\"ticket\":\"" + IntegerToString((long)ticket) + "\",\"symbol\":" + JsonEscape(symbol) +
                ",\"side\":\"" + (buy ? "buy" : "sell") + "\",\"volume\":" + JsonNumber(PositionGetDouble(POSITION_VOLUME), 2) +
                ",\"open_price\":" + JsonNumber(PositionGetDouble(POSITION_PRICE_OPEN), digits) +
@@ -88,6 +90,13 @@ void DoOrder(const string line)
    int k = ArraySize(g_clientIds);
    ArrayResize(g_clientIds, k + 1);
    g_clientIds[k] = clientId;
+   // The bridge's numbers are JavaScript doubles: round to the symbol's digits and volume step.
+   int digits = (int)SymbolInfoInteger(symbol, SYMBOL_DIGITS);
+   double step = SymbolInfoDouble(symbol, SYMBOL_VOLUME_STEP);
+   sl = NormalizeDouble(sl, digits);
+   tp = NormalizeDouble(tp, digits);
+   if(step > 0)
+      volume = NormalizeDouble(MathFloor(volume / step + 1e-9) * step, 8);
    g_trade.SetTypeFillingBySymbol(symbol);
    bool ok = side == "buy" ? g_trade.Buy(volume, symbol, 0.0, sl, tp, clientId) : g_trade.Sell(volume, symbol, 0.0, sl, tp, clientId);
    uint retcode = g_trade.ResultRetcode();
@@ -112,7 +121,6 @@ void DoOrder(const string line)
       if(ticket == 0)
          ticket = (ulong)HistoryDealGetInteger(deal, DEAL_POSITION_ID);
      }
-   int digits = (int)SymbolInfoInteger(symbol, SYMBOL_DIGITS);
    Report("\"type\":\"fill\",\"client_id\":" + JsonEscape(clientId) + ",\"ticket\":\"" + IntegerToString((long)ticket) +
           "\",\"symbol\":" + JsonEscape(symbol) + ",\"side\":\"" + side + "\",\"volume\":" + JsonNumber(g_trade.ResultVolume(), 2) +
           ",\"price\":" + JsonNumber(price, digits) + ",\"commission\":" + JsonNumber(commission, 2) + ",\"time_msc\":" + IntegerToString(timeMsc));
@@ -126,8 +134,12 @@ void DoModify(const string line)
       return;
    ulong ticket = SelectPosition(clientId);
    if(ticket == 0)
+     {
       Reject(clientId, "modify", 0, "no open position for this client_id");
-   else if(!g_trade.PositionModify(ticket, sl, tp))
+      return;
+     }
+   int digits = (int)SymbolInfoInteger(PositionGetString(POSITION_SYMBOL), SYMBOL_DIGITS);
+   if(!g_trade.PositionModify(ticket, NormalizeDouble(sl, digits), NormalizeDouble(tp, digits)))
       Reject(clientId, "modify", g_trade.ResultRetcode(), g_trade.ResultRetcodeDescription());
   }
 
