@@ -24,6 +24,7 @@ interface SessionLink extends ConnectionLink {
  * hello, down at a close or heartbeat timeout), so the feed gets cleaning, backpressure (the bridge
  * stops reading the EA while the consumer is behind), stale detection (no tick or heartbeat for
  * `staleTimeoutMs`, default 30 s) and the connection alerts from the same base as every network feed.
+ * After a session ends it re-attaches to the next one after `backoff` (default 50 ms, at most 1 s).
  * `start` starts the bridge (listens), `stop` releases it.
  *
  * @example
@@ -41,14 +42,19 @@ export class Mt5Feed extends NetworkFeed<SessionLink> {
       throw new FeedError('FEED_BAD_OPTION', 'Mt5Feed needs at least one symbol', { symbols: '' });
     }
     const { host, port } = options.bridge.address;
-    super(options, {
-      name: `mt5:${options.symbols.join(',')}`,
-      backoffLabel: 'mt5/backoff',
-      defaultStaleTimeoutMs: 30_000,
-      unreachable: 'no EA session on the bridge',
-      silence: 'tick or heartbeat from the EA',
-      endpoint: { host, port },
-    });
+    // Re-attaching to a new EA session is local, not a network reconnect: 50 ms, capped at 1 s.
+    const backoff = { initialMs: 50, maxMs: 1_000, ...options.backoff };
+    super(
+      { ...options, backoff },
+      {
+        name: `mt5:${options.symbols.join(',')}`,
+        backoffLabel: 'mt5/backoff',
+        defaultStaleTimeoutMs: 30_000,
+        unreachable: 'no EA session on the bridge',
+        silence: 'tick or heartbeat from the EA',
+        endpoint: { host, port },
+      },
+    );
     this.#bridge = options.bridge;
     this.#symbols = options.symbols;
   }
