@@ -72,3 +72,38 @@ describe('JsonWsBinaryBroker link and edge cases', () => {
     await expect(broker.connect()).rejects.toMatchObject({ code: 'EXECUTION_BAD_INPUT' });
   });
 });
+
+describe('JsonWsBinaryBroker matching replies by type', () => {
+  it('runs the lifecycle and a refusal when replies are matched by their type, not an echoed id', async () => {
+    const json = JSON.parse(readFileSync(ACME_FILE, 'utf8')) as {
+      operations: Record<string, Record<string, unknown>>;
+    };
+    const types: Record<string, string> = {
+      auth: 'login',
+      balance: 'balance',
+      buy: 'trade',
+      follow: 'watch',
+      contractsSince: 'history',
+      ticks: 'quotes',
+    };
+    for (const [op, type] of Object.entries(types)) {
+      const spec = json.operations[op] as Record<string, unknown>;
+      spec['replyType'] = type;
+    }
+    (json.operations['follow']?.['unfollow'] as Record<string, unknown>)['replyType'] = 'unwatch';
+    const byType = parseJsonWsProtocol({ ...json, match: { by: 'type', path: 'type' } });
+    const { server, broker } = await setup(TOKEN, byType);
+    expect(await broker.connect()).toEqual({ currency: 'USD', balance: 1000, accountId: 'ACME-42' });
+    server.tradeReplies.push({ code: 'MARKET_CLOSED', text: 'closed' });
+    await expect(broker.buy(ORDER)).rejects.toMatchObject({
+      code: 'EXECUTION_REJECTED',
+      context: { brokerCode: 'MARKET_CLOSED' },
+    });
+    const contract = await broker.buy(ORDER);
+    const updates = updateLog();
+    await broker.follow(contract.contractId, updates.onUpdate);
+    server.settle(9001, 'loss', 1.08);
+    expect(await updates.settled).toMatchObject({ contractId: '9001', status: 'lost', profit: -10 });
+    expect(await broker.contractsSince(T0_MS)).toHaveLength(1);
+  });
+});
