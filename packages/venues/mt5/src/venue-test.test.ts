@@ -70,14 +70,14 @@ describe('runMt5VenueTest', () => {
     });
   });
 
-  it('reports a refused secret as MT5_AUTH_DENIED without the secret', async () => {
+  it('fails at once on a refused secret, as MT5_AUTH_DENIED without the secret', async () => {
     const port = await freePort();
     const scheduler = new ManualScheduler(T0);
     const ea = new FakeEa({ port, secret: 'wrong-secret-value-123' });
     const result = runMt5VenueTest(
       { listen: `127.0.0.1:${port}`, secret: SECRET, timeoutMs: 1_000, clock: scheduler, scheduler },
       (step) => {
-        if (step.step === 'listen') void ea.connect().then(() => scheduler.advance(1_000));
+        if (step.step === 'listen') void ea.connect();
       },
     );
     const err = (await result.catch((e: unknown) => e)) as Error;

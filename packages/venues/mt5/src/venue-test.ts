@@ -73,7 +73,10 @@ export async function runMt5VenueTest(
     clock,
     scheduler,
     onAlert: (alert) => {
-      if (alert.code === 'MT5_AUTH_DENIED') denied = alert.message;
+      if (alert.code === 'MT5_AUTH_DENIED') {
+        denied = alert.message;
+        queueMicrotask(() => wake?.());
+      }
       options.onAlert?.(alert);
     },
   });
@@ -93,15 +96,16 @@ export async function runMt5VenueTest(
     new Promise<T>((resolve, reject) => {
       const timer = scheduler.after(timeoutMs, () => {
         wake = undefined;
-        const why = step === 'hello' && denied !== undefined ? denied : `${what} within ${timeoutMs} ms`;
-        reject(
-          new Mt5Error(step === 'hello' && denied !== undefined ? 'MT5_AUTH_DENIED' : code, why, {
-            step,
-            listen: options.listen,
-          }),
-        );
+        reject(new Mt5Error(code, `${what} within ${timeoutMs} ms`, { step, listen: options.listen }));
       });
       const check = (): void => {
+        if (step === 'hello' && denied !== undefined) {
+          // A refused hello is the answer: the EA's Secret (or account) must change before a retry.
+          timer.cancel();
+          wake = undefined;
+          reject(new Mt5Error('MT5_AUTH_DENIED', denied, { step, listen: options.listen }));
+          return;
+        }
         if (step !== 'hello' && events.some((e) => e.kind === 'down')) {
           timer.cancel();
           wake = undefined;
