@@ -1,4 +1,13 @@
-import type { Alert, BinaryDecision, Clock, OpenPosition, Tick, TradeOutcome } from '@omni/core';
+import { join } from 'node:path';
+import {
+  type Alert,
+  type BinaryDecision,
+  type Clock,
+  type OpenPosition,
+  parseConfig,
+  type Tick,
+  type TradeOutcome,
+} from '@omni/core';
 import type { BinaryBrokerPort, BinaryOrderRequest, Unsubscribe } from './binary-broker-port.js';
 import { type BinaryOrderRecord, binaryRecord, cents, durationOf } from './broker-contracts.js';
 import { BrokerOrderBook } from './broker-order-book.js';
@@ -13,6 +22,7 @@ import {
   rejectedReport,
 } from './executor.js';
 import { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
+import type { VenueContext } from './venue-definition.js';
 
 /** Options of a {@link BrokerBinaryExecutor}. */
 export interface BrokerBinaryExecutorOptions {
@@ -300,4 +310,35 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
       listener({ market: 'binary', venue: this.venue, ok: ready, ...(ready ? {} : { reason: why }) });
     }
   }
+}
+
+/**
+ * A venue's `createExecutors` for a binary broker: `port` as the binary executor of a run, with the
+ * order book at `<stateDir>/orders-<venue>.json` (in memory without a state dir), the run's
+ * settlement rules for the parallel shadow settlement, the ledger sink, and micro-live's minimum
+ * stake when `context.minimumSizes` is set.
+ *
+ * @example
+ * createExecutors: (config, context) => brokerBinaryExecutors(createDerivBroker(config, context), context),
+ */
+export function brokerBinaryExecutors(
+  port: BinaryBrokerPort,
+  context: VenueContext,
+  options: Pick<BrokerBinaryExecutorOptions, 'symbolFor'> = {},
+): { readonly binary: BrokerBinaryExecutor } {
+  const path =
+    context.stateDir === undefined ? undefined : join(context.stateDir, `orders-${port.venue}.json`);
+  return {
+    binary: new BrokerBinaryExecutor({
+      port,
+      clock: context.clock,
+      onAlert: context.onAlert,
+      // The run's rules; without them the configuration's defaults (one home: the config schema).
+      shadow: context.engines?.binary ?? parseConfig({}).engines.binary,
+      book: BrokerOrderBook.open(path, port.venue),
+      ...(context.onPositionState ? { onPositionState: context.onPositionState } : {}),
+      ...(context.minimumSizes ? { stakeFor: () => port.minStake } : {}),
+      ...options,
+    }),
+  };
 }

@@ -13,7 +13,11 @@ export {
   settleBinary,
   type TieRule,
 } from './binary-settlement.js';
-export { BrokerBinaryExecutor, type BrokerBinaryExecutorOptions } from './broker-binary-executor.js';
+export {
+  BrokerBinaryExecutor,
+  type BrokerBinaryExecutorOptions,
+  brokerBinaryExecutors,
+} from './broker-binary-executor.js';
 export { type BinaryOrderRecord, durationOf } from './broker-contracts.js';
 export {
   type BrokerOrder,
