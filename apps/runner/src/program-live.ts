@@ -1,11 +1,12 @@
 import { userInfo } from 'node:os';
-import type { OmniConfig, OmniConfigInput } from '@omni/core';
+import { type OmniConfig, type OmniConfigInput, SystemClock } from '@omni/core';
 import type { Command } from 'commander';
-import { type ConfigFlags, integer } from './cli-args.js';
+import { type ConfigFlags, integer, positive } from './cli-args.js';
 import { type CliIo, EXIT } from './cli-io.js';
 import { formatBacktestSummary } from './commands/backtest.js';
 import { stateDir } from './commands/check.js';
-import { type LiveFlags, runLive } from './commands/live.js';
+import { type LiveFlags, planLive, runLive } from './commands/live.js';
+import { formatVenueTest, runVenueTest, type VenueTestFlags } from './commands/venue-test.js';
 import { allowancePath, writeAllowance } from './live-allowance.js';
 import { findVenue } from './venues.js';
 
@@ -37,10 +38,56 @@ export function registerLiveCommands(
     .option('--seed <n>', 'seed of the run', integer)
     .option('--out <dir>', 'output directory (default omni-runs/<mode>)')
     .option('--max-ticks <n>', 'stop after this many ticks', integer)
-    .option('--json', 'print the summary as JSON')
-    .action(async (flags: LiveFlags & ConfigFlags & { json?: boolean }) => {
+    .option(
+      '--plan',
+      'run every check and print what would run (caps, stake cap, evidence), then stop without connecting',
+    )
+    .option('--json', 'print the summary (or the plan) as JSON')
+    .action(async (flags: LiveFlags & ConfigFlags & { json?: boolean; plan?: boolean }) => {
+      if (flags.plan) {
+        const plan = await planLive(configFrom(flags), flags, io, new SystemClock());
+        const shown = {
+          mode: plan.mode,
+          venue: plan.venue.venue.name,
+          markets: plan.markets,
+          risk: plan.config.risk,
+          notes: plan.notes,
+        };
+        io.out(
+          flags.json
+            ? JSON.stringify(shown, null, 2)
+            : [`${plan.mode} at ${shown.venue} (${plan.markets.join(', ')} live): ready`, ...plan.notes].join(
+                '\n',
+              ),
+        );
+        setExit(EXIT.ok);
+        return;
+      }
       const summary = await runLive(configFrom(flags), flags, io);
       io.out(flags.json ? JSON.stringify(summary, null, 2) : formatBacktestSummary(summary));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('venue')
+    .description('check a live venue end to end')
+    .command('test')
+    .argument('<name>', 'deriv | mt5')
+    .description(
+      'deriv: connect, authorize, balance, ticks, a proposal (and with --order one contract to settlement); mt5: wait for the EA and check the round trip',
+    )
+    .option('--symbol <symbol>', 'deriv: the symbol (default R_100); mt5: a symbol to subscribe')
+    .option('--order', 'deriv: buy one contract and follow it to settlement (real money on a real account)')
+    .option('--stake <n>', 'deriv: the stake', positive, 1)
+    .option('--duration <n>', 'deriv: the contract duration', integer, 5)
+    .option('--duration-unit <unit>', 'deriv: t (ticks), s, m, h or d', 't')
+    .option('--listen <host:port>', 'mt5: where the EA connects, e.g. 127.0.0.1:5555')
+    .option('--timeout <ms>', 'mt5: longest wait for each step', integer)
+    .option('--config <file>', 'JSON config file')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (name: string, flags: VenueTestFlags & ConfigFlags) => {
+      const result = await runVenueTest(name, configFrom(flags), flags, io);
+      io.out(flags.json ? JSON.stringify(result) : formatVenueTest(name, result));
       setExit(EXIT.ok);
     });
 
@@ -59,7 +106,7 @@ export function registerLiveCommands(
       const config = configFrom(flags);
       findVenue(flags.venue);
       const allowance = writeAllowance(stateDir(config), flags.venue, {
-        tsMs: Date.now(),
+        tsMs: Math.floor(new SystemClock().nowMs()),
         operator: flags.operator,
         reason: flags.reason,
       });

@@ -20,6 +20,8 @@ import { omni } from './cli.fixture.js';
 //   turbulent stretches (prices at 3 decimals, so binary ties happen);
 // - check: `omni check` (credentials set/missing, log dir, model), without its wall-clock line;
 // - live: `omni live --live` with a checklist that passes (dummy credentials);
+// - check-deriv, check-mt5: `omni check --venue deriv|mt5` (the venue's own credentials);
+// - live-plan: `omni live --venue deriv --mode micro-live --plan` (every check, no connection);
 // - shadow-live: `omni shadow --feed binance` against a local WebSocket server sending trades dated
 //   2021, on the system clock: blocked ticks and trades.
 
@@ -30,7 +32,15 @@ import { omni } from './cli.fixture.js';
 const KNOWN_DEAD: Readonly<Record<string, string>> = {};
 
 type Env = Readonly<Record<string, string>>;
-type Observation = 'backtest' | 'bundled' | 'check' | 'live' | 'shadow-live';
+type Observation =
+  | 'backtest'
+  | 'bundled'
+  | 'check'
+  | 'check-deriv'
+  | 'check-mt5'
+  | 'live'
+  | 'live-plan'
+  | 'shadow-live';
 
 /** How one binding is probed: the value to set, where to look, and extra variables both runs share. */
 interface Probe {
@@ -85,6 +95,15 @@ function probes(): Readonly<Record<string, Probe>> {
     DEX_RPC: { value: CREDENTIALS['DEX_RPC'] as string, observe: 'check' },
     DEX_PRIVKEY: { value: CREDENTIALS['DEX_PRIVKEY'] as string, observe: 'check' },
     MEV_RELAY_URL: { value: 'https://relay.example.org', observe: 'check' },
+    MT5_BRIDGE_SECRET: { value: 'not-a-real-bridge-secret', observe: 'check-mt5' },
+    DERIV_WS_URL: { value: 'ws://127.0.0.1:9/websockets/v3', observe: 'check-deriv' },
+    DERIV_APP_ID: { value: '1089', observe: 'check-deriv' },
+    DERIV_TOKEN: { value: 'not-a-real-deriv-token', observe: 'check-deriv' },
+    OMNI_CONFIRM_LIVE: {
+      value: '1',
+      observe: 'live-plan',
+      with: { DERIV_TOKEN: 'not-a-real-deriv-token', DERIV_APP_ID: '1089' },
+    },
     OMNI_MAX_DAILY_LOSS_USD: { value: '30', observe: 'backtest' },
     OMNI_MAX_DAILY_TRADES: { value: '1', observe: 'backtest' },
     OMNI_MAX_LOSS_STREAK: { value: '1', observe: 'backtest' },
@@ -204,6 +223,30 @@ async function observeCheck(): Promise<string> {
   return JSON.stringify({ code: result.code, out: lines.join('\n') });
 }
 
+async function observeVenueCheck(venue: string): Promise<string> {
+  const result = await omni(['check', '--venue', venue]);
+  const lines = result.out.split('\n').filter((l) => !l.startsWith('clock.sane'));
+  return JSON.stringify({ code: result.code, out: lines.join('\n') });
+}
+
+async function observeLivePlan(): Promise<string> {
+  const result = await omni([
+    'live',
+    '--venue',
+    'deriv',
+    '--mode',
+    'micro-live',
+    '--symbol',
+    'R_100',
+    '--plan',
+  ]);
+  return JSON.stringify({
+    code: result.code,
+    out: result.out,
+    refused: result.err.split('\n').filter((l) => l.startsWith('error')),
+  });
+}
+
 async function observeLive(): Promise<string> {
   const result = await omni(['live', '--live']);
   return JSON.stringify({ code: result.code, err: result.err });
@@ -285,7 +328,10 @@ const OBSERVE: Readonly<Record<Observation, () => Promise<string>>> = {
   backtest: observeBacktest,
   bundled: observeBundled,
   check: observeCheck,
+  'check-deriv': () => observeVenueCheck('deriv'),
+  'check-mt5': () => observeVenueCheck('mt5'),
   live: observeLive,
+  'live-plan': observeLivePlan,
   'shadow-live': observeShadowLive,
 };
 
@@ -305,7 +351,7 @@ function observe(kind: Observation, env: Env): Promise<string> {
 
 function baseEnv(kind: Observation): Env {
   if (kind === 'backtest') return BACKTEST_BASE;
-  if (kind === 'live') return CREDENTIALS;
+  if (kind === 'live' || kind === 'live-plan') return CREDENTIALS;
   return {};
 }
 

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:net';
-import { ManualClock } from '@omni/core';
+import { ManualClock, parseConfig } from '@omni/core';
 import { takeTicks } from '@omni/feeds';
+import { type Mt5VenueConfig, sharedMt5Bridge } from '@omni/venue-mt5';
+import { FakeEa } from '@omni/venue-mt5/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { omni } from './cli.fixture.js';
 import { findVenue, listVenues, openVenueFeed, selectedVenue } from './venues.js';
@@ -26,15 +27,15 @@ describe('selectedVenue', () => {
       venueConfig: '{"port":5555,"maxReconnects":3}',
     });
     expect(chosen?.venue).toBe(findVenue('mt5'));
-    expect(chosen?.config).toEqual({ port: 5555, maxReconnects: 3 });
+    expect(chosen?.config).toMatchObject({ host: '127.0.0.1', port: 5555, maxReconnects: 3 });
   });
 
   it('refuses an unknown feed or venue and unreadable settings with RUNTIME_BAD_INPUT', () => {
     expect(() => selectedVenue({ feed: 'carrier-pigeon' })).toThrow(/--feed must be replay or binance/);
-    expect(() => selectedVenue({ venue: 'deriv' })).toThrow(
+    expect(() => selectedVenue({ venue: 'pocketoption' })).toThrow(
       expect.objectContaining({
         code: 'RUNTIME_BAD_INPUT',
-        shortMessage: 'unknown venue deriv; known venues: binance, mt5',
+        shortMessage: 'unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws',
       }),
     );
     expect(() => selectedVenue({ venue: 'mt5', venueConfig: '[5555]' })).toThrow(
@@ -53,31 +54,33 @@ describe('selectedVenue', () => {
 });
 
 describe('openVenueFeed', () => {
-  let bridge: Server | undefined;
+  let ea: FakeEa | undefined;
   afterEach(async () => {
-    const server = bridge;
-    bridge = undefined;
-    if (server) await new Promise((r) => server.close(r));
+    await ea?.disconnect();
+    ea = undefined;
   });
 
-  it("opens the selected venue's feed for the run's symbol (mt5 against a bridge on 127.0.0.1)", async () => {
-    const subscriptions: string[] = [];
-    bridge = createServer((socket) => {
-      socket.setEncoding('utf8');
-      socket.once('data', (line: string) => {
-        subscriptions.push(line.trim());
-        socket.end(
-          `${JSON.stringify({ type: 'tick', symbol: 'EURUSD', time_msc: 1_000, bid: 1.1, ask: 1.1002 })}\n`,
-        );
-      });
-    });
-    await new Promise<void>((r) => bridge?.listen(0, '127.0.0.1', r));
-    const address = bridge.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const selected = selectedVenue({ venue: 'mt5', venueConfig: JSON.stringify({ port }) });
+  it('refuses to open the mt5 bridge without the shared secret', () => {
+    const selected = selectedVenue({ venue: 'mt5', venueConfig: JSON.stringify({ port: 0 }) });
     if (selected === undefined) throw new TypeError('--venue mt5 selected no venue');
-    const feed = openVenueFeed(selected, setup);
+    expect(() => openVenueFeed(selected, setup)).toThrow(expect.objectContaining({ code: 'MT5_NO_SECRET' }));
+  });
+
+  it("opens the selected venue's feed for the run's symbol (mt5: the bridge the OmniBridge EA connects to)", async () => {
+    const selected = selectedVenue({ venue: 'mt5', venueConfig: JSON.stringify({ port: 0 }) });
+    if (selected === undefined) throw new TypeError('--venue mt5 selected no venue');
+    const credentials = parseConfig({
+      credentials: { mt5: { bridgeSecret: 'venue-test-secret' } },
+    }).credentials;
+    const feed = openVenueFeed(selected, { ...setup, credentials });
     expect(feed.name).toBe('mt5:EURUSD');
+    await feed.start();
+    // The feed's bridge: the one the venue shares per host:port (the executor gets the same).
+    const bridge = sharedMt5Bridge(selected.config as Mt5VenueConfig, { ...setup, credentials });
+    ea = new FakeEa({ port: bridge.address.port, secret: 'venue-test-secret' });
+    expect(await ea.connect()).toBe('welcome');
+    await ea.waitFor((m) => m.type === 'subscribe');
+    ea.tick('EURUSD', 1.1, 1.1002, 1_000);
     expect(await takeTicks(feed, 1)).toEqual([
       {
         symbol: 'EURUSD',
@@ -88,7 +91,8 @@ describe('openVenueFeed', () => {
         source: 'mt5:EURUSD',
       },
     ]);
-    expect(subscriptions).toEqual(['{"type":"subscribe","symbols":["EURUSD"]}']);
+    expect(ea.linesOf('subscribe').map((m) => m['symbols'])).toEqual([['EURUSD']]);
+    await feed.stop();
   });
 });
 
@@ -97,27 +101,25 @@ describe('omni venues', () => {
     const run = await omni(['venues', '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toEqual(listVenues());
-    expect(listVenues().map((v) => [v.name, v.feed, v.executors, v.settings])).toEqual([
-      [
-        'binance',
-        true,
-        [],
-        ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs', 'baseUrl', 'streams'],
-      ],
-      ['mt5', true, [], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'host', 'port', 'maxLineBytes']],
+    expect(listVenues().map((v) => [v.name, v.feed, v.executors, v.settings.slice(0, 4)])).toEqual([
+      ['binance', true, [], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs']],
+      ['mt5', true, ['spot'], ['host', 'port', 'heartbeatIntervalMs', 'heartbeatTimeoutMs']],
+      ['deriv', true, ['binary'], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs']],
+      ['binary-ws', true, ['binary'], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs']],
     ]);
+    expect(listVenues().find((v) => v.name === 'binary-ws')?.settings).toContain('protocolFile');
   });
 
   it('prints one block a venue as text', async () => {
     const run = await omni(['venues']);
     expect(run.code).toBe(0);
     expect(run.out.split('\n').filter((l) => !l.startsWith(' '))).toEqual([
-      'binance: price feed; executors: none yet',
-      'mt5: price feed; executors: none yet',
+      'binance: price feed; executors: none',
+      'mt5: price feed; executors: spot',
+      'deriv: price feed; executors: binary',
+      'binary-ws: price feed; executors: binary',
     ]);
-    expect(run.out).toContain(
-      '  --venue-config keys: backoff, maxReconnects, staleTimeoutMs, host, port, maxLineBytes',
-    );
+    expect(run.out).toContain('  --venue-config keys: host, port, heartbeatIntervalMs');
   });
 
   it('omni shadow refuses settings the venue rejects with exit 2, naming the field', async () => {
@@ -136,8 +138,8 @@ describe('omni venues', () => {
   });
 
   it('omni shadow refuses an unknown venue with exit 2 before writing anything', async () => {
-    const run = await omni(['shadow', '--venue', 'deriv', '--out', '/nonexistent/omni-venue-test']);
+    const run = await omni(['shadow', '--venue', 'pocketoption', '--out', '/nonexistent/omni-venue-test']);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/unknown venue deriv; known venues: binance, mt5/);
+    expect(run.err).toMatch(/unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws/);
   });
 });

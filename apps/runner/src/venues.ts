@@ -1,7 +1,9 @@
-import { type Alert, type Clock, RuntimeError } from '@omni/core';
+import { type Alert, type Clock, type OmniConfig, RuntimeError } from '@omni/core';
 import { parseVenueConfig, type VenueDefinition } from '@omni/execution';
 import type { PriceFeed } from '@omni/feeds';
 import { binanceVenue } from '@omni/venue-binance';
+import { binaryWsVenue } from '@omni/venue-binary-ws';
+import { derivVenue } from '@omni/venue-deriv';
 import { mt5Venue } from '@omni/venue-mt5';
 
 /** A venue as the runner drives it: its feed is a PriceFeed. */
@@ -9,7 +11,10 @@ export type RunnerVenue = VenueDefinition<unknown, PriceFeed>;
 
 /** Every venue the CLI can run, by name: what `--venue NAME` picks from. */
 export const VENUES: ReadonlyMap<string, RunnerVenue> = new Map<string, RunnerVenue>(
-  [binanceVenue, mt5Venue].map((venue): [string, RunnerVenue] => [venue.name, venue]),
+  [binanceVenue, mt5Venue, derivVenue, binaryWsVenue].map((venue): [string, RunnerVenue] => [
+    venue.name,
+    venue,
+  ]),
 );
 
 /** The venue called `name`; RUNTIME_BAD_INPUT naming the known ones otherwise. */
@@ -69,6 +74,8 @@ export interface VenueFeedSetup {
   readonly clock: Clock;
   readonly seed: number | string;
   readonly onAlert: (alert: Alert) => void;
+  /** The run's credentials (the MT5 bridge's shared secret, a platform's token). */
+  readonly credentials?: OmniConfig['credentials'];
 }
 
 /** The selected venue's price feed for one symbol (not started). */
@@ -78,6 +85,7 @@ export function openVenueFeed({ venue, config }: SelectedVenue, setup: VenueFeed
     clock: setup.clock,
     seed: setup.seed,
     onAlert: setup.onAlert,
+    ...(setup.credentials ? { credentials: setup.credentials } : {}),
   });
 }
 
@@ -126,7 +134,12 @@ export function listVenues(): VenueListing[] {
 
 /** The top-level keys of a venue's settings schema (an object schema for every bundled venue). */
 function settingKeys(venue: RunnerVenue): string[] {
-  const shape = (venue.configSchema as { shape?: Record<string, unknown> }).shape;
+  // An object schema, or one refined by a transform (a zod pipe: its input is the object).
+  const schema = venue.configSchema as {
+    shape?: Record<string, unknown>;
+    in?: { shape?: Record<string, unknown> };
+  };
+  const shape = schema.shape ?? schema.in?.shape;
   return shape === undefined ? [] : Object.keys(shape);
 }
 
@@ -135,7 +148,7 @@ export function formatVenues(venues: readonly VenueListing[]): string {
   return venues
     .map((v) =>
       [
-        `${v.name}: price feed; executors: ${v.executors.length > 0 ? v.executors.join(', ') : 'none yet'}`,
+        `${v.name}: price feed; executors: ${v.executors.length > 0 ? v.executors.join(', ') : 'none'}`,
         `  ${v.description}`,
         `  --venue-config keys: ${v.settings.join(', ')}`,
       ].join('\n'),

@@ -161,7 +161,11 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
       tickPrice: tick.price,
     };
     if (!this.book.begin(decision.id, this.#o.clock.nowMs(), record)) return this.#duplicate(decision, tick);
-    await this.#shadow.execute(decision, tick);
+    // The shadow rules settle what was really bought (micro-live buys the minimum stake).
+    await this.#shadow.execute(
+      request.stake === decision.stakeUsd ? decision : { ...decision, stakeUsd: request.stake },
+      tick,
+    );
     void this.#followUp.buy(decision.id, record);
     return {
       status: 'accepted',

@@ -92,7 +92,7 @@ export interface OmniEngineOptions {
   readonly resumable?: boolean;
   /** Also called with every alert the engine journals (e.g. to show it on a console); not during a silent replay. */
   readonly onAlert?: (alert: Alert) => void;
-  /** Prefix of the run ids of resumable runs. Default `run`. */
+  /** Prefix of the run ids of resumable runs and of runs on a `stateDir` (`<prefix>-<n>`, never repeated). Default `run`. */
   readonly runIdPrefix?: string;
   /** Ticks between periodic checkpoints of a resumable run. Default 1,000. */
   readonly checkpointEveryTicks?: number;
@@ -240,7 +240,8 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   const hub =
     typeof options.hub === 'function'
       ? options.hub({ ledger, onAlert })
-      : (options.hub ?? new ShadowExecutionHub({ engines: config.engines, ledger, ...(pools ? { pools } : {}) }));
+      : (options.hub ??
+        new ShadowExecutionHub({ engines: config.engines, ledger, ...(pools ? { pools } : {}) }));
   const safety = SafetyManager.open({
     ledger,
     limits: config.risk,
@@ -306,7 +307,14 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         });
   const operator =
     options.operatorReview === undefined ? undefined : new ModelledOperator(safety, options.operatorReview);
-  const runId = session?.runId ?? options.runId ?? 'run';
+  // Decision ids must never repeat on a state folder (a live venue's order book refuses a second
+  // order for an id): a run on one with a prefix numbers itself from `<stateDir>/runs.json`.
+  const runId =
+    session?.runId ??
+    options.runId ??
+    (options.stateDir !== undefined && options.runIdPrefix !== undefined
+      ? nextRunId(options.stateDir, options.runIdPrefix)
+      : 'run');
   const checkpointer = session
     ? new SessionCheckpointer({
         runDir: options.runDir,

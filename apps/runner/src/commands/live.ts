@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import {
   type Alert,
   type Clock,
+  type DecisionBrain,
   JOURNAL_FILES,
+  ManualClock,
   type Market,
   type Mode,
   type OmniConfig,
@@ -13,7 +15,13 @@ import {
 } from '@omni/core';
 import { createLiveExecutionHub, type ExecutionHub } from '@omni/execution';
 import type { PriceFeed } from '@omni/feeds';
-import { createOmniEngine, type OmniEngine, omniMainLoop, safetySummary } from '@omni/runtime';
+import {
+  createOmniEngine,
+  type OmniEngine,
+  type OmniEngineOptions,
+  omniMainLoop,
+  safetySummary,
+} from '@omni/runtime';
 import { DeploymentChecklist } from '@omni/safety';
 import type { CliIo } from '../cli-io.js';
 import { sketchTicks } from '../data-source.js';
@@ -42,9 +50,16 @@ export interface LiveFlags extends VenueFlags {
 
 /** Hooks for tests and embedding. */
 export interface LiveHooks {
+  /** The engine's clock. Default the system clock; a ManualClock follows the ticks' times. */
   readonly clock?: Clock;
+  /** A brain of your own instead of MasterGovernorX100 (SafetyManager still approves every order). */
+  readonly brain?: DecisionBrain;
+  /** Feature settings. Default: one-minute bars. */
+  readonly features?: OmniEngineOptions['features'];
   /** Called once the engine is running, with it (e.g. to stop it from a test). */
   readonly onStarted?: (engine: OmniEngine, hub: ExecutionHub) => void;
+  /** Called after each tick the engine processed. */
+  readonly afterTick?: (engine: OmniEngine) => void;
 }
 
 /** How a live start was prepared: the config it runs with and what was decided on the way. */
@@ -187,7 +202,8 @@ export async function runLive(
     runIdPrefix: plan.mode,
     logTicks: true,
     pools: null,
-    features: { bars: { kind: 'time', intervalMs: 60_000 } },
+    features: hooks.features ?? { bars: { kind: 'time', intervalMs: 60_000 } },
+    ...(hooks.brain ? { brain: hooks.brain } : {}),
     onAlert: (alert) => {
       const line = consoleAlert(alert);
       if (line) io.err(line);
@@ -212,7 +228,13 @@ export async function runLive(
       }).hub,
   });
   const onAlert = (alert: Alert): void => engine.alert(alert);
-  const source: PriceFeed = openVenueFeed(plan.venue, { symbol, clock, seed: run.seed, onAlert });
+  const source: PriceFeed = openVenueFeed(plan.venue, {
+    symbol,
+    clock,
+    seed: run.seed,
+    onAlert,
+    credentials: run.credentials,
+  });
   let end = 'feed-ended';
   try {
     io.err(
@@ -223,13 +245,20 @@ export async function runLive(
     hooks.onStarted?.(engine, engine.hub);
     io.err(`${plan.mode}: running as ${engine.runId}; Ctrl-C stops and saves`);
     const start = engine.runtime.ticks;
-    const result = await omniMainLoop(limitTicks(source, engine, start, flags.maxTicks), engine.runtime, {
-      handleSignals: true,
-      onStopRequested: () => {
-        io.err(`${plan.mode}: stopping — saving state (open contracts stay at the venue and in the ledger)`);
-        void source.stop();
+    const result = await omniMainLoop(
+      limitTicks(source, engine, start, flags.maxTicks, hooks.afterTick),
+      engine.runtime,
+      {
+        ...(clock instanceof ManualClock ? { clock } : {}),
+        handleSignals: true,
+        onStopRequested: () => {
+          io.err(
+            `${plan.mode}: stopping — saving state (open contracts stay at the venue and in the ledger)`,
+          );
+          void source.stop();
+        },
       },
-    });
+    );
     end = result.end;
   } finally {
     await source.stop();
@@ -266,10 +295,18 @@ export async function runLive(
   return summary;
 }
 
-async function* limitTicks(feed: PriceFeed, engine: OmniEngine, start: number, max: number | undefined) {
+async function* limitTicks(
+  feed: PriceFeed,
+  engine: OmniEngine,
+  start: number,
+  max: number | undefined,
+  afterTick: ((engine: OmniEngine) => void) | undefined,
+) {
   for await (const tick of feed) {
     if (max !== undefined && engine.runtime.ticks - start >= max) return;
     yield tick;
+    // Resumed when the loop asks for the next tick: this one is processed.
+    afterTick?.(engine);
   }
 }
 

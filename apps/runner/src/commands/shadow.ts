@@ -132,7 +132,7 @@ export async function runShadow(
   const onAlert = (alert: Alert): void => engine.alert(alert);
   const source: PriceFeed = selection
     ? replayFeed(selection, onAlert, flags.speed ?? 0)
-    : openVenueFeed(venue!, { symbol, clock, seed: config.seed, onAlert }); // no selection: a venue
+    : openVenueFeed(venue!, { symbol, clock, seed: config.seed, onAlert, credentials: config.credentials }); // no selection: a venue
   const resumed = engine.resumedFrom;
   io.err(
     resumed

@@ -1,6 +1,6 @@
 import { type ConnectionSettings, ConnectionSettingsSchema } from '@omni/connection';
 import { ConfigError, Secret } from '@omni/core';
-import type { VenueContext, VenueDefinition } from '@omni/execution';
+import { brokerBinaryExecutors, type VenueContext, type VenueDefinition } from '@omni/execution';
 import { z } from 'zod';
 import { JsonWsBinaryBroker } from './json-ws-binary-broker.js';
 import { JsonWsTickFeed, noFeed } from './json-ws-tick-feed.js';
@@ -92,8 +92,8 @@ export function createBinaryWsBroker(config: BinaryWsVenueConfig, context: Venue
 
 /**
  * The `binary-ws` venue: any binary-options platform with a JSON-over-WebSocket API, its messages
- * configured. Binary executors come from {@link createBinaryWsBroker} (wired by the runner around
- * `BrokerBinaryExecutor`). The feed exists only when the protocol has a `ticks` operation; otherwise
+ * configured. Its binary executor is `BrokerBinaryExecutor` of @omni/execution around
+ * {@link createBinaryWsBroker}. The feed exists only when the protocol has a `ticks` operation; otherwise
  * `createFeed` throws BinaryWsError `BINARY_WS_NO_FEED` (run on another venue's feed).
  *
  * @example
@@ -106,6 +106,10 @@ export const binaryWsVenue: VenueDefinition<BinaryWsVenueConfig, JsonWsTickFeed>
     'a binary-options platform with a JSON-over-WebSocket API, its messages configured (protocolFile)',
   configSchema: BinaryWsVenueConfigSchema,
   executorMarkets: ['binary'],
+  createExecutors: (config, context) =>
+    brokerBinaryExecutors(createBinaryWsBroker(config, context), context, {
+      symbolFor: (symbol) => binaryWsSymbol(config, symbol),
+    }),
   createFeed: (config, request) => {
     if (config.protocol.operations.ticks === undefined) throw noFeed(config.protocol.venue);
     const token = request.credentials?.pocket.token;

@@ -1,5 +1,5 @@
 import { ConnectionSettingsSchema } from '@omni/connection';
-import type { VenueContext, VenueDefinition } from '@omni/execution';
+import { brokerBinaryExecutors, type VenueContext, type VenueDefinition } from '@omni/execution';
 import { z } from 'zod';
 import { DERIV_DEFAULT_MIN_STAKE, DerivBinaryBroker } from './deriv-binary-broker.js';
 import { DerivClient } from './deriv-client.js';
@@ -53,7 +53,7 @@ function endpoint(config: DerivVenueConfig, context: Pick<VenueContext, 'credent
 /**
  * A {@link DerivBinaryBroker} for a run: the token from `context.credentials.deriv.token`, the
  * endpoint from the settings, else the credentials. Throws DERIV_BAD_OPTION without a token. The
- * lead wires it into `BrokerBinaryExecutor`.
+ * venue's `createExecutors` wraps it in `BrokerBinaryExecutor` (@omni/execution).
  *
  * @example
  * const broker = createDerivBroker(parseVenueConfig(derivVenue, settings), { clock, seed, onAlert, credentials });
@@ -85,8 +85,7 @@ export function createDerivBroker(config: DerivVenueConfig, context: VenueContex
 
 /**
  * The `deriv` venue: Deriv ticks as a feed (one public connection) and binary options through
- * {@link createDerivBroker} (its own authorized connection). `createExecutors` is wired by the
- * runner around `BrokerBinaryExecutor`.
+ * {@link createDerivBroker} (its own authorized connection) inside `BrokerBinaryExecutor`.
  *
  * @example
  * const config = parseVenueConfig(derivVenue, { appId: '1089' });
@@ -97,6 +96,10 @@ export const derivVenue: VenueDefinition<DerivVenueConfig, DerivFeed> = {
   description: 'Deriv binary options over the Deriv WebSocket API v3: ticks feed, CALL/PUT contracts',
   configSchema: DerivVenueConfigSchema,
   executorMarkets: ['binary'],
+  createExecutors: (config, context) =>
+    brokerBinaryExecutors(createDerivBroker(config, context), context, {
+      symbolFor: (symbol) => derivSymbol(config, symbol),
+    }),
   createFeed: (config, request) =>
     new DerivFeed({
       ...endpoint(config, request),
