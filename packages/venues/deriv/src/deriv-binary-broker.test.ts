@@ -296,4 +296,14 @@ describe('DerivBinaryBroker', () => {
     });
     expect(server.requests('proposal')).toEqual([]);
   });
+
+  it('refuses to follow a contract Deriv does not know', async () => {
+    const server = await fakeServer();
+    const { broker } = await brokerOf(server);
+    await broker.connect();
+    await expect(broker.follow('123', () => {})).rejects.toMatchObject({
+      code: 'EXECUTION_BROKER_ERROR',
+      context: { contractId: '123' },
+    });
+  });
 });

@@ -148,27 +148,42 @@ export class DerivBinaryBroker implements BinaryBrokerPort {
 
   async follow(contractId: string, onUpdate: (contract: BinaryContract) => void): Promise<Unsubscribe> {
     let done = false;
+    let frames = 0;
+    let unreadable = 0;
     let forget: (() => Promise<void>) | undefined;
     const onFrame = (frame: DerivFrame): void => {
+      frames++;
       if (done) return;
       const body = readBody(frame, 'proposal_open_contract', OpenContractBodySchema);
-      if (body === undefined) return;
+      if (body === undefined) {
+        unreadable++;
+        return;
+      }
       const contract = fromOpenContract(body);
       if (contract.status !== 'open') done = true;
       onUpdate(contract);
       if (done && forget !== undefined) void forget();
     };
+    let subscription: Awaited<ReturnType<DerivClient['subscribe']>>;
     try {
-      const subscription = await this.client.subscribe(
+      subscription = await this.client.subscribe(
         'proposal_open_contract',
         { proposal_open_contract: 1, contract_id: Number(contractId), subscribe: 1 },
         onFrame,
       );
-      forget = () => subscription.forget();
-      if (done) void forget();
     } catch (err) {
       throw toExecutionError(err, `following contract ${contractId}`);
     }
+    forget = () => subscription.forget();
+    if (frames > 0 && unreadable === frames) {
+      // Deriv answers an unknown contract id with an empty body: following it would wait forever.
+      void forget();
+      throw new ExecutionError('EXECUTION_BROKER_ERROR', `Deriv reports no contract ${contractId}`, {
+        venue: 'deriv',
+        contractId,
+      });
+    }
+    if (done) void forget();
     return () => {
       if (done) return;
       done = true;
