@@ -60,6 +60,11 @@ describe('derivVenue', () => {
     expect(await broker.connect()).toEqual({ currency: 'USD', balance: 10_000, accountId: 'VRTC1000001' });
     expect({ minStake: broker.minStake, appIds: server.appIds }).toEqual({ minStake: 0.5, appIds: ['77'] });
     await broker.close();
+    const executors = derivVenue.createExecutors?.(config, {
+      ...context,
+      credentials: { deriv: { token: new Secret(server.token) } } as never,
+    });
+    expect(Object.keys(executors ?? {})).toEqual(['binary']);
     expect(() => createDerivBroker(config, { ...context, credentials: { deriv: {} } as never })).toThrow(
       expect.objectContaining({ code: 'DERIV_BAD_OPTION' }),
     );
