@@ -106,6 +106,15 @@ describe('DerivFeed', () => {
     ]);
   });
 
+  it('reads ticks the server emits on an interval the test opted into', async () => {
+    const server = await fakeServer();
+    const feed = track(new DerivFeed({ symbols: ['R_100'], appId: '1089', wsUrl: server.url }));
+    server.waitFor('ticks').then(() => server.autoTick(2));
+    const ticks = await takeTicks(feed, 4);
+    server.stopAutoTick();
+    expect(ticks.map((t) => t.tsMs)).toEqual([0, 1, 2, 3].map((i) => (1_700_000_000 + i) * 1000));
+  });
+
   it('refuses an empty symbol list or a bad app id', () => {
     expect(() => new DerivFeed({ symbols: [], appId: '1089' })).toThrow(
       expect.objectContaining({ code: 'FEED_BAD_OPTION' }),
