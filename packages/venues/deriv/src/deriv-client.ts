@@ -81,6 +81,7 @@ export class DerivClient {
     });
     const timeoutMs = options.requestTimeoutMs ?? 10_000;
     const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+    const maxFrameBytes = options.maxFrameBytes ?? 1_048_576;
     this.#requests = new RequestCorrelator<DerivFrame>({
       timeoutMs,
       scheduler: this.#scheduler,
@@ -98,17 +99,12 @@ export class DerivClient {
       pingIntervalMs,
       unreachable: 'cannot connect to Deriv',
       open: (events) =>
-        openDerivLink(this.url, options.maxFrameBytes ?? 1_048_576, events, {
+        openDerivLink(this.url, maxFrameBytes, events, {
           onText: (text) => this.#onText(text),
           onOversized: () =>
-            this.#alert(
-              'warn',
-              'DERIV_PROTOCOL',
-              'skipped a frame over maxFrameBytes; the link is reopened',
-              {
-                maxFrameBytes: options.maxFrameBytes ?? 1_048_576,
-              },
-            ),
+            this.#alert('warn', 'DERIV_PROTOCOL', 'skipped a frame over maxFrameBytes; reconnecting', {
+              maxFrameBytes,
+            }),
           onLost: (link, detail) => {
             if (this.#connection.link === link) this.#linkLost(detail);
           },
@@ -336,7 +332,7 @@ export class DerivClient {
       const { code, message } = frame.error;
       const err = new DerivError(
         derivCodeOf(code),
-        `Deriv answered ${frame.msg_type} with ${code}: ${message}`,
+        `Deriv answered ${frame.msg_type ?? 'a request'} with ${code}: ${message}`,
         {
           call: frame.msg_type,
           reqId,
@@ -356,12 +352,17 @@ export class DerivClient {
 
   /** An answer no request waits for: a late one after its timeout (a late buy matters to people). */
   #late(frame: DerivFrame): void {
-    this.#alert('warn', 'DERIV_LATE_ANSWER', `an answer to ${frame.msg_type} came after its request ended`, {
-      call: frame.msg_type,
-      reqId: frame.req_id,
-      ...(frame.error ? { brokerCode: frame.error.code } : {}),
-      ...(frame.msg_type === 'buy' ? { buy: frame['buy'] } : {}),
-    });
+    this.#alert(
+      'warn',
+      'DERIV_LATE_ANSWER',
+      `an answer to ${frame.msg_type ?? 'a request'} came after its request ended`,
+      {
+        call: frame.msg_type,
+        reqId: frame.req_id,
+        ...(frame.error ? { brokerCode: frame.error.code } : {}),
+        ...(frame.msg_type === 'buy' ? { buy: frame['buy'] } : {}),
+      },
+    );
   }
 
   #linkLost(detail: string): void {

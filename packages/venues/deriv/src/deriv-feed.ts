@@ -99,18 +99,18 @@ export class DerivFeed extends NetworkFeed<DerivLink> {
     if (value === undefined) return;
     const parsed = DerivFrameSchema.safeParse(value);
     if (!parsed.success) {
-      this.protocol('not a Deriv answer (msg_type, echo_req)', text);
+      this.protocol('not a Deriv answer (no echo_req)', text);
       return;
     }
     const frame = parsed.data;
     if (frame.error !== undefined) {
       this.protocol(
-        `Deriv answered ${frame.msg_type} with ${frame.error.code}: ${frame.error.message}`,
+        `Deriv answered ${frame.msg_type ?? 'a request'} with ${frame.error.code}: ${frame.error.message}`,
         text,
       );
       return;
     }
-    if (frame.msg_type !== 'tick') {
+    if (frame.msg_type !== 'tick' && frame['tick'] === undefined) {
       this.healthy();
       return;
     }

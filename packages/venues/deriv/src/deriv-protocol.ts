@@ -67,9 +67,12 @@ export const DerivErrorBodySchema = z.looseObject({
   message: z.string(),
 });
 
-/** Every inbound frame: `msg_type`, `echo_req`, `req_id` when the request had one, `error` or a body. */
+/**
+ * Every inbound frame: `echo_req`, `msg_type`, `req_id` when the request had one, `error` or a body.
+ * `msg_type` is optional because `@deriv/api-types` declares it so for `proposal_open_contract`.
+ */
 export const DerivFrameSchema = z.looseObject({
-  msg_type: z.string().min(1),
+  msg_type: z.string().min(1).optional(),
   echo_req: z.record(z.string(), z.unknown()),
   req_id: z.number().int().optional(),
   error: DerivErrorBodySchema.optional(),
