@@ -1,160 +1,90 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AuditableDecision,
-  type DecideInput,
-  type Decision,
-  type DecisionBrain,
-  ManualClock,
-  parseConfig,
-} from '@omni/core';
-import { FakeDerivServer } from '@omni/venue-deriv/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { omni } from '../cli.fixture.js';
-import type { CliIo } from '../cli-io.js';
-import { runLive } from './live.js';
+import { writeAllowance } from '../live-allowance.js';
+import { allText, LiveDerivRig, ScriptedBrain, TOKEN, until } from './live.fixture.js';
 
-const TOKEN = 'e2e-deriv-token-0123456789-secret';
-
-/** Buys a 15 s CALL of 1 USD at the decisions it is told to; holds otherwise. */
-class ScriptedBrain implements DecisionBrain {
-  readonly #tradeAt: ReadonlySet<number>;
-  #n = 0;
-  /** Trades decided so far. */
-  trades = 0;
-  constructor(tradeAt: readonly number[]) {
-    this.#tradeAt = new Set(tradeAt);
-  }
-  decide(input: DecideInput): AuditableDecision {
-    const n = this.#n++;
-    const tsMs = input.features.tsMs;
-    if (this.#tradeAt.has(n)) this.trades++;
-    const decision: Decision = this.#tradeAt.has(n)
-      ? {
-          engine: 'binary',
-          id: input.decisionId,
-          tsMs,
-          confidence: 0.6,
-          reasons: ['scripted'],
-          symbol: 'R_100',
-          direction: 'call',
-          stakeUsd: 1,
-          expirySec: 15,
-        }
-      : { engine: 'none', id: input.decisionId, tsMs, reason: 'scripted hold' };
-    return { decision, regimeKey: 'scripted' };
-  }
-  learn(): void {}
-}
-
-function capture(): CliIo & { text: () => string } {
-  const lines: string[] = [];
-  return {
-    isTty: false,
-    out: (t) => void lines.push(t),
-    err: (t) => void lines.push(t),
-    text: () => lines.join('\n'),
-  };
-}
-
-/** Every file under `dir`, as text. */
-function allText(dir: string): string {
-  if (!existsSync(dir)) return '';
-  return readdirSync(dir)
-    .map((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? allText(path) : readFileSync(path, 'utf8');
-    })
-    .join('\n');
-}
-
-let server: FakeDerivServer | undefined;
+let rig: LiveDerivRig | undefined;
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
+  await rig?.close();
+  rig = undefined;
 });
-
-function liveConfig(dir: string, url: string) {
-  return parseConfig({
-    mode: 'micro-live',
-    logDir: join(dir, 'logs'),
-    credentials: { deriv: { token: TOKEN, appId: '1089', wsUrl: url } },
-    live: { confirm: true },
-  });
-}
 
 describe('omni live --venue deriv (against a local fake Deriv server)', () => {
   it('trades binary contracts at the broker, settles them with its numbers, buys each decision once, and leaks no secret', async () => {
-    server = await FakeDerivServer.start({ token: TOKEN, seed: 7 });
-    const fake = server;
-    const dir = mkdtempSync(join(tmpdir(), 'omni-live-'));
-    const out = join(dir, 'run');
-    const io = capture();
-    const brain = new ScriptedBrain([0, 10]);
-    // Lockstep: the next tick leaves only when the engine processed the last one and the server
-    // has every buy it sent, so each contract is bought at a known tick of the fake market.
-    let processed = 0;
-    let wake: (() => void) | undefined;
-    const started = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    const ticksProcessed = (n: number) =>
-      new Promise<void>((resolve) => {
-        const check = (): void => (processed >= n ? resolve() : void setImmediate(check));
-        check();
-      });
-    const run = runLive(
-      liveConfig(dir, fake.url),
-      { venue: 'deriv', symbol: 'R_100', out, maxTicks: 80 },
-      io,
-      {
-        clock: new ManualClock(1_699_999_999_000), // just before the fake market's first tick
-        brain,
-        features: { bars: { kind: 'ticks', count: 1 }, priceWindow: 64 },
-        onStarted: () => wake?.(),
-        afterTick: (engine) => {
-          processed = engine.runtime.ticks;
-        },
-      },
-    ).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n${io.text()}`);
-    });
-    await started;
-    await fake.waitFor('ticks');
-    for (let i = 1; i <= 81; i++) {
-      fake.emitTick('R_100');
-      if (i > 80) break;
-      await ticksProcessed(i);
-      if (brain.trades > 0) await fake.waitFor('buy', brain.trades);
-    }
+    const r = await LiveDerivRig.start();
+    rig = r;
+    const brain = new ScriptedBrain([0, 10]); // decisions start at tick 33 (a 32-price window)
+    const run = r.run(brain, { maxTicks: 80 });
+    await r.ticksTo(32);
+    r.liveBuys = 1;
+    await r.ticksTo(42);
+    r.liveBuys = 2;
+    await r.ticksTo(80);
+    r.finish();
     const summary = await run;
-    const trades = readFileSync(join(out, 'trades.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { decisionId: string; pnl: number; rule: string; stake: number });
-    const contracts = [...server.market.contracts.values()];
-    expect(trades.map((t) => [t.rule.startsWith('binary-deriv-'), t.stake])).toEqual([
-      [true, 0.35],
-      [true, 0.35],
+    const trades = r.trades();
+    const contracts = [...r.server.market.contracts.values()];
+    expect(trades.map((t) => [t.decisionId, t.rule.startsWith('binary-deriv-'), t.stake])).toEqual([
+      ['micro-live-1-1', true, 0.35],
+      ['micro-live-1-11', true, 0.35],
     ]);
     // The broker's own profit, to the cent, for each decision's contract.
     expect(trades.map((t) => t.pnl)).toEqual(
       trades.map((t) => contracts.find((c) => c.clientId === t.decisionId)?.profit),
     );
-    expect(trades.map((t) => server?.buysFor(t.decisionId))).toEqual([1, 1]);
+    expect(trades.map((t) => r.server.buysFor(t.decisionId))).toEqual([1, 1]);
     expect([summary.trades, summary.run.mode, summary.byEngine.binary.trades]).toEqual([2, 'micro-live', 2]);
-    const book = JSON.parse(readFileSync(join(dir, 'logs', 'state', 'orders-deriv.json'), 'utf8')) as {
+    const book = JSON.parse(readFileSync(join(r.dir, 'logs', 'state', 'orders-deriv.json'), 'utf8')) as {
       orders: { state: string }[];
     };
     expect(book.orders.map((o) => o.state)).toEqual(['closed', 'closed']);
-    const alerts = readFileSync(join(out, 'alerts.jsonl'), 'utf8');
-    expect(alerts).toContain('VENUE_CONNECTED');
-    // The shadow rules settled the same contracts from our ticks: any disagreement is journaled, none here.
-    expect(alerts).not.toContain('SETTLEMENT_DIVERGENCE');
-    expect(trades.map((t) => t.decisionId)).toEqual(['micro-live-1-1', 'micro-live-1-11']);
-    const everything = `${allText(dir)}\n${io.text()}`;
-    expect(everything.includes(TOKEN)).toBe(false);
+    expect(r.alertCodes()).toContain('VENUE_CONNECTED');
+    expect(`${allText(r.dir)}\n${r.io.text()}`.includes(TOKEN)).toBe(false);
+  });
+
+  it('falls back to shadow when the broker drops (runbook 5.1), and trades live again only when it is back and an operator allows it', async () => {
+    const r = await LiveDerivRig.start();
+    rig = r;
+    const brain = new ScriptedBrain([0, 10, 20]);
+    const run = r.run(brain, {
+      maxTicks: 80,
+      venueConfig: JSON.stringify({ backoff: { initialMs: 50, jitter: 0 } }),
+    });
+    await r.ticksTo(32);
+    r.liveBuys = 1;
+    await r.ticksTo(35);
+    r.server.dropAuthorized(); // the trading connection; the public tick feed stays up
+    await until(() => r.io.text().includes('VENUE_FAILOVER'));
+    await r.ticksTo(43); // decision 10: in shadow
+    await until(() => r.io.text().includes('VENUE_RECOVERED'));
+    await r.ticksTo(45); // healthy, but still shadow: no operator yet
+    writeAllowance(join(r.dir, 'logs', 'state'), 'deriv', {
+      tsMs: r.clock.nowMs(),
+      operator: 'test-operator',
+      reason: 'reconnected; account checked',
+    });
+    await r.ticksTo(52);
+    r.liveBuys = 2;
+    await r.ticksTo(80); // decision 20 at tick 53: live again
+    r.finish();
+    await run;
+    const trades = r.trades();
+    expect(trades.map((t) => [t.decisionId, t.rule.split('-').slice(0, 2).join('-')])).toEqual([
+      ['micro-live-1-1', 'binary-deriv'],
+      ['micro-live-1-11', 'binary-expiry'],
+      ['micro-live-1-21', 'binary-deriv'],
+    ]);
+    expect(trades.map((t) => r.server.buysFor(t.decisionId))).toEqual([1, 0, 1]);
+    expect(r.alertCodes().filter((c) => /^VENUE_(FAILOVER|RECOVERED|LIVE_RESUMED)$/.test(c))).toEqual([
+      'VENUE_FAILOVER',
+      'VENUE_RECOVERED',
+      'VENUE_LIVE_RESUMED',
+    ]);
+    // The contract bought before the drop was followed again after the reconnect and settled by the broker.
+    expect(r.server.authorizations).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -189,6 +189,11 @@ export class FakeDerivServer {
     for (const conn of this.#conns) conn.ws.terminate();
   }
 
+  /** Drops only the authorized (trading) connections: the public tick feed stays up. */
+  dropAuthorized(): void {
+    for (const conn of this.#conns) if (conn.authorized) conn.ws.terminate();
+  }
+
   /** Sends `text` as one frame to every connection. */
   sendRaw(text: string): void {
     for (const conn of this.#conns) conn.ws.send(text);
