@@ -155,7 +155,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('check')
     .description('run the deployment checklist (credentials are shown as set/missing only)')
     .option('--config <file>', 'JSON config file')
-    .option('--venue <name>', "check for a live venue: only its markets' credentials are required (deriv, mt5)")
+    .option(
+      '--venue <name>',
+      "check for a live venue: only its markets' credentials are required (deriv, mt5)",
+    )
     .option('--json', 'print JSON')
     .action(async (flags: ConfigFlags & { venue?: string; json?: boolean }) => {
       const venue = flags.venue === undefined ? undefined : findVenue(flags.venue);
