@@ -79,6 +79,11 @@ export interface Executor<D extends TradeDecision> {
   readonly engine: D['engine'];
   /** Venue name stamped on fills and reports, e.g. `shadow`, `deriv`, `mt5`, `uniswap-v2`. */
   readonly venue: string;
+  /**
+   * Every venue whose positions `adopt` can take back, when more than `venue` (a failover executor
+   * holds live and shadow positions). Default `[venue]`.
+   */
+  readonly venues?: readonly string[];
   /** Places the order for `decision` at `tick` (the decision tick). Business refusals are `rejected` reports; transport failures throw ExecutionError. */
   execute(decision: D, tick: Tick): Promise<ExecutionReport>;
   /** Advances with a new tick; returns the trades that settled because of it. */

@@ -79,6 +79,40 @@ describe('FailoverExecutor (runbook 5.1)', () => {
     expect(failover.onTick(tick(T0 + 66_000, 101)).map((o) => [o.decisionId, o.pnl])).toEqual([['d2', 0.95]]);
   });
 
+  it('after a restart, the live hub hands a shadow position of an outage back to the failover (it settles from prices)', async () => {
+    const clock = new ManualClock(T0);
+    const broker = new FakeBinaryBroker(clock);
+    const live = new BrokerBinaryExecutor({
+      port: broker,
+      clock,
+      onAlert: () => {},
+      shadow: { payout: 0.95, tieRule: 'refund' },
+    });
+    const { hub } = createLiveExecutionHub({
+      engines: OmniConfigSchema.parse({}).engines,
+      live: { binary: live },
+      clock,
+      onAlert: () => {},
+      allowance: () => undefined,
+    });
+    const position = {
+      decisionId: 'd7',
+      market: 'binary' as const,
+      symbol: 'R_100',
+      venue: 'shadow',
+      riskUsd: 1,
+      openedTs: T0,
+      entryTs: T0,
+      entryPrice: 100,
+      decision: decision('d7'),
+    };
+    expect([hub.adopt(position), hub.adopt({ ...position, decisionId: 'd8', venue: 'elsewhere' })]).toEqual([
+      true,
+      false,
+    ]);
+    expect(hub.onTick(tick(T0 + 60_000, 101)).map((o) => [o.decisionId, o.pnl])).toEqual([['d7', 0.8]]); // the config's payout
+  });
+
   it('builds a live hub: binary through the failover, spot and arbitrage in shadow', async () => {
     const clock = new ManualClock(T0);
     const broker = new FakeBinaryBroker(clock);

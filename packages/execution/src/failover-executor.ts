@@ -42,6 +42,8 @@ export interface FailoverExecutorOptions<D extends TradeDecision> {
 export class FailoverExecutor<D extends TradeDecision> implements Executor<D> {
   readonly engine: D['engine'];
   readonly venue: string;
+  /** Positions of both sides are taken back after a restart: the live venue's and the shadow ones. */
+  readonly venues: readonly string[];
   readonly #o: FailoverExecutorOptions<D>;
   #route: FailoverRoute;
   #nextAllowanceCheckMs = 0;
@@ -53,6 +55,7 @@ export class FailoverExecutor<D extends TradeDecision> implements Executor<D> {
     this.#o = options;
     this.engine = options.live.engine;
     this.venue = options.live.venue;
+    this.venues = [options.live.venue, options.shadow.venue];
     this.#route = { to: 'shadow', since: 0, reason: 'not started' };
     this.#healthOff = options.live.onHealth?.((report) => this.#onHealth(report));
   }

@@ -130,7 +130,9 @@ export class RealTimeExecutionHub implements ExecutionHub {
   /** Hands a position an earlier session left open to the executor of its market (see `Executor.adopt`). */
   adopt(position: OpenPosition): boolean {
     const executor = this.executorFor(position.market);
-    return executor?.venue === position.venue && executor.adopt !== undefined && executor.adopt(position);
+    if (executor?.adopt === undefined) return false;
+    const venues = executor.venues ?? [executor.venue];
+    return venues.includes(position.venue) && executor.adopt(position);
   }
 
   /** Starts every executor that has a lifecycle (live ones connect and reconcile), in engine order. */
