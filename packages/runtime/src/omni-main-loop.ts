@@ -27,6 +27,12 @@ export interface MainLoopOptions {
   readonly toMs?: number;
   /** Sees every tick the runtime processes (e.g. a PriceSketch for the report); must be O(1). */
   readonly prices?: { add(tsMs: number, price: number): void };
+  /**
+   * Called once when the loop ends, before the runtime shuts down, while the journals are still
+   * open (e.g. to close a live venue whose goodbye alerts belong in alerts.jsonl). Its failure does
+   * not stop the shutdown.
+   */
+  readonly beforeShutdown?: () => Promise<void>;
 }
 
 /** Why the loop ended. */
@@ -141,6 +147,7 @@ export async function omniMainLoop(
     if (!pending) await closeIterator(iterator);
     else void closeIterator(iterator);
     try {
+      await options.beforeShutdown?.().catch(() => undefined);
       await runtime.shutdown();
     } finally {
       if (options.handleSignals) {

@@ -251,6 +251,11 @@ export async function runLive(
       {
         ...(clock instanceof ManualClock ? { clock } : {}),
         handleSignals: true,
+        // Close the venue while the journals are open: its goodbye alerts are journaled.
+        beforeShutdown: async () => {
+          await source.stop();
+          await engine.hub.stop?.().catch((err: unknown) => onAlert(stopAlert(clock, err)));
+        },
         onStopRequested: () => {
           io.err(
             `${plan.mode}: stopping — saving state (open contracts stay at the venue and in the ledger)`,
@@ -261,8 +266,11 @@ export async function runLive(
     );
     end = result.end;
   } finally {
+    // Stopped already by the loop, unless the start failed (then the journals are open yet).
     await source.stop();
-    await engine.hub.stop?.().catch((err: unknown) => onAlert(stopAlert(clock, err)));
+    await engine.hub
+      .stop?.()
+      .catch((err: unknown) => io.err(`warn: ${stopAlert(clock, err).message} [VENUE_STOP_FAILED]`));
     await engine.close();
   }
   const summary: RunSummary = {
