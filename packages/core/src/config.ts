@@ -1,68 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CredentialsSchema } from './config-credentials.js';
+import { LiveSettingsSchema } from './config-live.js';
 import { readEnvFile } from './env-file.js';
 import { ConfigError } from './errors.js';
 import { ModeSchema } from './market.js';
 import { Secret } from './secret.js';
-
-const secretString = z
-  .string()
-  .min(1, 'must not be empty')
-  .transform((value) => new Secret(value));
-
-const secretPrivateKey = z
-  .string()
-  .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex (64 hex digits, optional 0x prefix)')
-  .transform((value) => new Secret(value.startsWith('0x') ? value : `0x${value}`));
-
-/** An endpoint URL. Held as a {@link Secret}: RPC, relay and broker URLs often embed an API key. */
-const secretUrl = z
-  .string()
-  .regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL')
-  .transform((value) => new Secret(value));
-
-/** Broker, chain and relay credentials. Every credential, endpoint URLs included, is a {@link Secret}. */
-export const CredentialsSchema = z.strictObject({
-  mt5: z
-    .strictObject({
-      login: z.string().regex(/^\d+$/, 'must be the numeric MT5 account number').optional(),
-      server: z.string().min(1).optional(),
-      password: secretString.optional(),
-      /** The shared secret the OmniBridge Expert Advisor sends in its hello (the MT5 login itself stays in the terminal). */
-      bridgeSecret: secretString.optional(),
-    })
-    .prefault({}),
-  /** Deriv (binary options over the Deriv WebSocket API v3). */
-  deriv: z
-    .strictObject({
-      /** WebSocket endpoint; default the public one (see @omni/venue-deriv). */
-      wsUrl: z
-        .string()
-        .regex(/^wss?:\/\/\S+$/, 'must be a ws(s) URL')
-        .optional(),
-      /** The application id registered with Deriv (a number). */
-      appId: z.string().regex(/^\d+$/, 'must be the numeric Deriv app id').optional(),
-      /** API token (scopes read + trade). */
-      token: secretString.optional(),
-    })
-    .prefault({}),
-  pocket: z
-    .strictObject({
-      token: secretString.optional(),
-      baseUrl: secretUrl.optional(),
-    })
-    .prefault({}),
-  dex: z
-    .strictObject({
-      /** RPC URLs often embed an API key, so the URL itself is a secret. */
-      rpcUrl: secretUrl.optional(),
-      privateKey: secretPrivateKey.optional(),
-    })
-    .prefault({}),
-  /** Relay URLs (e.g. Flashbots-style) may carry an auth key in the path or query. */
-  mevRelayUrl: secretUrl.optional(),
-});
 
 /** Hard limits enforced by SafetyManager. */
 export const RiskLimitsSchema = z.strictObject({
@@ -146,33 +90,6 @@ export const EngineSettingsSchema = z.strictObject({
       /** Trades below this calibrated confidence are not taken. */
       minConfidence: z.number().min(0).max(1).default(0.55),
       explorationEpsilon: z.number().min(0).max(1).default(0.05),
-    })
-    .prefault({}),
-});
-
-/** Settings of micro-live and scaled-live (docs/modes/micro-live.md, scaled-live.md). */
-export const LiveSettingsSchema = z.strictObject({
-  /** The explicit opt-in to send real orders (`OMNI_CONFIRM_LIVE=1`, or `omni live --confirm-live`). */
-  confirm: z.boolean().default(false),
-  /** Micro-live's conservative caps (the runbook's 3.3), applied over `risk` when they are tighter. */
-  micro: z
-    .strictObject({
-      maxDailyLossUsd: z.number().positive().default(10),
-      maxDailyTrades: z.number().int().positive().default(20),
-      maxLossStreak: z.number().int().positive().default(3),
-    })
-    .prefault({}),
-  /** Scaled-live: the record it needs (backtest, shadow, micro-live of this configuration) and how fast sizes grow. */
-  scaled: z
-    .strictObject({
-      /** Settled trades the passing shadow record must have. */
-      minShadowTrades: z.number().int().nonnegative().default(20),
-      /** Settled trades the passing micro-live record must have. */
-      minMicroTrades: z.number().int().nonnegative().default(20),
-      /** Largest drawdown (%) a passing micro-live record may show ("controlled drawdown"). */
-      maxMicroDrawdownPct: z.number().positive().max(100).default(10),
-      /** Settled scaled-live trades, at a profit overall, per doubling of the stake cap (from the venue minimum to risk.maxStakeUsd). */
-      stepTrades: z.number().int().positive().default(20),
     })
     .prefault({}),
 });

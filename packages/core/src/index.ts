@@ -3,7 +3,6 @@ export { readJsonFile, writeJsonAtomic } from './atomic-file.js';
 export { type Clock, ManualClock, SystemClock } from './clock.js';
 export {
   type ConfigWarning,
-  CredentialsSchema,
   ENV_BINDINGS,
   EngineSettingsSchema,
   type EnvBinding,
@@ -15,6 +14,8 @@ export {
   parseConfig,
   RiskLimitsSchema,
 } from './config.js';
+export { CredentialsSchema } from './config-credentials.js';
+export { LiveSettingsSchema } from './config-live.js';
 export {
   type ArbitrageCostSettings,
   DEFAULT_REWARD_CLIP_R,
