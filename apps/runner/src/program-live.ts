@@ -36,7 +36,7 @@ export function registerLiveCommands(
     .option('--records <dir>', 'scaled-live: where earlier run folders are (their summary.json)', 'omni-runs')
     .option('--config <file>', 'JSON config file')
     .option('--seed <n>', 'seed of the run', integer)
-    .option('--out <dir>', 'output directory (default omni-runs/<mode>)')
+    .option('--out <dir>', 'output directory of this session (default omni-runs/<mode>/<start time>)')
     .option('--max-ticks <n>', 'stop after this many ticks', integer)
     .option(
       '--plan',

@@ -43,6 +43,10 @@ describe('omni live --venue deriv (against a local fake Deriv server)', () => {
     expect(book.orders.map((o) => o.state)).toEqual(['closed', 'closed']);
     expect(r.alertCodes()).toContain('VENUE_CONNECTED');
     expect(`${allText(r.dir)}\n${r.io.text()}`.includes(TOKEN)).toBe(false);
+    // A restart gets a folder of its own (its state carries over in <logDir>/state).
+    await expect(r.run(new ScriptedBrain([]), { maxTicks: 1 })).rejects.toThrow(
+      /holds an earlier session; give a new --out/,
+    );
   });
 
   it('falls back to shadow when the broker drops (runbook 5.1), and trades live again only when it is back and an operator allows it', async () => {

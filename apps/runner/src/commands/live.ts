@@ -184,7 +184,15 @@ export async function runLive(
   const plan = await planLive(config, flags, io, clock);
   const run = plan.config;
   for (const note of plan.notes) io.err(note);
-  const outDir = checkOutputDir(flags.out ?? `omni-runs/${plan.mode}`, { inputs: [] }).path;
+  const outDir = checkOutputDir(flags.out ?? defaultOutDir(plan.mode, clock), { inputs: [] }).path;
+  if (existsSync(join(outDir, 'decisions.jsonl'))) {
+    // A live session is not replayed into an earlier one's folder: its state carries over in <logDir>/state.
+    throw new RuntimeError(
+      'RUNTIME_BAD_INPUT',
+      `${outDir} holds an earlier session; give a new --out (or none: each session gets omni-runs/${plan.mode}/<time>)`,
+      { out: outDir },
+    );
+  }
   mkdirSync(outDir, { recursive: true });
   if (!existsSync(join(outDir, RUN_MARKER))) markRunFolder(outDir);
   const symbol = flags.symbol ?? run.symbols[0] ?? 'EURUSD';
@@ -301,6 +309,16 @@ export async function runLive(
   await writeReport(outDir, { summary, prices: prices.points() });
   if (end === 'signal') io.err(`${plan.mode}: stopped by signal; state saved`);
   return summary;
+}
+
+/** `omni-runs/<mode>/<UTC time of the start>`: one folder per live session. */
+function defaultOutDir(mode: string, clock: Clock): string {
+  const stamp = new Date(Math.floor(clock.nowMs()))
+    .toISOString()
+    .slice(0, 19)
+    .replace(/[-:]/g, '')
+    .replace('T', '-');
+  return join('omni-runs', mode, stamp);
 }
 
 async function* limitTicks(
