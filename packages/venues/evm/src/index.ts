@@ -1,0 +1,1 @@
+export { EvmError, type EvmErrorCode, EvmErrorCodes } from './evm-error';
