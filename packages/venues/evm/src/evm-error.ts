@@ -28,3 +28,9 @@ export type EvmErrorCode = (typeof EvmErrorCodes)[number];
  * throw new EvmError('EVM_CHAIN_ID_MISMATCH', 'the node is another chain', { expected: 31337, actual: 1 });
  */
 export class EvmError extends defineErrorArea('EvmError', EvmErrorCodes) {}
+
+/** True when `err` says a module (a lazily loaded optional dependency) is not installed. */
+export function isMissingModule(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}

@@ -1,1 +1,24 @@
-export { EvmError, type EvmErrorCode, EvmErrorCodes } from './evm-error';
+export { ArbMarket, type ArbMarketOptions, E18 } from './arb-market.js';
+export {
+  type ContractArtifact,
+  FLASH_ARB_COMPILER,
+  FLASH_ARB_EXECUTOR,
+  loadUniswapV2Artifacts,
+  TEST_TOKEN,
+  UNISWAP_V2_PAIR_ABI,
+  type UniswapV2Artifacts,
+} from './artifacts.js';
+export {
+  EvmArbitrageExecutor,
+  type EvmArbitrageExecutorOptions,
+  type EvmAttempt,
+  type SubmittedSwap,
+} from './evm-arbitrage-executor.js';
+export { EvmError, type EvmErrorCode, EvmErrorCodes } from './evm-error.js';
+export { type AtomicResult, classifyRevert, nativeWeiInToken, nativeWeiToUsd } from './evm-outcome.js';
+export { HARDHAT_MNEMONIC, LOCAL_CHAIN_ID, LocalChain, type LocalChainOptions } from './local-chain.js';
+export { deployContract, LocalUniswapV2 } from './local-pools.js';
+export { orientReserves, otherToken, type PairState, PoolReader } from './pool-reader.js';
+export { type PairStates, quoteRoute, type RouteQuote, routePairs, sizeRoute } from './route-quote.js';
+export { type EvmRoute, EvmRouteSchema, isTwoPool } from './routes.js';
+export { assertChainId, assertChainIdOf, revertDataOf, withTimeout } from './rpc.js';
