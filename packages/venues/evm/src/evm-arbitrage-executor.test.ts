@@ -1,10 +1,9 @@
-import { ExecutionError } from '@omni/core';
 import { Contract } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvmArbitrageExecutor, type SubmittedSwap } from './evm-arbitrage-executor.js';
 import { PoolReader } from './pool-reader.js';
 import { quoteRoute, routePairs, sizeRoute } from './route-quote.js';
-import { ArbMarket, arbDecision, arbTick, E18 } from './testing.js';
+import { ArbMarket, arbDecision, arbTick } from './testing.js';
 
 const ERC20 = ['function balanceOf(address) view returns (uint256)'];
 let market: ArbMarket | undefined;
@@ -60,5 +59,99 @@ describe('EvmArbitrageExecutor on a local chain with real Uniswap V2 pools', () 
     // The gap is gone: a second decision finds nothing that pays and sends nothing.
     const again = await executor.execute(arbDecision('d-2', market.route.routeId), arbTick());
     expect(again.status).toBe('rejected');
+  });
+
+  it('sends nothing when the gap sits inside the 0.6 % fee band: rejected, nonce unchanged, no block', async () => {
+    market = await ArbMarket.start();
+    await market.injectGap(50);
+    const executor = new EvmArbitrageExecutor({ ...market.executorOptions(), ethUsd: 3000 });
+    await executor.start();
+    const nonce = await market.chain.provider.getTransactionCount(market.trader.address);
+    const block = await market.chain.blockNumber();
+    const report = await executor.execute(arbDecision('d-1', market.route.routeId), arbTick());
+    expect(report).toMatchObject({ status: 'rejected', code: 'EXECUTION_REJECTED' });
+    if (report.status === 'rejected') expect(report.reason).toContain('no borrow size pays');
+    expect(await market.chain.provider.getTransactionCount(market.trader.address)).toBe(nonce);
+    expect(executor.nextNonce).toBe(nonce);
+    expect(await market.chain.blockNumber()).toBe(block);
+    expect(executor.lastAttempt).toMatchObject({ sent: false, predictedProfitWei: 0n });
+  });
+
+  it('sends nothing when the profit does not pay the gas, or the staticCall simulation reverts', async () => {
+    market = await ArbMarket.start();
+    await market.injectGap(200);
+    const expected = await predicted(market);
+    const nonce = await market.chain.provider.getTransactionCount(market.trader.address);
+    // A tip of 100 000 gwei: ~215k gas cost ~21.5 ETH ≈ $64 500, far above the ≈ $71 the gap pays.
+    const dear = new EvmArbitrageExecutor({
+      ...market.executorOptions(),
+      ethUsd: 3000,
+      priorityFeeWei: 100_000n * 10n ** 9n,
+    });
+    const report = await dear.execute(arbDecision('d-1', market.route.routeId), arbTick());
+    expect(report.status).toBe('rejected');
+    if (report.status === 'rejected') expect(report.reason).toMatch(/does not pay gas/);
+    expect(dear.lastAttempt).toMatchObject({ sent: false, predictedProfitWei: expected.profit });
+    // A minimum above the gap's profit: the contract's own check reverts in the simulation.
+    const strict = new EvmArbitrageExecutor({ ...market.executorOptions(), ethUsd: 3000 });
+    const refused = await strict.execute(
+      arbDecision('d-2', market.route.routeId, { minProfitWei: expected.profit + 1n }),
+      arbTick(),
+    );
+    expect(refused.status).toBe('rejected');
+    if (refused.status === 'rejected') expect(refused.reason).toContain('ProfitBelowMinimum');
+    expect(await market.chain.provider.getTransactionCount(market.trader.address)).toBe(nonce);
+  });
+
+  it('a rival swap first in the same block removes the gap: the contract reverts on chain and only gas is lost', async () => {
+    market = await ArbMarket.start();
+    await market.injectGap(200);
+    const expected = await predicted(market);
+    const m = market;
+    // The rival's WETH is in pool B already (a transfer does not move reserves); its swap comes later.
+    const rivalIn = 2n * expected.amount;
+    await m.dex.mint(m.weth, m.pairB, rivalIn);
+    await m.chain.setAutomine(false);
+    let submitted: (sent: SubmittedSwap) => void = () => {};
+    const sent = new Promise<SubmittedSwap>((resolve) => {
+      submitted = resolve;
+    });
+    const executor = new EvmArbitrageExecutor({
+      ...m.executorOptions(),
+      ethUsd: 3000,
+      onSubmitted: (s) => submitted(s),
+    });
+    await executor.start();
+    const ethBefore = await m.chain.provider.getBalance(m.trader.address);
+    const usdBefore = await usdBalance(m, m.trader.address);
+    const pending = executor.execute(arbDecision('d-1', m.route.routeId), arbTick());
+    const ours = await sent;
+    expect(executor.pending()).toHaveLength(1);
+    // The rival sees our transaction and outbids its tip: it is mined first in the next block.
+    const rivalHash = await m.dex.swap(m.pairB, m.weth, rivalIn, {
+      from: m.rival,
+      funded: true,
+      wait: false,
+      priorityFeeWei: 50n * 10n ** 9n,
+      gasLimit: 200_000n,
+    });
+    await m.chain.mine();
+    const report = await pending;
+    expect(report.status).toBe('settled');
+    if (report.status !== 'settled') return;
+    expect(report.outcome.exit).toEqual({ kind: 'atomic', result: 'reverted-min-profit' });
+    const attempt = executor.lastAttempt;
+    if (attempt?.sent !== true) throw new Error('expected a sent attempt');
+    expect(attempt.status).toBe('reverted');
+    expect(attempt.reason).toContain('ProfitBelowMinimum');
+    expect(attempt.realisedProfitWei).toBe(0n);
+    const block = await m.chain.provider.getBlock(attempt.blockNumber);
+    expect(block?.transactions).toEqual([rivalHash, ours.txHash]);
+    const gasWei = attempt.gasUsed * attempt.effectiveGasPrice;
+    expect(await m.chain.provider.getBalance(m.trader.address)).toBe(ethBefore - gasWei);
+    expect(await usdBalance(m, m.trader.address)).toBe(usdBefore);
+    expect(report.outcome.pnl).toBeCloseTo(-(Number(gasWei) / 1e18) * 3000, 9);
+    expect(executor.pending()).toHaveLength(0);
+    expect(executor.nextNonce).toBe(ours.nonce + 1);
   });
 });

@@ -104,6 +104,8 @@ export class LocalUniswapV2 {
       readonly funded?: boolean;
       readonly wait?: boolean;
       readonly priorityFeeWei?: bigint;
+      /** Skips gas estimation (which, with automine off, runs on the pending block). */
+      readonly gasLimit?: bigint;
     } = {},
   ): Promise<string> {
     const from = options.from ?? this.#deployer;
@@ -116,10 +118,15 @@ export class LocalUniswapV2 {
     const inWithFee = amountIn * 997n;
     const out = (inWithFee * reserveOut) / (reserveIn * 1000n + inWithFee);
     if (options.funded !== true) await this.mint(tokenIn, pair, amountIn);
-    const overrides =
-      options.priorityFeeWei === undefined
+    const overrides = {
+      ...(options.priorityFeeWei === undefined
         ? {}
-        : { maxPriorityFeePerGas: options.priorityFeeWei, maxFeePerGas: options.priorityFeeWei + 10n ** 10n };
+        : {
+            maxPriorityFeePerGas: options.priorityFeeWei,
+            maxFeePerGas: options.priorityFeeWei + 10n ** 10n,
+          }),
+      ...(options.gasLimit === undefined ? {} : { gasLimit: options.gasLimit }),
+    };
     const tx = await contract.getFunction('swap')(
       zeroForOne ? 0n : out,
       zeroForOne ? out : 0n,
