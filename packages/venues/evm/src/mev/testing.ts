@@ -1,0 +1,8 @@
+export {
+  FakeRelay,
+  type FakeRelayFailure,
+  type FakeRelayOptions,
+  type FakeRelayRequest,
+} from './fake-relay.fixture.js';
+export { ManualTimers } from './manual-timers.fixture.js';
+export { ScriptedRpcNode, type ScriptedStep } from './scripted-rpc.fixture.js';
