@@ -56,6 +56,26 @@ export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
 export { type PositionClose, PositionLedger, type PositionLedgerOptions } from './position-ledger.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';
 export { type OutcomeRecheck, recheckOutcome } from './recheck-outcome.js';
+export {
+  type PreparedRoute,
+  parseRouteRegistry,
+  type RouteConfig,
+  type RouteHop,
+  RoutePoolSchema,
+  type RouteRegistry,
+  type RouteRegistryConfig,
+  RouteRegistrySchema,
+  RouteSchema,
+  RouteTokenSchema,
+  RouteUsdPriceSchema,
+} from './route-registry.js';
+export {
+  type PoolState,
+  type RouteQuote,
+  type RouteScanCosts,
+  type RouteScanOptions,
+  scanRoutes,
+} from './route-scanner.js';
 export { type ComparatorAlert, SettlementComparator } from './settlement-comparator.js';
 export { ShadowArbitrageExecutor, type ShadowArbitrageSettings } from './shadow-arbitrage-executor.js';
 export { ShadowBinaryExecutor, type ShadowBinarySettings } from './shadow-binary-executor.js';
@@ -84,6 +104,22 @@ export {
   type PoolReserves,
   simulateFlashSwap,
 } from './uniswap-v2.js';
+export {
+  type CyclePool,
+  type CycleSimulation,
+  closedFormCycleAmount,
+  composeVirtualPool,
+  reserveInOf,
+  reserveOutOf,
+  simulateCycle,
+  type VirtualPool,
+} from './uniswap-v2-cycle.js';
+export {
+  type CycleSizing,
+  type CycleSizingOptions,
+  exactOptimalFlashSwapAmount,
+  optimalCycleAmount,
+} from './uniswap-v2-cycle-sizing.js';
 export {
   parseVenueConfig,
   type VenueContext,
