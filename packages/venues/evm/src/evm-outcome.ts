@@ -86,8 +86,9 @@ export function minedOutcome(
 
 /**
  * Classifies revert data of FlashArbExecutor (or a pair it called): `ProfitBelowMinimum` →
- * reverted-min-profit; a Uniswap `INSUFFICIENT_LIQUIDITY` / `K` error → reverted-liquidity; anything
- * else (or no data) → reverted-min-profit with the raw reason. Returns the result and a reason text.
+ * reverted-min-profit; a Uniswap `INSUFFICIENT_LIQUIDITY` / `INSUFFICIENT_OUTPUT` / `K` error and the
+ * contract's other errors (the route could not be traded) → reverted-liquidity; another message, no
+ * data or unknown data → reverted-min-profit. Returns the result and a reason text.
  */
 export function classifyRevert(
   iface: Interface,
@@ -96,28 +97,21 @@ export function classifyRevert(
   if (data === undefined || data === '0x' || data === '') {
     return { result: 'reverted-min-profit', reason: 'reverted without data' };
   }
+  let parsed: ReturnType<Interface['parseError']> = null;
   try {
-    const custom = iface.parseError(data);
-    if (custom !== null) {
-      const args = custom.args.map((a) => String(a)).join(', ');
-      const result = custom.name === 'ProfitBelowMinimum' ? 'reverted-min-profit' : 'reverted-liquidity';
-      return { result, reason: `${custom.name}(${args})` };
-    }
+    parsed = iface.parseError(data);
   } catch {
-    // not one of the contract's errors: try Error(string) below
+    parsed = null; // not one of the contract's errors nor Error(string)/Panic(uint256)
   }
-  if (data.startsWith('0x08c379a0')) {
-    const message = decodeErrorString(data);
+  if (parsed !== null && parsed.name === 'Error') {
+    const message = String(parsed.args[0]);
     const liquidity = /INSUFFICIENT_LIQUIDITY|INSUFFICIENT_OUTPUT|: K$/.test(message);
     return { result: liquidity ? 'reverted-liquidity' : 'reverted-min-profit', reason: message };
   }
+  if (parsed !== null) {
+    const args = parsed.args.map((a) => String(a)).join(', ');
+    const result = parsed.name === 'ProfitBelowMinimum' ? 'reverted-min-profit' : 'reverted-liquidity';
+    return { result, reason: `${parsed.name}(${args})` };
+  }
   return { result: 'reverted-min-profit', reason: `revert data ${data.slice(0, 74)}` };
-}
-
-/** The message of an ABI-encoded `Error(string)`. */
-function decodeErrorString(data: string): string {
-  const hex = data.slice(10);
-  const length = Number.parseInt(hex.slice(64, 128), 16);
-  const bytes = Buffer.from(hex.slice(128, 128 + length * 2), 'hex');
-  return bytes.toString('utf8');
 }
