@@ -18,7 +18,15 @@ export { EvmError, type EvmErrorCode, EvmErrorCodes } from './evm-error.js';
 export { type AtomicResult, classifyRevert, nativeWeiInToken, nativeWeiToUsd } from './evm-outcome.js';
 export { HARDHAT_MNEMONIC, LOCAL_CHAIN_ID, LocalChain, type LocalChainOptions } from './local-chain.js';
 export { deployContract, LocalUniswapV2 } from './local-pools.js';
+export * from './mev/index.js';
 export { orientReserves, otherToken, type PairState, PoolReader } from './pool-reader.js';
-export { type PairStates, quoteRoute, type RouteQuote, routePairs, sizeRoute } from './route-quote.js';
+export {
+  cyclePools,
+  type PairStates,
+  quoteRoute,
+  type RouteQuote,
+  routePairs,
+  sizeRoute,
+} from './route-quote.js';
 export { type EvmRoute, EvmRouteSchema, isTwoPool } from './routes.js';
 export { assertChainId, assertChainIdOf, revertDataOf, withTimeout } from './rpc.js';

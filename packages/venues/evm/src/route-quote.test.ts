@@ -58,7 +58,7 @@ describe('route quotes', () => {
     expect(q).toEqual({ ok: true, amountIn: 10n, repay, received: usd, profit: usd - repay });
   });
 
-  it('cycle sizing equals a brute-force search over the exact quote (small pools)', () => {
+  it('cycle sizing (optimalCycleAmount over cyclePools) equals a brute-force search over the exact quote (small pools)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 200, max: 1_200 }),
@@ -78,7 +78,7 @@ describe('route quotes', () => {
     );
   });
 
-  it('cycle sizing on 18-decimal pools beats every amount of a 200-step grid and its ±5 000-wei neighbours', () => {
+  it('cycle sizing on 18-decimal pools is within 1 wei of every amount of a 200-step grid and of its ±5 000-wei neighbours', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 1, max: 50 }), (gapBps, depth) => {
         const wethA = BigInt(depth) * 10n ** 20n;
@@ -88,7 +88,9 @@ describe('route quotes', () => {
         let rival = 0n;
         for (let i = 1n; i < 200n; i++) rival = max(rival, profitOf(states, (wethA * i) / 200n));
         for (let d = -5_000n; d <= 5_000n; d += 250n) rival = max(rival, profitOf(states, size + d));
-        expect(best).toBeGreaterThanOrEqual(rival);
+        // optimalCycleAmount proves its optimum only below maxCandidates; at 1e20-wei reserves the
+        // integer profit is flat up to 1-wei rounding steps over ~√reserve wei (its `exact: false`).
+        expect(best + 1n).toBeGreaterThanOrEqual(rival);
         if (gapBps < 60) expect(size).toBe(0n); // inside the fees of three pools nothing pays
       }),
       { numRuns: 12, seed: 16 },

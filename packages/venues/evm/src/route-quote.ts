@@ -1,8 +1,9 @@
 import {
-  getAmountIn,
-  getAmountOut,
+  type CyclePool,
+  optimalCycleAmount,
   optimalFlashSwapAmount,
   type PoolReserves,
+  simulateCycle,
   simulateFlashSwap,
 } from '@omni/execution';
 import { getAddress } from 'ethers';
@@ -38,45 +39,36 @@ function stateOf(states: PairStates, pair: string): PairState {
   return state;
 }
 
-/** A cycle resolved once: the borrow pool and each hop's reserves oriented input → output. */
-interface Cycle {
-  readonly borrow: PoolReserves;
-  readonly hops: readonly PoolReserves[];
-}
-
-/** Orients the borrow pair and every hop of a cycle; a reason when the path does not close. */
-function resolveCycle(route: EvmRoute, states: PairStates): Cycle | string {
+/**
+ * The route as a cycle of @omni/execution (`CyclePool`s: each pair's own reserves and the side it is
+ * traded on), or the reason it does not close. The borrow pair comes first with the direction of the
+ * equivalent swap (repaid token in, borrowed token out).
+ */
+export function cyclePools(route: EvmRoute, states: PairStates): CyclePool[] | string {
   const borrowState = stateOf(states, route.borrowPair);
-  const repayToken = otherToken(borrowState, route.borrowToken);
-  let token = getAddress(route.borrowToken);
-  const hops: PoolReserves[] = [];
+  const borrowToken = getAddress(route.borrowToken);
+  const repayToken = otherToken(borrowState, borrowToken);
+  const pools: CyclePool[] = [{ ...reservesOf(borrowState), zeroForOne: borrowState.token0 === repayToken }];
+  let token = borrowToken;
   for (const pair of route.sellPath) {
     const state = stateOf(states, pair);
-    hops.push(orientReserves(state, token));
-    token = otherToken(state, token);
+    const out = otherToken(state, token);
+    pools.push({ ...reservesOf(state), zeroForOne: state.token0 === token });
+    token = out;
   }
   if (token !== repayToken) return 'the sell path does not end in the repaid token';
-  return { borrow: orientReserves(borrowState, route.borrowToken), hops };
+  return pools;
 }
 
-/** The exact quote of borrowing `amountIn` along a resolved cycle. */
-function quoteCycle(cycle: Cycle, amountIn: bigint): RouteQuote {
-  if (amountIn <= 0n) return { ok: false, reason: 'the borrowed amount must be positive' };
-  if (amountIn >= cycle.borrow.reserve0)
-    return { ok: false, reason: 'INSUFFICIENT_LIQUIDITY in the borrow pool' };
-  let amount = amountIn;
-  for (const hop of cycle.hops) {
-    amount = getAmountOut(amount, hop.reserve0, hop.reserve1);
-    if (amount <= 0n) return { ok: false, reason: 'nothing comes out of a pair of the sell path' };
-  }
-  const repay = getAmountIn(amountIn, cycle.borrow.reserve1, cycle.borrow.reserve0);
-  return { ok: true, amountIn, repay, received: amount, profit: amount - repay };
+function reservesOf(state: PairState): PoolReserves {
+  return { reserve0: state.reserve0, reserve1: state.reserve1 };
 }
 
 /**
- * Quotes borrowing `amountIn` along `route` on `states`. Two-pool routes use
- * `simulateFlashSwap` of @omni/execution; a cycle chains its `getAmountOut` hop by hop, each pair's
- * output feeding the next (as FlashArbExecutor does), and repays with `getAmountIn` on the borrow pair.
+ * Quotes borrowing `amountIn` along `route` on `states`, in exact integers as FlashArbExecutor
+ * computes it: two-pool routes with `simulateFlashSwap` of @omni/execution, cycles with its
+ * `simulateCycle` (`getAmountOut` hop by hop, each pair's output feeding the next; `getAmountIn`
+ * repays the borrow pair).
  */
 export function quoteRoute(route: EvmRoute, states: PairStates, amountIn: bigint): RouteQuote {
   if (isTwoPool(route)) {
@@ -86,19 +78,18 @@ export function quoteRoute(route: EvmRoute, states: PairStates, amountIn: bigint
     if (!sim.ok) return sim;
     return { ok: true, amountIn, repay: sim.repay1, received: sim.out1, profit: sim.profit1 };
   }
-  const cycle = resolveCycle(route, states);
-  if (typeof cycle === 'string') return { ok: false, reason: cycle };
-  return quoteCycle(cycle, amountIn);
+  const pools = cyclePools(route, states);
+  if (typeof pools === 'string') return { ok: false, reason: pools };
+  const sim = simulateCycle(pools, amountIn);
+  if (!sim.ok) return sim;
+  return { ok: true, amountIn, repay: sim.repay, received: sim.out, profit: sim.profit };
 }
-
-/** Amounts scanned one by one around the ternary search's result (integer rounding makes the profit jitter). */
-const SCAN_WINDOW = 1024n;
 
 /**
  * The profit-maximising amount to borrow along `route`, 0n when nothing pays. Two-pool routes:
- * `optimalFlashSwapAmount` of @omni/execution (the closed form, refined by the exact simulation).
- * Cycles: the profit is concave in the amount up to integer rounding, so an integer ternary search
- * over the exact quote narrows it to {@link SCAN_WINDOW} amounts, which are all quoted.
+ * `optimalFlashSwapAmount` of @omni/execution (the closed form refined ± 16 wei on the exact
+ * simulation). Cycles: `optimalCycleAmount` of @omni/execution (virtual-pool closed form, then an
+ * exact search on the integer simulation).
  */
 export function sizeRoute(route: EvmRoute, states: PairStates): bigint {
   if (isTwoPool(route)) {
@@ -106,29 +97,6 @@ export function sizeRoute(route: EvmRoute, states: PairStates): bigint {
     const sell = orientReserves(stateOf(states, route.sellPath[0] ?? ''), route.borrowToken);
     return optimalFlashSwapAmount(borrow, sell);
   }
-  const cycle = resolveCycle(route, states);
-  if (typeof cycle === 'string') return 0n;
-  const profit = (x: bigint): bigint => {
-    const q = quoteCycle(cycle, x);
-    return q.ok ? q.profit : -(1n << 255n);
-  };
-  let lo = 1n;
-  let hi = cycle.borrow.reserve0 - 1n;
-  while (hi - lo > SCAN_WINDOW) {
-    const third = (hi - lo) / 3n;
-    const m1 = lo + third;
-    const m2 = hi - third;
-    if (profit(m1) < profit(m2)) lo = m1 + 1n;
-    else hi = m2;
-  }
-  let best = 0n;
-  let bestProfit = 0n;
-  for (let x = lo; x <= hi; x++) {
-    const p = profit(x);
-    if (p > bestProfit) {
-      best = x;
-      bestProfit = p;
-    }
-  }
-  return best;
+  const pools = cyclePools(route, states);
+  return typeof pools === 'string' ? 0n : optimalCycleAmount(pools).amountIn;
 }

@@ -24,3 +24,4 @@ export function arbDecision(
 export function arbTick(tsMs = 1_700_000_000_000): Tick {
   return { symbol: 'WETHUSD', tsMs, price: 3000, source: 'local-chain' };
 }
+export * from './mev/testing.js';
