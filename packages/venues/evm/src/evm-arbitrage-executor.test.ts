@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+import { ExecutionError, Secret } from '@omni/core';
 import { Contract } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvmArbitrageExecutor, type SubmittedSwap } from './evm-arbitrage-executor.js';
@@ -153,5 +155,54 @@ describe('EvmArbitrageExecutor on a local chain with real Uniswap V2 pools', () 
     expect(report.outcome.pnl).toBeCloseTo(-(Number(gasWei) / 1e18) * 3000, 9);
     expect(executor.pending()).toHaveLength(0);
     expect(executor.nextNonce).toBe(ours.nonce + 1);
+  });
+
+  it('a receipt that never comes is EXECUTION_TIMEOUT (the nonce is spent), and an unknown route is rejected', async () => {
+    market = await ArbMarket.start();
+    await market.injectGap(200);
+    await market.chain.setAutomine(false); // nobody mines: the receipt never comes
+    const executor = new EvmArbitrageExecutor({
+      ...market.executorOptions(),
+      ethUsd: 3000,
+      receiptTimeoutMs: 300,
+    });
+    await executor.start();
+    const nonce = executor.nextNonce ?? -1;
+    const err = await executor
+      .execute(arbDecision('d-1', market.route.routeId), arbTick())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecutionError);
+    expect(err).toMatchObject({ code: 'EXECUTION_TIMEOUT', context: { decisionId: 'd-1', timeoutMs: 300 } });
+    expect(executor.nextNonce).toBe(nonce + 1);
+    expect(executor.pending()).toEqual([]);
+    const unknown = await executor.execute(arbDecision('d-2', 'no-such-route'), arbTick());
+    expect(unknown).toMatchObject({ status: 'rejected', code: 'EXECUTION_REJECTED' });
+  });
+
+  it('never shows DEX_PRIVKEY: not in the executor, its errors or its attempts', async () => {
+    market = await ArbMarket.start();
+    const key = market.trader.privateKey;
+    const executor = new EvmArbitrageExecutor({ ...market.executorOptions(), ethUsd: 3000 });
+    await executor.execute(arbDecision('d-1', market.route.routeId), arbTick());
+    const shown = [
+      inspect(executor, { depth: 5 }),
+      JSON.stringify(executor),
+      inspect(executor.lastAttempt),
+    ].join('\n');
+    expect(shown).not.toContain(key.slice(2));
+    const bad = `${key.slice(0, -1)}z`; // not hex
+    const err = (() => {
+      try {
+        return new EvmArbitrageExecutor({
+          ...market.executorOptions(),
+          privateKey: new Secret(bad),
+          ethUsd: 3000,
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toMatchObject({ code: 'EVM_BAD_OPTION' });
+    expect(`${(err as Error).message} ${inspect(err)}`).not.toContain(bad.slice(2));
   });
 });
