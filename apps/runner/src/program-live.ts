@@ -3,6 +3,7 @@ import { type OmniConfig, type OmniConfigInput, SystemClock } from '@omni/core';
 import type { Command } from 'commander';
 import { type ConfigFlags, integer, positive } from './cli-args.js';
 import { type CliIo, EXIT } from './cli-io.js';
+import { type ArbDemoFlags, formatArbDemo, runArbDemo } from './commands/arb-demo.js';
 import { formatBacktestSummary } from './commands/backtest.js';
 import { stateDir } from './commands/check.js';
 import { type LiveFlags, planLive, runLive } from './commands/live.js';
@@ -88,6 +89,23 @@ export function registerLiveCommands(
     .action(async (name: string, flags: VenueTestFlags & ConfigFlags) => {
       const result = await runVenueTest(name, configFrom(flags), flags, io);
       io.out(flags.json ? JSON.stringify(result) : formatVenueTest(name, result));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('arb')
+    .description('flash-swap arbitrage on a local EVM')
+    .command('demo')
+    .description(
+      'start a local chain with two Uniswap V2 pools apart by --gap-bps; find, size and execute the arbitrage; print predicted and realised profit',
+    )
+    .option('--gap-bps <n>', "pool B's price above pool A's, basis points", Number, 100)
+    .option('--seed <n>', "seed of the pools' depth and price", integer)
+    .option('--config <file>', 'JSON config file (engines.arbitrage: ethUsd, minProfitUsd)')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: ArbDemoFlags & ConfigFlags & { json?: boolean }) => {
+      const result = await runArbDemo(configFrom(flags), flags, io);
+      io.out(flags.json ? JSON.stringify(result) : formatArbDemo(result));
       setExit(EXIT.ok);
     });
 
