@@ -7,6 +7,7 @@ import {
 } from '@omni/core';
 import {
   type ArbitrageExecutor,
+  type BrokerHealthListener,
   type ExecutionReport,
   NO_OUTCOMES,
   type PendingPosition,
@@ -16,10 +17,11 @@ import { Contract, type Provider, type TransactionReceipt, Wallet } from 'ethers
 import { FLASH_ARB_EXECUTOR } from './artifacts.js';
 import { EvmError } from './evm-error.js';
 import { classifyRevert, type MinedSwap, minedOutcome, nativeWeiInToken } from './evm-outcome.js';
+import type { RpcHealth } from './mev/rpc-health.js';
 import { orientReserves, PoolReader } from './pool-reader.js';
 import { type PairStates, quoteRoute, routePairs, sizeRoute } from './route-quote.js';
 import type { EvmRoute } from './routes.js';
-import { assertChainIdOf, revertDataOf, withTimeout } from './rpc.js';
+import { assertChainIdOf, revertDataOf, traceRevertData, withTimeout } from './rpc.js';
 
 /** Settings of {@link EvmArbitrageExecutor}. */
 export interface EvmArbitrageExecutorOptions {
@@ -45,6 +47,11 @@ export interface EvmArbitrageExecutorOptions {
   readonly rpcTimeoutMs?: number;
   /** Called when a transaction has left (before its receipt): journal it, or order a rival in a test. */
   readonly onSubmitted?: (sent: SubmittedSwap) => void;
+  /**
+   * Watches the node (runbook 5.2): every read goes through it, and its health reports (market
+   * `arbitrage`) are this executor's, which the engine wires to SafetyManager.
+   */
+  readonly health?: RpcHealth;
 }
 
 /** A flash swap that was broadcast. */
@@ -133,7 +140,9 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
 
   /** Checks the chain id (EVM_CHAIN_ID_MISMATCH) and reads the signer's nonce. */
   async start(): Promise<void> {
-    if (this.#options.chainId !== undefined)
+    // A watched node checks its chain id itself (a mismatch turns the venue unhealthy at once).
+    if (this.#options.health !== undefined) await this.#options.health.checkChainId();
+    else if (this.#options.chainId !== undefined)
       await assertChainIdOf(this.#options.provider, this.#options.chainId);
     this.#nonce = await this.#read(
       this.#options.provider.getTransactionCount(this.address, 'pending'),
@@ -338,7 +347,10 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
       borrowPool,
     };
     if (receipt.status !== 1) {
-      const revert = classifyRevert(this.#contract.interface, await this.#traceRevert(hash));
+      const revert = classifyRevert(
+        this.#contract.interface,
+        await traceRevertData(this.#options.provider, hash, (p, what) => this.#read(p, what)),
+      );
       return { swap: { ...common, result: revert.result, realisedProfit: 0n }, reason: revert.reason };
     }
     const borrowState = (await this.#reader.read([route.borrowPair], receipt.blockNumber))[0];
@@ -364,29 +376,14 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
     return { swap: { ...common, result: 'filled', realisedProfit: after - before }, reason: 'filled' };
   }
 
-  /** The revert data of a mined transaction from `debug_traceTransaction` (undefined when the node lacks it). */
-  async #traceRevert(hash: string): Promise<string | undefined> {
-    const provider = this.#options.provider as Provider & {
-      send?: (m: string, p: unknown[]) => Promise<unknown>;
-    };
-    if (typeof provider.send !== 'function') return undefined;
-    try {
-      const trace = (await this.#read(
-        provider.send('debug_traceTransaction', [
-          hash,
-          { disableStorage: true, disableMemory: true, disableStack: true },
-        ]),
-        'debug_traceTransaction',
-      )) as { returnValue?: string } | null;
-      const value = trace?.returnValue;
-      if (value === undefined || value === '') return undefined;
-      return value.startsWith('0x') ? value : `0x${value}`;
-    } catch {
-      return undefined;
-    }
+  #read<T>(promise: Promise<T>, what: string): Promise<T> {
+    const health = this.#options.health;
+    if (health !== undefined) return health.call(what, () => promise);
+    return withTimeout(promise, this.#options.rpcTimeoutMs ?? 10_000, what);
   }
 
-  #read<T>(promise: Promise<T>, what: string): Promise<T> {
-    return withTimeout(promise, this.#options.rpcTimeoutMs ?? 10_000, what);
+  /** The node's health (no reports without a `health` watcher). */
+  onHealth(listener: BrokerHealthListener): () => void {
+    return this.#options.health?.onChange(listener) ?? (() => undefined);
   }
 }

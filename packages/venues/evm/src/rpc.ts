@@ -89,3 +89,30 @@ export function revertDataOf(err: unknown, depth = 0): string | undefined {
     revertDataOf(e.cause, depth + 1)
   );
 }
+
+/**
+ * The revert data of a mined transaction from `debug_traceTransaction`, read through `read` (its
+ * timeout and health accounting); undefined when the node lacks the method or answers nothing.
+ */
+export async function traceRevertData(
+  provider: Provider,
+  hash: string,
+  read: <T>(promise: Promise<T>, what: string) => Promise<T>,
+): Promise<string | undefined> {
+  const node = provider as Provider & { send?: (m: string, p: unknown[]) => Promise<unknown> };
+  if (typeof node.send !== 'function') return undefined;
+  try {
+    const trace = (await read(
+      node.send('debug_traceTransaction', [
+        hash,
+        { disableStorage: true, disableMemory: true, disableStack: true },
+      ]),
+      'debug_traceTransaction',
+    )) as { returnValue?: string } | null;
+    const value = trace?.returnValue;
+    if (value === undefined || value === '') return undefined;
+    return value.startsWith('0x') ? value : `0x${value}`;
+  } catch {
+    return undefined;
+  }
+}
