@@ -13,6 +13,13 @@ export {
   settleBinary,
   type TieRule,
 } from './binary-settlement.js';
+export { BlockBaseFee, type BlockBaseFeeOptions, MAX_BASE_FEE_CHANGE } from './block-base-fee.js';
+export {
+  type BlockFlashSwap,
+  type BlockPoolSource,
+  isBlockPoolSource,
+  readOnlyPoolView,
+} from './block-pool-source.js';
 export {
   BrokerBinaryExecutor,
   type BrokerBinaryExecutorOptions,
@@ -52,6 +59,7 @@ export {
   type LiveExecutionHub,
   type LiveExecutionHubOptions,
 } from './live-execution-hub.js';
+export { applyPoolFlow, type PoolFlowOptions, type PoolFlowResult } from './pool-flow.js';
 export type { FlashSwapRoute, PoolStateSource } from './pool-state-source.js';
 export { type PositionClose, PositionLedger, type PositionLedgerOptions } from './position-ledger.js';
 export { type ExecutorSet, RealTimeExecutionHub } from './real-time-execution-hub.js';

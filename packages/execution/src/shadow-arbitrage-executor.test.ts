@@ -150,8 +150,13 @@ describe('SyntheticPoolPair', () => {
     expect(Number(r.sellPool.reserve1) / Number(r.sellPool.reserve0)).toBeCloseTo(1.25 * (1 - d / 2), 9);
   });
 
-  it('every settled synthetic arbitrage re-derives its pnl, and a trade closes the gap', async () => {
-    const pools = new SyntheticPoolPair({ seed: 42, sigmaBps: 40 });
+  it('every settled synthetic arbitrage re-derives its pnl, and a trade closes the gap (no other flow)', async () => {
+    const pools = new SyntheticPoolPair({
+      seed: 42,
+      sigmaBps: 40,
+      flow: { noiseTradesMax: 0, rivalProbability: 0 },
+      baseFeeBound: 1,
+    });
     const ex = new ShadowArbitrageExecutor(gas, pools);
     const settled: TradeOutcome[] = [];
     let closedGap = 0;

@@ -5,6 +5,7 @@ import {
   type Tick,
   type TradeOutcome,
 } from '@omni/core';
+import { isBlockPoolSource } from './block-pool-source.js';
 import {
   type ArbitrageExecutor,
   type ExecutionReport,
@@ -35,6 +36,12 @@ const WEI_PER_TOKEN = 1e18;
  * pnl = (settlePrice − entryPrice) × size − fees. A reverted swap records entryPrice =
  * settlePrice (nothing traded). Rules: `arbitrage-filled` / `arbitrage-reverted-*`, with
  * `-synthetic` appended when the pools are synthetic.
+ *
+ * Honest execution: on a {@link BlockPoolSource} (e.g. SyntheticPoolPair) the decision saw block n
+ * (`route`), but the swap executes in block n+1 (`nextBlockRoute`): after that block's other flow
+ * (rivals, noise traders), so a gap can shrink or be gone and the swap revert, and gas is paid at
+ * block n+1's base fee (`nextBaseFeeGwei`, its mean `gasPriceGwei`). The block's flow is committed
+ * whether our swap fills or reverts. Other sources settle on the state they quote.
  *
  * @example
  * const arb = new ShadowArbitrageExecutor(config.engines.arbitrage, new SyntheticPoolPair({ seed: 42 }));
@@ -87,8 +94,15 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
     return 0;
   }
 
-  #settle(decision: ArbitrageDecision, route: FlashSwapRoute, tick: Tick): TradeOutcome {
-    const gasUsd = gasCostUsd(this.#settings);
+  #settle(decision: ArbitrageDecision, quoted: FlashSwapRoute, tick: Tick): TradeOutcome {
+    const pools = this.pools;
+    const block = isBlockPoolSource(pools) ? pools : undefined;
+    const route = block?.nextBlockRoute(decision.routeId) ?? quoted;
+    const gasUsd = gasCostUsd(
+      block
+        ? { ...this.#settings, gasPriceGwei: block.nextBaseFeeGwei(this.#settings.gasPriceGwei) }
+        : this.#settings,
+    );
     const suffix = route.synthetic ? '-synthetic' : '';
     const amount0 = decision.amountInWei;
     const size = Number(amount0) / WEI_PER_TOKEN;
@@ -106,27 +120,24 @@ export class ShadowArbitrageExecutor implements ArbitrageExecutor {
     };
     // Price of a reverted swap: the borrow pool's spot price (nothing was traded).
     const spot = (Number(route.borrowPool.reserve1) / Number(route.borrowPool.reserve0)) * route.token1Usd;
-    if (!sim.ok) {
+    const result = !sim.ok
+      ? 'reverted-liquidity'
+      : sim.profit1 < decision.minProfitWei
+        ? 'reverted-min-profit'
+        : 'filled';
+    if (result !== 'filled' || !sim.ok) {
+      block?.settleNextBlock(decision.routeId, undefined);
       return {
         ...base,
         entryPrice: spot,
         settlePrice: spot,
         pnl: -gasUsd,
-        rule: `arbitrage-reverted-liquidity${suffix}`,
-        exit: { kind: 'atomic', result: 'reverted-liquidity' },
+        rule: `arbitrage-${result}${suffix}`,
+        exit: { kind: 'atomic', result },
       };
     }
-    if (sim.profit1 < decision.minProfitWei) {
-      return {
-        ...base,
-        entryPrice: spot,
-        settlePrice: spot,
-        pnl: -gasUsd,
-        rule: `arbitrage-reverted-min-profit${suffix}`,
-        exit: { kind: 'atomic', result: 'reverted-min-profit' },
-      };
-    }
-    this.pools.applyFlashSwap?.(decision.routeId, sim.amount0, sim.repay1, sim.out1);
+    if (block) block.settleNextBlock(decision.routeId, sim);
+    else pools.applyFlashSwap?.(decision.routeId, sim.amount0, sim.repay1, sim.out1);
     const amount = Number(amount0);
     const entryPrice = (Number(sim.repay1) / amount) * route.token1Usd;
     const settlePrice = (Number(sim.out1) / amount) * route.token1Usd;
