@@ -13,7 +13,12 @@ import {
   type TradeDecision,
   type TradeOutcome,
 } from '@omni/core';
-import { type ExecutionHub, type PoolStateSource, ShadowExecutionHub } from '@omni/execution';
+import {
+  type ExecutionHub,
+  type PoolStateSource,
+  readOnlyPoolView,
+  ShadowExecutionHub,
+} from '@omni/execution';
 import type { DecisionFunnel } from './decision-funnel.js';
 
 /** What the runtime needs to settle counterfactual outcomes (`counterfactual` of its components). */
@@ -39,16 +44,15 @@ export interface CounterfactualSettings {
  * The counterfactual settings of an engine: a second ShadowExecutionHub with the run's fill rules
  * and no ledger, whose arbitrage executor reads the run's pools but never moves them (no
  * `onTick`: the real hub advances them; no `applyFlashSwap`: a counterfactual swap has no price
- * impact), and the USD risk SafetyManager would compute (`positionRiskUsd` with the run's costs).
+ * impact) — on block pools it executes in the next block after the same flow as a real swap
+ * (`readOnlyPoolView`: that flow is a pure function of the block, so reading it consumes nothing of
+ * the live path), and the USD risk SafetyManager would compute (`positionRiskUsd` with the run's costs).
  */
 export function counterfactualSettings(
   config: Pick<OmniConfig, 'engines'> & { readonly risk?: Pick<OmniConfig['risk'], 'maxPositionsPerSetup'> },
   pools?: PoolStateSource,
 ): CounterfactualSettings {
-  const readOnlyPools: PoolStateSource | undefined = pools && {
-    routeIds: () => pools.routeIds(),
-    route: (routeId) => pools.route(routeId),
-  };
+  const readOnlyPools: PoolStateSource | undefined = pools && readOnlyPoolView(pools);
   const spotCostBps = spotRoundTripCostBps(config);
   return {
     hub: new ShadowExecutionHub({
