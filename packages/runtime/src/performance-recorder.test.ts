@@ -54,6 +54,7 @@ describe('PerformanceRecorder', () => {
       pnl: -120,
       fees: 2,
       avgR: -2,
+      reverts: 0,
     });
     expect(s.byEngine.binary.winRate).toBe(1);
     expect(s.byEngine.arbitrage.trades).toBe(0);

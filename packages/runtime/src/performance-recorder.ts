@@ -12,6 +12,8 @@ export interface EngineStats {
   readonly fees: number;
   /** Mean realised R (pnl / initial risk) over trades that reported their risk; spot only in practice. */
   readonly avgR: number | null;
+  /** Arbitrage: flash swaps that reverted (counted in `trades`; each lost its gas). 0 for other engines. */
+  readonly reverts: number;
 }
 
 /** Everything `summary.json` reports about a run. Money in USD. */
@@ -76,6 +78,7 @@ interface MutableEngineStats {
   fees: number;
   rSum: number;
   rCount: number;
+  reverts: number;
 }
 
 /**
@@ -159,6 +162,7 @@ export class PerformanceRecorder {
     stats.fees += outcome.fees;
     if (win) stats.wins++;
     else if (outcome.pnl < 0) stats.losses++;
+    if (outcome.exit?.kind === 'atomic' && outcome.exit.result !== 'filled') stats.reverts++;
     const r = context.riskUsd === undefined ? null : rewardR(outcome.pnl, context.riskUsd);
     if (r !== null) {
       stats.rSum += r;
@@ -208,6 +212,7 @@ export class PerformanceRecorder {
         pnl: s.pnl,
         fees: s.fees,
         avgR: s.rCount > 0 ? s.rSum / s.rCount : null,
+        reverts: s.reverts,
       };
     }
     const pnl = this.#balance - this.#start;
@@ -243,7 +248,7 @@ export class PerformanceRecorder {
 }
 
 function emptyStats(): MutableEngineStats {
-  return { trades: 0, wins: 0, losses: 0, pnl: 0, fees: 0, rSum: 0, rCount: 0 };
+  return { trades: 0, wins: 0, losses: 0, pnl: 0, fees: 0, rSum: 0, rCount: 0, reverts: 0 };
 }
 
 /** Annualised Sharpe ratio of periodic returns (sample std); null with < 2 returns or zero spread. */
