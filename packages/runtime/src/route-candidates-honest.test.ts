@@ -46,7 +46,13 @@ describe('honest arbitrage in a backtest (decide on block n, execute in block n+
     for (const t of a.arbitrage) rules[t.rule ?? ''] = (rules[t.rule ?? ''] ?? 0) + 1;
     expect(rules).toEqual({ 'arbitrage-filled-synthetic': 5, 'arbitrage-reverted-min-profit-synthetic': 6 });
     // A revert traded nothing and lost only its gas (0 here): neither a win nor a loss.
-    expect(a.summary.byEngine.arbitrage).toMatchObject({ trades: 11, wins: 5, losses: 0, fees: 0, reverts: 6 });
+    expect(a.summary.byEngine.arbitrage).toMatchObject({
+      trades: 11,
+      wins: 5,
+      losses: 0,
+      fees: 0,
+      reverts: 6,
+    });
     expect(a.summary.byEngine.arbitrage.pnl).toBeCloseTo(8.81600368988935, 10);
     for (const t of a.arbitrage) {
       if (t.exit?.kind !== 'atomic' || t.exit.result === 'filled') continue;
