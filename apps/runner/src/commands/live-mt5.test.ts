@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,6 +11,7 @@ import {
 } from '@omni/core';
 import { FakeEa } from '@omni/venue-mt5/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../cli.fixture.js';
 import { allText, capture, until } from './live.fixture.js';
 import { runLive } from './live.js';
 
@@ -44,15 +44,6 @@ class OneSpotBuy implements DecisionBrain {
     return { decision, regimeKey: 'scripted' };
   }
   learn(): void {}
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  return address.port;
 }
 
 let ea: FakeEa | undefined;

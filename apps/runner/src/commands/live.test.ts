@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { omni } from '../cli.fixture.js';
+import { omni, withEnv } from '../cli.fixture.js';
 import { writeAllowance } from '../live-allowance.js';
 import { allText, LiveDerivRig, ScriptedBrain, TOKEN, until } from './live.fixture.js';
 
@@ -139,16 +139,3 @@ describe('omni live refuses before connecting', () => {
     expect(`${plan.out}${plan.err}${notConfirmed.err}`.includes(TOKEN)).toBe(false);
   });
 });
-
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}

@@ -1,34 +1,10 @@
-import { createServer } from 'node:net';
 import { FakeDerivServer } from '@omni/venue-deriv/testing';
 import { FakeEa } from '@omni/venue-mt5/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { omni } from '../cli.fixture.js';
+import { freePort, omni, withEnv } from '../cli.fixture.js';
 import { TOKEN } from './live.fixture.js';
 
 const BRIDGE_SECRET = 'venue-test-bridge-secret-42';
-
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
-/** A free port on 127.0.0.1 (listen on 0, read it, close). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  return address.port;
-}
 
 let deriv: FakeDerivServer | undefined;
 let ea: FakeEa | undefined;
