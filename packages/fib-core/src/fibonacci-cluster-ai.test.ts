@@ -131,11 +131,17 @@ describe('FibonacciClusterAI', () => {
   });
 
   describe('against learnZones of 75e7080 (ReferenceFibonacciClusterAI)', () => {
-    /** Every number of a result as float64 bits: equal strings = the same k, zones and numbers bit for bit. */
+    /**
+     * Every number of a result as float64 bits: equal strings = the same k, zones and numbers bit for
+     * bit. Every NaN is one value: its sign and payload are not JavaScript semantics (V8 gives `0 × ∞`
+     * either sign depending on whether the code runs interpreted or optimised, so a busy machine
+     * flipped it in CI).
+     */
     const bitsOf = (r: ClusterResult): string => {
       const view = new DataView(new ArrayBuffer(8));
       const b = (x: number | null) => {
         if (x === null) return 'null';
+        if (Number.isNaN(x)) return 'NaN';
         view.setFloat64(0, x);
         return view.getBigUint64(0).toString(16);
       };
