@@ -127,8 +127,12 @@ describe('KMeans1D', () => {
   });
 });
 
-/** The bits of a float64 as hex, so that comparisons see −0, NaN and the last bit. */
+/**
+ * The bits of a float64 as hex, so that comparisons see −0 and the last bit; every NaN is one value
+ * (its sign is not JavaScript semantics: V8 may give either, depending on the tier running the code).
+ */
 function bits(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   return view.getBigUint64(0).toString(16);
