@@ -1,30 +1,12 @@
-import type { ArbitrageDecision, Tick, TradeOutcome } from '@omni/core';
+import type { TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
+import { decision, gas, tick } from './arbitrage.fixture.js';
 import type { PoolStateSource } from './pool-state-source.js';
 import { ShadowArbitrageExecutor } from './shadow-arbitrage-executor.js';
 import { SyntheticPoolPair } from './synthetic-pool-pair.js';
 import { optimalFlashSwapAmount } from './uniswap-v2.js';
 
-const T0 = 1_700_000_000_000;
 const E18 = 10n ** 18n;
-const gas = { gasPriceGwei: 20, gasLimit: 250_000, ethUsd: 3000 }; // 15 USD
-
-function tick(i: number, price = 1.1): Tick {
-  return { symbol: 'EURUSD', tsMs: T0 + i * 1000, price, source: 'test' };
-}
-
-function decision(id: string, routeId: string, amountInWei: bigint, minProfitWei = 0n): ArbitrageDecision {
-  return {
-    engine: 'arbitrage',
-    id,
-    tsMs: T0,
-    confidence: 0.7,
-    reasons: [],
-    routeId,
-    amountInWei,
-    minProfitWei,
-  };
-}
 
 /** Fixed pools: token0 at 2 token1 in A and 2.2 in B; token1 is a USD stablecoin. */
 const fixedPools: PoolStateSource = {

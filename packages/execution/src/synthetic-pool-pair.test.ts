@@ -1,31 +1,13 @@
-import { type ArbitrageDecision, gasCostUsd, type Tick, type TradeOutcome } from '@omni/core';
+import { type ArbitrageDecision, gasCostUsd, type TradeOutcome } from '@omni/core';
 import { describe, expect, it } from 'vitest';
+import { decision, gas, tick } from './arbitrage.fixture.js';
 import { isBlockPoolSource, readOnlyPoolView } from './block-pool-source.js';
 import type { PoolFlowOptions } from './pool-flow.js';
 import { ShadowArbitrageExecutor } from './shadow-arbitrage-executor.js';
 import { SyntheticPoolPair } from './synthetic-pool-pair.js';
 import { optimalFlashSwapAmount, simulateFlashSwap } from './uniswap-v2.js';
 
-const T0 = 1_700_000_000_000;
-const gas = { gasPriceGwei: 20, gasLimit: 250_000, ethUsd: 3000 }; // 15 USD at the mean base fee
 const NO_FLOW: PoolFlowOptions = { noiseTradesMax: 0, rivalProbability: 0 };
-
-function tick(i: number, price = 1.1): Tick {
-  return { symbol: 'EURUSD', tsMs: T0 + i * 1000, price, source: 'test' };
-}
-
-function decision(id: string, routeId: string, amountInWei: bigint, minProfitWei = 0n): ArbitrageDecision {
-  return {
-    engine: 'arbitrage',
-    id,
-    tsMs: T0,
-    confidence: 0.7,
-    reasons: [],
-    routeId,
-    amountInWei,
-    minProfitWei,
-  };
-}
 
 /** Advances `pools` until one route pays at block n; returns that route and its optimal amount. */
 function firstGap(

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJsonWsProtocol } from './protocol-load.js';
-import { ACME_FILE, brokerRig, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
+import {
+  ACME_FILE,
+  brokerRig,
+  OPEN_CONTRACT,
+  ORDER,
+  T0_MS,
+  TOKEN,
+  updateLog,
+} from './test-support.fixture.js';
 
 const { setup } = brokerRig();
 
@@ -51,19 +59,7 @@ describe('JsonWsBinaryBroker link and edge cases', () => {
     server.watchCarriesTrade = true;
     const updates = updateLog();
     await broker.follow('9001', updates.onUpdate);
-    expect(updates.updates).toEqual([
-      {
-        contractId: '9001',
-        symbol: 'EURUSD',
-        direction: 'call',
-        buyPrice: 10,
-        payout: 18.5,
-        purchaseTsMs: T0_MS,
-        status: 'open',
-        entrySpot: 1.0842,
-        clientId: 'd-1',
-      },
-    ]);
+    expect(updates.updates).toEqual([OPEN_CONTRACT]);
   });
 
   it('refuses a second connect while connected', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BinaryWsError } from './binary-ws-error.js';
 import { FakeAcme } from './fake-acme.fixture.js';
 import { JsonWsBinaryBroker } from './json-ws-binary-broker.js';
-import { ACME, brokerRig, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
+import { ACME, brokerRig, OPEN_CONTRACT, ORDER, T0_MS, TOKEN, updateLog } from './test-support.fixture.js';
 
 const { setup } = brokerRig();
 
@@ -28,17 +28,7 @@ describe('JsonWsBinaryBroker against the ACME protocol', () => {
       maxCost: 10.5,
       tag: 'd-1',
     });
-    const open = {
-      contractId: '9001',
-      symbol: 'EURUSD',
-      direction: 'call',
-      buyPrice: 10,
-      payout: 18.5,
-      purchaseTsMs: T0_MS,
-      status: 'open',
-      entrySpot: 1.0842,
-      clientId: 'd-1',
-    };
+    const open = OPEN_CONTRACT;
     expect(bought).toEqual(open);
 
     const first = updateLog();
@@ -154,19 +144,7 @@ describe('JsonWsBinaryBroker against the ACME protocol', () => {
       shortMessage: 'acme did not answer buy within 10000 ms',
       context: { venue: 'acme', op: 'buy', reqId: 3, timeoutMs: 10_000 },
     });
-    expect(await broker.contractsSince(T0_MS)).toEqual([
-      {
-        contractId: '9001',
-        symbol: 'EURUSD',
-        direction: 'call',
-        buyPrice: 10,
-        payout: 18.5,
-        purchaseTsMs: T0_MS,
-        status: 'open',
-        entrySpot: 1.0842,
-        clientId: 'd-1',
-      },
-    ]);
+    expect(await broker.contractsSince(T0_MS)).toEqual([OPEN_CONTRACT]);
     expect(server.framesOf('history')).toEqual([{ op: 'history', rid: 4, from: 1_700_000_000 }]);
     expect(await broker.contractsSince(T0_MS + 1_000)).toEqual([]);
 

@@ -28,6 +28,19 @@ export const ORDER: BinaryOrderRequest = {
 };
 
 /** Alerts as they come, with a promise for the first one matching a predicate. */
+/** The contract the fake server reports for {@link ORDER} once bought (still open). */
+export const OPEN_CONTRACT: BinaryContract = {
+  contractId: '9001',
+  symbol: 'EURUSD',
+  direction: 'call',
+  buyPrice: 10,
+  payout: 18.5,
+  purchaseTsMs: T0_MS,
+  status: 'open',
+  entrySpot: 1.0842,
+  clientId: 'd-1',
+};
+
 export class AlertLog {
   readonly alerts: Alert[] = [];
   readonly #waiters: { match: (a: Alert) => boolean; resolve: (a: Alert) => void }[] = [];
