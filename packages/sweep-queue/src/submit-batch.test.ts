@@ -1,0 +1,148 @@
+import { isOmniError } from '@omni/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchProgress } from './batch-tracker.js';
+import { runWorker } from './run-worker.js';
+import { submitBatch } from './submit-batch.js';
+import { startTestRedis, type TestRedis } from './testing.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+interface Leg {
+  readonly stakeUsd: number;
+  readonly payout: number;
+}
+
+/** An in-process worker on `queueName` that counts its executions; `stop()` closes it. */
+function startWorker(queueName: string, execute: (leg: Leg) => Promise<number>) {
+  const controller = new AbortController();
+  const executed: number[] = [];
+  const done = runWorker<Leg, number>(
+    redis.url,
+    async (leg, job) => {
+      executed.push(job.index);
+      return execute(leg);
+    },
+    { queueName, concurrency: 2, signal: controller.signal, stopOn: [] },
+  );
+  return {
+    executed,
+    stop: async () => {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
+const legs = (n: number) =>
+  Array.from({ length: n }, (_, index) => ({ index, data: { stakeUsd: 10 + index, payout: 0.8 } }));
+const profit = async (leg: Leg) => leg.stakeUsd * leg.payout;
+
+describe('submitBatch with runWorker', () => {
+  it('returns every result keyed by index and reports progress up to done = total', async () => {
+    const worker = startWorker('q-results', profit);
+    const progress: BatchProgress[] = [];
+    const results = await submitBatch<Leg, number>(redis.url, 'results-1', legs(5), {
+      queueName: 'q-results',
+      onProgress: (p) => progress.push(p),
+    });
+    expect([...results.entries()]).toEqual([
+      [0, 8],
+      [1, 8.8],
+      [2, 9.600000000000001],
+      [3, 10.4],
+      [4, 11.200000000000001],
+    ]);
+    expect(progress.at(-1)).toEqual({
+      batchId: 'results-1',
+      total: 5,
+      done: 5,
+      failed: 0,
+      retried: 0,
+      stalled: 0,
+      duplicates: 0,
+    });
+    expect(await worker.stop()).toEqual({ completed: 5, failed: 0 });
+  });
+
+  it('adds nothing when the same batch is submitted again, alone or twice at once', async () => {
+    const worker = startWorker('q-resubmit', profit);
+    const first = await submitBatch<Leg, number>(redis.url, 'resubmit-1', legs(4), {
+      queueName: 'q-resubmit',
+    });
+    const [again, alsoAgain] = await Promise.all([
+      submitBatch<Leg, number>(redis.url, 'resubmit-1', legs(4), { queueName: 'q-resubmit' }),
+      submitBatch<Leg, number>(redis.url, 'resubmit-1', legs(4), { queueName: 'q-resubmit' }),
+    ]);
+    expect(again).toEqual(first);
+    expect(alsoAgain).toEqual(first);
+    const twiceAtOnce = await Promise.all([
+      submitBatch<Leg, number>(redis.url, 'resubmit-2', legs(3), { queueName: 'q-resubmit' }),
+      submitBatch<Leg, number>(redis.url, 'resubmit-2', legs(3), { queueName: 'q-resubmit' }),
+    ]);
+    expect(twiceAtOnce[0]).toEqual(twiceAtOnce[1]);
+    await worker.stop();
+    expect([...worker.executed].sort((a, b) => a - b)).toEqual([0, 0, 1, 1, 2, 2, 3]);
+  });
+
+  it('rejects with SWEEP_QUEUE_JOB_FAILED and the reason when a job fails its attempts, and retries it on resubmission', async () => {
+    let broken = true;
+    const worker = startWorker('q-failed', async (leg) => {
+      if (broken && leg.stakeUsd === 12) throw new Error('stake above the cap of 11 USD');
+      return profit(leg);
+    });
+    const progress: BatchProgress[] = [];
+    const error = await submitBatch<Leg, number>(redis.url, 'failing-1', legs(3), {
+      queueName: 'q-failed',
+      attempts: 2,
+      onProgress: (p) => progress.push(p),
+    }).catch((e: unknown) => e);
+    expect(isOmniError(error, 'SWEEP_QUEUE_JOB_FAILED')).toBe(true);
+    expect((error as Error).message).toContain(
+      'job 2 of batch failing-1 failed: stake above the cap of 11 USD',
+    );
+    expect(progress.at(-1)).toMatchObject({ failed: 1, retried: 1 });
+    broken = false;
+    const results = await submitBatch<Leg, number>(redis.url, 'failing-1', legs(3), {
+      queueName: 'q-failed',
+    });
+    expect(results.get(2)).toBe(9.600000000000001);
+    await worker.stop();
+  });
+
+  it('stops waiting with SWEEP_QUEUE_ABORTED when its signal fires', async () => {
+    const controller = new AbortController();
+    const pending = submitBatch<Leg, number>(redis.url, 'nobody-works-1', legs(2), {
+      queueName: 'q-idle',
+      signal: controller.signal,
+      onProgress: () => {},
+    });
+    controller.abort();
+    await expect(pending).rejects.toSatisfy((e) => isOmniError(e, 'SWEEP_QUEUE_ABORTED'));
+  });
+});
+
+describe('an unreachable Redis', () => {
+  it('is SWEEP_QUEUE_UNREACHABLE, says what to do and never shows the password', async () => {
+    // a port nobody listens on: the test Redis's, after it stopped
+    const gone = await startTestRedis();
+    await gone.stop();
+    const url = `redis://:queue-pass-123@127.0.0.1:${gone.port}`;
+    for (const attempt of [
+      () => submitBatch(url, 'b', legs(1)),
+      () => runWorker(url, async () => 0, { stopOn: [] }),
+    ]) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(isOmniError(error, 'SWEEP_QUEUE_UNREACHABLE')).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${gone.port}`);
+      expect(message).toContain('start redis-server or check --queue redis://HOST:PORT');
+      expect(message).not.toContain('queue-pass-123');
+    }
+  });
+});
