@@ -1,8 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The worker of `omni backtest --symbols` is its own file, loaded by worker threads from dist/.
-  entry: { cli: 'src/cli.ts', 'backtest-worker': 'src/commands/backtest-worker.ts' },
+  // The workers of `omni backtest --symbols` and `omni sweep` are their own files, loaded by worker threads from dist/.
+  entry: {
+    cli: 'src/cli.ts',
+    'backtest-worker': 'src/commands/backtest-worker.ts',
+    'sweep-worker': 'src/sweep/sweep-worker.ts',
+  },
   format: ['esm'],
   sourcemap: true,
   clean: true,

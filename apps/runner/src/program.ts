@@ -18,6 +18,7 @@ import {
 import { runReport } from './commands/report.js';
 import { formatSafetyStatus, openSafety, safetyStatePath } from './commands/safety.js';
 import { runShadow } from './commands/shadow.js';
+import { registerSweepCommand } from './commands/sweep-program.js';
 import { runTrain } from './commands/train.js';
 import {
   checkTrainFlags,
@@ -140,6 +141,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   registerLiveCommands(program, io, setExit, configFrom);
+  registerSweepCommand(program, io, setExit, configFrom);
 
   program
     .command('venues')
@@ -354,6 +356,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         err.code.startsWith('CONFIG_') ||
         err.code.startsWith('FEED_') ||
         err.code === 'RUNTIME_BAD_INPUT' ||
+        err.code === 'SWEEP_BAD_GRID' ||
         err.code.startsWith('DATA_');
       return badInput ? EXIT.badInput : EXIT.failed;
     }

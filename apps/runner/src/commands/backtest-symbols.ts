@@ -128,17 +128,21 @@ function tsxEsmApi(moduleUrl: string): string {
 }
 
 /**
- * The worker entry beside `moduleUrl`. Built, this module is bundled into `dist/` and the worker
- * is `dist/backtest-worker.js` (a tsup entry). From source (vitest, `pnpm omni`), the worker is
+ * The worker entry `worker` (default `./backtest-worker`; `omni sweep` passes its own) beside
+ * `moduleUrl`. Built, this module is bundled into `dist/` and the worker is
+ * `dist/backtest-worker.js` (a tsup entry). From source (vitest, `pnpm omni`), the worker is
  * `backtest-worker.ts`: a worker thread loads it through tsx's ESM API, registered by a small
  * `data:` bootstrap (Node 20 does not apply `--import tsx` to a worker), with the `omni-source`
  * condition so `@omni/*` resolve to their sources as in the main thread.
  */
-export function backtestWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+export function backtestWorkerEntry(
+  moduleUrl: string = import.meta.url,
+  worker = './backtest-worker',
+): WorkerEntry {
   if (!new URL(moduleUrl).pathname.endsWith('.ts')) {
-    return { filename: fileURLToPath(new URL('./backtest-worker.js', moduleUrl)) };
+    return { filename: fileURLToPath(new URL(`${worker}.js`, moduleUrl)) };
   }
-  const source = new URL('./backtest-worker.ts', moduleUrl).href;
+  const source = new URL(`${worker}.ts`, moduleUrl).href;
   const bootstrap = [
     `const { register } = await import(${JSON.stringify(tsxEsmApi(moduleUrl))});`,
     'register();',

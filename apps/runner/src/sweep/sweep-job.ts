@@ -16,6 +16,23 @@ export interface SweepJob {
     readonly fold: number;
   };
   readonly seed: number;
+  /** How every run of the sweep backtests (absent: `omni backtest`'s defaults). Optional addition to the contract. */
+  readonly backtest?: SweepBacktestOptions;
+  /**
+   * Absolute folder the run folder `runs/<index>-<symbol>-<window>` is written under (the sweep's
+   * `--out` while it runs); absent: `<os tmpdir>/omni-sweep/<sweepId>`. Optional addition to the contract.
+   */
+  readonly outRoot?: string;
+}
+/** The backtest flags every run of a sweep shares (each as `omni backtest` takes it). */
+export interface SweepBacktestOptions {
+  /** `--config <file>`, absolute: loaded by the worker, then the run's parameters and seed override it. */
+  readonly configFile?: string;
+  /** `--model <file>`, absolute. */
+  readonly model?: string;
+  readonly momentumOnly?: boolean;
+  readonly operatorReview?: 'next-session' | 'never';
+  readonly retrainEvery?: string;
 }
 /** What one run gives back (no wall-clock times in it: merged results must be byte-identical). */
 export interface SweepRunResult {

@@ -1,0 +1,83 @@
+import { Tinypool } from 'tinypool';
+import { backtestWorkerEntry, type WorkerEntry } from '../commands/backtest-symbols.js';
+import { serializeError, symbolError } from '../commands/backtest-worker.js';
+import { runSweepJob } from './run-job.js';
+import type { SweepJob, SweepRunResult } from './sweep-job.js';
+import type { SweepJobOutcome } from './sweep-worker.js';
+import { windowTag } from './windows.js';
+
+/**
+ * Runs a sweep's jobs and hands each result to `onResult` as it comes (in any order); resolves
+ * when all are done, rejects on the first failure (the executor stops what it can). This is the
+ * seam a queue backend (BullMQ) replaces the local pool at.
+ */
+export type SweepExecutor = (
+  jobs: readonly SweepJob[],
+  onResult: (result: SweepRunResult) => void,
+) => Promise<void>;
+
+/** The worker entry of the sweep's threads: `sweep-worker` beside this module (built: `dist/sweep-worker.js`). */
+export function sweepWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  return backtestWorkerEntry(moduleUrl, './sweep-worker');
+}
+
+/** The error of a job that failed in a worker thread, naming the run. */
+function jobError(job: SweepJob, outcome: Extract<SweepJobOutcome, { ok: false }>): Error {
+  return symbolError(`${job.symbol} (run ${job.index}, ${windowTag(job.window)})`, outcome.error);
+}
+
+/** One job after another in this thread, with {@link runSweepJob}. */
+export function inThreadExecutor(run = runSweepJob): SweepExecutor {
+  return async (jobs, onResult) => {
+    for (const job of jobs) {
+      const result = await run(job).catch((err: unknown) => {
+        throw jobError(job, { ok: false, index: job.index, error: serializeError(err) });
+      });
+      onResult(result);
+    }
+  };
+}
+
+/**
+ * The jobs on `threads` worker threads (tinypool, the pattern of `omni backtest --symbols`); each
+ * thread runs {@link runSweepJob}. The first failure destroys the pool, so nothing more is started.
+ */
+export function workerThreadsExecutor(
+  threads: number,
+  entry: WorkerEntry = sweepWorkerEntry(),
+): SweepExecutor {
+  return async (jobs, onResult) => {
+    const pool = new Tinypool({
+      filename: entry.filename,
+      minThreads: threads,
+      maxThreads: threads,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+    });
+    try {
+      await Promise.all(
+        jobs.map(async (job) => {
+          const outcome = (await pool.run(job).catch(
+            (err: unknown): SweepJobOutcome => ({
+              ok: false,
+              index: job.index,
+              error: {
+                kind: 'other',
+                name: 'WorkerError',
+                message: err instanceof Error ? err.message : String(err),
+              },
+            }),
+          )) as SweepJobOutcome;
+          if (!outcome.ok) throw jobError(job, outcome);
+          onResult(outcome.result);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  };
+}
+
+/** The local executor for `workers` threads: this thread for 1, a worker-thread pool otherwise. */
+export function localExecutor(workers: number, entry?: WorkerEntry): SweepExecutor {
+  return workers <= 1 ? inThreadExecutor() : workerThreadsExecutor(workers, entry);
+}
