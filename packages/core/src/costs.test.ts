@@ -101,6 +101,8 @@ describe('positionRiskUsd', () => {
     expect(positionRiskUsd(binary, gas, 4)).toBe(12);
     expect(positionRiskUsd(eurusd, gas, 4)).toBeCloseTo(54.4, 10);
     expect(positionRiskUsd(arbitrage, gas, 4)).toBeCloseTo(15, 12);
+    // A decision priced at the next block's base fee risks that gas, not the configured price's.
+    expect(positionRiskUsd({ ...arbitrage, gasCostUsd: 41.25 }, gas, 4)).toBe(41.25);
   });
 });
 
@@ -118,6 +120,7 @@ describe('settledRiskUsd', () => {
     };
     expect(settledRiskUsd({ stake: 9 }, arbitrage, gas)).toBe(9);
     expect(settledRiskUsd({}, arbitrage, gas)).toBeCloseTo(15, 12);
+    expect(settledRiskUsd({}, { ...arbitrage, gasCostUsd: 3.75 }, gas)).toBe(3.75);
   });
 });
 

@@ -101,7 +101,8 @@ export function spotRiskUsd(
 /**
  * USD at risk if a trade decision goes fully wrong: the number every stake and loss cap is applied
  * to, and the 1 R of its reward. Binary: the stake. Spot: {@link spotRiskUsd} (loss at the stop,
- * round-trip costs included, in USD). Arbitrage: {@link gasCostUsd} (a flash swap that is not
+ * round-trip costs included, in USD). Arbitrage: the decision's `gasCostUsd` (gas at the fee the
+ * transaction will pay), else {@link gasCostUsd} of the settings (a flash swap that is not
  * profitable reverts, so gas is all it can lose).
  *
  * @param decision - the trade decision as it will be executed.
@@ -120,7 +121,7 @@ export function positionRiskUsd(
     case 'spot':
       return spotRiskUsd(decision, spotCostBps);
     case 'arbitrage':
-      return gasCostUsd(arbitrage);
+      return decision.gasCostUsd ?? gasCostUsd(arbitrage);
   }
 }
 
@@ -151,7 +152,7 @@ export function settledRiskUsd(
         spotCostBps,
       );
     case 'arbitrage':
-      return outcome.stake ?? gasCostUsd(arbitrage);
+      return outcome.stake ?? decision.gasCostUsd ?? gasCostUsd(arbitrage);
   }
 }
 

@@ -14,6 +14,11 @@ export interface RouteCandidate {
   readonly expectedProfitWei: bigint;
   /** Expected profit in USD **net of gas**. */
   readonly expectedProfitUsd: number;
+  /**
+   * Gas of this route's transaction in USD at the fee it will pay (on blocks: the next block's base
+   * fee, known from the current block under EIP-1559). Absent: `gasCostUsd(engines.arbitrage)`.
+   */
+  readonly gasCostUsd?: number;
 }
 
 /** What the brain is asked at one tick. */
@@ -25,6 +30,11 @@ export interface DecideInput {
   readonly balanceUsd: number;
   /** Arbitrage routes priced at this tick. */
   readonly arbitrage?: { readonly candidates: readonly RouteCandidate[] };
+  /**
+   * The pools' own price volatility at this tick (std of per-block log returns of a reference pool):
+   * the DEX volatility channel. Absent without pools (arbitrage timing then never signals).
+   */
+  readonly dexVolatility?: number;
 }
 
 /**
@@ -106,7 +116,7 @@ export interface DecisionBrain<A extends AuditableDecision = AuditableDecision> 
    * Sees the market on ticks where no decision is taken (blocked by safety, warming up), so
    * stateful analysis (swings, volatility windows) misses no tick. Optional.
    */
-  observe?(input: Pick<DecideInput, 'features' | 'window'>): void;
+  observe?(input: Pick<DecideInput, 'features' | 'window' | 'dexVolatility'>): void;
   /**
    * Learns from a counterfactual outcome: a candidate a gate stopped (`audit.candidate`, or
    * `audit.decision` when SafetyManager refused it), settled by the shadow rules from later prices.

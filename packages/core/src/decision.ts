@@ -63,6 +63,8 @@ export const ArbitrageDecisionSchema = z.object({
   routeId: z.string().min(1),
   amountInWei: WeiSchema,
   minProfitWei: WeiSchema,
+  /** Gas of the transaction in USD at the fee it will pay (all a reverted flash swap loses); absent: the configured gas cost. */
+  gasCostUsd: z.number().finite().nonnegative().optional(),
 });
 
 /** Stand aside, with the reason. */

@@ -27,6 +27,11 @@ export interface FlashSwapRoute {
 export interface PoolStateSource {
   /** Every route id this source can price. */
   routeIds(): readonly string[];
+  /**
+   * Number of the block `route()` quotes, when the source has blocks (a chain, SyntheticPoolPair:
+   * one per accepted tick). Trackers of the pools' price series sample once per block by it.
+   */
+  readonly block?: number;
   /** The route's current reserves, or undefined for an unknown route. */
   route(routeId: string): FlashSwapRoute | undefined;
   /** Advances with a tick (synthetic sources); must be idempotent for a repeated tick. */

@@ -54,6 +54,32 @@ describe('MasterFibonacciGovernor', () => {
     expect(block.signals.spot.kind).toBe('signal');
   });
 
+  it('times arbitrage on the pools own volatility (dex), never on the FX feed', () => {
+    const fxOnly = new MasterFibonacciGovernor({ engines: { arbitrage: { window: 4 } } });
+    const withDex = new MasterFibonacciGovernor({ engines: { arbitrage: { window: 4 } } });
+    // FX volatility collapses to a tenth of its mean; the pools' stays steady, then expands 3×.
+    const fx = [0.01, 0.01, 0.01, 0.01, 0.001];
+    const dex = [0.002, 0.002, 0.002, 0.002, 0.006];
+    let fxBlock = fxOnly.evaluateMarket(features(150, 9 * HOUR, SWINGS, null), { volatility: { fx: 0.01 } });
+    let dexBlock = fxBlock;
+    for (let i = 0; i < fx.length; i++) {
+      const f = features(150, (10 + i) * HOUR, SWINGS, null);
+      fxBlock = fxOnly.evaluateMarket(f, { volatility: { fx: fx[i] } });
+      dexBlock = withDex.evaluateMarket(f, { volatility: { fx: fx[i], dex: dex[i] } });
+    }
+    expect(fxBlock.signals.arbitrage).toEqual({
+      kind: 'none',
+      engine: 'arbitrage',
+      reason: 'volatility mean is still warming up',
+    });
+    const arb = dexBlock.signals.arbitrage;
+    expect(arb.kind === 'signal' && arb.phase).toBe('expansion');
+    // ratio = 0.006 / mean(0.002, 0.002, 0.002, 0.006) = 2
+    expect(arb.kind === 'signal' && arb.volatilityRatio).toBeCloseTo(2, 12);
+    // The fused score weighs both channels: (0.001 / 0.0082 + 0.006 / 0.0028) / 2 over their 5-sample means.
+    expect(dexBlock.volatilityScore).toBeCloseTo((0.001 / (0.041 / 5) + 0.006 / (0.014 / 5)) / 2, 12);
+  });
+
   it('recomputes zones only when a new swing confirms', () => {
     const gov = new MasterFibonacciGovernor();
     const first = gov.evaluateMarket(features(150, 9 * HOUR, SWINGS, null)).zones;

@@ -58,7 +58,10 @@ export interface FibBlock {
 
 /** Per-call context of {@link MasterFibonacciGovernor.evaluateMarket}. */
 export interface EvaluateMarketContext {
-  /** Volatility observations for the VolatilityScoreMatrix (e.g. fx = features.rollingStd). */
+  /**
+   * Volatility observations for the VolatilityScoreMatrix (e.g. fx = features.rollingStd, dex = the
+   * pools' price volatility). ArbitrageFibonacciTiming reads `dex` only: without it, it never signals.
+   */
   readonly volatility?: VolatilitySample;
   /** Regime key for PatternMemory lookups (default `any`). */
   readonly regime?: string;
@@ -196,9 +199,10 @@ export class MasterFibonacciGovernor {
     b.symbol = features.symbol;
     b.tsMs = features.tsMs;
     b.price = features.price;
-    if (context.volatility) b.volatilityScore = this.volatility.update(context.volatility);
-    const vol = features.rollingStd ?? features.atr;
-    if (vol !== null) this.router.arbitrage.update(vol);
+    const sample = context.volatility;
+    if (sample) b.volatilityScore = this.volatility.update(sample);
+    // Arbitrage timing reads the pools' own price volatility (the dex channel), never the FX feed's.
+    if (sample?.dex !== undefined) this.router.arbitrage.update(sample.dex);
 
     const price = features.price;
     const zone = this.cluster.nearestZone(price);

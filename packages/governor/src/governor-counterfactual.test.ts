@@ -87,6 +87,7 @@ function decide(g: MasterGovernorX100, i: number): GovernorDecision {
     window: t.window,
     balanceUsd: 10_000,
     arbitrage: { candidates: testRouteCandidates() },
+    dexVolatility: t.dexVolatility,
   });
 }
 

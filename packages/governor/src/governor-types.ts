@@ -87,7 +87,10 @@ export interface MasterGovernorX100Options {
 
 /** What {@link MasterGovernorX100.decide} is asked at one tick: the `DecideInput` of @omni/core, plus volatility. */
 export interface GovernorDecideInput extends DecideInput {
-  /** fx/binary/dex volatility for the fib VolatilityScoreMatrix; default `{ fx: features.rollingStd }`. */
+  /**
+   * fx/binary/dex volatility for the fib VolatilityScoreMatrix; default `{ fx: features.rollingStd,
+   * dex: dexVolatility }` (the pools' own price volatility, also what ArbitrageFibonacciTiming reads).
+   */
   readonly volatility?: VolatilitySample;
 }
 

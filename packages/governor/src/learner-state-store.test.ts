@@ -25,6 +25,7 @@ function learnedGovernor(): { governor: MasterGovernorX100; learned: number } {
       window: t.window,
       balanceUsd: 10_000,
       arbitrage: { candidates: testRouteCandidates() },
+      dexVolatility: t.dexVolatility,
     });
     const settled = settleOnMarket(audit.decision, market, i);
     if (settled) {

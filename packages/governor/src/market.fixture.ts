@@ -13,6 +13,11 @@ export interface MarketTick {
   readonly index: number;
   readonly features: FeatureVector;
   readonly window: Float64Array;
+  /**
+   * Volatility of a synthetic pool's own price (std of its last 20 log returns): the tick price
+   * times 1 + d/2, d a seeded AR(1) dislocation (φ 0.9, σ 5 bp). Undefined while warming up.
+   */
+  readonly dexVolatility: number | undefined;
 }
 
 /** Options of {@link syntheticMarket}. */
@@ -36,6 +41,9 @@ const T0 = 1_704_153_600_000; // 2024-01-02T00:00:00Z
  */
 export function syntheticMarket(options: SyntheticMarketOptions): MarketTick[] {
   const rng = new Rng(options.seed).fork('test-market');
+  const poolRng = new Rng(options.seed).fork('test-market/pool');
+  const poolPrices: number[] = [];
+  let dislocation = 0;
   const stepMs = options.stepMs ?? 60_000;
   const windowLength = options.windowLength ?? 64;
   const swingFraction = options.swingFraction ?? 0.004;
@@ -57,6 +65,8 @@ export function syntheticMarket(options: SyntheticMarketOptions): MarketTick[] {
     }
     if (i > 0) price *= Math.exp(drift + sd * rng.normal());
     prices.push(price);
+    dislocation = 0.9 * dislocation + 0.0005 * poolRng.normal();
+    poolPrices.push(price * (1 + dislocation / 2));
     const tsMs = T0 + i * stepMs;
     let newSwing: Swing | null = null;
     if (direction === undefined) {
@@ -89,14 +99,9 @@ export function syntheticMarket(options: SyntheticMarketOptions): MarketTick[] {
       for (let k = n - 14; k < n; k++) s += Math.abs((prices[k] as number) - (prices[k - 1] as number));
       atr = s / 14;
     }
-    let rollingStd: number | null = null;
-    if (n > 20) {
-      const r: number[] = [];
-      for (let k = n - 20; k < n; k++) r.push(Math.log((prices[k] as number) / (prices[k - 1] as number)));
-      const mean = r.reduce((a, b) => a + b, 0) / r.length;
-      rollingStd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
-      stds.push(rollingStd);
-    }
+    const rollingStd = n > 20 ? logReturnStd(prices, n, 20) : null;
+    if (rollingStd !== null) stds.push(rollingStd);
+    const dexVolatility = n > 20 ? logReturnStd(poolPrices, n, 20) : undefined;
     let volatilityPercentile: number | null = null;
     if (rollingStd !== null && stds.length >= 30) {
       const recent = stds.slice(-200);
@@ -122,9 +127,17 @@ export function syntheticMarket(options: SyntheticMarketOptions): MarketTick[] {
       swings: [...swings],
       newSwing,
     };
-    ticks.push({ index: i, features, window });
+    ticks.push({ index: i, features, window, dexVolatility });
   }
   return ticks;
+}
+
+/** Sample std of the last `period` log returns of `series[0..n)`. */
+function logReturnStd(series: readonly number[], n: number, period: number): number {
+  const r: number[] = [];
+  for (let k = n - period; k < n; k++) r.push(Math.log((series[k] as number) / (series[k - 1] as number)));
+  const mean = r.reduce((a, b) => a + b, 0) / r.length;
+  return Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
 }
 
 /** Three routes whose true mean net profit differs (USD); the fixture prices each at 8 USD expected. */

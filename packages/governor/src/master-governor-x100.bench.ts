@@ -22,6 +22,7 @@ describe('MasterGovernorX100.decide and observeMarket', () => {
           window: t.window,
           balanceUsd: 10_000,
           arbitrage: { candidates },
+          dexVolatility: t.dexVolatility,
         });
       }
     },
@@ -35,7 +36,7 @@ describe('MasterGovernorX100.decide and observeMarket', () => {
       const g = new MasterGovernorX100({ config, sequence: new MomentumSequenceModel() });
       for (let i = 0; i < market.length; i++) {
         const t = market[i] as MarketTick;
-        g.observeMarket({ features: t.features, window: t.window });
+        g.observeMarket({ features: t.features, window: t.window, dexVolatility: t.dexVolatility });
       }
     },
     { iterations: 5, warmupIterations: 1 },

@@ -62,6 +62,7 @@ function run(
       window: t.window,
       balanceUsd: 10_000,
       arbitrage: { candidates: testRouteCandidates() },
+      dexVolatility: t.dexVolatility,
     });
     lines.push(toJsonLine(audit));
     const settled = settleOnMarket(audit.decision, ticks, i);
@@ -92,6 +93,7 @@ function firstTrade(
       window: t.window,
       balanceUsd: 10_000,
       arbitrage: { candidates: testRouteCandidates() },
+      dexVolatility: t.dexVolatility,
     });
     if (audit.decision.engine === engine) return { audit, index: i };
   }
@@ -212,6 +214,7 @@ describe('MasterGovernorX100', () => {
           window: t.window,
           balanceUsd: 10_000,
           arbitrage: { candidates: testRouteCandidates() },
+          dexVolatility: t.dexVolatility,
         }),
       );
     const atOnce: string[] = [];
@@ -223,6 +226,7 @@ describe('MasterGovernorX100', () => {
         window: t.window,
         balanceUsd: 10_000,
         arbitrage: { candidates: testRouteCandidates() },
+        dexVolatility: t.dexVolatility,
       });
       atOnce.push(toJsonLine(audit));
     }
@@ -281,7 +285,8 @@ describe('MasterGovernorX100', () => {
     const restored = MasterGovernorX100.restore(loaded, { config, sequence: new MomentumSequenceModel() });
     for (let i = 0; i <= cut; i++) {
       const t = market[i] as MarketTick;
-      if (t.window.length >= MIN_WINDOW) restored.observeMarket({ features: t.features, window: t.window });
+      if (t.window.length >= MIN_WINDOW)
+        restored.observeMarket({ features: t.features, window: t.window, dexVolatility: t.dexVolatility });
     }
     expect(restored.snapshot()).toEqual(original.snapshot());
     const openCopy = [...open];

@@ -72,6 +72,11 @@ export class MasterGovernorX100 {
   #fib!: FibEvaluator;
   /** Audit copies of the fib block, sharing what did not change since the last decision. */
   #fibAudits = new FibAuditCache();
+  /** The default volatility sample, rewritten each tick (no allocation per tick). */
+  readonly #ownSample: { fx: number | undefined; dex: number | undefined } = {
+    fx: undefined,
+    dex: undefined,
+  };
   /** Confirmation time of the newest swing handed to the fib stage (catch-up of skipped ticks). */
   #fedSwingTs: number | undefined;
 
@@ -147,7 +152,7 @@ export class MasterGovernorX100 {
           });
     // 5.4 fib enrichment (always, so the fib stage sees every tick's swings)
     const dominant = regime?.dominantRegime ?? dominantRegime(probabilities.regimes);
-    const block = this.#evaluateFib(features, dominant, input.volatility);
+    const block = this.#evaluateFib(features, dominant, input.volatility, input.dexVolatility);
     const fib = this.#fibAudits.audit(block);
     // 5.3 engine selection, among the engines that pass Fibonacci validation at this tick: the
     // regime learner masks the rest, so a regime never settles on an engine that cannot trade now
@@ -231,7 +236,9 @@ export class MasterGovernorX100 {
    * Feeds one tick to the fib stage without deciding: for ticks the runtime does not decide on
    * (warm-up after a restart, safety cooldown). Same fib call as `decide`; touches no learner.
    */
-  observeMarket(input: Pick<GovernorDecideInput, 'features' | 'window' | 'volatility'>): void {
+  observeMarket(
+    input: Pick<GovernorDecideInput, 'features' | 'window' | 'volatility' | 'dexVolatility'>,
+  ): void {
     const probabilities = predictProbabilities(this.sequence, input.window);
     const volScore = this.#volScore({
       features: input.features,
@@ -245,7 +252,7 @@ export class MasterGovernorX100 {
             trendStrength: trendStrength(input.window),
             probabilities: probabilities.regimes,
           });
-    this.#evaluateFib(input.features, dominant, input.volatility, false);
+    this.#evaluateFib(input.features, dominant, input.volatility, input.dexVolatility, false);
   }
 
   /**
@@ -366,6 +373,7 @@ export class MasterGovernorX100 {
     features: FeatureVector,
     regime: DominantRegime,
     volatility: VolatilitySample | undefined,
+    dexVolatility: number | undefined,
     signals = true,
   ): FibBlock {
     const swings = features.swings;
@@ -381,7 +389,14 @@ export class MasterGovernorX100 {
       }
     }
     if (last && (fed === undefined || last.confirmedTsMs > fed)) this.#fedSwingTs = last.confirmedTsMs;
-    const sample = volatility ?? (features.rollingStd === null ? undefined : { fx: features.rollingStd });
+    let sample = volatility;
+    if (sample === undefined && (features.rollingStd !== null || dexVolatility !== undefined)) {
+      // The default sample: fx = the features' rolling std, dex = the pools' own (a reused object).
+      const own = this.#ownSample;
+      own.fx = features.rollingStd ?? undefined;
+      own.dex = dexVolatility;
+      sample = own;
+    }
     return this.#fib.evaluateMarket(
       features,
       sample ? { regime, volatility: sample, signals } : { regime, signals },

@@ -216,7 +216,8 @@ function draftArbitrage(ctx: DraftContext, base: DraftBase): ArbitrageDecision |
     expectedProfitUsd: c.expectedProfitUsd,
     eligibleCandidates: eligible.length,
   };
-  const minProfitWei = minimumProfitWei(c, s.gasCostUsd, s.minProfitUsd);
+  const gasUsd = c.gasCostUsd ?? s.gasCostUsd;
+  const minProfitWei = minimumProfitWei(c, gasUsd, s.minProfitUsd);
   reasons.push(
     `ArbitrageRLAgent: route ${c.routeId} (${choice.reason}, mean realised ${fmt(choice.meanProfitUsd)} USD, expected ${fmt(c.expectedProfitUsd)} USD net); min profit ${minProfitWei} wei`,
   );
@@ -226,6 +227,7 @@ function draftArbitrage(ctx: DraftContext, base: DraftBase): ArbitrageDecision |
     routeId: c.routeId,
     amountInWei: c.amountInWei,
     minProfitWei,
+    ...(c.gasCostUsd === undefined ? {} : { gasCostUsd: c.gasCostUsd }),
   };
   return decision;
 }

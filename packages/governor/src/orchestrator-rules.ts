@@ -65,6 +65,8 @@ export function checkCandidate(c: RouteCandidate): RouteCandidate {
     );
   }
   requireNumberInRange(c.expectedProfitUsd, `arbitrage.candidates[${c.routeId}].expectedProfitUsd`);
+  if (c.gasCostUsd !== undefined)
+    requireNumberInRange(c.gasCostUsd, `arbitrage.candidates[${c.routeId}].gasCostUsd`, 0);
   return c;
 }
 

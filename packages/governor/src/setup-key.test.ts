@@ -142,6 +142,7 @@ describe('MasterGovernorX100.decide', () => {
         window: t.window,
         balanceUsd: 10_000,
         arbitrage: { candidates: testRouteCandidates() },
+        dexVolatility: t.dexVolatility,
       });
       if (decision.engine !== 'binary' && decision.engine !== 'spot') continue;
       // The same key, rebuilt from the JSON audit of the fib block the decision came from.

@@ -194,13 +194,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       settled++;
     }
     this.#counterfactual?.onTick(tick);
+    c.routes?.observe?.(tick);
 
     const features = c.features.update(tick);
 
     const window = this.#window(tick.symbol);
     const verdict = c.safety.canTrade();
     if (!verdict.ok) {
-      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
+      if (window.length >= MIN_OBSERVE_WINDOW) this.#observe(features, window);
       this.#blocked++;
       this.#funnel.note('blocked', tick.tsMs);
       this.#recorder.blocked(c.runId, ++this.#seq, tick, verdict.code, verdict.reason);
@@ -208,7 +209,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     }
     if (window.length < this.#minWindow) {
       this.#funnel.note('warming-up', tick.tsMs);
-      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window });
+      if (window.length >= MIN_OBSERVE_WINDOW) this.#observe(features, window);
       return this.#finish(settled === 0 ? WARMING_UP : { kind: 'warming-up', settled }, tick.tsMs);
     }
 
@@ -217,6 +218,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       return prepared.then(() => this.#decide(tick, features, window, settled));
     }
     return this.#decide(tick, features, window, settled);
+  }
+
+  /** The brain sees a tick it does not decide on (with the pools' volatility when there are pools). */
+  #observe(features: FeatureVector, window: Float64Array): void {
+    const dexVolatility = this.#c.routes?.dexVolatility;
+    this.#c.brain.observe?.(
+      dexVolatility == null ? { features, window } : { features, window, dexVolatility },
+    );
   }
 
   /** Decides on a tick whose sequence model is prepared; async only when a trade or candidate is sent. */
@@ -228,13 +237,16 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   ): TickResult | Promise<TickResult> {
     const c = this.#c;
     const decisionId = `${c.runId}-${++this.#seq}`;
-    const candidates = c.routes?.candidates(tick);
+    const routes = c.routes;
+    const candidates = routes?.candidates(tick);
+    const dexVolatility = routes?.dexVolatility;
     const answer = c.brain.decide({
       decisionId,
       features,
       window,
       balanceUsd: c.performance.balance,
       ...(candidates ? { arbitrage: { candidates } } : {}),
+      ...(dexVolatility == null ? {} : { dexVolatility }),
     });
     const decision = answer.decision;
     const stage = brainStage(answer);

@@ -27,6 +27,13 @@ export interface PreparableSequenceModel {
 /** Prices arbitrage routes at a tick (from a pool state source shared with the arbitrage executor). */
 export interface RouteCandidateSource {
   candidates(tick: Tick): readonly RouteCandidate[];
+  /** Sees every tick, decided on or not (the pools advance, their price series is sampled). Optional. */
+  observe?(tick: Tick): void;
+  /**
+   * The pools' own price volatility after the last `observe` (the DEX channel of the volatility
+   * score, what ArbitrageFibonacciTiming reads); null while warming up. Optional.
+   */
+  readonly dexVolatility?: number | null;
 }
 
 /**

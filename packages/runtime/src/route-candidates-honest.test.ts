@@ -44,16 +44,16 @@ describe('honest arbitrage in a backtest (decide on block n, execute in block n+
   it('with free gas routes pay, and some of them revert after the next block’s rivals and noise', () => {
     const rules: Record<string, number> = {};
     for (const t of a.arbitrage) rules[t.rule ?? ''] = (rules[t.rule ?? ''] ?? 0) + 1;
-    expect(rules).toEqual({ 'arbitrage-filled-synthetic': 5, 'arbitrage-reverted-min-profit-synthetic': 6 });
+    expect(rules).toEqual({ 'arbitrage-filled-synthetic': 7, 'arbitrage-reverted-min-profit-synthetic': 4 });
     // A revert traded nothing and lost only its gas (0 here): neither a win nor a loss.
     expect(a.summary.byEngine.arbitrage).toMatchObject({
       trades: 11,
-      wins: 5,
+      wins: 7,
       losses: 0,
       fees: 0,
-      reverts: 6,
+      reverts: 4,
     });
-    expect(a.summary.byEngine.arbitrage.pnl).toBeCloseTo(8.81600368988935, 10);
+    expect(a.summary.byEngine.arbitrage.pnl).toBeCloseTo(16.551850350234222, 10);
     for (const t of a.arbitrage) {
       if (t.exit?.kind !== 'atomic' || t.exit.result === 'filled') continue;
       expect(t).toMatchObject({ exit: { result: 'reverted-min-profit' }, pnl: 0, fees: 0 });

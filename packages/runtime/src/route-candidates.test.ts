@@ -6,6 +6,8 @@ import {
   optimalFlashSwapAmount,
   type PoolReserves,
   type PoolStateSource,
+  ShadowArbitrageExecutor,
+  SyntheticPoolPair,
   simulateFlashSwap,
 } from '@omni/execution';
 import fc from 'fast-check';
@@ -143,6 +145,43 @@ describe('PoolRouteCandidates', () => {
     const pools = new ConstructedPools([profitable]);
     new PoolRouteCandidates(pools, settings).candidates(tick);
     expect(pools.ticks).toEqual([tick]);
+  });
+
+  it('prices gas at the next block’s base fee on a block source, which is what the shadow executor charges', async () => {
+    // Deep pools and a wide gap so that routes pay at any base fee; gas priced at 20 gwei on average.
+    const pools = new SyntheticPoolPair({ seed: 11, symbol: 'ETHUSD', depthUsd: 50_000_000, sigmaBps: 60 });
+    const candidates = new PoolRouteCandidates(pools, settings);
+    const executor = new ShadowArbitrageExecutor(settings, pools);
+    let checked = 0;
+    for (let i = 1; i <= 200 && checked < 3; i++) {
+      const t: Tick = { ...tick, tsMs: tick.tsMs + i * 12_000 };
+      candidates.observe(t);
+      const fee = pools.nextBaseFeeGwei(settings.gasPriceGwei);
+      const expectedGas = gasCostUsd({ ...settings, gasPriceGwei: fee });
+      expect(candidates.gasUsdNow()).toBe(expectedGas);
+      const best = candidates.candidates(t)[0];
+      if (best === undefined || fee === settings.gasPriceGwei) continue;
+      expect(best.gasCostUsd).toBe(expectedGas);
+      const report = await executor.execute(
+        {
+          engine: 'arbitrage',
+          id: `d-${i}`,
+          tsMs: t.tsMs,
+          symbol: t.symbol,
+          confidence: 0.6,
+          reasons: ['test'],
+          routeId: best.routeId,
+          amountInWei: best.amountInWei,
+          minProfitWei: 0n,
+          gasCostUsd: expectedGas,
+        },
+        t,
+      );
+      // The executor paid exactly the gas the candidate (and so the governor and SafetyManager) priced.
+      expect(report.status === 'settled' && report.outcome.stake).toBe(expectedGas);
+      checked++;
+    }
+    expect(checked).toBe(3);
   });
 
   it('keeps exactly the routes the integer search keeps, whatever the gas (the profit bound only skips losers)', () => {
