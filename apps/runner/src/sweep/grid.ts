@@ -22,7 +22,14 @@ const ValuesSchema = z.array(ScalarSchema).min(1, 'a parameter needs at least on
 export const GridFileSchema = z.discriminatedUnion('search', [
   z.strictObject({
     search: z.literal('grid'),
-    parameters: z.record(z.string(), ValuesSchema),
+    parameters: z.record(
+      z.string(),
+      z
+        .array(ScalarSchema, {
+          error: 'a grid search needs a list of values (ranges {"min", "max"} are for "search": "random")',
+        })
+        .min(1, 'a parameter needs at least one value'),
+    ),
   }),
   z.strictObject({
     search: z.literal('random'),
@@ -121,15 +128,6 @@ export function parseGrid(json: unknown, file = 'grid'): SweepGrid {
     Array.isArray(spec) ? { path, kind: 'values', values: spec } : { path, kind: 'range', range: spec },
   );
   if (parameters.length === 0) badGrid(file, 'parameters', 'names no parameter');
-  if (grid.search === 'grid') {
-    const range = parameters.find((p) => p.kind === 'range');
-    if (range)
-      badGrid(
-        file,
-        `parameters.${range.path}`,
-        'a grid search needs a list of values (ranges are for "search": "random")',
-      );
-  }
   for (const parameter of parameters) checkParameter(file, parameter);
   return grid.search === 'grid'
     ? { search: 'grid', parameters }

@@ -81,7 +81,7 @@ function heatmap(results: SweepResults, role: SweepRunEntry['window']['role'], t
   const ch = 30;
   const left = 150;
   const top = 30;
-  const width = left + cw * x.labels.length + 10;
+  const width = Math.max(left + cw * x.labels.length + 10, left + 8 * x.path.length + 20);
   const height = top + ch * y.labels.length + 50;
   const cells: string[] = [];
   for (const [j, yl] of y.labels.entries()) {
@@ -108,7 +108,7 @@ function heatmap(results: SweepResults, role: SweepRunEntry['window']['role'], t
     );
   }
   cells.push(
-    `<text x="${left + (cw * x.labels.length) / 2}" y="${height - 10}" text-anchor="middle" class="axis">${esc(x.path)}</text>`,
+    `<text x="${left}" y="${height - 10}" class="axis">${esc(x.path)} →</text>`,
     `<text x="10" y="${top - 10}" class="axis">${esc(y.path || '(one parameter)')}</text>`,
   );
   return `<h2>${esc(title)}</h2><svg width="${width}" height="${height}" role="img">${cells.join('')}</svg>`;
@@ -148,7 +148,10 @@ function equityChart(series: readonly EquitySeries[], title: string): string {
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const th = head.map((c) => `<th>${esc(c)}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
+  // Numbers right-aligned, text left-aligned.
+  const td = (c: string): string =>
+    /^[-+]?[\d.,]+%?$|^—$/.test(c) ? `<td>${esc(c)}</td>` : `<td class="t">${esc(c)}</td>`;
+  const tr = rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('');
   return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
 }
 
@@ -233,7 +236,7 @@ export function sweepHtml(results: SweepResults, equity: readonly EquitySeries[]
 <style>
 body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-td:nth-child(2),th:nth-child(2){text-align:left}svg text{font-size:11px}.axis{font-weight:bold}
+td.t,th.t{text-align:left}svg text{font-size:11px}.axis{font-weight:bold}
 </style></head><body>
 <h1>omni sweep ${esc(results.sweepId)}</h1>
 <p>${results.runs.length} runs: ${esc(results.search)} search over ${esc(results.parameters.join(', '))} on ${esc(results.symbols.join(', '))}, seed ${results.seed}. Each run is an ordinary backtest; its folder is under runs/ (see results.csv).</p>

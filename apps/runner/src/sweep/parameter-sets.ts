@@ -21,6 +21,7 @@ const CONTINUOUS_DECIMALS = 6;
 /** One value drawn from a range (see docs/sweeps.md for the rule). */
 export function drawFromRange(range: SweepRange, rng: Rng): number {
   const { min, max } = range;
+  if (min === max) return min;
   if (range.integer) return rng.int(Math.ceil(min), Math.floor(max) + 1);
   if (range.step !== undefined) {
     const steps = Math.floor((max - min) / range.step + 1e-9);
