@@ -32,6 +32,12 @@ export interface PoolStateSource {
    * one per accepted tick). Trackers of the pools' price series sample once per block by it.
    */
   readonly block?: number;
+  /**
+   * The price (token1 per token0) of the route's borrow pool as a float, without building its
+   * reserves: what a per-tick reader of the pools' price series calls. Optional; absent, readers
+   * derive it from `route()`.
+   */
+  poolPrice?(routeId: string): number | undefined;
   /** The route's current reserves, or undefined for an unknown route. */
   route(routeId: string): FlashSwapRoute | undefined;
   /** Advances with a tick (synthetic sources); must be idempotent for a repeated tick. */

@@ -118,6 +118,22 @@ describe('SyntheticPoolPair blocks: decide on block n, execute in block n+1', ()
     expect(o.fees).toBe(next * 1e-9 * 250_000 * 3000);
   });
 
+  it('quotes each borrow pool’s price as a float (poolPrice) equal to its reserves’ price', () => {
+    const pools = new SyntheticPoolPair({ seed: 5, symbol: tick.symbol });
+    expect(pools.poolPrice('synthetic:A->B')).toBeUndefined(); // no tick yet
+    for (let i = 1; i <= 5; i++) pools.onTick({ ...tick, tsMs: tick.tsMs + i, price: 2000 + i });
+    for (const id of pools.routeIds()) {
+      const r = pools.route(id);
+      const fromReserves = Number(r?.borrowPool.reserve1) / Number(r?.borrowPool.reserve0);
+      // The reserves round the price to 12 significant digits (PRICE_SCALE).
+      expect(Math.abs((pools.poolPrice(id) as number) / fromReserves - 1)).toBeLessThan(1e-11);
+    }
+    const d = pools.dislocation;
+    expect(pools.poolPrice('synthetic:A->B')).toBe(2005 * (1 + d / 2));
+    expect(pools.poolPrice('synthetic:B->A')).toBe(2005 * (1 - d / 2));
+    expect(pools.poolPrice('unknown')).toBeUndefined();
+  });
+
   it('gives the same outcomes for the same seed and other ones for another seed', async () => {
     const run = async (seed: number): Promise<string[]> => {
       const pools = new SyntheticPoolPair({ seed, sigmaBps: 40 });

@@ -142,6 +142,14 @@ export class SyntheticPoolPair implements BlockPoolSource {
     );
   }
 
+  /** Pool A's token0 price p·(1 + d/2) for `<name>:A->B`, pool B's p·(1 − d/2) for `<name>:B->A` (no bigint work). */
+  poolPrice(routeId: string): number | undefined {
+    if (this.#price <= 0) return undefined;
+    if (routeId === this.#routeIds[0]) return this.#price * (1 + this.#d / 2);
+    if (routeId === this.#routeIds[1]) return this.#price * (1 - this.#d / 2);
+    return undefined;
+  }
+
   nextBlockRoute(routeId: string): FlashSwapRoute | undefined {
     if (this.#price <= 0) return undefined;
     if (this.#settledBlock === this.#block + 1) return this.route(routeId);

@@ -99,6 +99,7 @@ export {
   sortinoRatio,
   type TradeContext,
 } from './performance-recorder.js';
+export { PoolPriceVolatility, type PoolPriceVolatilityOptions } from './pool-volatility.js';
 export type { PreparableSequenceModel, RetrainScheduler, RouteCandidateSource } from './ports.js';
 export {
   DEFAULT_SKETCH_POINTS,
@@ -106,7 +107,7 @@ export {
   type PriceSketchOptions,
   type SketchPoint,
 } from './price-sketch.js';
-export { PoolRouteCandidates } from './route-candidates.js';
+export { PoolRouteCandidates, type PoolRouteCandidatesOptions } from './route-candidates.js';
 export {
   CHECKPOINT_FILE,
   configDigest,

@@ -12,13 +12,14 @@ export interface PoolPriceVolatilityOptions {
 
 /**
  * The pools' own volatility: the sample standard deviation of the per-block log returns of a
- * reference pool's price (token1 per token0 of the first route's borrow pool, from its reserves),
+ * reference pool's price (token1 per token0 of the first route's borrow pool: the source's
+ * `poolPrice`, else from its reserves),
  * over the last `window` blocks. This is the DEX channel of the VolatilityScoreMatrix and what
  * ArbitrageFibonacciTiming reads — the pools' price series, not the FX feed's.
  *
  * One sample per block: a source that numbers its blocks (`block`) is sampled when that number
  * moves; one that does not is sampled when the reference price changes. O(1) per call, no
- * allocation beyond the source's own `route()`.
+ * allocation with a source that has `poolPrice` (else one `route()` per block).
  *
  * @example
  * const vol = new PoolPriceVolatility(pools);
@@ -56,11 +57,10 @@ export class PoolPriceVolatility {
     const block = pools.block;
     if (block !== undefined && block === this.#lastBlock) return this.#value;
     const routeId = this.#routeId ?? pools.routeIds()[0];
-    const route = routeId === undefined ? undefined : pools.route(routeId);
-    if (route === undefined) return this.#value;
-    const { reserve0, reserve1 } = route.borrowPool;
-    if (reserve0 <= 0n || reserve1 <= 0n) return this.#value;
-    const logPrice = Math.log(Number(reserve1) / Number(reserve0));
+    if (routeId === undefined) return this.#value;
+    const price = pools.poolPrice ? pools.poolPrice(routeId) : reservePrice(pools, routeId);
+    if (price === undefined || !(price > 0) || !Number.isFinite(price)) return this.#value;
+    const logPrice = Math.log(price);
     if (block === undefined && logPrice === this.#lastLogPrice) return this.#value;
     if (block !== undefined) this.#lastBlock = block;
     const previous = this.#lastLogPrice;
@@ -70,4 +70,13 @@ export class PoolPriceVolatility {
     this.#value = std === undefined ? null : std;
     return this.#value;
   }
+}
+
+/** token1 per token0 of the route's borrow pool from its reserves (sources without `poolPrice`). */
+function reservePrice(pools: PoolStateSource, routeId: string): number | undefined {
+  const route = pools.route(routeId);
+  if (route === undefined) return undefined;
+  const { reserve0, reserve1 } = route.borrowPool;
+  if (reserve0 <= 0n || reserve1 <= 0n) return undefined;
+  return Number(reserve1) / Number(reserve0);
 }
