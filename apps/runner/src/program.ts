@@ -8,6 +8,7 @@ import { auditJson, formatAudit, runAuditVerify } from './commands/audit.js';
 import { formatBacktestSummary, runBacktest } from './commands/backtest.js';
 import { formatBacktestSymbols, runBacktestSymbols } from './commands/backtest-symbols.js';
 import { formatChecklist, runCheck } from './commands/check.js';
+import { registerDataCommands } from './commands/data-download.js';
 import {
   formatModelList,
   formatPromote,
@@ -142,6 +143,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   registerLiveCommands(program, io, setExit, configFrom);
   registerSweepCommand(program, io, setExit, configFrom);
+  registerDataCommands(program, io, setExit);
 
   program
     .command('venues')

@@ -1,0 +1,3 @@
+import { omniBuild } from '../../tsup.shared';
+
+export default omniBuild({ entry: ['src/index.ts', 'src/testing.ts'] });

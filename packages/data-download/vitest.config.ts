@@ -1,0 +1,3 @@
+import { omniProject } from '../../vitest.shared';
+
+export default omniProject('data-download');
