@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Tick } from '@omni/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DataSelection, parseTimeBound, peekSeries, sketchTicks } from './data-source.js';
+import { type DataSelection, parseTimeBound, peekSeries, selectData, sketchTicks } from './data-source.js';
 
 describe('parseTimeBound', () => {
   afterEach(() => {
@@ -61,6 +62,16 @@ describe('peekSeries', () => {
     });
     const jsonl = csv('b.jsonl', '{"tsMs":1000000000000,"price":2}\n{"tsMs":1000000005000,"price":3}\n');
     expect(await peekSeries(jsonl)).toEqual({ firstTsMs: 1_000_000_000_000, lastTsMs: 1_000_000_005_000 });
+  });
+
+  it('peeks a gzip file: the first tick through gunzip, the last time left to the run', async () => {
+    const path = join(dir, 'EURUSD.csv.gz');
+    writeFileSync(path, gzipSync('timestamp,price\n2024-01-02,1.1\n2024-01-03,1.2\n'));
+    expect(selectData({ data: path }).symbol).toBe('EURUSD');
+    expect(await peekSeries({ path, symbol: 'EURUSD', bundled: false })).toEqual({
+      firstTsMs: 1_704_153_600_000,
+      lastTsMs: undefined,
+    });
   });
 
   it('leaves the last time unknown when the last row cannot be read on its own', async () => {

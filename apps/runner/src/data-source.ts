@@ -3,11 +3,13 @@ import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   type Alert,
+  isGzipPath,
   PriceFileParser,
   PriceRowProblem,
   parseTimestampMs,
   priceFileFormat,
   RuntimeError,
+  stripGzip,
   type Tick,
 } from '@omni/core';
 import { bundledFxPairs, bundledFxPath, ReplayFeed } from '@omni/feeds';
@@ -50,7 +52,7 @@ export function selectData(options: {
   if (!existsSync(path)) {
     throw new RuntimeError('RUNTIME_BAD_INPUT', 'the data file does not exist', { file: path });
   }
-  const symbol = (options.symbol ?? basename(path).replace(/\.[^.]+$/, '')).toUpperCase();
+  const symbol = (options.symbol ?? basename(stripGzip(path)).replace(/\.[^.]+$/, '')).toUpperCase();
   return { path, symbol, bundled: false };
 }
 
@@ -181,6 +183,8 @@ export async function peekSeries(selection: DataSelection): Promise<SeriesPeek> 
 
 /** The timestamp of the file's last non-blank line, read with the header of the file; undefined when unreadable. */
 async function lastRowTsMs(selection: DataSelection): Promise<number | undefined> {
+  // A gzip file has no readable tail without inflating all of it: its end is found by the run itself.
+  if (isGzipPath(selection.path)) return undefined;
   const file = await open(selection.path, 'r');
   try {
     const { size } = await file.stat();

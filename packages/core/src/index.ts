@@ -129,6 +129,7 @@ export {
   StateVersionProbeSchema,
 } from './position.js';
 export {
+  isGzipPath,
   type PriceColumns,
   type PriceFileFormat,
   type PriceFileOptions,
@@ -137,6 +138,7 @@ export {
   PriceRowProblem,
   priceFileFormat,
   splitDelimited,
+  stripGzip,
 } from './price-file.js';
 export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';

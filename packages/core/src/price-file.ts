@@ -55,10 +55,23 @@ const JSON_TIMESTAMP_KEYS = ['timestamp', 'time', 'ts', 'tsMs', 'date'];
 const METATRADER_VOLUME_NAMES = ['volume', 'vol', 'tickvol'];
 /** A time of day in its own column (MetaTrader's `<TIME>`). */
 const TIME_OF_DAY = /^\d{2}:\d{2}/;
-/** The format of a price file from its name: `.jsonl`/`.ndjson` → `jsonl`, anything else → `csv`. */
+/**
+ * The format of a price file from its name: `.jsonl`/`.ndjson` → `jsonl`, anything else → `csv`.
+ * A `.gz` suffix (gzip) is looked through: `EURUSD.jsonl.gz` is `jsonl`.
+ */
 export function priceFileFormat(path: string): PriceFileFormat {
-  const lower = path.toLowerCase();
+  const lower = stripGzip(path).toLowerCase();
   return lower.endsWith('.jsonl') || lower.endsWith('.ndjson') ? 'jsonl' : 'csv';
+}
+
+/** Whether a price file is gzip-compressed, by its name (`.gz`). */
+export function isGzipPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.gz');
+}
+
+/** `path` without a trailing `.gz`. */
+export function stripGzip(path: string): string {
+  return isGzipPath(path) ? path.slice(0, -3) : path;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DataDownloadError } from './data-download-error.js';
 import type { Chunk } from './history-source.js';
 
@@ -66,12 +67,19 @@ export class ChunkStore {
  * Writes `parts` one after another to `path` atomically: temp file beside it, fsync, rename. Parts are
  * written one at a time, so a joined file never needs all its chunks in memory at once.
  */
-export function writeFileAtomic(path: string, parts: Iterable<string>): void {
+export function writeFileAtomic(
+  path: string,
+  parts: Iterable<string>,
+  options: { gzip?: boolean } = {},
+): void {
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
   try {
     const fd = openSync(temp, 'w');
     try {
-      for (const part of parts) if (part.length > 0) writeSync(fd, part);
+      // gzip: one member per part (concatenated members are one gzip text to every reader, ReplayFeed's too).
+      for (const part of parts) {
+        if (part.length > 0) writeSync(fd, options.gzip ? gzipSync(part) : part);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -12,13 +12,15 @@ import { timeframeName } from './timeframe.js';
 /** Options of {@link downloadHistory}. */
 export interface DownloadHistoryOptions extends Omit<SourceRequest, 'symbol'> {
   readonly source: SourceName;
-  /** One file per symbol: `<outDir>/<SYMBOL>.csv`. */
+  /** One file per symbol: `<outDir>/<SYMBOL>.csv` (`.csv.gz` with `gzip`). */
   readonly symbols: readonly string[];
   /** First timestamp, epoch ms (inclusive). */
   readonly fromMs: number;
   /** End, epoch ms (exclusive); cut to the clock's now (candles: the last finished one). */
   readonly toMs: number;
   readonly outDir: string;
+  /** Write `<SYMBOL>.csv.gz` (gzip; ReplayFeed and `omni backtest --data` read it) instead of `.csv`. */
+  readonly gzip?: boolean;
   /** Default SystemClock: only to cut `toMs` to now and pace Binance's weight. */
   readonly clock?: Clock;
   /** Default: a `setTimeout` promise. Tests inject one that returns at once. */
@@ -132,7 +134,8 @@ export async function downloadHistory(options: DownloadHistoryOptions): Promise<
       options.onProgress?.({ symbol: source.symbol, chunk, chunksDone, chunksTotal, rows, skipped });
     }
     if (symbolRows === 0) throw noData(source, fromMs, toMs);
-    files.push(joinChunks(source, store, chunks, join(outDir, `${source.symbol}.csv`), symbolRows));
+    const file = join(outDir, `${source.symbol}.csv${options.gzip ? '.gz' : ''}`);
+    files.push(joinChunks(source, store, chunks, file, symbolRows, options.gzip === true));
   }
   return {
     source: options.source,
@@ -176,6 +179,7 @@ function joinChunks(
   chunks: readonly Chunk[],
   path: string,
   rows: number,
+  gzip: boolean,
 ): DownloadedFile {
   let first: string | undefined;
   let last = '';
@@ -196,7 +200,7 @@ function joinChunks(
       yield text;
     }
   }
-  writeFileAtomic(path, parts());
+  writeFileAtomic(path, parts(), { gzip });
   return {
     symbol: source.symbol,
     path,

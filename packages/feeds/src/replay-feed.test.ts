@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { type Alert, ManualClock, type Tick } from '@omni/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledFxPath } from './bundled-fx.js';
@@ -121,6 +122,42 @@ describe('ReplayFeed', () => {
         source: 'replay:quotes.csv',
       },
     ]);
+  });
+
+  it('reads a gzip file (.csv.gz, .jsonl.gz, concatenated members) exactly as the plain one', async () => {
+    const rows = Array.from(
+      { length: 5000 },
+      (_, i) => `${1704067200 + i * 60},${(1.1 + i * 1e-5).toFixed(5)}`,
+    );
+    const text = `timestamp,price\n${rows.join('\n')}\n`;
+    const plain = await collect(new ReplayFeed({ path: file('EURUSD.csv', text), timestampUnit: 's' }));
+    const gzPath = join(dir, 'EURUSD.csv.gz');
+    // Two gzip members, split mid-line: a resumed download appends a member; gunzip reads them as one text.
+    const cut = text.indexOf('\n', text.length / 2) - 3;
+    writeFileSync(gzPath, Buffer.concat([gzipSync(text.slice(0, cut)), gzipSync(text.slice(cut))]));
+    const gz = await collect(new ReplayFeed({ path: gzPath, timestampUnit: 's' }));
+    expect(gz.length).toBe(5000);
+    // Same ticks; the symbol comes from the name without .csv.gz, the source names the .gz file.
+    expect(gz.map((t) => ({ ...t, source: '' }))).toEqual(plain.map((t) => ({ ...t, source: '' })));
+    expect(gz[0]).toMatchObject({
+      symbol: 'EURUSD',
+      tsMs: 1704067200000,
+      price: 1.1,
+      source: 'replay:EURUSD.csv.gz',
+    });
+    const jsonl = join(dir, 'ticks.jsonl.gz');
+    writeFileSync(jsonl, gzipSync('{"ts":1704067200000,"price":2}\n{"ts":1704067260000,"price":3}\n'));
+    const fromJsonl = await collect(new ReplayFeed({ path: jsonl, symbol: 'X' }));
+    expect(fromJsonl.map((t) => [t.tsMs, t.price])).toEqual([
+      [1704067200000, 2],
+      [1704067260000, 3],
+    ]);
+  });
+
+  it('stops with FEED_UNREADABLE on a corrupt gzip file', async () => {
+    const path = join(dir, 'bad.csv.gz');
+    writeFileSync(path, Buffer.from('timestamp,price\nnot gzip at all\n'));
+    await expect(collect(new ReplayFeed({ path }))).rejects.toMatchObject({ code: 'FEED_UNREADABLE' });
   });
 
   it('reads ISO date-times without a zone as UTC and with an offset as given', async () => {

@@ -1,17 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import {
   type Alert,
   type Clock,
   type EpochUnit,
   FeedError,
+  isGzipPath,
   type PriceColumns,
   type PriceFileFormat,
   PriceFileParser,
   PriceRowProblem,
   priceFileFormat,
   SystemClock,
+  stripGzip,
   type Tick,
 } from '@omni/core';
 import { MarketNormalizer, type RawTick } from './market-normalizer.js';
@@ -197,12 +201,12 @@ export class ReplayFeed implements PriceFeed {
   /** Streams the file's rows, normalized, a chunk at a time; malformed rows are thrown or alerted here. */
   async *#batches(): AsyncGenerator<readonly Tick[]> {
     if (!this.#started) await this.start();
-    const stream = createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 16 });
+    const stream = openText(this.path);
     let carry = '';
     const { columns, delimiter, timestampUnit } = this.#options;
     this.#parser = new PriceFileParser({
       format: this.#format,
-      symbol: this.#options.symbol ?? basename(this.path, extname(this.path)),
+      symbol: this.#options.symbol ?? symbolOfFile(this.path),
       source: `replay:${this.#file}`,
       ...(columns !== undefined ? { columns } : {}),
       ...(delimiter !== undefined ? { delimiter } : {}),
@@ -295,4 +299,22 @@ export class ReplayFeed implements PriceFeed {
     this.#options.onAlert?.(alert);
     return undefined;
   }
+}
+
+/** The file's text in 64 KiB chunks; a `.gz` file is gunzipped on the way (gzip and concatenated members). */
+function openText(path: string): Readable {
+  if (!isGzipPath(path)) return createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  const gunzip = createGunzip({ chunkSize: 1 << 16 });
+  const file = createReadStream(path, { highWaterMark: 1 << 16 });
+  file.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('close', () => file.destroy());
+  file.pipe(gunzip);
+  gunzip.setEncoding('utf8');
+  return gunzip;
+}
+
+/** The symbol a file name gives: `EURUSD.csv` and `EURUSD.csv.gz` → `EURUSD`. */
+function symbolOfFile(path: string): string {
+  const name = stripGzip(path);
+  return basename(name, extname(name));
 }

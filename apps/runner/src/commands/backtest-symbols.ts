@@ -92,8 +92,8 @@ export function parseSymbols(text: string): string[] {
 }
 
 /**
- * The data file of each symbol: the bundled series, or `<dir>/<SYMBOL>.csv` of a `--data` folder
- * (the symbol upper-cased, as the run names it). A missing one is refused naming the symbol.
+ * The data file of each symbol: the bundled series, or `<dir>/<SYMBOL>.csv` (else `<SYMBOL>.csv.gz`)
+ * of a `--data` folder (the symbol upper-cased, as the run names it). A missing one is refused naming the symbol.
  */
 export function symbolDataFiles(symbols: readonly string[], dataDir?: string): (string | undefined)[] {
   if (dataDir === undefined) {
@@ -106,8 +106,10 @@ export function symbolDataFiles(symbols: readonly string[], dataDir?: string): (
   }
   return symbols.map((symbol) => {
     const file = join(dir, `${symbol}.csv`);
-    if (!existsSync(file)) badInput(`no data file for ${symbol}`, { symbol, file });
-    return file;
+    if (existsSync(file)) return file;
+    const gzip = `${file}.gz`;
+    if (existsSync(gzip)) return gzip;
+    return badInput(`no data file for ${symbol} (${symbol}.csv or ${symbol}.csv.gz)`, { symbol, file });
   });
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { ManualClock } from '@omni/core';
 import { FakeBinanceServer, FakeDukascopyServer } from '@omni/data-download/testing';
 import { ReplayFeed } from '@omni/feeds';
@@ -124,6 +125,23 @@ describe('omni data download', () => {
       downloaded: 0,
       skipped: 4,
     });
+    // --gzip writes <SYMBOL>.csv.gz from the same chunks: the same text once gunzipped, and it replays.
+    const zipped = await withEnv({ OMNI_BINANCE_REST_URL: binanceUrl }, () => omni([...argv, '--gzip']));
+    const zippedReport = JSON.parse(zipped.out) as DataDownloadReport;
+    expect(zippedReport.files.map((f) => f.path)).toEqual([
+      join(out, 'BTCUSDT.csv.gz'),
+      join(out, 'ETHUSDT.csv.gz'),
+    ]);
+    expect(zippedReport.chunks.downloaded).toBe(0);
+    const plain = readFileSync(join(out, 'BTCUSDT.csv'), 'utf8');
+    expect(gunzipSync(readFileSync(join(out, 'BTCUSDT.csv.gz'))).toString('utf8')).toBe(plain);
+    const ticks = [];
+    for await (const tick of new ReplayFeed({ path: join(out, 'BTCUSDT.csv.gz') })) ticks.push(tick);
+    expect([ticks.length, ticks[0]?.symbol, ticks[1439]?.tsMs]).toEqual([
+      1440,
+      'BTCUSDT',
+      Date.UTC(2024, 0, 1, 23, 59),
+    ]);
   });
 
   it('downloads dukascopy ticks as timestamp,bid,ask,volume', async () => {

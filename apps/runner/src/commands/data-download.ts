@@ -29,6 +29,7 @@ export interface DataDownloadFlags {
   readonly baseUrl?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly gzip?: boolean;
 }
 
 /** Environment settings of the API roots (a mirror, a proxy, a local fake). */
@@ -99,6 +100,7 @@ export async function runDataDownload(
       fromMs,
       toMs,
       outDir,
+      ...(flags.gzip ? { gzip: true } : {}),
       clock: deps.clock ?? new SystemClock(),
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -192,6 +194,7 @@ export function registerDataCommands(program: Command, io: CliIo, setExit: (code
       '--base-url <url>',
       `API root instead of the source's own (or ${BASE_URL_ENV.binance} / ${BASE_URL_ENV.dukascopy})`,
     )
+    .option('--gzip', 'write <SYMBOL>.csv.gz (gzip) instead of .csv; backtests read either')
     .option('--quiet', 'no progress output')
     .option('--json', 'print one JSON object (files, rows, chunks downloaded/skipped)')
     .action(async (flags: DataDownloadFlags) => {
