@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readPriceCsv, readTicksJsonl } from './price-series.js';
 
@@ -40,6 +41,14 @@ describe('readPriceCsv', () => {
     writeFileSync(file, 'time,bid,ask\n1704067200,1.1,1.3\n1704067260,1.2,1.4\n');
     const s = readPriceCsv(file, 'EURUSD');
     // 1704067200 s = 2024-01-01T00:00:00Z; mids (1.1 + 1.3) / 2 = 1.2 and (1.2 + 1.4) / 2 = 1.3
+    expect([...s.tsMs]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1)]);
+    expect([...s.prices].map((p) => p.toFixed(12))).toEqual(['1.200000000000', '1.300000000000']);
+  });
+
+  it('reads a gzip file as its plain text, as the replay feed does', () => {
+    const file = join(dir, 'quotes.csv.gz');
+    writeFileSync(file, gzipSync('time,bid,ask\n1704067200,1.1,1.3\n1704067260,1.2,1.4\n'));
+    const s = readPriceCsv(file, 'EURUSD');
     expect([...s.tsMs]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1)]);
     expect([...s.prices].map((p) => p.toFixed(12))).toEqual(['1.200000000000', '1.300000000000']);
   });

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { DataError, PriceFileParser, type PriceRow, PriceRowProblem, priceFileFormat } from '@omni/core';
+import { gunzipSync } from 'node:zlib';
+import {
+  DataError,
+  isGzipPath,
+  PriceFileParser,
+  type PriceRow,
+  PriceRowProblem,
+  priceFileFormat,
+} from '@omni/core';
 
 /** A price series of one symbol, oldest first. */
 export interface PriceSeries {
@@ -67,7 +75,8 @@ export function readTicksJsonl(path: string): PriceSeries[] {
 
 function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    // A `.gz` file is gunzipped, as ReplayFeed does: a file that replays also trains.
+    return isGzipPath(path) ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8');
   } catch (err) {
     throw new DataError('DATA_SOURCE_INVALID', 'cannot read the price file', { file: path }, { cause: err });
   }
