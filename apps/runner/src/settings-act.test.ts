@@ -22,6 +22,8 @@ import { omni } from './cli.fixture.js';
 // - live: `omni live --live` with a checklist that passes (dummy credentials);
 // - check-deriv, check-mt5: `omni check --venue deriv|mt5` (the venue's own credentials);
 // - live-plan: `omni live --venue deriv --mode micro-live --plan` (every check, no connection);
+// - live-evm: `omni live --venue evm` with the relay on (`useRelay`) against a port where no node
+//   listens: the first error (a missing relay key is refused before any connection);
 // - shadow-live: `omni shadow --feed binance` against a local WebSocket server sending trades dated
 //   2021, on the system clock: blocked ticks and trades.
 
@@ -40,6 +42,7 @@ type Observation =
   | 'check-mt5'
   | 'live'
   | 'live-plan'
+  | 'live-evm'
   | 'shadow-live';
 
 /** How one binding is probed: the value to set, where to look, and extra variables both runs share. */
@@ -95,6 +98,16 @@ function probes(): Readonly<Record<string, Probe>> {
     DEX_RPC: { value: CREDENTIALS['DEX_RPC'] as string, observe: 'check' },
     DEX_PRIVKEY: { value: CREDENTIALS['DEX_PRIVKEY'] as string, observe: 'check' },
     MEV_RELAY_URL: { value: 'https://relay.example.org', observe: 'check' },
+    // The relay identity key: `omni live --venue evm` with useRelay refuses to start without it.
+    MEV_AUTH_KEY: {
+      value: 'cd'.repeat(32),
+      observe: 'live-evm',
+      with: {
+        DEX_RPC: 'http://127.0.0.1:9/',
+        DEX_PRIVKEY: CREDENTIALS['DEX_PRIVKEY'] as string,
+        MEV_RELAY_URL: 'http://127.0.0.1:9/relay',
+      },
+    },
     MT5_BRIDGE_SECRET: { value: 'not-a-real-bridge-secret', observe: 'check-mt5' },
     DERIV_WS_URL: { value: 'ws://127.0.0.1:9/websockets/v3', observe: 'check-deriv' },
     DERIV_APP_ID: { value: '1089', observe: 'check-deriv' },
@@ -247,6 +260,46 @@ async function observeLivePlan(): Promise<string> {
   });
 }
 
+/** `omni live --venue evm` with the relay on; no node listens at DEX_RPC: the first error line. */
+async function observeLiveEvm(): Promise<string> {
+  const dir = freshDir('live-evm');
+  process.env['OMNI_LOG_DIR'] = join(dir, 'logs');
+  const address = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+  const venueConfig = {
+    routes: [
+      {
+        routeId: 'a->b',
+        borrowPair: address(1),
+        borrowToken: address(2),
+        sellPath: [address(3)],
+        repayTokenUsd: 1,
+      },
+    ],
+    chainId: 31337,
+    ethUsd: 3000,
+    executorAddress: address(4),
+    useRelay: true,
+  };
+  const result = await omni([
+    'live',
+    '--venue',
+    'evm',
+    '--mode',
+    'micro-live',
+    '--confirm-live',
+    '--symbol',
+    'WETHUSD',
+    '--out',
+    join(dir, 'run'),
+    '--venue-config',
+    JSON.stringify(venueConfig),
+  ]);
+  return JSON.stringify({
+    code: result.code,
+    refused: result.err.split('\n').find((l) => l.startsWith('error')) ?? '',
+  });
+}
+
 async function observeLive(): Promise<string> {
   const result = await omni(['live', '--live']);
   return JSON.stringify({ code: result.code, err: result.err });
@@ -332,6 +385,7 @@ const OBSERVE: Readonly<Record<Observation, () => Promise<string>>> = {
   'check-mt5': () => observeVenueCheck('mt5'),
   live: observeLive,
   'live-plan': observeLivePlan,
+  'live-evm': observeLiveEvm,
   'shadow-live': observeShadowLive,
 };
 

@@ -35,7 +35,7 @@ describe('selectedVenue', () => {
     expect(() => selectedVenue({ venue: 'pocketoption' })).toThrow(
       expect.objectContaining({
         code: 'RUNTIME_BAD_INPUT',
-        shortMessage: 'unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws',
+        shortMessage: 'unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws, evm',
       }),
     );
     expect(() => selectedVenue({ venue: 'mt5', venueConfig: '[5555]' })).toThrow(
@@ -106,6 +106,7 @@ describe('omni venues', () => {
       ['mt5', true, ['spot'], ['host', 'port', 'heartbeatIntervalMs', 'heartbeatTimeoutMs']],
       ['deriv', true, ['binary'], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs']],
       ['binary-ws', true, ['binary'], ['backoff', 'maxReconnects', 'staleTimeoutMs', 'pingIntervalMs']],
+      ['evm', true, ['arbitrage'], ['routes', 'chainId', 'executorAddress', 'ethUsd']],
     ]);
     expect(listVenues().find((v) => v.name === 'binary-ws')?.settings).toContain('protocolFile');
   });
@@ -118,6 +119,7 @@ describe('omni venues', () => {
       'mt5: price feed; executors: spot',
       'deriv: price feed; executors: binary',
       'binary-ws: price feed; executors: binary',
+      'evm: price feed; executors: arbitrage',
     ]);
     expect(run.out).toContain('  --venue-config keys: host, port, heartbeatIntervalMs');
   });
@@ -140,6 +142,6 @@ describe('omni venues', () => {
   it('omni shadow refuses an unknown venue with exit 2 before writing anything', async () => {
     const run = await omni(['shadow', '--venue', 'pocketoption', '--out', '/nonexistent/omni-venue-test']);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws/);
+    expect(run.err).toMatch(/unknown venue pocketoption; known venues: binance, mt5, deriv, binary-ws, evm/);
   });
 });

@@ -1,9 +1,10 @@
 import { type Alert, type Clock, type OmniConfig, RuntimeError } from '@omni/core';
-import { parseVenueConfig, type VenueDefinition } from '@omni/execution';
+import { type PoolStateSource, parseVenueConfig, type VenueDefinition } from '@omni/execution';
 import type { PriceFeed } from '@omni/feeds';
 import { binanceVenue } from '@omni/venue-binance';
 import { binaryWsVenue } from '@omni/venue-binary-ws';
 import { derivVenue } from '@omni/venue-deriv';
+import { evmVenue } from '@omni/venue-evm';
 import { mt5Venue } from '@omni/venue-mt5';
 
 /** A venue as the runner drives it: its feed is a PriceFeed. */
@@ -11,7 +12,7 @@ export type RunnerVenue = VenueDefinition<unknown, PriceFeed>;
 
 /** Every venue the CLI can run, by name: what `--venue NAME` picks from. */
 export const VENUES: ReadonlyMap<string, RunnerVenue> = new Map<string, RunnerVenue>(
-  [binanceVenue, mt5Venue, derivVenue, binaryWsVenue].map((venue): [string, RunnerVenue] => [
+  [binanceVenue, mt5Venue, derivVenue, binaryWsVenue, evmVenue].map((venue): [string, RunnerVenue] => [
     venue.name,
     venue,
   ]),
@@ -76,6 +77,22 @@ export interface VenueFeedSetup {
   readonly onAlert: (alert: Alert) => void;
   /** The run's credentials (the MT5 bridge's shared secret, a platform's token). */
   readonly credentials?: OmniConfig['credentials'];
+}
+
+/**
+ * The selected venue's pool states for the arbitrage engine (`createPools`), or undefined when the
+ * venue has none. Shares the venue's node connection with its feed and executors (same settings).
+ */
+export function openVenuePools(
+  { venue, config }: SelectedVenue,
+  setup: Omit<VenueFeedSetup, 'symbol'>,
+): PoolStateSource | undefined {
+  return venue.createPools?.(config, {
+    clock: setup.clock,
+    seed: setup.seed,
+    onAlert: setup.onAlert,
+    ...(setup.credentials ? { credentials: setup.credentials } : {}),
+  });
 }
 
 /** The selected venue's price feed for one symbol (not started). */

@@ -59,4 +59,9 @@ export const CredentialsSchema = z.strictObject({
     .prefault({}),
   /** Relay URLs (e.g. Flashbots-style) may carry an auth key in the path or query. */
   mevRelayUrl: secretUrl.optional(),
+  /**
+   * The relay identity key that signs `X-Flashbots-Signature` (MEV_AUTH_KEY): a key of its own that
+   * holds no funds, never DEX_PRIVKEY.
+   */
+  mevAuthKey: secretPrivateKey.optional(),
 });

@@ -33,6 +33,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'DEX_RPC', path: ['credentials', 'dex', 'rpcUrl'], kind: 'string', secret: true },
   { env: 'DEX_PRIVKEY', path: ['credentials', 'dex', 'privateKey'], kind: 'string', secret: true },
   { env: 'MEV_RELAY_URL', path: ['credentials', 'mevRelayUrl'], kind: 'string', secret: true },
+  { env: 'MEV_AUTH_KEY', path: ['credentials', 'mevAuthKey'], kind: 'string', secret: true },
   { env: 'OMNI_MAX_DAILY_LOSS_USD', path: ['risk', 'maxDailyLossUsd'], kind: 'number' },
   { env: 'OMNI_MAX_DAILY_TRADES', path: ['risk', 'maxDailyTrades'], kind: 'number' },
   { env: 'OMNI_MAX_LOSS_STREAK', path: ['risk', 'maxLossStreak'], kind: 'number' },

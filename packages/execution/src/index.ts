@@ -55,6 +55,11 @@ export {
   type LiveAllowance,
 } from './failover-executor.js';
 export {
+  isLaterBlockPoolSource,
+  type LaterBlockPoolSource,
+  type MinedBlockRoute,
+} from './later-block-pool-source.js';
+export {
   createLiveExecutionHub,
   type LiveExecutionHub,
   type LiveExecutionHubOptions,

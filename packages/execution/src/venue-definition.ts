@@ -1,6 +1,7 @@
 import { type Alert, type Clock, ConfigError, type Market, type OmniConfig, type Tick } from '@omni/core';
 import type { z } from 'zod';
 import type { PositionStateSink } from './executor.js';
+import type { PoolStateSource } from './pool-state-source.js';
 import type { ExecutorSet } from './real-time-execution-hub.js';
 
 /** What a venue's factories get from the application that runs them. */
@@ -56,6 +57,13 @@ export interface VenueDefinition<Config = unknown, Feed extends AsyncIterable<Ti
   createFeed(config: Config, request: VenueFeedRequest): Feed;
   /** The venue's executors, one per market in `executorMarkets`. */
   createExecutors?(config: Config, context: VenueContext): ExecutorSet;
+  /**
+   * The venue's pool states for the arbitrage engine (a chain venue: its pairs' reserves, read
+   * once per block). `omni live` and `omni shadow` give it to the engine as its `pools`, so the
+   * governor sizes routes on the same states the venue's feed and executors see; without it a
+   * live run has no arbitrage and a shadow run keeps the synthetic pools. Optional.
+   */
+  createPools?(config: Config, context: VenueContext): PoolStateSource;
 }
 
 /**

@@ -29,7 +29,13 @@ import { readAllowance } from '../live-allowance.js';
 import { findRunRecords, promotionVerdict, scaledStakeCap, strategyDigest } from '../live-promotion.js';
 import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
 import type { RunSummary } from '../run-summary.js';
-import { openVenueFeed, type SelectedVenue, selectedVenue, type VenueFlags } from '../venues.js';
+import {
+  openVenueFeed,
+  openVenuePools,
+  type SelectedVenue,
+  selectedVenue,
+  type VenueFlags,
+} from '../venues.js';
 import { formatChecklist, runCheck, stateDir } from './check.js';
 import { writeReport } from './report.js';
 import { journaledTicks } from './shadow.js';
@@ -100,7 +106,7 @@ export async function planLive(
   if (flags.venue === undefined) {
     throw new RuntimeError(
       'RUNTIME_LIVE_REFUSED',
-      'live refused: name the venue (--venue deriv or --venue mt5)',
+      'live refused: name the venue (--venue deriv, mt5 or evm)',
       {},
     );
   }
@@ -169,9 +175,9 @@ function consoleAlert(alert: Alert): string | undefined {
 }
 
 /**
- * `omni live --venue deriv|mt5 --symbol … --mode micro-live|scaled-live --confirm-live`: the engine
- * on the venue's feed with its executors behind the failover of runbook 5.1 (the engines the venue
- * has no executor for stay in shadow). Not resumable by replay: a restart reconciles the position
+ * `omni live --venue deriv|mt5|evm --symbol … --mode micro-live|scaled-live --confirm-live`: the
+ * engine on the venue's feed with its executors behind the failover of runbook 5.1 (the engines the
+ * venue has no executor for stay in shadow); a venue with pools (evm) gives the engine its pool states. Not resumable by replay: a restart reconciles the position
  * ledger and the venue's order book with the account instead. SIGINT/SIGTERM stop and save.
  */
 export async function runLive(
@@ -201,6 +207,14 @@ export async function runLive(
   const createExecutors = venue.createExecutors?.bind(venue);
   if (createExecutors === undefined)
     throw new RuntimeError('RUNTIME_LIVE_REFUSED', `venue ${venue.name} has no executors`, {});
+  // A chain venue's pool states (one read per block, shared with its feed and executor); else no arbitrage.
+  let engineAlert: ((alert: Alert) => void) | undefined;
+  const pools = openVenuePools(plan.venue, {
+    clock,
+    seed: run.seed,
+    onAlert: (alert) => engineAlert?.(alert),
+    credentials: run.credentials,
+  });
   const engine = await createOmniEngine({
     config: run,
     runDir: outDir,
@@ -209,7 +223,7 @@ export async function runLive(
     stateDir: state,
     runIdPrefix: plan.mode,
     logTicks: true,
-    pools: null,
+    pools: pools ?? null,
     features: hooks.features ?? { bars: { kind: 'time', intervalMs: 60_000 } },
     ...(hooks.brain ? { brain: hooks.brain } : {}),
     onAlert: (alert) => {
@@ -236,6 +250,7 @@ export async function runLive(
       }).hub,
   });
   const onAlert = (alert: Alert): void => engine.alert(alert);
+  engineAlert = onAlert;
   const source: PriceFeed = openVenueFeed(plan.venue, {
     symbol,
     clock,

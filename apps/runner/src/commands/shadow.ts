@@ -18,7 +18,7 @@ import type { CliIo } from '../cli-io.js';
 import { noTicksError, replayFeed, selectData, sketchSeries, sketchTicks } from '../data-source.js';
 import { checkOutputDir, markRunFolder, RUN_MARKER } from '../output-dir.js';
 import type { RunSummary } from '../run-summary.js';
-import { openVenueFeed, selectedVenue, type VenueFlags } from '../venues.js';
+import { openVenueFeed, openVenuePools, selectedVenue, type VenueFlags } from '../venues.js';
 import { stateDir } from './check.js';
 import { writeReport } from './report.js';
 
@@ -114,6 +114,16 @@ export async function runShadow(
 
   const clock = live ? new SystemClock() : new ManualClock(0);
   const symbol = selection ? selection.symbol : (flags.symbol ?? 'btcusdt').toUpperCase();
+  // A chain venue's pools replace the synthetic ones: decisions settle at the next block.
+  let engineAlert: ((alert: Alert) => void) | undefined;
+  const pools =
+    venue &&
+    openVenuePools(venue, {
+      clock,
+      seed: config.seed,
+      onAlert: (alert) => engineAlert?.(alert),
+      credentials: config.credentials,
+    });
   const engine = await createOmniEngine({
     config,
     runDir: outDir,
@@ -123,6 +133,7 @@ export async function runShadow(
     resumable: true,
     runIdPrefix: 'shadow',
     logTicks: live,
+    ...(pools ? { pools } : {}),
     ...(live ? { features: { bars: { kind: 'time', intervalMs: 60_000 } } } : {}),
     onAlert: (alert) => {
       const line = consoleAlert(alert);
@@ -130,6 +141,7 @@ export async function runShadow(
     },
   });
   const onAlert = (alert: Alert): void => engine.alert(alert);
+  engineAlert = onAlert;
   const source: PriceFeed = selection
     ? replayFeed(selection, onAlert, flags.speed ?? 0)
     : openVenueFeed(venue!, { symbol, clock, seed: config.seed, onAlert, credentials: config.credentials }); // no selection: a venue

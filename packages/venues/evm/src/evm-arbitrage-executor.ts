@@ -2,6 +2,7 @@ import {
   type ArbitrageDecision,
   ExecutionError,
   type Secret,
+  scrubSecrets,
   type Tick,
   type TradeOutcome,
 } from '@omni/core';
@@ -13,12 +14,14 @@ import {
   type PendingPosition,
   rejectedReport,
 } from '@omni/execution';
-import { Contract, type Provider, type TransactionReceipt, Wallet } from 'ethers';
+import { Contract, type Provider, Transaction, type TransactionReceipt, Wallet } from 'ethers';
 import { FLASH_ARB_EXECUTOR } from './artifacts.js';
+import type { EvmAttempt, SubmittedSwap } from './evm-attempt.js';
 import { EvmError } from './evm-error.js';
 import { classifyRevert, type MinedSwap, minedOutcome, nativeWeiInToken } from './evm-outcome.js';
 import type { RpcHealth } from './mev/rpc-health.js';
 import { orientReserves, PoolReader } from './pool-reader.js';
+import { type RelaySendOptions, sendThroughRelay } from './relay-send.js';
 import { type PairStates, quoteRoute, routePairs, sizeRoute } from './route-quote.js';
 import type { EvmRoute } from './routes.js';
 import { assertChainIdOf, revertDataOf, traceRevertData, withTimeout } from './rpc.js';
@@ -52,36 +55,13 @@ export interface EvmArbitrageExecutorOptions {
    * `arbitrage`) are this executor's, which the engine wires to SafetyManager.
    */
   readonly health?: RpcHealth;
+  /**
+   * Send through a private relay (MEV_RELAY_URL, signed with MEV_AUTH_KEY) instead of the public
+   * mempool: simulated with eth_callBundle, sent for the next `targetBlocks` blocks, and a bundle not
+   * included settles as `rejected` (nothing mined, no gas paid). See {@link sendThroughRelay}.
+   */
+  readonly relay?: RelaySendOptions;
 }
-
-/** A flash swap that was broadcast. */
-export interface SubmittedSwap {
-  readonly decisionId: string;
-  readonly txHash: string;
-  readonly nonce: number;
-}
-
-/** What the last `execute` did, with the chain's numbers (for the journal and `omni arb demo`). */
-export type EvmAttempt =
-  | {
-      readonly sent: false;
-      readonly decisionId: string;
-      readonly reason: string;
-      readonly predictedProfitWei: bigint;
-    }
-  | {
-      readonly sent: true;
-      readonly decisionId: string;
-      readonly txHash: string;
-      readonly status: 'filled' | 'reverted';
-      readonly reason: string;
-      readonly amountInWei: bigint;
-      readonly predictedProfitWei: bigint;
-      readonly realisedProfitWei: bigint;
-      readonly gasUsed: bigint;
-      readonly effectiveGasPrice: bigint;
-      readonly blockNumber: number;
-    };
 
 const VENUE = 'uniswap-v2';
 const GWEI = 1_000_000_000n;
@@ -119,6 +99,8 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
   #queue: Promise<unknown> = Promise.resolve();
   #inFlight: PendingPosition | undefined;
   #last: EvmAttempt | undefined;
+  /** Decisions that reached the sending step: one order per decision, never a second. */
+  readonly #decided = new Set<string>();
 
   constructor(options: EvmArbitrageExecutorOptions) {
     if (!(options.ethUsd > 0))
@@ -238,29 +220,22 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
         quote.profit,
       );
     }
+    if (this.#decided.has(decision.id)) return reject(`decision ${decision.id} was sent once already`);
+    this.#decided.add(decision.id);
     const margin = BigInt(Math.round((this.#options.gasLimitMargin ?? 0.2) * 1000));
     const request = await this.#contract.getFunction('execute').populateTransaction(...args, minProfit);
     const nonce =
       this.#nonce ?? (await this.#read(provider.getTransactionCount(this.address, 'pending'), 'nonce'));
+    const tx = {
+      ...request,
+      nonce,
+      gasLimit: (estimate * (1000n + margin)) / 1000n,
+      maxPriorityFeePerGas: tip,
+      maxFeePerGas: 2n * baseFee + tip,
+      type: 2,
+    };
     let hash: string;
-    try {
-      const sent = await this.#wallet.sendTransaction({
-        ...request,
-        nonce,
-        gasLimit: (estimate * (1000n + margin)) / 1000n,
-        maxPriorityFeePerGas: tip,
-        maxFeePerGas: 2n * baseFee + tip,
-        type: 2,
-      });
-      hash = sent.hash;
-    } catch (err) {
-      this.#nonce = undefined; // re-read from the chain at the next send
-      throw new ExecutionError('EXECUTION_BROKER_ERROR', 'the node refused the flash-swap transaction', {
-        decisionId: decision.id,
-        reason: err instanceof Error ? err.message.slice(0, 200) : String(err),
-      });
-    }
-    this.#nonce = nonce + 1;
+    let relayed: TransactionReceipt | undefined;
     this.#inFlight = {
       decisionId: decision.id,
       engine: 'arbitrage',
@@ -268,9 +243,38 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
       venue: VENUE,
       state: 'open',
     };
-    this.#options.onSubmitted?.({ decisionId: decision.id, txHash: hash, nonce });
     try {
-      const receipt = await this.#receipt(hash, decision.id);
+      if (this.#options.relay === undefined) {
+        hash = (await this.#wallet.sendTransaction(tx)).hash;
+      } else {
+        const raw = await this.#wallet.signTransaction(await this.#wallet.populateTransaction(tx));
+        hash = Transaction.from(raw).hash ?? '';
+        this.#options.onSubmitted?.({ decisionId: decision.id, txHash: hash, nonce });
+        const result = await sendThroughRelay(
+          { decisionId: decision.id, rawTx: raw, txHash: hash, headBlock: block.number },
+          provider,
+          this.#options.relay,
+          (p, what) => this.#read(p, what),
+        );
+        if (result.kind !== 'included') {
+          this.#inFlight = undefined;
+          return reject(result.reason, quote.profit);
+        }
+        relayed = result.receipt;
+      }
+    } catch (err) {
+      this.#inFlight = undefined;
+      this.#nonce = undefined; // re-read from the chain at the next send
+      if (err instanceof ExecutionError) throw err;
+      throw new ExecutionError('EXECUTION_BROKER_ERROR', 'the flash-swap transaction was not accepted', {
+        decisionId: decision.id,
+        reason: scrubSecrets(err instanceof Error ? err.message : String(err)).slice(0, 200),
+      });
+    }
+    this.#nonce = nonce + 1;
+    if (relayed === undefined) this.#options.onSubmitted?.({ decisionId: decision.id, txHash: hash, nonce });
+    try {
+      const receipt = relayed ?? (await this.#receipt(hash, decision.id));
       const borrowState = states.get(pairs[0] ?? '');
       const borrowPool =
         borrowState === undefined

@@ -1,5 +1,6 @@
 import { BrowserProvider, type Eip1193Provider, HDNodeWallet, Mnemonic, Wallet } from 'ethers';
 import { EvmError, isMissingModule } from './evm-error.js';
+import { LocalRpcServer } from './local-rpc-server.js';
 import { assertChainId, withTimeout } from './rpc.js';
 
 /** Hardhat's well-known development mnemonic: deterministic accounts, funded with 10 000 ETH each. */
@@ -149,6 +150,14 @@ export class LocalChain {
   /** The latest block number. */
   async blockNumber(): Promise<number> {
     return this.provider.getBlockNumber();
+  }
+
+  /**
+   * A JSON-RPC HTTP server on 127.0.0.1 in front of this node, so code under test reaches it as it
+   * reaches a real node: `new JsonRpcProvider(server.url)` (DEX_RPC). Close it with `server.stop()`.
+   */
+  serve(): Promise<LocalRpcServer> {
+    return LocalRpcServer.start({ send: (method, params) => this.send(method, params) });
   }
 
   /** Stops using the node (the in-process node holds no socket or child process). Idempotent. */

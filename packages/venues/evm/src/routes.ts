@@ -1,7 +1,8 @@
 import { getAddress, isAddress } from 'ethers';
 import { z } from 'zod';
 
-const AddressSchema = z
+/** A 0x address, checksummed on parse. */
+export const AddressSchema = z
   .string()
   .refine((s) => isAddress(s), 'must be a 0x-prefixed 20-byte address')
   .transform((s) => getAddress(s));

@@ -36,6 +36,8 @@ export interface DecodedBundleTx {
   readonly type: number;
   readonly gasLimit: bigint;
   readonly value: bigint;
+  /** Call data. */
+  readonly data: string;
   /** gasPrice (legacy) or maxFeePerGas (EIP-1559). */
   readonly maxFeePerGas: bigint;
   /** gasPrice (legacy) or maxPriorityFeePerGas (EIP-1559). */
@@ -67,6 +69,7 @@ export function decodeBundleTxs(
       type: tx.type ?? 0,
       gasLimit: tx.gasLimit,
       value: tx.value,
+      data: tx.data,
       maxFeePerGas: tx.maxFeePerGas ?? legacyPrice,
       maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? legacyPrice,
     });

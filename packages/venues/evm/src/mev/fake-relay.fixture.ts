@@ -22,6 +22,18 @@ export interface FakeRelayOptions {
   readonly headBlock?: bigint;
   /** When set, only these relay identities are served (the fake's allow-list; public relays serve any key). */
   readonly allowedSigners?: readonly string[];
+  /**
+   * A chain behind the relay (LocalChain): eth_callBundle then also runs each tx with `eth_call` on
+   * the state block (a real EVM revert is reported as the tx's revert), and eth_sendBundle includes
+   * the bundle — `eth_sendRawTransaction` of its txs, mined by automine — when its target block is
+   * the chain's next one (and {@link FakeRelay.withholdBundles} is off): a builder that includes it.
+   */
+  readonly chain?: FakeRelayChain;
+}
+
+/** The chain a {@link FakeRelay} simulates on and includes bundles into. */
+export interface FakeRelayChain {
+  send(method: string, params: readonly unknown[]): Promise<unknown>;
 }
 
 /** One request the relay received, as it saw it. */
@@ -75,15 +87,23 @@ export class FakeRelay {
     readonly txs: readonly string[];
   }[] = [];
   readonly #server: Server;
-  readonly #options: Required<Omit<FakeRelayOptions, 'allowedSigners'>> & { allowedSigners?: Set<string> };
+  readonly #options: Required<Omit<FakeRelayOptions, 'allowedSigners' | 'chain'>> & {
+    allowedSigners?: Set<string>;
+  };
   readonly #reverts = new Map<string, string>();
   readonly #failures = new Map<Method, FakeRelayFailure[]>();
   readonly #stalls = new Map<Method, number>();
   readonly #stalled = new Set<ServerResponse>();
   readonly #waiters: ((request: FakeRelayRequest) => void)[] = [];
+  readonly #chain: FakeRelayChain | undefined;
+  /** With a chain: accept bundles but never include them (a builder that picked others). */
+  withholdBundles = false;
+  /** When set, the next eth_callBundle reverts every tx with this reason (then it is cleared). */
+  revertNextSimulation: string | undefined;
 
   private constructor(server: Server, options: FakeRelayOptions) {
     this.#server = server;
+    this.#chain = options.chain;
     this.#options = {
       baseFeePerGasWei: options.baseFeePerGasWei ?? 1_000_000_000n,
       coinbase: getAddress(options.coinbase ?? '0x0000000000000000000000000000000000c0ffee'),
@@ -162,7 +182,7 @@ export class FakeRelay {
     this.received.push(request);
     for (const waiter of this.#waiters.splice(0)) waiter(request);
 
-    const reply = this.#reply(request, json, checked);
+    const reply = await this.#reply(request, json, checked);
     if (reply === 'stall') {
       this.#stalled.add(res);
       return;
@@ -171,11 +191,11 @@ export class FakeRelay {
     res.end(JSON.stringify(reply.json));
   }
 
-  #reply(
+  async #reply(
     request: FakeRelayRequest,
     json: Record<string, unknown> | undefined,
     checked: Checked,
-  ): Reply | 'stall' {
+  ): Promise<Reply | 'stall'> {
     const { id, method, signature } = request;
     if (json === undefined) return rpcError(null, -32700, 'parse error', 400);
     if (!signature.ok) {
@@ -225,15 +245,40 @@ export class FakeRelay {
     };
   }
 
-  #callBundle(id: unknown, checked: { txs: DecodedBundleTx[]; stateBlock: bigint }): Reply {
-    const simulated = simulateFakeBundle(checked.txs, this.#options, this.#reverts, checked.stateBlock);
+  async #callBundle(id: unknown, checked: { txs: DecodedBundleTx[]; stateBlock: bigint }): Promise<Reply> {
+    const reverts = new Map(this.#reverts);
+    const forced = this.revertNextSimulation;
+    this.revertNextSimulation = undefined;
+    if (forced !== undefined) for (const tx of checked.txs) reverts.set(tx.hash.toLowerCase(), forced);
+    const chain = this.#chain;
+    if (chain !== undefined) {
+      for (const tx of checked.txs) {
+        const call = { from: tx.from, to: tx.to, data: tx.data, gas: `0x${tx.gasLimit.toString(16)}` };
+        try {
+          await chain.send('eth_call', [call, `0x${checked.stateBlock.toString(16)}`]);
+        } catch (err) {
+          const data = (err as { data?: unknown }).data;
+          reverts.set(tx.hash.toLowerCase(), typeof data === 'string' ? data : 'execution reverted');
+        }
+      }
+    }
+    const simulated = simulateFakeBundle(checked.txs, this.#options, reverts, checked.stateBlock);
     if (!simulated.ok) return rpcError(id, -32000, simulated.message);
     return { status: 200, json: { jsonrpc: '2.0', id, result: simulated.result } };
   }
 
-  #sendBundle(id: unknown, checked: { txs: DecodedBundleTx[]; blockNumber: bigint }): Reply {
+  async #sendBundle(id: unknown, checked: { txs: DecodedBundleTx[]; blockNumber: bigint }): Promise<Reply> {
     const bundleHash = fakeBundleHash(checked.txs);
     this.bundles.push({ bundleHash, blockNumber: checked.blockNumber, txs: checked.txs.map((tx) => tx.raw) });
+    const chain = this.#chain;
+    if (chain !== undefined && !this.withholdBundles) {
+      const head = BigInt(String(await chain.send('eth_blockNumber', [])));
+      if (head + 1n === checked.blockNumber) {
+        // A tx already mined (the same bundle for an earlier target) cannot be included again.
+        for (const tx of checked.txs)
+          await chain.send('eth_sendRawTransaction', [tx.raw]).catch(() => undefined);
+      }
+    }
     return { status: 200, json: { jsonrpc: '2.0', id, result: { bundleHash } } };
   }
 }

@@ -1,5 +1,6 @@
 export {
   FakeRelay,
+  type FakeRelayChain,
   type FakeRelayFailure,
   type FakeRelayOptions,
   type FakeRelayRequest,
