@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   defineErrorArea,
@@ -95,5 +95,34 @@ describe('defineErrorArea', () => {
     );
     expect(() => defineErrorArea('Other', ['CONFIG_INVALID'])).toThrow(/already belongs to ConfigError/);
     expect(() => defineErrorArea('Bad', ['lowercase_code'])).toThrow(/SCREAMING_SNAKE_CASE/);
+  });
+});
+
+describe('OmniError across copies of the package (ESM and CJS builds)', () => {
+  it('is recognised by a second copy of the module, while subclass instanceof keeps the prototype rule', async () => {
+    vi.resetModules();
+    // @ts-expect-error -- a query suffix makes Vite load a second, separate instance of the module
+    const other = (await import('./errors.js?copy')) as typeof import('./errors.js');
+    expect(other.OmniError).not.toBe(OmniError); // really a second class
+    const foreign = new other.FeedError('FEED_UNREADABLE', 'from the other copy', { file: 'x.csv' });
+    expect(isOmniError(foreign)).toBe(true);
+    expect(isOmniError(foreign, 'FEED_UNREADABLE')).toBe(true);
+    expect(isOmniError(foreign, 'FEED_STALE')).toBe(false);
+    expect(foreign instanceof OmniError).toBe(true);
+    expect(new FeedError('FEED_UNREADABLE', 'here') instanceof other.OmniError).toBe(true);
+    // Subclasses are still told apart by their prototype chain.
+    expect(new FeedError('FEED_UNREADABLE', 'here') instanceof ConfigError).toBe(false);
+    expect(new FeedError('FEED_UNREADABLE', 'here') instanceof FeedError).toBe(true);
+    // Plain errors and look-alikes are not OmniErrors; the brand is not enumerable (JSON unchanged).
+    expect(isOmniError(new Error('x'))).toBe(false);
+    expect(isOmniError({ code: 'FEED_UNREADABLE', name: 'OmniError' })).toBe(false);
+    expect(Object.keys(foreign)).not.toContain(Symbol.for('@omni/core:OmniError'));
+    expect(JSON.parse(JSON.stringify(foreign))).toEqual({
+      name: 'FeedError',
+      code: 'FEED_UNREADABLE',
+      message: 'from the other copy',
+      context: { file: 'x.csv' },
+      details: [],
+    });
   });
 });

@@ -100,7 +100,29 @@ export interface OmniErrorOptions {
  * @example
  * throw new FeedError('FEED_NON_MONOTONIC', 'tick is older than the previous one', { file, line, tsMs });
  */
+/**
+ * The brand of every OmniError, in the global symbol registry: the ESM and CJS builds of this
+ * package (or two installed copies) each have their own `OmniError` class, and an error thrown by
+ * one must still be an OmniError to the other (`isOmniError`, `instanceof OmniError`).
+ */
+const OMNI_ERROR_BRAND: unique symbol = Symbol.for('@omni/core:OmniError') as never;
+
 export class OmniError<C extends string = OmniErrorCode> extends Error {
+  /**
+   * `instanceof OmniError` recognises an OmniError of any copy of this package by its brand;
+   * `instanceof` a subclass keeps the prototype-chain rule.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about; a subclass keeps the prototype rule
+    if (this !== OmniError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[OMNI_ERROR_BRAND] === true
+    );
+  }
+
+  declare readonly [OMNI_ERROR_BRAND]: true;
   override readonly name: string = 'OmniError';
   readonly code: C;
   readonly shortMessage: string;
@@ -116,6 +138,10 @@ export class OmniError<C extends string = OmniErrorCode> extends Error {
     this.shortMessage = safeShort;
     this.context = safeContext;
     this.details = safeDetails;
+  }
+
+  static {
+    Object.defineProperty(OmniError.prototype, OMNI_ERROR_BRAND, { value: true, enumerable: false });
   }
 
   /** Walks the `cause` chain and returns the first error matching `predicate`, if any. */
