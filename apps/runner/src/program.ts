@@ -26,6 +26,7 @@ import {
   formatTrainFromJournal,
   runTrainFromJournal,
 } from './commands/train-from-journal.js';
+import { registerWorkerCommand } from './commands/worker-program.js';
 import { registerLiveCommands } from './program-live.js';
 import { findVenue, formatVenues, listVenues } from './venues.js';
 
@@ -142,6 +143,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   registerLiveCommands(program, io, setExit, configFrom);
+  registerWorkerCommand(program, io, setExit);
   registerSweepCommand(program, io, setExit, configFrom);
   registerDataCommands(program, io, setExit);
 
@@ -358,6 +360,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         err.code.startsWith('CONFIG_') ||
         err.code.startsWith('FEED_') ||
         err.code === 'RUNTIME_BAD_INPUT' ||
+        err.code === 'SWEEP_QUEUE_BAD_URL' ||
         err.code === 'SWEEP_BAD_GRID' ||
         err.code.startsWith('DATA_');
       return badInput ? EXIT.badInput : EXIT.failed;

@@ -37,6 +37,23 @@ describe('BatchTracker', () => {
     expect([...(await tracker.settled).values()]).toEqual([{ pnl: 1.5 }, { pnl: -2 }]);
   });
 
+  it('hands each index its first result once, and rejects with the error onResult throws', async () => {
+    const handed: [number, number][] = [];
+    const tracker = new BatchTracker<number>('b', [0, 1, 2], undefined, (index, result) => {
+      if (index === 2) throw new Error('result of another sweep');
+      handed.push([index, result]);
+    });
+    tracker.completed('b-1', 10);
+    tracker.completed('b-1', 10);
+    tracker.completed('b-0', 0);
+    tracker.completed('b-2', 20);
+    expect(handed).toEqual([
+      [1, 10],
+      [0, 0],
+    ]);
+    await expect(tracker.settled).rejects.toThrow('result of another sweep');
+  });
+
   it('rejects a second completion with a different result as SWEEP_QUEUE_RESULT_MISMATCH', async () => {
     const tracker = new BatchTracker<number>('b', [0, 1]);
     tracker.completed('b-0', 1);

@@ -26,6 +26,7 @@ export class BatchTracker<R> {
   readonly #indexByJobId = new Map<string, number>();
   readonly #results = new Map<number, R>();
   readonly #onProgress: ((progress: BatchProgress) => void) | undefined;
+  readonly #onResult: ((index: number, result: R) => void) | undefined;
   readonly #batchId: string;
   #failed = 0;
   #retried = 0;
@@ -37,9 +38,20 @@ export class BatchTracker<R> {
   /** Resolves with the results in ascending index order; rejects at the first job that failed for good. */
   readonly settled: Promise<Map<number, R>>;
 
-  constructor(batchId: string, indexes: readonly number[], onProgress?: (progress: BatchProgress) => void) {
+  /**
+   * @param onProgress - called at every change of {@link progress}.
+   * @param onResult - called once per index, with its first result, as results come; a throw
+   *   rejects the batch with that error.
+   */
+  constructor(
+    batchId: string,
+    indexes: readonly number[],
+    onProgress?: (progress: BatchProgress) => void,
+    onResult?: (index: number, result: R) => void,
+  ) {
     this.#batchId = batchId;
     this.#onProgress = onProgress;
+    this.#onResult = onResult;
     for (const index of indexes) this.#indexByJobId.set(batchJobId(batchId, index), index);
     this.settled = new Promise<Map<number, R>>((resolve, reject) => {
       this.#resolve = resolve;
@@ -84,6 +96,13 @@ export class BatchTracker<R> {
       return;
     }
     this.#results.set(index, value);
+    try {
+      this.#onResult?.(index, value);
+    } catch (err) {
+      // the consumer refused the result (it belongs to another batch, say): the batch fails with its error
+      this.#fail(err);
+      return;
+    }
     this.#report();
     if (this.#results.size === this.#indexByJobId.size) this.#finish();
   }

@@ -70,7 +70,7 @@ describe('a worker killed mid-job', () => {
       {
         queueName,
         concurrency: 1,
-        lockDurationMs: 1_000,
+        // its own lock keeps the 30 s default: a busy machine never takes this worker's job for stalled
         stalledIntervalMs: 500,
         signal: stop.signal,
         stopOn: [],

@@ -29,9 +29,11 @@ export interface QueuedJobData<D> {
 }
 
 /** Options of {@link submitBatch}. */
-export interface SubmitBatchOptions extends QueueLocation {
+export interface SubmitBatchOptions<R = unknown> extends QueueLocation {
   /** Called at every change: a result, a retry, a stall, a failure. */
   readonly onProgress?: (progress: BatchProgress) => void;
+  /** Called once per index with its (first) result, as results come in any order. */
+  readonly onResult?: (index: number, result: R) => void;
   /** Stops waiting (the jobs stay queued; submitting the same batch again picks them up). */
   readonly signal?: AbortSignal;
   /** Attempts per job when the executor throws (a deterministic backtest fails again). Default 1. Stalls do not count. */
@@ -96,7 +98,7 @@ export async function submitBatch<D, R>(
   url: string,
   batchId: string,
   jobs: readonly BatchJob<D>[],
-  options: SubmitBatchOptions = {},
+  options: SubmitBatchOptions<R> = {},
 ): Promise<Map<number, R>> {
   const address = parseQueueAddress(url);
   checkBatchId(batchId);
@@ -107,6 +109,7 @@ export async function submitBatch<D, R>(
     batchId,
     jobs.map((j) => j.index),
     options.onProgress,
+    options.onResult,
   );
   if (jobs.length === 0) return new Map();
   await probeRedis(address, options.connectTimeoutMs);
@@ -142,18 +145,24 @@ export async function submitBatch<D, R>(
     });
     events.on('stalled', ({ jobId }) => tracker.stalledJob(jobId));
 
+    // What an earlier submission left: the state first, then (for a completed job) its result,
+    // read after the job reached that final state.
     const ids = jobs.map((j) => batchJobId(batchId, j.index));
-    const existing = await Promise.all(ids.map((id) => queue.getJob(id)));
+    const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
     const fresh: BatchJob<D>[] = [];
-    for (const [i, job] of existing.entries()) {
+    for (const [i, state] of states.entries()) {
       const spec = jobs[i] as BatchJob<D>;
-      if (job === undefined) {
+      const id = ids[i] as string;
+      if (state === 'completed' || state === 'failed') {
+        const job = await queue.getJob(id);
+        if (job === undefined)
+          fresh.push(spec); // expired meanwhile: queue it again
+        else if (state === 'completed') tracker.completed(id, job.returnvalue as R);
+        // a concurrent submission may have retried it already: its events will tell
+        else await job.retry('failed').catch(() => {});
+      } else if (state === 'unknown') {
         fresh.push(spec);
-        continue;
       }
-      const state = await job.getState();
-      if (state === 'completed') tracker.completed(job.id ?? '', job.returnvalue as R);
-      else if (state === 'failed') await job.retry('failed');
     }
     await queue.addBulk(
       fresh.map((job) => ({
