@@ -4,6 +4,7 @@ import { type ConfigFlags, integer } from '../cli-args.js';
 import { type CliIo, EXIT } from '../cli-io.js';
 import { SELECTION_METRICS } from '../sweep/plan.js';
 import { formatSweepSummary, runSweepCommand, type SweepFlags } from './sweep.js';
+import { queueSweepExecutor } from './sweep-queue.js';
 
 /** Registers `omni sweep` (docs/sweeps.md) on the program. */
 export function registerSweepCommand(
@@ -58,9 +59,21 @@ export function registerSweepCommand(
     )
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
-    .action(async (flags: SweepFlags & ConfigFlags & { json?: boolean }) => {
+    .option(
+      '--queue <url>',
+      'run on BullMQ instead of local threads: the runs go to this Redis (redis://HOST:PORT) and every `omni worker --queue` executes them',
+    )
+    .action(async (flags: SweepFlags & ConfigFlags & { json?: boolean; queue?: string }) => {
       const config = configFrom(flags, { mode: 'backtest' });
-      const summary = await runSweepCommand(config, flags, io);
+      const queue = flags.queue;
+      const summary = await runSweepCommand(
+        config,
+        flags,
+        io,
+        queue === undefined
+          ? {}
+          : { executor: () => queueSweepExecutor(queue, { io, quiet: flags.quiet === true }) },
+      );
       io.out(flags.json ? JSON.stringify(summary, null, 2) : formatSweepSummary(summary));
       setExit(EXIT.ok);
     });

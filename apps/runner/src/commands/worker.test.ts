@@ -4,13 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@omni/core';
 import { startTestRedis, type TestRedis } from '@omni/sweep-queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, omni } from '../cli.fixture.js';
-import type { CliIo } from '../cli-io.js';
-import { runSweepCommand, type SweepFlags } from './sweep.js';
-import { queueSweepExecutor } from './sweep-queue.js';
 import { placeRun } from './worker.js';
 
 // Four parameter sets on six months of bundled EURUSD daily prices (momentum model): once on one
@@ -19,19 +15,22 @@ import { placeRun } from './worker.js';
 const root = mkdtempSync(join(tmpdir(), 'omni-worker-'));
 const grid = join(root, 'grid.json');
 writeFileSync(grid, JSON.stringify({ parameters: { 'risk.maxLossStreak': [2, 3, 4, 5] }, search: 'grid' }));
-const flags = (out: string): SweepFlags => ({
+/** `omni sweep` over the grid; `more` picks the executor (`--workers 1` or `--queue URL`). */
+const sweepArgs = (out: string, more: readonly string[]): string[] => [
+  'sweep',
+  '--grid',
   grid,
-  symbol: 'EURUSD',
-  from: '2023-01-01',
-  to: '2023-06-30',
-  momentumOnly: true,
-  workers: 1,
+  '--symbol',
+  'EURUSD',
+  '--from',
+  '2023-01-01',
+  '--to',
+  '2023-06-30',
+  '--momentum-only',
+  '--out',
   out,
-  quiet: true,
-});
-const config = loadConfig({ overrides: { mode: 'backtest' }, envFile: false, env: {} });
-const errors: string[] = [];
-const io: CliIo = { out: () => undefined, err: (t) => errors.push(t), isTty: false };
+  ...more,
+];
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
@@ -104,14 +103,13 @@ describe('omni sweep through the queue with two omni worker processes', () => {
     const survivor = startWorker(redis.url);
     await Promise.all([doomed.line(/waiting for sweep runs/), survivor.line(/waiting for sweep runs/)]);
 
-    const sweep = runSweepCommand(config, flags(queued), io, {
-      executor: () => queueSweepExecutor(redis.url, { io }),
-    });
+    const sweep = omni(sweepArgs(queued, ['--queue', redis.url]));
     await doomed.line(/started run \d+/);
     const killed = once(doomed.child, 'exit');
     doomed.child.kill('SIGKILL');
     await killed;
-    await sweep;
+    const queuedRun = await sweep;
+    expect(queuedRun.code, queuedRun.err).toBe(0);
 
     // the survivor stops gracefully on SIGINT and says what it did
     const stopped = survivor.line(/worker stopped: \d+ run\(s\) finished, 0 failed/);
@@ -120,7 +118,8 @@ describe('omni sweep through the queue with two omni worker processes', () => {
     const [code] = await once(survivor.child, 'exit');
     expect(code).toBe(0);
 
-    await runSweepCommand(config, flags(local), io);
+    const localRun = await omni(sweepArgs(local, ['--workers', '1', '--quiet']));
+    expect(localRun.code, localRun.err).toBe(0);
     for (const file of ['results.json', 'results.csv', 'sweep.html'])
       expect(read(queued, file)).toBe(read(local, file));
     const runs = readdirSync(join(local, 'runs'));
