@@ -90,6 +90,15 @@ describe('submitBatch with runWorker', () => {
     expect([...worker.executed].sort((a, b) => a - b)).toEqual([0, 0, 1, 1, 2, 2, 3]);
   });
 
+  it('runs a batch again after removeWhenDone took its jobs out of Redis', async () => {
+    const worker = startWorker('q-remove', profit);
+    const options = { queueName: 'q-remove', removeWhenDone: true };
+    const first = await submitBatch<Leg, number>(redis.url, 'remove-1', legs(2), options);
+    expect(await submitBatch<Leg, number>(redis.url, 'remove-1', legs(2), options)).toEqual(first);
+    await worker.stop();
+    expect([...worker.executed].sort((a, b) => a - b)).toEqual([0, 0, 1, 1]);
+  });
+
   it('rejects with SWEEP_QUEUE_JOB_FAILED and the reason when a job fails its attempts, and retries it on resubmission', async () => {
     let broken = true;
     const worker = startWorker('q-failed', async (leg) => {

@@ -40,6 +40,12 @@ export interface SubmitBatchOptions<R = unknown> extends QueueLocation {
   readonly attempts?: number;
   /** How long completed and failed jobs stay in Redis (what a resubmission reuses), in s. Default 7 days. */
   readonly keepJobsSec?: number;
+  /**
+   * Remove the batch's jobs from Redis once every result is in, so submitting the batch again later
+   * runs it again; a submission that stopped early (crash, abort, failed job) still leaves its
+   * finished jobs for the next one to reuse. Default false: finished jobs stay `keepJobsSec`.
+   */
+  readonly removeWhenDone?: boolean;
   /** Timeout of the first connection, in ms. Default 5 000. */
   readonly connectTimeoutMs?: number;
   /**
@@ -176,7 +182,10 @@ export async function submitBatch<D, R>(
         },
       })),
     );
-    return await tracker.settled;
+    const results = await tracker.settled;
+    // 0 for a job still locked by a worker that lost it (it expires with keepJobsSec)
+    if (options.removeWhenDone) await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+    return results;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await events?.close();

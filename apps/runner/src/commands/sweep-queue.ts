@@ -14,7 +14,10 @@ export interface QueueSweepOptions {
   readonly queueName?: string;
 }
 
-/** The queue batch of a sweep: its digest, so submitting the same sweep again adds no run twice. */
+/**
+ * The queue batch of a sweep: its digest, so a sweep submitted again after its submitter stopped
+ * (crash, Ctrl-C, a failed run) reuses the runs already finished and adds none twice.
+ */
 export function sweepBatchId(sweepId: string): string {
   return `sweep-${sweepId}`;
 }
@@ -44,6 +47,9 @@ export function queueSweepExecutor(url: string, options: QueueSweepOptions = {})
       jobs.map((job) => ({ index: job.index, data: job })),
       {
         onResult: (_index, result) => onResult(result),
+        // a finished sweep leaves nothing behind: run again, it runs again (and writes its run folders);
+        // a sweep that stopped early leaves its finished runs for the next submission to reuse
+        removeWhenDone: true,
         onProgress: (p) => {
           // a line when a run goes back to the queue (a stall shows as a second line: BullMQ reports it just after)
           const key = `${p.retried}/${p.stalled}`;
