@@ -8,14 +8,16 @@ import {
   ManualClock,
   type OmniConfig,
   parseConfig,
+  type RouteCandidate,
 } from '@omni/core';
-import type { ExecutionHub, RealTimeExecutionHub } from '@omni/execution';
+import type { ExecutionHub, RealTimeExecutionHub, ShadowArbitrageExecutor } from '@omni/execution';
 import type { OmniEngine } from '@omni/runtime';
-import { ArbMarket, type EvmArbitrageExecutor, type LocalRpcServer } from '@omni/venue-evm';
+import { ArbMarket, ChainPoolSource, type EvmArbitrageExecutor, type LocalRpcServer } from '@omni/venue-evm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../run-summary.js';
 import { allText, capture, until } from './live.fixture.js';
 import { runLive } from './live.js';
+import { runShadow } from './shadow.js';
 
 // `omni live --venue evm` end to end on a local chain reached through a JSON-RPC server on
 // 127.0.0.1 (the real JsonRpcProvider(DEX_RPC) path). One chain for the file; the tests run in order.
@@ -26,6 +28,8 @@ const MEV_AUTH_KEY = `0x${'22'.repeat(32)}`;
 /** Trades the first priced arbitrage route it is offered, once; holds otherwise. */
 class FirstRouteBrain implements DecisionBrain {
   traded = false;
+  /** The route it traded, as priced on the decision's block. */
+  taken: RouteCandidate | undefined;
   decide(input: DecideInput): AuditableDecision {
     const tsMs = input.features.tsMs;
     const route = input.arbitrage?.candidates[0];
@@ -36,6 +40,7 @@ class FirstRouteBrain implements DecisionBrain {
       };
     }
     this.traded = true;
+    this.taken = route;
     return {
       decision: {
         engine: 'arbitrage',
@@ -207,5 +212,81 @@ describe('omni live --venue evm (local chain behind a JSON-RPC server on 127.0.0
     expect(at('SAFETY_BROKER_HEALTHY')).toBeGreaterThan(at('SAFETY_BROKER_UNHEALTHY'));
     expect(summary.run.decisions).toBeGreaterThanOrEqual(0);
     expect(run.engine?.runtime.ticks).toBe(6);
+  });
+
+  it('omni shadow --venue evm prices arbitrage on the chain pools and settles each decision at the next block', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omni-shadow-evm-'));
+    const out = join(dir, 'run');
+    const io = capture();
+    const config = parseConfig({
+      logDir: join(dir, 'logs'),
+      credentials: { dex: { rpcUrl: server.url } },
+      engines: { arbitrage: { gasPriceGwei: 1 } },
+    });
+    let engine: OmniEngine | undefined;
+    let failed: unknown;
+    const venueConfig = JSON.stringify({
+      routes: [market.route],
+      chainId: market.chain.chainId,
+      ethUsd: 3000,
+      pollIntervalMs: 5,
+    });
+    const brain = new FirstRouteBrain();
+    const done = runShadow(config, { venue: 'evm', symbol: 'WETHUSD', out, maxTicks: 45, venueConfig }, io, {
+      brain,
+      afterTick: (e) => {
+        engine = e;
+      },
+    }).catch((err: unknown) => {
+      failed = err;
+      throw new Error(`${String(err)}\n${io.text()}`);
+    });
+    const ticks = () => engine?.runtime.ticks ?? 0;
+    const block = async () => {
+      const seen = ticks();
+      await market.chain.mine();
+      await until(() => ticks() > seen || failed !== undefined);
+    };
+    // A shadow run reports a tick once the next one arrives: mine until the first is reported.
+    while (ticks() < 1 && failed === undefined) {
+      await market.chain.mine();
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 33; i++) await block();
+    await market.injectGap(300);
+    while (ticks() < 45 && failed === undefined) await block();
+    await market.chain.mine();
+    const summary = await done;
+    const arbitrage = (engine?.hub as RealTimeExecutionHub | undefined)?.executorFor('arbitrage') as
+      | ShadowArbitrageExecutor
+      | undefined;
+    expect(arbitrage?.pools).toBeInstanceOf(ChainPoolSource); // the chain's pools, not the synthetic pair
+    const trades = readFileSync(join(out, 'trades.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            engine: string;
+            rule: string;
+            entryTs: number;
+            settleTs: number;
+            pnl: number;
+            fees: number;
+          },
+      );
+    const arb = trades.filter((t) => t.engine === 'arbitrage');
+    expect(arb.map((t) => t.rule)).toEqual(['arbitrage-filled']);
+    const [trade] = arb;
+    // Settled on the next block (an empty one): after the decision, at the same reserves, so the
+    // realised profit is the one priced on the decision's block; gas at block n+1's base fee.
+    expect(trade?.settleTs).toBeGreaterThan(trade?.entryTs ?? Number.POSITIVE_INFINITY);
+    expect((trade?.pnl ?? 0) + (trade?.fees ?? 0)).toBeCloseTo(
+      Number(brain.taken?.expectedProfitWei) / 1e18,
+      9,
+    );
+    expect(trade?.fees).toBeGreaterThan(0);
+    expect(summary.byEngine.arbitrage.trades).toBe(1);
   });
 });

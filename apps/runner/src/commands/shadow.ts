@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Alert,
+  type DecisionBrain,
   JOURNAL_FILES,
   ManualClock,
   type OmniConfig,
@@ -32,9 +33,12 @@ export interface ShadowFlags extends VenueFlags {
   readonly maxTicks?: number;
 }
 
-/** Hooks for embedding and tests: called after each tick the engine processed (replayed ones too). */
+/** Hooks for embedding and tests. */
 export interface ShadowHooks {
+  /** Called after each tick the engine processed (replayed ones too). */
   readonly afterTick?: (engine: OmniEngine) => void;
+  /** A brain of your own instead of MasterGovernorX100 (SafetyManager still approves every order). */
+  readonly brain?: DecisionBrain;
 }
 
 /**
@@ -134,6 +138,7 @@ export async function runShadow(
     runIdPrefix: 'shadow',
     logTicks: live,
     ...(pools ? { pools } : {}),
+    ...(hooks.brain ? { brain: hooks.brain } : {}),
     ...(live ? { features: { bars: { kind: 'time', intervalMs: 60_000 } } } : {}),
     onAlert: (alert) => {
       const line = consoleAlert(alert);

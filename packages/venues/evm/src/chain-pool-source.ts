@@ -67,6 +67,8 @@ export class ChainPoolSource implements LaterBlockPoolSource {
   readonly #onHealth: ChainPoolSourceOptions['onHealth'];
   readonly #watched = new Map<number, PoolBlock | undefined>();
   #head: PoolBlock | undefined;
+  /** The head block's routes, built once per block (route() is on the tick path). */
+  #headRoutes = new Map<string, FlashSwapRoute>();
 
   constructor(options: ChainPoolSourceOptions) {
     const twoPool = options.routes.filter(isTwoPool);
@@ -97,8 +99,7 @@ export class ChainPoolSource implements LaterBlockPoolSource {
   }
 
   route(routeId: string): FlashSwapRoute | undefined {
-    const head = this.#head;
-    return head === undefined ? undefined : this.#routeAt(routeId, head);
+    return this.#headRoutes.get(routeId);
   }
 
   watchBlock(n: number): void {
@@ -140,6 +141,12 @@ export class ChainPoolSource implements LaterBlockPoolSource {
     const head = await this.readBlock(number);
     if (this.#watched.has(number)) this.#watched.set(number, head);
     this.#head = head;
+    const routes = new Map<string, FlashSwapRoute>();
+    for (const id of this.#ids) {
+      const route = this.#routeAt(id, head);
+      if (route !== undefined) routes.set(id, route);
+    }
+    this.#headRoutes = routes;
     return head;
   }
 
