@@ -1,10 +1,12 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type OmniConfig, RuntimeError } from '@omni/core';
 import { parseRetrainPeriod } from '@omni/runtime';
 import type { CliIo } from '../cli-io.js';
+import { selectData } from '../data-source.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
+import { configDigest, fileDigest } from '../sweep/fingerprint.js';
 import { readGridFile } from '../sweep/grid.js';
 import { localExecutor, type SweepExecutor } from '../sweep/local-pool.js';
 import { planSweep, SELECTION_METRICS, type SelectionMetric, type SweepDefinition } from '../sweep/plan.js';
@@ -84,6 +86,9 @@ export async function sweepDefinition(
     if (start.note) notes.add(start.note);
     return start.fromMs;
   });
+  if (flags.model !== undefined && !existsSync(resolve(flags.model))) {
+    throw new RuntimeError('RUNTIME_BAD_INPUT', '--model: no such file', { file: resolve(flags.model) });
+  }
   const backtest: SweepBacktestOptions = {
     ...(flags.config !== undefined ? { configFile: resolve(flags.config) } : {}),
     ...(flags.model !== undefined ? { model: resolve(flags.model) } : {}),
@@ -91,9 +96,15 @@ export async function sweepDefinition(
     operatorReview,
     ...(flags.retrainEvery !== undefined ? { retrainEvery: flags.retrainEvery } : {}),
   };
+  const fingerprints = {
+    config: configDigest(config),
+    data: await Promise.all(symbols.map((s) => fileDigest(s.data ?? selectData({ symbol: s.symbol }).path))),
+    model: backtest.model !== undefined ? await fileDigest(backtest.model) : null,
+  };
   return {
     grid,
     gridFile,
+    fingerprints,
     seed: config.seed,
     symbols,
     ...(walkForward !== undefined ? { walkForward } : {}),

@@ -110,6 +110,23 @@ describe('planSweep', () => {
     expect(a.jobs.every((j) => j.sweepId === a.sweepId)).toBe(true);
   });
 
+  it('names a sweep by the content of its files, not where they lie', () => {
+    const at = (dir: string, digest: string): SweepDefinition =>
+      definition({
+        symbols: [
+          {
+            symbol: 'EURUSD',
+            data: `${dir}/EURUSD.csv`,
+            range: { fromMs: JAN_2023, toMs: JAN_2023 + 364 * DAY },
+          },
+        ],
+        backtest: { configFile: `${dir}/omni.json` },
+        fingerprints: { config: 'c1', data: [digest], model: null },
+      });
+    expect(planSweep(at('/a', 'd1')).sweepId).toBe(planSweep(at('/b', 'd1')).sweepId);
+    expect(planSweep(at('/a', 'd1')).sweepId).not.toBe(planSweep(at('/a', 'd2')).sweepId);
+  });
+
   it('refuses a walk-forward longer than the data, naming the symbol', () => {
     expect(() =>
       planSweep(definition({ walkForward: { inSampleMs: 300 * DAY, outOfSampleMs: 90 * DAY } })),

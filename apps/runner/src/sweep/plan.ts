@@ -27,6 +27,16 @@ export interface SweepDefinition {
   readonly walkForward?: WalkForwardSpec;
   readonly backtest: SweepBacktestOptions;
   readonly selectBy: SelectionMetric;
+  /**
+   * What the sweep's identity uses instead of paths, so the same sweep from another folder or
+   * machine has the same id: digests of the base config, of each symbol's data file (in `symbols`
+   * order) and of `--model`. Without it, the paths stand in.
+   */
+  readonly fingerprints?: {
+    readonly config: string;
+    readonly data: readonly string[];
+    readonly model: string | null;
+  };
 }
 
 /** A sweep expanded into its jobs, in their fixed order. */
@@ -48,14 +58,26 @@ export function runSeed(sweepSeed: number, set: ParameterSet, symbol: string, wi
   return new Rng(sweepSeed).fork(path).nextUint32() >>> 1;
 }
 
-/** The id of a sweep: a digest of what defines it (grid, seed, data, windows, backtest options). */
+/**
+ * The id of a sweep: a digest of what defines it — grid, seed, each symbol with its range and data,
+ * walk-forward, backtest options, and the base config — by content where `fingerprints` are given
+ * (see {@link SweepDefinition}), so it names no folder of this machine.
+ */
 export function sweepDigest(definition: SweepDefinition): string {
+  const fp = definition.fingerprints;
+  const { configFile, model, ...options } = definition.backtest;
   const identity = {
     grid: definition.grid,
     seed: definition.seed,
-    symbols: definition.symbols,
+    symbols: definition.symbols.map((s, i) => ({
+      symbol: s.symbol,
+      range: s.range,
+      data: fp?.data[i] ?? s.data ?? null,
+    })),
     walkForward: definition.walkForward ?? null,
-    backtest: definition.backtest,
+    backtest: options,
+    config: fp?.config ?? configFile ?? null,
+    model: fp !== undefined ? fp.model : (model ?? null),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }

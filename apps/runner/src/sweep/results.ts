@@ -2,6 +2,7 @@ import type { SweepValue } from './config-fields.js';
 import type { ParameterSet } from './parameter-sets.js';
 import type { SelectionMetric, SweepDefinition, SweepPlan } from './plan.js';
 import { RUN_METRICS, type RunMetric } from './run-job.js';
+import { SweepError } from './sweep-error.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
 
 const DAY_MS = 86_400_000;
@@ -243,7 +244,12 @@ export function mergeResults(
 ): SweepResults {
   const runs: SweepRunEntry[] = plan.jobs.map((job) => {
     const result = results.get(job.index);
-    if (result === undefined) throw new Error(`sweep ${plan.sweepId}: run ${job.index} has no result`);
+    if (result === undefined) {
+      throw new SweepError('SWEEP_RUN_FAILED', `run ${job.index} never reported a result`, {
+        sweepId: plan.sweepId,
+        index: job.index,
+      });
+    }
     const metrics = Object.fromEntries(RUN_METRICS.map((m) => [m, fixed(result.metrics[m])])) as Record<
       RunMetric,
       number | null
