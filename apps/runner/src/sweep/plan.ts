@@ -8,6 +8,7 @@ import { type SweepWindow, type WalkForwardSpec, walkForwardWindows } from './wi
 
 /** Metrics a walk-forward may choose parameters by (fields of the run's summary). */
 export const SELECTION_METRICS = ['pnl', 'sharpe', 'sortino', 'profitFactor', 'returnPct'] as const;
+/** A metric `--select-by` accepts. */
 export type SelectionMetric = (typeof SELECTION_METRICS)[number];
 
 /** One symbol of a sweep: its data (undefined: bundled) and the market time its runs cover (inclusive ms). */

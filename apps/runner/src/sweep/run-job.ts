@@ -31,6 +31,7 @@ export const RUN_METRICS = [
   'openAtEnd',
   'blockedTicks',
 ] as const;
+/** A metric of {@link RUN_METRICS}. */
 export type RunMetric = (typeof RUN_METRICS)[number];
 
 /** Most equity points a run hands back for sweep.html. */

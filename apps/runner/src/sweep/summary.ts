@@ -86,6 +86,8 @@ export function formatSweepSummary(s: SweepSummary): string {
       ? 'no parameter set scored'
       : `best by ${s.selectBy}: set ${best.set} (${Object.entries(best.parameters)
           .map(([k, v]) => `${k}=${String(v)}`)
-          .join(', ')}): ${s.selectBy} ${num(best.score)}, PnL ${num(best.pnl)} USD, ${best.trades} trades`;
+          .join(
+            ', ',
+          )}): ${s.selectBy === 'pnl' ? '' : `${s.selectBy} ${num(best.score)}, `}PnL ${num(best.pnl)} USD, ${best.trades} trades`;
   return `${head}\n${bestLine}\n${files}`;
 }
