@@ -167,6 +167,18 @@ describe('omni worker', () => {
     expect(run.out + run.err).not.toContain('worker-secret-9');
   });
 
+  it('refuses a lock duration or concurrency below 1 with exit 2, before connecting', async () => {
+    for (const flags of [
+      ['--lock-duration', '0'],
+      ['--concurrency', '0'],
+      ['--stalled-interval', '-5'],
+    ]) {
+      const run = await omni(['worker', '--queue', 'redis://127.0.0.1:1', ...flags]);
+      expect(run.code).toBe(2);
+      expect(run.err).toContain(`[RUNTIME_BAD_INPUT] ${flags[0]} must be a whole number`);
+    }
+  });
+
   it('refuses an address that is not redis://HOST:PORT with exit 2', async () => {
     const run = await omni(['worker', '--queue', 'http://127.0.0.1:6379']);
     expect(run.code).toBe(2);

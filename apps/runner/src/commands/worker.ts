@@ -136,6 +136,16 @@ export async function runWorkerCommand(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RuntimeError('RUNTIME_BAD_INPUT', '--concurrency must be a whole number ≥ 1', { concurrency });
   }
+  for (const [flag, ms] of [
+    ['--lock-duration', flags.lockDuration],
+    ['--stalled-interval', flags.stalledInterval],
+  ] as const) {
+    if (ms !== undefined && !(Number.isInteger(ms) && ms >= 1)) {
+      throw new RuntimeError('RUNTIME_BAD_INPUT', `${flag} must be a whole number of milliseconds ≥ 1`, {
+        [flag]: ms,
+      });
+    }
+  }
   // One run at a time runs in this thread (as `omni sweep --workers 1`); more, on worker threads.
   const pool = options.execute === undefined && concurrency > 1 ? threadPoolExecute(concurrency) : undefined;
   const execute = options.execute ?? pool?.execute ?? runSweepJob;
