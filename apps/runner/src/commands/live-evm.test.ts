@@ -9,11 +9,19 @@ import {
   type OmniConfig,
   parseConfig,
   type RouteCandidate,
+  Secret,
 } from '@omni/core';
 import type { ExecutionHub, RealTimeExecutionHub, ShadowArbitrageExecutor } from '@omni/execution';
 import type { OmniEngine } from '@omni/runtime';
-import { ArbMarket, ChainPoolSource, type EvmArbitrageExecutor, type LocalRpcServer } from '@omni/venue-evm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ArbMarket,
+  BundleSigner,
+  ChainPoolSource,
+  type EvmArbitrageExecutor,
+  type LocalRpcServer,
+} from '@omni/venue-evm';
+import { FakeRelay } from '@omni/venue-evm/testing';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunSummary } from '../run-summary.js';
 import { allText, capture, until } from './live.fixture.js';
 import { runLive } from './live.js';
@@ -82,13 +90,17 @@ class EvmLiveRun {
   processed = 0;
   failed: Error | undefined;
 
-  constructor() {
+  readonly #useRelay: boolean;
+
+  constructor(relayUrl?: string) {
+    this.#useRelay = relayUrl !== undefined;
     this.config = parseConfig({
       mode: 'micro-live',
       logDir: join(this.dir, 'logs'),
       credentials: {
         dex: { rpcUrl: server.url, privateKey: market.trader.privateKey },
         mevAuthKey: MEV_AUTH_KEY,
+        ...(relayUrl === undefined ? {} : { mevRelayUrl: relayUrl }),
       },
       live: { confirm: true },
       // Gas of 250 000 at 1 gwei and 3 000 USD/ETH: 0.75 USD, inside the micro-live caps.
@@ -104,6 +116,7 @@ class EvmLiveRun {
       ethUsd: 3000,
       pollIntervalMs: 5,
       rpcTimeoutMs: 5000,
+      useRelay: this.#useRelay,
     });
     return runLive(
       this.config,
@@ -154,44 +167,64 @@ async function usdBalance(who: string): Promise<bigint> {
 }
 
 describe('omni live --venue evm (local chain behind a JSON-RPC server on 127.0.0.1)', () => {
-  it('finds an injected gap, executes one flash swap, realises the prediction to the wei, and leaks no key', async () => {
-    const run = new EvmLiveRun();
-    const brain = new FirstRouteBrain();
-    const done = run.start(brain, 40);
-    await run.until(() => run.engine !== undefined && run.processed >= 1);
-    for (let i = 0; i < 33; i++) await run.block(); // the 32-price window fills: decisions start
-    const before = await usdBalance(market.trader.address);
-    const ticks = run.processed;
-    await market.injectGap(200); // two blocks (mint, swap): the next tick sees the gap
-    await run.until(() => run.processed > ticks);
-    while (run.processed < 40) await run.block();
-    await market.chain.mine(); // the tick after the last ends the run
-    const summary = await done;
-    const executor = (run.hub as RealTimeExecutionHub | undefined)?.executorFor('arbitrage') as
-      | EvmArbitrageExecutor
-      | undefined;
-    const attempt = executor?.lastAttempt;
-    if (attempt?.sent !== true) throw new Error(`nothing sent: ${JSON.stringify(attempt)}\n${run.io.text()}`);
-    expect(brain.traded).toBe(true);
-    expect(attempt.status).toBe('filled');
-    expect(attempt.realisedProfitWei).toBe(attempt.predictedProfitWei);
-    expect((await usdBalance(market.trader.address)) - before).toBe(attempt.realisedProfitWei);
-    const trades = readFileSync(join(run.out, 'trades.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { engine: string; rule: string; pnl: number; fees: number });
-    expect(trades.map((t) => [t.engine, t.rule])).toEqual([['arbitrage', 'arbitrage-filled']]);
-    const gasUsd = (Number(attempt.gasUsed * attempt.effectiveGasPrice) / 1e18) * 3000;
-    expect(trades[0]?.pnl).toBeCloseTo(Number(attempt.realisedProfitWei) / 1e18 - gasUsd, 6);
-    expect([summary.trades, summary.run.mode, summary.byEngine.arbitrage.trades]).toEqual([
-      1,
-      'micro-live',
-      1,
-    ]);
-    const everything = `${allText(run.dir)}\n${run.io.text()}`.toLowerCase();
-    expect(everything.includes(market.trader.privateKey.slice(2).toLowerCase())).toBe(false);
-    expect(everything.includes(MEV_AUTH_KEY.slice(2))).toBe(false);
-  });
+  it.each(['the public mempool', 'a relay'])(
+    'finds an injected gap, executes one flash swap through %s, realises the prediction to the wei, and leaks no key',
+    async (path) => {
+      const relay = path === 'a relay' ? await FakeRelay.start({ chain: market.chain }) : undefined;
+      onTestFinished(() => relay?.close());
+      const run = new EvmLiveRun(relay?.url);
+      const brain = new FirstRouteBrain();
+      const done = run.start(brain, 40);
+      await run.until(() => run.engine !== undefined && run.processed >= 1);
+      for (let i = 0; i < 33; i++) await run.block(); // the 32-price window fills: decisions start
+      const before = await usdBalance(market.trader.address);
+      const ticks = run.processed;
+      await market.injectGap(200); // two blocks (mint, swap): the next tick sees the gap
+      await run.until(() => run.processed > ticks);
+      while (run.processed < 40) await run.block();
+      await market.chain.mine(); // the tick after the last ends the run
+      const summary = await done;
+      const executor = (run.hub as RealTimeExecutionHub | undefined)?.executorFor('arbitrage') as
+        | EvmArbitrageExecutor
+        | undefined;
+      const attempt = executor?.lastAttempt;
+      if (attempt?.sent !== true)
+        throw new Error(`nothing sent: ${JSON.stringify(attempt)}\n${run.io.text()}`);
+      expect(brain.traded).toBe(true);
+      expect(attempt.status).toBe('filled');
+      expect(attempt.realisedProfitWei).toBe(attempt.predictedProfitWei);
+      expect((await usdBalance(market.trader.address)) - before).toBe(attempt.realisedProfitWei);
+      const trades = readFileSync(join(run.out, 'trades.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { engine: string; rule: string; pnl: number; fees: number });
+      expect(trades.map((t) => [t.engine, t.rule])).toEqual([['arbitrage', 'arbitrage-filled']]);
+      const gasUsd = (Number(attempt.gasUsed * attempt.effectiveGasPrice) / 1e18) * 3000;
+      expect(trades[0]?.pnl).toBeCloseTo(Number(attempt.realisedProfitWei) / 1e18 - gasUsd, 6);
+      expect([summary.trades, summary.run.mode, summary.byEngine.arbitrage.trades]).toEqual([
+        1,
+        'micro-live',
+        1,
+      ]);
+      if (relay !== undefined) {
+        // Simulated, then sent for blocks n+1..n+3 (mined in n+1), every request signed with MEV_AUTH_KEY.
+        expect(relay.received.map((r) => r.method)).toEqual([
+          'eth_callBundle',
+          'eth_sendBundle',
+          'eth_sendBundle',
+          'eth_sendBundle',
+        ]);
+        expect(relay.bundles[0]?.blockNumber).toBe(BigInt(attempt.blockNumber));
+        const relayIdentity = new BundleSigner(new Secret(MEV_AUTH_KEY)).address;
+        expect(relay.received.every((r) => r.signature.ok && r.signature.address === relayIdentity)).toBe(
+          true,
+        );
+      }
+      const everything = `${allText(run.dir)}\n${run.io.text()}`.toLowerCase();
+      expect(everything.includes(market.trader.privateKey.slice(2).toLowerCase())).toBe(false);
+      expect(everything.includes(MEV_AUTH_KEY.slice(2))).toBe(false);
+    },
+  );
 
   it('turns arbitrage off through SafetyManager when the node goes down (runbook 5.2), and the run carries on', async () => {
     const run = new EvmLiveRun();
