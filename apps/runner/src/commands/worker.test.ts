@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, omni } from '../cli.fixture.js';
 import { placeRun } from './worker.js';
 
-// Four parameter sets on six months of bundled EURUSD daily prices (momentum model): once on one
+// Four parameter sets on two years of bundled EURUSD daily prices (momentum model): once on one
 // local thread, once through the queue with two `omni worker` processes, one of them SIGKILLed at
 // its first run. The merged files must be byte-identical.
 const root = mkdtempSync(join(tmpdir(), 'omni-worker-'));
@@ -23,9 +23,9 @@ const sweepArgs = (out: string, more: readonly string[]): string[] => [
   '--symbol',
   'EURUSD',
   '--from',
-  '2023-01-01',
+  '2022-01-01',
   '--to',
-  '2023-06-30',
+  '2023-12-31',
   '--momentum-only',
   '--out',
   out,
@@ -110,6 +110,8 @@ describe('omni sweep through the queue with two omni worker processes', () => {
     await killed;
     const queuedRun = await sweep;
     expect(queuedRun.code, queuedRun.err).toBe(0);
+    // the killed worker's run went back to the queue (a first run takes ~0.2 s or more, the kill ~ms)
+    expect(queuedRun.err).toContain('went back to the queue');
 
     // the survivor stops gracefully on SIGINT and says what it did
     const stopped = survivor.line(/worker stopped: \d+ run\(s\) finished, 0 failed/);
