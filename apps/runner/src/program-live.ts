@@ -28,9 +28,12 @@ export function registerLiveCommands(
     .description(
       'trade at a real venue (micro-live, then scaled-live): refuses unless the deployment checklist passes and live is confirmed',
     )
-    .option('--venue <name>', 'deriv (binary options) or mt5 (spot FX through the OmniBridge EA)')
+    .option(
+      '--venue <name>',
+      'deriv (binary options), mt5 (spot FX through the OmniBridge EA) or evm (flash-swap arbitrage on DEX_RPC)',
+    )
     .option('--venue-config <json>', "the venue's settings as JSON (see omni venues)")
-    .option('--symbol <symbol>', "the venue's symbol, e.g. R_100 (deriv) or EURUSD (mt5)")
+    .option('--symbol <symbol>', "the venue's symbol, e.g. R_100 (deriv), EURUSD (mt5) or WETHUSD (evm)")
     .option('--mode <mode>', 'micro-live | scaled-live (default: OMNI_MODE)')
     .option('--confirm-live', 'the explicit opt-in to send real orders (or OMNI_CONFIRM_LIVE=1)')
     .option('--live', 'alias of --confirm-live')
