@@ -155,3 +155,31 @@ describe('an unreachable Redis', () => {
     }
   });
 });
+
+describe('a Redis with a password', () => {
+  it('works with the password in the address, and a wrong one is SWEEP_QUEUE_UNREACHABLE that shows neither', async () => {
+    const locked = await startTestRedis({ password: 'farm-pass-4417' });
+    try {
+      const url = `redis://:farm-pass-4417@127.0.0.1:${locked.port}`;
+      const controller = new AbortController();
+      const worker = runWorker<Leg, number>(url, profit, { signal: controller.signal, stopOn: [] });
+      const results = await submitBatch<Leg, number>(url, 'locked-1', legs(2));
+      controller.abort();
+      expect(await worker).toEqual({ completed: 2, failed: 0 });
+      expect([...results.values()]).toEqual([8, 8.8]);
+
+      const error = await submitBatch(
+        `redis://:wrong-pass-9921@127.0.0.1:${locked.port}`,
+        'locked-2',
+        legs(1),
+      ).catch((e: unknown) => e);
+      expect(isOmniError(error, 'SWEEP_QUEUE_UNREACHABLE')).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain(`redis://:***@127.0.0.1:${locked.port}`);
+      expect(message).not.toContain('wrong-pass-9921');
+      expect(message).not.toContain('farm-pass-4417');
+    } finally {
+      await locked.stop();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 /** A throwaway Redis for tests: Debian's `redis-server` on 127.0.0.1, nothing saved to disk. */
 export interface TestRedis {
-  /** `redis://127.0.0.1:PORT`. */
+  /** `redis://127.0.0.1:PORT` (without the password, when it has one). */
   readonly url: string;
   readonly port: number;
   /** Stops the server and removes its folder. */
@@ -29,12 +29,13 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `redis-server` on a free port of 127.0.0.1 with `--save '' --appendonly no` in a temp
- * folder and resolves once it accepts connections (it says so on stdout: no polling).
+ * folder (`password`: with `--requirepass`) and resolves once it accepts connections (it says so
+ * on stdout: no polling).
  *
  * @throws Error when `redis-server` is not installed — on purpose: the queue tests must not pass by
  *   skipping. Install it with `apt-get install redis-server` (`.ci/run` does so when it is missing).
  */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: { readonly password?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'omni-redis-'));
   const command = redisServerCommand();
@@ -53,6 +54,7 @@ export async function startTestRedis(): Promise<TestRedis> {
       dir,
       '--loglevel',
       'notice',
+      ...(options.password === undefined ? [] : ['--requirepass', options.password]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
