@@ -309,3 +309,15 @@ describe('omni shadow', () => {
     expect(run.err).toMatch(/--feed must be replay or binance/);
   });
 });
+
+describe('omni --version', () => {
+  it('prints the runner package version and exits 0 (also -V)', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const run = await omni([flag]);
+      expect([run.code, run.out, run.err]).toEqual([0, version, '']);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isOmniError, type OmniConfig, type OmniConfigInput } from '@omni/core';
 import { Command } from 'commander';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description(
       'Omni-Trifecta: one brain trading spot, binary options and DEX arbitrage (default mode: shadow).',
     )
+    .version(runnerVersion(), '-V, --version', 'the version of omni')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
@@ -338,6 +340,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   return program;
+}
+
+/** The version in the runner's package.json (one level above both src/ and dist/). */
+export function runnerVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
