@@ -29,7 +29,7 @@ export type WorkerEvent =
   | { readonly type: 'started'; readonly job: JobInfo }
   | { readonly type: 'completed'; readonly job: JobInfo }
   | { readonly type: 'failed'; readonly job: JobInfo; readonly reason: string }
-  | { readonly type: 'connection-error'; readonly message: string }
+  | { readonly type: 'queue-error'; readonly message: string }
   | { readonly type: 'stopping'; readonly reason: string };
 
 /** Options of {@link runWorker}. */
@@ -127,7 +127,7 @@ export async function runWorker<D, R>(
     },
   );
   worker.on('error', (err) =>
-    emit({ type: 'connection-error', message: `${address.display}: ${err.message}` }),
+    emit({ type: 'queue-error', message: `${address.display}: ${err.message}` }),
   );
 
   let stopRequests = 0;
@@ -143,6 +143,7 @@ export async function runWorker<D, R>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const running = worker.run();
+    running.catch(() => {}); // awaited below; not unhandled if waiting for ready fails first
     await worker.waitUntilReady();
     emit({ type: 'ready', queue: `${address.display} ${queueName}`, concurrency });
     await running;

@@ -102,8 +102,8 @@ function describeEvent(event: WorkerEvent): string {
       return `worker: finished run ${event.job.index} of sweep ${event.job.batchId}`;
     case 'failed':
       return `worker: run ${event.job.index} of sweep ${event.job.batchId} failed: ${event.reason}`;
-    case 'connection-error':
-      return `worker: Redis connection error (reconnecting): ${event.message}`;
+    case 'queue-error':
+      return `worker: queue error (BullMQ retries): ${event.message}`;
     case 'stopping':
       return `worker: stopping (${event.reason})`;
   }
@@ -160,7 +160,7 @@ export async function runWorkerCommand(
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         ...(options.stopOn !== undefined ? { stopOn: options.stopOn } : {}),
         onEvent: (event) => {
-          if (!flags.quiet || event.type === 'failed' || event.type === 'connection-error')
+          if (!flags.quiet || event.type === 'failed' || event.type === 'queue-error')
             io.err(describeEvent(event));
         },
       },
