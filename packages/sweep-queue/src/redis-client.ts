@@ -49,6 +49,8 @@ export async function probeRedis(
     ...clientOptions(address, 'omni-sweep-queue-probe'),
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    // a server that accepts the connection but never answers (not Redis, or hung)
+    commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,

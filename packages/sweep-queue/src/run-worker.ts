@@ -126,9 +126,7 @@ export async function runWorker<D, R>(
       autorun: false,
     },
   );
-  worker.on('error', (err) =>
-    emit({ type: 'queue-error', message: `${address.display}: ${err.message}` }),
-  );
+  worker.on('error', (err) => emit({ type: 'queue-error', message: `${address.display}: ${err.message}` }));
 
   let stopRequests = 0;
   const stop = (reason: string): void => {

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { isOmniError } from '@omni/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchProgress } from './batch-tracker.js';
@@ -152,6 +153,23 @@ describe('an unreachable Redis', () => {
       expect(message).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${gone.port}`);
       expect(message).toContain('start redis-server or check --queue redis://HOST:PORT');
       expect(message).not.toContain('queue-pass-123');
+    }
+  });
+});
+
+describe('a server that accepts connections but never answers', () => {
+  it('is SWEEP_QUEUE_UNREACHABLE after the connect timeout, not a hang', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error = await submitBatch(`redis://127.0.0.1:${port}`, 'silent-1', legs(1), {
+        connectTimeoutMs: 200,
+      }).catch((e: unknown) => e);
+      expect(isOmniError(error, 'SWEEP_QUEUE_UNREACHABLE')).toBe(true);
+      expect((error as Error).message).toContain('Command timed out');
+    } finally {
+      silent.close();
     }
   });
 });
