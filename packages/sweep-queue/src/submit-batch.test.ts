@@ -125,6 +125,31 @@ describe('submitBatch with runWorker', () => {
     await worker.stop();
   });
 
+  it('lets a stopped worker finish the run it holds before it resolves', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish!: (value: number) => void;
+    const controller = new AbortController();
+    const worker = runWorker<Leg, number>(
+      redis.url,
+      () => {
+        started();
+        return new Promise<number>((resolve) => {
+          finish = resolve;
+        });
+      },
+      { queueName: 'q-graceful', signal: controller.signal, stopOn: [] },
+    );
+    const results = submitBatch<Leg, number>(redis.url, 'graceful-1', legs(1), { queueName: 'q-graceful' });
+    await running;
+    controller.abort(); // stop taking jobs: the one running goes on
+    finish(42);
+    expect([...(await results).entries()]).toEqual([[0, 42]]);
+    expect(await worker).toEqual({ completed: 1, failed: 0 });
+  });
+
   it('stops waiting with SWEEP_QUEUE_ABORTED when its signal fires', async () => {
     const controller = new AbortController();
     const pending = submitBatch<Leg, number>(redis.url, 'nobody-works-1', legs(2), {
