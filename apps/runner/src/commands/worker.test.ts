@@ -35,6 +35,8 @@ const read = (dir: string, file: string): string => readFileSync(join(dir, file)
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 /** An `omni worker` child process: one run at a time, short locks so a dead worker's run restarts within ~1.5 s. */
+const children: ChildProcess[] = [];
+
 function startWorker(url: string): { child: ChildProcess; line: (pattern: RegExp) => Promise<string> } {
   const child = spawn(
     process.execPath,
@@ -55,6 +57,7 @@ function startWorker(url: string): { child: ChildProcess; line: (pattern: RegExp
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  children.push(child);
   let text = '';
   const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const check = (): void => {
@@ -92,6 +95,9 @@ beforeAll(async () => {
   redis = await startTestRedis();
 });
 afterAll(async () => {
+  // a failed test must not leave a worker running
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await redis?.stop();
 });
 
