@@ -78,7 +78,9 @@ export function writeFileAtomic(
     try {
       // gzip: one member per part (concatenated members are one gzip text to every reader, ReplayFeed's too).
       for (const part of parts) {
-        if (part.length > 0) writeSync(fd, options.gzip ? gzipSync(part) : part);
+        if (part.length === 0) continue;
+        if (options.gzip) writeSync(fd, gzipSync(part));
+        else writeSync(fd, part);
       }
       fsyncSync(fd);
     } finally {

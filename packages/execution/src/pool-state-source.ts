@@ -38,6 +38,13 @@ export interface PoolStateSource {
    * derive it from `route()`.
    */
   poolPrice?(routeId: string): number | undefined;
+  /**
+   * What a transaction sent now pays per unit of gas, in gwei: the next block's base fee (known from
+   * the current block under EIP-1559), plus the tip for a chain source. `meanGwei` is the configured
+   * gas price (a synthetic source scales its seeded process by it; a chain ignores it). Optional;
+   * absent, gas is priced at the configured price.
+   */
+  nextBaseFeeGwei?(meanGwei: number): number;
   /** The route's current reserves, or undefined for an unknown route. */
   route(routeId: string): FlashSwapRoute | undefined;
   /** Advances with a tick (synthetic sources); must be idempotent for a repeated tick. */

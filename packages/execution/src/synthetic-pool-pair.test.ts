@@ -119,9 +119,10 @@ describe('SyntheticPoolPair blocks: decide on block n, execute in block n+1', ()
   });
 
   it('quotes each borrow pool’s price as a float (poolPrice) equal to its reserves’ price', () => {
-    const pools = new SyntheticPoolPair({ seed: 5, symbol: tick.symbol });
+    const pools = new SyntheticPoolPair({ seed: 5, symbol: 'EURUSD' });
     expect(pools.poolPrice('synthetic:A->B')).toBeUndefined(); // no tick yet
-    for (let i = 1; i <= 5; i++) pools.onTick({ ...tick, tsMs: tick.tsMs + i, price: 2000 + i });
+    for (let i = 1; i <= 5; i++) pools.onTick(tick(i, 2000 + i));
+    expect(pools.block).toBe(5);
     for (const id of pools.routeIds()) {
       const r = pools.route(id);
       const fromReserves = Number(r?.borrowPool.reserve1) / Number(r?.borrowPool.reserve0);

@@ -147,6 +147,16 @@ describe('PoolRouteCandidates', () => {
     expect(pools.ticks).toEqual([tick]);
   });
 
+  it('prices gas at any source’s nextBaseFeeGwei (a chain: the next base fee plus the tip)', () => {
+    const pools = Object.assign(new ConstructedPools([profitable]), { nextBaseFeeGwei: () => 33 });
+    const [c] = new PoolRouteCandidates(pools, settings).candidates(tick);
+    // 33 gwei × 250,000 gas × 3000 USD/ETH = 24.75 USD
+    expect(c?.gasCostUsd).toBeCloseTo(24.75, 12);
+    const [plain] = new PoolRouteCandidates(new ConstructedPools([profitable]), settings).candidates(tick);
+    expect(plain?.gasCostUsd).toBeCloseTo(15, 12); // the configured 20 gwei
+    expect((c?.expectedProfitUsd ?? 0) - (plain?.expectedProfitUsd ?? 0)).toBeCloseTo(-9.75, 9);
+  });
+
   it('prices gas at the next block’s base fee on a block source, which is what the shadow executor charges', async () => {
     // Deep pools and a wide gap so that routes pay at any base fee; gas priced at 20 gwei on average.
     const pools = new SyntheticPoolPair({ seed: 11, symbol: 'ETHUSD', depthUsd: 50_000_000, sigmaBps: 60 });
@@ -167,7 +177,6 @@ describe('PoolRouteCandidates', () => {
           engine: 'arbitrage',
           id: `d-${i}`,
           tsMs: t.tsMs,
-          symbol: t.symbol,
           confidence: 0.6,
           reasons: ['test'],
           routeId: best.routeId,

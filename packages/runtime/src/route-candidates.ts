@@ -1,7 +1,6 @@
 import { gasCostUsd, type OmniConfig, type RouteCandidate, type Tick } from '@omni/core';
 import {
   flashSwapProfitBound,
-  isBlockPoolSource,
   optimalFlashSwapAmount,
   type PoolStateSource,
   simulateFlashSwap,
@@ -23,9 +22,9 @@ export interface PoolRouteCandidatesOptions {
  * positive. The same pool source must back the arbitrage executor, so that what is chosen is
  * what settles.
  *
- * Gas is priced at the fee the transaction will pay: on a source with blocks, the next block's
- * base fee (`nextBaseFeeGwei`, known from the current block under EIP-1559, the mean being
- * `gasPriceGwei`), else `gasPriceGwei`. The candidate carries it (`gasCostUsd`), so the governor's
+ * Gas is priced at the fee the transaction will pay: the source's `nextBaseFeeGwei` (the next
+ * block's base fee, known from the current block under EIP-1559, plus a chain's tip; a synthetic
+ * source's mean is `gasPriceGwei`), else `gasPriceGwei`. The candidate carries it (`gasCostUsd`), so the governor's
  * minimum profit and SafetyManager's approved risk are the gas the executor will really pay.
  *
  * It also follows the pools' own price series ({@link PoolPriceVolatility}): `observe` every tick,
@@ -57,10 +56,10 @@ export class PoolRouteCandidates implements RouteCandidateSource {
     return this.#volatility.value;
   }
 
-  /** Gas of one transaction sent now, in USD. */
+  /** Gas of one transaction sent now, in USD (at the source's `nextBaseFeeGwei` when it has one). */
   gasUsdNow(): number {
     const pools = this.#pools;
-    if (!isBlockPoolSource(pools)) return this.#gasUsd;
+    if (pools.nextBaseFeeGwei === undefined) return this.#gasUsd;
     const s = this.#settings;
     return gasCostUsd({ ...s, gasPriceGwei: pools.nextBaseFeeGwei(s.gasPriceGwei) });
   }

@@ -2,7 +2,7 @@ import { ManualClock, type Tick } from '@omni/core';
 import { optimalFlashSwapAmount, ShadowArbitrageExecutor, simulateFlashSwap } from '@omni/execution';
 import { JsonRpcProvider, Network } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainPoolSource } from './chain-pool-source.js';
+import { ChainPoolSource, nextBaseFeeWei } from './chain-pool-source.js';
 import { EvmPoolFeed } from './evm-pool-feed.js';
 import type { LocalRpcServer } from './local-rpc-server.js';
 import { orientReserves, PoolReader } from './pool-reader.js';
@@ -156,5 +156,35 @@ describe('ChainPoolSource and EvmPoolFeed over a JSON-RPC node', () => {
     console.log(
       `shadow at n+1: predicted ${predicted.profit1} wei, realised ${realised.profit1} wei after the rival, base fee ${baseFee} wei`,
     );
+  });
+});
+
+describe('the gas price a transaction sent now pays (ChainPoolSource.nextBaseFeeGwei)', () => {
+  it('follows EIP-1559 from the head block: ±1/8 at the extremes, +1 wei just above target, unchanged at target', () => {
+    const block = (gasUsed: bigint) => ({ baseFeePerGas: 8_000_000_000n, gasUsed, gasLimit: 30_000_000n });
+    expect(nextBaseFeeWei(block(30_000_000n))).toBe(9_000_000_000n); // full: +12.5 %
+    expect(nextBaseFeeWei(block(0n))).toBe(7_000_000_000n); // empty: −12.5 %
+    expect(nextBaseFeeWei(block(15_000_000n))).toBe(8_000_000_000n); // at target
+    // 1 gas above target: 8e9 × 1 / 15e6 / 8 = 66 wei (floored); a base fee too small for that still rises by 1 wei.
+    expect(nextBaseFeeWei(block(15_000_001n))).toBe(8_000_000_066n);
+    expect(nextBaseFeeWei({ baseFeePerGas: 7n, gasUsed: 15_000_001n, gasLimit: 30_000_000n })).toBe(8n);
+    // 3/4 full: 8 gwei × (7.5M / 15M) / 8 = +0.5 gwei
+    expect(nextBaseFeeWei(block(22_500_000n))).toBe(8_500_000_000n);
+  });
+
+  it('prices the next block from the head the node returns, plus the tip; the configured price before any block', async () => {
+    const pools = new ChainPoolSource({ provider, routes: [market.route], priorityFeeWei: 2_000_000_000n });
+    expect(pools.nextBaseFeeGwei(20)).toBe(20);
+    const head = await pools.advance();
+    if (head === undefined) throw new Error('no head');
+    const header = await provider.getBlock(head.number);
+    if (header === null || header.baseFeePerGas === null) throw new Error('no header');
+    const expected = nextBaseFeeWei({
+      baseFeePerGas: header.baseFeePerGas,
+      gasUsed: header.gasUsed,
+      gasLimit: header.gasLimit,
+    });
+    expect(header.baseFeePerGas).toBeGreaterThan(0n);
+    expect(pools.nextBaseFeeGwei(20)).toBe(Number(expected + 2_000_000_000n) / 1e9);
   });
 });

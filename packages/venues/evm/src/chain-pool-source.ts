@@ -6,6 +6,7 @@ import type {
   PoolReserves,
 } from '@omni/execution';
 import { getAddress, type Provider } from 'ethers';
+import { DEFAULT_PRIORITY_FEE_WEI } from './evm-arbitrage-executor.js';
 import { EvmError } from './evm-error.js';
 import { orientReserves, type PairState, PoolReader } from './pool-reader.js';
 import { routePairs } from './route-quote.js';
@@ -18,6 +19,9 @@ export interface PoolBlock {
   readonly timestamp: number;
   /** The header's `baseFeePerGas` (0 on a chain without EIP-1559). */
   readonly baseFeePerGas: bigint;
+  /** The header's `gasUsed` and `gasLimit` (what the next block's base fee follows from). */
+  readonly gasUsed: bigint;
+  readonly gasLimit: bigint;
   /** Pair states keyed by checksummed pair address. */
   readonly states: ReadonlyMap<string, PairState>;
 }
@@ -37,6 +41,23 @@ export interface ChainPoolSourceOptions {
   readonly extraPairs?: readonly string[];
   /** The node's health reports (RpcHealth.onChange), passed on to the shadow executor. */
   readonly onHealth?: (listener: BrokerHealthListener) => () => void;
+  /** The tip per gas the executor adds to the base fee; default its default, {@link DEFAULT_PRIORITY_FEE_WEI}. */
+  readonly priorityFeeWei?: bigint;
+}
+
+/**
+ * EIP-1559: the base fee of the block after `block`, from its base fee and how full it was (target =
+ * half the gas limit; at most ±1/8 per block, at least +1 wei when above target).
+ */
+export function nextBaseFeeWei(block: Pick<PoolBlock, 'baseFeePerGas' | 'gasUsed' | 'gasLimit'>): bigint {
+  const base = block.baseFeePerGas;
+  const target = block.gasLimit / 2n;
+  if (target === 0n || block.gasUsed === target) return base;
+  if (block.gasUsed > target) {
+    const delta = (base * (block.gasUsed - target)) / target / 8n;
+    return base + (delta > 1n ? delta : 1n);
+  }
+  return base - (base * (target - block.gasUsed)) / target / 8n;
 }
 
 const GWEI = 1e9;
@@ -67,6 +88,7 @@ export class ChainPoolSource implements LaterBlockPoolSource {
   readonly #onHealth: ChainPoolSourceOptions['onHealth'];
   readonly #watched = new Map<number, PoolBlock | undefined>();
   #head: PoolBlock | undefined;
+  readonly #tipWei: bigint;
   /** The head block's routes, built once per block (route() is on the tick path). */
   #headRoutes = new Map<string, FlashSwapRoute>();
 
@@ -82,6 +104,18 @@ export class ChainPoolSource implements LaterBlockPoolSource {
     this.#reader = new PoolReader(options.provider);
     this.#read = options.read ?? ((_what, run) => run());
     this.#onHealth = options.onHealth;
+    this.#tipWei = options.priorityFeeWei ?? DEFAULT_PRIORITY_FEE_WEI;
+  }
+
+  /**
+   * What a transaction sent now pays per gas, in gwei: the next block's base fee by EIP-1559 from
+   * the head block, plus the tip. Before the first block, or on a chain without a base fee,
+   * `meanGwei` (the configured gas price).
+   */
+  nextBaseFeeGwei(meanGwei: number): number {
+    const head = this.#head;
+    if (head === undefined || head.baseFeePerGas === 0n) return meanGwei;
+    return Number(nextBaseFeeWei(head) + this.#tipWei) / GWEI;
   }
 
   /** The block `route()` quotes (undefined before the first {@link advance} that found one). */
@@ -164,6 +198,8 @@ export class ChainPoolSource implements LaterBlockPoolSource {
       number: n,
       timestamp: header.timestamp,
       baseFeePerGas: header.baseFeePerGas ?? 0n,
+      gasUsed: header.gasUsed,
+      gasLimit: header.gasLimit,
       states: new Map(states.map((s) => [s.pair, s] as const)),
     };
   }

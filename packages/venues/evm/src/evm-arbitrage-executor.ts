@@ -65,6 +65,8 @@ export interface EvmArbitrageExecutorOptions {
 
 const VENUE = 'uniswap-v2';
 const GWEI = 1_000_000_000n;
+/** The tip (priority fee) per gas when none is configured: 1 gwei (ChainPoolSource prices candidates with it too). */
+export const DEFAULT_PRIORITY_FEE_WEI = GWEI;
 
 /**
  * Uniswap V2 flash-swap arbitrage on an EVM chain through the FlashArbExecutor contract. For a
@@ -210,7 +212,7 @@ export class EvmArbitrageExecutor implements ArbitrageExecutor {
       this.#contract.getFunction('execute').estimateGas(...args, decision.minProfitWei),
       'estimateGas',
     );
-    const tip = this.#options.priorityFeeWei ?? GWEI;
+    const tip = this.#options.priorityFeeWei ?? DEFAULT_PRIORITY_FEE_WEI;
     const baseFee = block.baseFeePerGas ?? 0n;
     const gasToken = nativeWeiInToken(estimate * (baseFee + tip), this.#options.ethUsd, route.repayTokenUsd);
     const minProfit = decision.minProfitWei + gasToken;

@@ -8,8 +8,17 @@ export {
   UNISWAP_V2_PAIR_ABI,
   type UniswapV2Artifacts,
 } from './artifacts.js';
-export { ChainPoolSource, type ChainPoolSourceOptions, type PoolBlock } from './chain-pool-source.js';
-export { EvmArbitrageExecutor, type EvmArbitrageExecutorOptions } from './evm-arbitrage-executor.js';
+export {
+  ChainPoolSource,
+  type ChainPoolSourceOptions,
+  nextBaseFeeWei,
+  type PoolBlock,
+} from './chain-pool-source.js';
+export {
+  DEFAULT_PRIORITY_FEE_WEI,
+  EvmArbitrageExecutor,
+  type EvmArbitrageExecutorOptions,
+} from './evm-arbitrage-executor.js';
 export type { EvmAttempt, SubmittedSwap } from './evm-attempt.js';
 export { EvmError, type EvmErrorCode, EvmErrorCodes } from './evm-error.js';
 export { type AtomicResult, classifyRevert, nativeWeiInToken, nativeWeiToUsd } from './evm-outcome.js';
