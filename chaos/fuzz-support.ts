@@ -9,8 +9,11 @@ import fc from 'fast-check';
 /** One seed for every fuzz suite: the same cases on every run and machine. */
 export const FUZZ_SEED = 0x0f17;
 
-/** What one fuzz input gave: a typed error (OmniError with a code), an alert or skipped row, or accepted. */
-export type FuzzOutcome = 'typed-error' | 'alert' | 'accepted';
+/**
+ * What one fuzz input gave: a typed error (OmniError with a code), an alert or skipped row, accepted,
+ * or ignored by design (a venue's acknowledgement or answer that carries no tick).
+ */
+export type FuzzOutcome = 'typed-error' | 'alert' | 'accepted' | 'ignored';
 
 /** The counts of one boundary, printed in `afterAll` as one `CHAOS fuzz boundary=…` line. */
 export class BoundaryTally {
@@ -19,20 +22,28 @@ export class BoundaryTally {
   typedErrors = 0;
   alerts = 0;
   accepted = 0;
+  ignored = 0;
 
   constructor(name: string) {
     this.name = name;
   }
 
   record(outcome: FuzzOutcome): void {
-    this.cases++;
-    if (outcome === 'typed-error') this.typedErrors++;
-    else if (outcome === 'alert') this.alerts++;
-    else this.accepted++;
+    this.add(outcome, 1);
+  }
+
+  /** Counts `n` inputs with the same outcome. */
+  add(outcome: FuzzOutcome, n: number): void {
+    this.cases += n;
+    if (outcome === 'typed-error') this.typedErrors += n;
+    else if (outcome === 'alert') this.alerts += n;
+    else if (outcome === 'accepted') this.accepted += n;
+    else this.ignored += n;
   }
 
   line(): string {
-    return `CHAOS fuzz boundary=${this.name} cases=${this.cases} typed-errors=${this.typedErrors} alerts=${this.alerts} accepted=${this.accepted}`;
+    const ignored = this.ignored > 0 ? ` ignored=${this.ignored}` : '';
+    return `CHAOS fuzz boundary=${this.name} cases=${this.cases} typed-errors=${this.typedErrors} alerts=${this.alerts} accepted=${this.accepted}${ignored}`;
   }
 }
 
@@ -83,34 +94,37 @@ export function allNumbersFinite(value: unknown, depth = 0): boolean {
 
 /** Values that break parsers: wrong types, huge numbers, NaN/Infinity as strings, nested garbage. */
 export const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(
-    null,
-    true,
-    false,
-    0,
-    -0,
-    -1,
-    1e308,
-    -1e308,
-    5e-324,
-    Number.MAX_SAFE_INTEGER * 1024,
-    'NaN',
-    'Infinity',
-    '-Infinity',
-    '1e999',
-    '',
-    ' ',
-    '0x1F',
-    '1_000',
-    '__proto__',
-    'constructor',
-    'toString',
-    [],
-    {},
-    { __proto__: null },
-    [[[[[[[[[[]]]]]]]]]],
-    { a: { b: { c: { d: { e: 'deep' } } } } },
-  ),
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      0,
+      -0,
+      -1,
+      1e308,
+      -1e308,
+      5e-324,
+      Number.MAX_SAFE_INTEGER * 1024,
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1e999',
+      '',
+      ' ',
+      '0x1F',
+      '1_000',
+      '__proto__',
+      'constructor',
+      'toString',
+      [],
+      {},
+      { __proto__: null },
+      [[[[[[[[[[]]]]]]]]]],
+      { a: { b: { c: { d: { e: 'deep' } } } } },
+    ),
+  },
   fc.string({ maxLength: 40 }),
   fc.double(),
   fc.integer(),

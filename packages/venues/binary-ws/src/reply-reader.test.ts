@@ -69,4 +69,26 @@ describe('ReplyReader', () => {
       },
     });
   });
+
+  it('refuses a status that is only a member of Object.prototype (found by the chaos fuzz)', () => {
+    for (const state of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(reader.contract({ ...trade(8, 1_700_000_000), state })).toEqual({
+        ok: false,
+        problem: `status ${JSON.stringify(state)} at state is not in contract.statusMap`,
+      });
+    }
+  });
+
+  it('refuses a time that is no whole epoch once in milliseconds (found by the chaos fuzz)', () => {
+    expect(reader.contract({ ...trade(9, 1e306) })).toEqual({
+      ok: false,
+      problem: 'the time at openedAt is not a whole, non-negative epoch time',
+    });
+    expect(reader.contract({ ...trade(9, 1_700_000_000), closedAt: -5 })).toEqual({
+      ok: false,
+      problem: 'the time at closedAt is not a whole, non-negative epoch time',
+    });
+    const known = { ...trade(9, 1_700_000_000), closedAt: 1_700_000_060.5 };
+    expect(reader.contract(known)).toMatchObject({ ok: true, value: { exitTsMs: 1_700_000_060_500 } });
+  });
 });

@@ -160,7 +160,13 @@ export class ReplyReader {
     const contractId = readId(value, c['contractId'] as CompiledPath) ?? known.contractId;
     if (contractId === undefined) return { ok: false, problem: `no contract id at ${p.contractId}` };
     const rawStatus = readPath(value, c['status'] as CompiledPath);
-    const status = rawStatus === undefined ? known.status : p.statusMap[String(rawStatus)];
+    // Own keys only: a status such as "constructor" must not find Object.prototype's members.
+    const status =
+      rawStatus === undefined
+        ? known.status
+        : Object.hasOwn(p.statusMap, String(rawStatus))
+          ? p.statusMap[String(rawStatus)]
+          : undefined;
     if (status === undefined) {
       return {
         ok: false,
@@ -182,9 +188,12 @@ export class ReplyReader {
       const path = c[field];
       return path === undefined ? undefined : readNumber(value, path);
     };
+    /** A time in ms; NaN when the number is not a whole, non-negative epoch ms (e.g. 1e306 seconds). */
     const ms = (field: string): number | undefined => {
       const t = num(field);
-      return t === undefined ? undefined : p.timeUnit === 's' ? Math.round(t * 1000) : t;
+      if (t === undefined) return undefined;
+      const tsMs = p.timeUnit === 's' ? Math.round(t * 1000) : t;
+      return Number.isSafeInteger(tsMs) && tsMs >= 0 ? tsMs : Number.NaN;
     };
     const buyPrice = num('buyPrice') ?? known.buyPrice;
     const payout = num('payout') ?? known.payout;
@@ -192,6 +201,15 @@ export class ReplyReader {
     if (buyPrice === undefined) return { ok: false, problem: `no number at ${p.buyPrice}` };
     if (payout === undefined) return { ok: false, problem: `no number at ${p.payout}` };
     if (purchaseTsMs === undefined) return { ok: false, problem: `no time at ${p.purchaseTime}` };
+    for (const [field, path] of [
+      ['purchaseTime', p.purchaseTime],
+      ['entryTime', p.entryTime],
+      ['exitTime', p.exitTime],
+    ] as const) {
+      if (Number.isNaN(ms(field))) {
+        return { ok: false, problem: `the time at ${path} is not a whole, non-negative epoch time` };
+      }
+    }
     const clientId = (c['clientId'] ? readId(value, c['clientId']) : undefined) ?? known.clientId;
     const optional = {
       entrySpot: num('entrySpot') ?? known.entrySpot,
