@@ -232,6 +232,7 @@ describe('DeploymentChecklist', () => {
   });
 
   it('shows the optional relay and Pocket endpoints as set or missing, never their values', async () => {
+    const AUTH_KEY = `0x${'5e'.repeat(32)}`;
     const relay = 'https://relay.example.org/key-relay-secret';
     const withEndpoints = config({
       credentials: {
@@ -239,6 +240,7 @@ describe('DeploymentChecklist', () => {
         pocket: { token: 'pocket-secret-token', baseUrl: 'https://pocket.example.org/key-pocket-secret' },
         dex: { rpcUrl: 'https://rpc.example.org/key-secret-123', privateKey: PRIVATE_KEY },
         mevRelayUrl: relay,
+        mevAuthKey: AUTH_KEY,
       },
     });
     const set = await new DeploymentChecklist().verify(withEndpoints, { clock });
@@ -248,7 +250,10 @@ describe('DeploymentChecklist', () => {
     expect(detail(bare, 'credentials.binary')).toContain('pocket.baseUrl (optional): missing');
     expect(detail(set, 'credentials.arbitrage')).toContain('mevRelayUrl (optional): set');
     expect(detail(bare, 'credentials.arbitrage')).toContain('mevRelayUrl (optional): missing');
+    expect(detail(set, 'credentials.arbitrage')).toContain('mevAuthKey (optional): set');
+    expect(detail(bare, 'credentials.arbitrage')).toContain('mevAuthKey (optional): missing');
     expect(JSON.stringify(set)).not.toContain('key-relay-secret');
+    expect(JSON.stringify(set)).not.toContain(AUTH_KEY.slice(2));
     expect(JSON.stringify(set)).not.toContain('key-pocket-secret');
     expect(set.checks.find((c) => c.name === 'credentials.arbitrage')?.passed).toBe(true);
   });

@@ -193,7 +193,11 @@ function credentialFields(
       ['dex.rpcUrl', c.dex.rpcUrl],
       ['dex.privateKey', c.dex.privateKey],
     ],
-    optional: [['mevRelayUrl', c.mevRelayUrl]],
+    // A relay needs both its URL and the separate key that signs the bundles (MEV_AUTH_KEY).
+    optional: [
+      ['mevRelayUrl', c.mevRelayUrl],
+      ['mevAuthKey', c.mevAuthKey],
+    ],
   };
 }
 
