@@ -90,6 +90,7 @@ export {
   type MasterFibonacciOptions,
 } from './master-fibonacci-governor.js';
 export {
+  PATTERN_PRIOR_RANGE,
   type PatternDirectionKey,
   type PatternKey,
   PatternMemory,

@@ -63,6 +63,36 @@ describe('PatternMemory', () => {
     expect(() => PatternMemory.load(path)).toThrow(/entries\.0\.wins/);
   });
 
+  it('rejects a prior whose sum overflows or whose mean underflows (found by the chaos fuzz)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pattern-memory-'));
+    const path = join(dir, 'memory.json');
+    for (const prior of [
+      { alpha: 1e308, beta: 1e308 },
+      { alpha: 5e-324, beta: 2 },
+    ]) {
+      writeFileSync(path, JSON.stringify({ version: 1, prior, entries: [] }));
+      expect(() => PatternMemory.load(path)).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
+      expect(() => new PatternMemory(prior)).toThrow(
+        expect.objectContaining({ code: 'ANALYSIS_BAD_OPTION' }),
+      );
+    }
+    expect(new PatternMemory({ alpha: 1e-6, beta: 1e6 }).confidenceWeight(KEY)).toBe(1);
+  });
+
+  it('rejects sums of R whose totals would overflow to Infinity (found by the chaos fuzz)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pattern-memory-'));
+    const path = join(dir, 'memory.json');
+    const entries = [
+      { ...KEY, wins: 1, losses: 0, sumR: 1.7e308 },
+      { ...KEY, regime: 'volatile', wins: 1, losses: 0, sumR: 1.7e308 },
+    ];
+    writeFileSync(path, JSON.stringify({ version: 1, prior: { alpha: 1, beta: 1 }, entries }));
+    expect(() => PatternMemory.load(path)).toThrow(/entries\.0\.sumR/);
+    expect(() => new PatternMemory().store({ ...KEY, won: true, r: 1e300 })).toThrow(
+      expect.objectContaining({ code: 'ANALYSIS_BAD_INPUT' }),
+    );
+  });
+
   it('totals a pattern and direction over every regime and timeframe as gartley:bullish', () => {
     const m = new PatternMemory();
     m.store({ ...KEY, won: true, r: 2 });

@@ -24,6 +24,17 @@ export interface PatternOutcome extends PatternKey {
   readonly r: number;
 }
 
+/**
+ * Bounds of the Beta prior's pseudo-counts: outside them `alpha + beta` overflows or the prior mean
+ * underflows to 0, and every confidence weight becomes NaN or Infinity (found by the chaos fuzz).
+ */
+export const PATTERN_PRIOR_RANGE = { min: 1e-6, max: 1e6 } as const;
+/** Largest |R| of one outcome, and of an entry's sum of R in a file: sums of them stay finite. */
+const MAX_ABS_R = 1e6;
+const MAX_ABS_SUM_R = 1e200;
+
+const priorCount = z.number().min(PATTERN_PRIOR_RANGE.min).max(PATTERN_PRIOR_RANGE.max);
+
 const EntrySchema = z.object({
   pattern: z.string().min(1),
   direction: z.enum(['bullish', 'bearish']),
@@ -31,13 +42,13 @@ const EntrySchema = z.object({
   timeframe: z.string().min(1),
   wins: z.number().int().nonnegative(),
   losses: z.number().int().nonnegative(),
-  sumR: z.number().finite(),
+  sumR: z.number().min(-MAX_ABS_SUM_R).max(MAX_ABS_SUM_R),
 });
 
 /** The persisted file (version 1): Beta prior and one entry per key. */
 export const PatternMemoryFileSchema = z.object({
   version: z.literal(1),
-  prior: z.object({ alpha: z.number().positive(), beta: z.number().positive() }),
+  prior: z.object({ alpha: priorCount, beta: priorCount }),
   entries: z.array(EntrySchema),
 });
 /** Contents of a PatternMemory state file. */
@@ -110,15 +121,11 @@ export class PatternMemory {
   constructor(prior: { alpha?: number; beta?: number } = {}) {
     this.alpha = prior.alpha ?? 2;
     this.beta = prior.beta ?? 2;
-    if (
-      !(this.alpha > 0) ||
-      !(this.beta > 0) ||
-      !Number.isFinite(this.alpha) ||
-      !Number.isFinite(this.beta)
-    ) {
+    const { min, max } = PATTERN_PRIOR_RANGE;
+    if (!(this.alpha >= min && this.alpha <= max && this.beta >= min && this.beta <= max)) {
       throw new AnalysisError(
         'ANALYSIS_BAD_OPTION',
-        'PatternMemory Beta prior needs finite alpha > 0 and beta > 0',
+        `PatternMemory Beta prior needs alpha and beta between ${min} and ${max}`,
         {
           alpha: this.alpha,
           beta: this.beta,
@@ -129,11 +136,15 @@ export class PatternMemory {
 
   /** Records one settled outcome. */
   store(outcome: PatternOutcome): void {
-    if (!Number.isFinite(outcome.r)) {
-      throw new AnalysisError('ANALYSIS_BAD_INPUT', 'PatternMemory outcome r must be finite', {
-        pattern: outcome.pattern,
-        r: String(outcome.r),
-      });
+    if (!(Math.abs(outcome.r) <= MAX_ABS_R)) {
+      throw new AnalysisError(
+        'ANALYSIS_BAD_INPUT',
+        `PatternMemory outcome r must be finite, |r| <= ${MAX_ABS_R}`,
+        {
+          pattern: outcome.pattern,
+          r: String(outcome.r),
+        },
+      );
     }
     const k = keyOf(outcome);
     let e = this.#entries.get(k);
