@@ -18,4 +18,5 @@ export {
   type SyntheticTickOptions,
 } from './synthetic-ticks.js';
 export { takeTicks } from './take-ticks.js';
+export { type BackpressureEvent, type BackpressureStats, isQuote } from './tick-queue.js';
 export { TimestampSynchronizer, type TimestampSynchronizerOptions } from './timestamp-synchronizer.js';

@@ -188,8 +188,8 @@ describe('NetworkFeed', () => {
     expect(feed.links[0]?.calls).toEqual(['destroy']);
   });
 
-  it('pauses the link while the consumer is behind and resumes it once drained to the low-water mark', async () => {
-    const { feed } = setup({ highWaterMark: 3, lowWaterMark: 1 });
+  it('without conflation pauses the link while the consumer is behind and resumes it once drained to the low-water mark', async () => {
+    const { feed } = setup({ highWaterMark: 3, lowWaterMark: 1, conflateQuotes: false });
     await feed.start();
     const link = feed.links[0] as ManualLink;
     link.events.opened();
@@ -204,6 +204,41 @@ describe('NetworkFeed', () => {
       calls: ['pause', 'resume'],
     });
     await ticks.return?.();
+  });
+
+  it('conflates quotes per symbol while the consumer is behind, with an alert when it starts and when it stops', async () => {
+    const { feed, alerts } = setup({ highWaterMark: 3, lowWaterMark: 1 });
+    await feed.start();
+    const link = feed.links[0] as ManualLink;
+    link.events.opened();
+    for (let t = 1; t <= 6; t++)
+      feed.receiveRaw({ symbol: 'eurusd', tsMs: t, bid: 1.1, ask: 1.1002, source: 'test' });
+    expect(feed.backpressure).toEqual({ queued: 3, peakQueue: 3, conflated: 3, dropped: 0, pauses: 0 });
+    expect(link.calls).toEqual([]);
+    const ticks = await takeTicks(feed, 3);
+    expect(ticks.map((t) => t.tsMs)).toEqual([1, 2, 6]);
+    expect(alerts.filter((a) => a.code === 'FEED_BACKPRESSURE').map((a) => [a.level, a.message])).toEqual([
+      [
+        'warn',
+        'consumer behind (3 ticks waiting): keeping only the latest quote per symbol until it catches up',
+      ],
+      ['info', 'consumer caught up: 3 quotes conflated and 0 ticks dropped while it was behind'],
+    ]);
+  });
+
+  it('with conflation pauses for trades only at 2 × highWaterMark, so a few trades never stop the quotes', async () => {
+    const { feed } = setup({ highWaterMark: 2, lowWaterMark: 1 });
+    await feed.start();
+    const link = feed.links[0] as ManualLink;
+    link.events.opened();
+    for (let t = 1; t <= 3; t++) feed.receive(`1.1,${t}`);
+    expect(link.calls).toEqual([]);
+    feed.receive('1.1,4');
+    expect({ paused: feed.paused, calls: [...link.calls] }).toEqual({ paused: true, calls: ['pause'] });
+    expect(() => setup({ highWaterMark: 3, maxQueue: 5 })).toThrow(
+      expect.objectContaining({ code: 'FEED_BAD_OPTION' }),
+    );
+    await feed.stop();
   });
 
   it('refuses water marks out of order with FEED_BAD_OPTION', () => {

@@ -14,7 +14,13 @@ import {
   type FeedAlertCode,
   type PriceFeed,
 } from './price-feed.js';
-import { TickQueue } from './tick-queue.js';
+import {
+  type BackpressureEvent,
+  type BackpressureStats,
+  DEFAULT_QUEUE_HEADROOM,
+  pauseThreshold,
+  TickQueue,
+} from './tick-queue.js';
 
 /** Options every {@link NetworkFeed} takes (a venue's feed options extend these). */
 export interface NetworkFeedOptions {
@@ -29,6 +35,19 @@ export interface NetworkFeedOptions {
   readonly highWaterMark?: number;
   /** Resume reading when the queue drains to this many. Default 1 000. */
   readonly lowWaterMark?: number;
+  /**
+   * While the consumer is behind (from `highWaterMark` waiting ticks until `lowWaterMark`), keep only
+   * the latest quote (bid and ask, no volume) per symbol instead of pausing the socket for it, so a
+   * slow consumer sees the current market rather than a growing backlog. Trades are never
+   * conflated. Default true; false = pause for every tick (lossless, the backlog waits in the socket).
+   */
+  readonly conflateQuotes?: boolean;
+  /**
+   * Hard bound of waiting ticks that cannot be conflated (the socket pauses at highWaterMark of
+   * them, 2 × highWaterMark with conflation); more are dropped and counted. Default: the pause
+   * threshold + 65 536, room for what one socket read delivers after the pause.
+   */
+  readonly maxQueue?: number;
   /** Messages not in the venue's format: `skip-and-alert` (default) or `reject` (the iterator throws). */
   readonly policy?: BadInputPolicy;
   readonly onAlert?: AlertSink;
@@ -61,8 +80,9 @@ export interface NetworkFeedProfile {
 
 /**
  * The part every network price feed shares: a {@link ManagedConnection} (reconnect with seeded
- * backoff, pings, stale-stream detection), a backpressured tick queue (the socket is paused while
- * the consumer is behind, so nothing is lost and memory stays bounded), cleaning through a
+ * backoff, pings, stale-stream detection), a bounded tick queue with a documented overload policy
+ * ({@link TickQueue}: while the consumer is behind, quotes are conflated per symbol and trades pause
+ * the socket; `FEED_BACKPRESSURE` alerts when it starts and stops), cleaning through a
  * MarketNormalizer, the bad-input policy, and the connection alerts. A venue's feed subclasses it
  * and supplies only its transport (`openLink`), its subscription (`opened`) and its message format
  * (calling `deliver` with each raw tick and `protocol` for what it cannot read).
@@ -90,17 +110,30 @@ export abstract class NetworkFeed<L extends ConnectionLink = ConnectionLink> imp
     const staleTimeoutMs = options.staleTimeoutMs ?? profile.defaultStaleTimeoutMs;
     const high = options.highWaterMark ?? 5_000;
     const low = options.lowWaterMark ?? 1_000;
+    const conflateQuotes = options.conflateQuotes ?? true;
+    const maxQueue = options.maxQueue ?? pauseThreshold(high, conflateQuotes) + DEFAULT_QUEUE_HEADROOM;
     const ping = profile.pingIntervalMs;
-    if (!(staleTimeoutMs > 0 && (ping === undefined || ping > 0) && high >= 1 && low >= 0 && low < high)) {
+    if (
+      !(
+        staleTimeoutMs > 0 &&
+        (ping === undefined || ping > 0) &&
+        high >= 1 &&
+        low >= 0 &&
+        low < high &&
+        Number.isInteger(maxQueue) &&
+        maxQueue >= pauseThreshold(high, conflateQuotes)
+      )
+    ) {
       throw new FeedError(
         'FEED_BAD_OPTION',
-        'need staleTimeoutMs > 0, pingIntervalMs > 0, 0 <= lowWaterMark < highWaterMark',
+        'need staleTimeoutMs > 0, pingIntervalMs > 0, 0 <= lowWaterMark < highWaterMark, an integer maxQueue >= highWaterMark (>= 2 × highWaterMark with conflateQuotes)',
         {
           feed: this.name,
           staleTimeoutMs: options.staleTimeoutMs,
           pingIntervalMs: ping,
           highWaterMark: options.highWaterMark,
           lowWaterMark: options.lowWaterMark,
+          maxQueue: options.maxQueue,
         },
       );
     }
@@ -145,12 +178,15 @@ export abstract class NetworkFeed<L extends ConnectionLink = ConnectionLink> imp
           }),
         ),
     });
-    this.#queue = new TickQueue(
-      high,
-      low,
-      () => this.#connection.pause(),
-      () => this.#connection.resume(),
-    );
+    this.#queue = new TickQueue({
+      highWaterMark: high,
+      lowWaterMark: low,
+      maxQueue,
+      conflateQuotes,
+      onPause: () => this.#connection.pause(),
+      onResume: () => this.#connection.resume(),
+      onEvent: (event) => this.#backpressureAlert(event, high, maxQueue),
+    });
     this.#normalizer =
       options.normalizer === undefined
         ? new MarketNormalizer({
@@ -169,6 +205,11 @@ export abstract class NetworkFeed<L extends ConnectionLink = ConnectionLink> imp
   /** True while reading is paused because the consumer is behind. */
   get paused(): boolean {
     return this.#queue.paused;
+  }
+
+  /** What the overload policy did so far: waiting ticks, peak, quotes conflated, ticks dropped, pauses. */
+  get backpressure(): BackpressureStats {
+    return this.#queue.stats();
   }
 
   async start(): Promise<void> {
@@ -269,6 +310,31 @@ export abstract class NetworkFeed<L extends ConnectionLink = ConnectionLink> imp
     context: Record<string, unknown>,
   ): void {
     emitFeedAlert(this.#onAlert, this.clock, this.name, level, code, message, context);
+  }
+
+  #backpressureAlert(event: BackpressureEvent, highWaterMark: number, maxQueue: number): void {
+    if (event.kind === 'conflating') {
+      this.alert(
+        'warn',
+        'FEED_BACKPRESSURE',
+        `consumer behind (${event.queued} ticks waiting): keeping only the latest quote per symbol until it catches up`,
+        { queued: event.queued, highWaterMark },
+      );
+    } else if (event.kind === 'dropping') {
+      this.alert(
+        'warn',
+        'FEED_BACKPRESSURE',
+        `queue full (${maxQueue} ticks that cannot be conflated): dropping ticks until the consumer catches up`,
+        { queued: event.queued, maxQueue },
+      );
+    } else {
+      this.alert(
+        'info',
+        'FEED_BACKPRESSURE',
+        `consumer caught up: ${event.conflated} quotes conflated and ${event.dropped} ticks dropped while it was behind`,
+        { queued: event.queued, conflated: event.conflated, dropped: event.dropped },
+      );
+    }
   }
 
   /** Stops the connection and ends iteration with `err` (after the ticks already queued). */

@@ -41,7 +41,7 @@ export type AlertSink = (alert: Alert) => void;
 export type BadInputPolicy = 'reject' | 'skip-and-alert';
 
 /** Alert codes a network feed raises about its connection and messages. */
-export type FeedAlertCode = 'FEED_CONNECTION' | 'FEED_STALE' | 'FEED_PROTOCOL';
+export type FeedAlertCode = 'FEED_CONNECTION' | 'FEED_STALE' | 'FEED_PROTOCOL' | 'FEED_BACKPRESSURE';
 
 /**
  * Sends one connection/protocol alert of a network feed to its sink, stamped with the feed's

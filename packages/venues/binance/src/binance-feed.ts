@@ -42,8 +42,8 @@ interface BookTickerPayload {
  * Keeps itself alive through {@link NetworkFeed}: client pings (and automatic pongs to server
  * pings), stale-stream detection (default 60 s), reconnect with exponential backoff and seeded
  * jitter, resubscription of every stream (including ones added with {@link BinanceFeed.subscribe})
- * on each reconnect, and backpressure (the socket is paused while the consumer is behind, so a
- * slow consumer loses nothing and memory stays bounded).
+ * on each reconnect, and NetworkFeed's overload policy (while the consumer is behind, only the
+ * latest `bookTicker` quote per symbol is kept and trades pause the socket: memory stays bounded).
  *
  * @example
  * const feed = new BinanceFeed({ streams: ['btcusdt@trade', 'btcusdt@bookTicker'], onAlert: (a) => logger.logAlert(a) });
