@@ -33,7 +33,7 @@ import {
   typedOr,
 } from './fuzz-support.js';
 
-const CONFIG_RUNS = 1_000;
+const CONFIG_RUNS = 600;
 const STATE_RUNS = 300;
 const MEMORY_RUNS = 600;
 
