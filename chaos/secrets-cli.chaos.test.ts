@@ -8,7 +8,7 @@
  * base64, URL-encoded, a key without its 0x). Expected: zero hits.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ENV_BINDINGS } from '@omni/core';
