@@ -4,11 +4,13 @@
  * the Deriv zod protocol, the MarketNormalizer). Property: each frame becomes an alert or a tick
  * with finite numbers; under policy `reject` the feed ends with a typed FeedError; nothing throws.
  */
-import { type Alert, ManualClock } from '@omni/core';
+import { type Alert, ManualClock, Secret } from '@omni/core';
 import { BinanceFeed } from '@omni/venue-binance';
+import { JsonWsTickFeed } from '@omni/venue-binary-ws';
 import { DerivFeed } from '@omni/venue-deriv';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACME } from '../packages/venues/binary-ws/src/test-support.fixture.js';
 import { BoundaryTally, jsonFrames, nonFiniteTickField, seededSample } from './fuzz-support.js';
 import { FuzzWsServer, type WsFrame, type WsFuzzResult } from './fuzz-ws.js';
 
@@ -19,6 +21,7 @@ const REJECT_RUNS = 150;
 
 const binanceTally = new BoundaryTally('binance-messages');
 const derivTally = new BoundaryTally('deriv-messages');
+const quoteTally = new BoundaryTally('binary-ws-quotes');
 const server = new FuzzWsServer();
 let url = '';
 
@@ -29,6 +32,7 @@ afterAll(async () => {
   await server.close();
   console.log(binanceTally.line());
   console.log(derivTally.line());
+  console.log(quoteTally.line());
 });
 
 const T0 = 1_700_000_000_000;
@@ -86,6 +90,16 @@ function frames(valid: readonly unknown[]): fc.Arbitrary<WsFrame> {
   );
 }
 
+/**
+ * Moves the valid timestamps (`stamps`, as written in the frames) of frame i forward by i × `step`,
+ * so the frames that survive fuzzing are not all duplicates of one instant and reach the consumer.
+ */
+function spreadTime(sent: readonly WsFrame[], stamps: readonly number[], step: number): WsFrame[] {
+  return sent.map((f, i) =>
+    typeof f === 'string' ? stamps.reduce((t, s) => t.replaceAll(String(s), String(s + i * step)), f) : f,
+  );
+}
+
 /** Counts one stream: every frame is an alert, a tick or (an acknowledgement) nothing; ticks are finite. */
 function check(tally: BoundaryTally, cases: number, result: WsFuzzResult): void {
   for (const t of result.ticks) expect(nonFiniteTickField(t)).toBeUndefined();
@@ -130,7 +144,7 @@ function derivFeed(policy: 'skip-and-alert' | 'reject', alerts: Alert[]): DerivF
 
 describe('fuzz: Binance messages', () => {
   it(`turns ${STREAM_RUNS} fuzzed frames on one connection into alerts or finite ticks`, async () => {
-    const sent = seededSample(frames(BINANCE_VALID), STREAM_RUNS);
+    const sent = spreadTime(seededSample(frames(BINANCE_VALID), STREAM_RUNS), [T0 + 1, T0], 1000);
     const alerts: Alert[] = [];
     const result = await server.drive(
       binanceFeed('skip-and-alert', alerts),
@@ -162,7 +176,7 @@ describe('fuzz: Binance messages', () => {
 
 describe('fuzz: Deriv messages', () => {
   it(`turns ${STREAM_RUNS} fuzzed frames on one connection into alerts or finite ticks`, async () => {
-    const sent = seededSample(frames(DERIV_VALID), STREAM_RUNS);
+    const sent = spreadTime(seededSample(frames(DERIV_VALID), STREAM_RUNS), [1_700_000_000], 1);
     const alerts: Alert[] = [];
     const result = await server.drive(
       derivFeed('skip-and-alert', alerts),
@@ -209,5 +223,34 @@ describe('fuzz: Deriv messages', () => {
       true,
     );
     derivTally.add('alert', 1);
+  });
+});
+
+const ACME_QUOTES = [
+  { type: 'quote', asset: 'EURUSD', price: 1.0842, t: T0 + 123 },
+  { rid: 2, type: 'quotes', ok: true },
+  { rid: 3, type: 'error', error: { code: 'MARKET_CLOSED', text: 'EURUSD is closed' } },
+];
+const acmeSentinel = JSON.stringify({ type: 'quote', asset: 'ZZZSENT', price: 1, t: 4_000_000_000_000 });
+
+function acmeFeed(alerts: Alert[]): JsonWsTickFeed {
+  return new JsonWsTickFeed({
+    protocol: ACME,
+    url: new Secret(url),
+    symbols: ['EURUSD'],
+    clock: new ManualClock(T0),
+    maxReconnects: 0,
+    onAlert: (a) => alerts.push(a),
+  });
+}
+
+describe('fuzz: binary-ws (configured) quotes', () => {
+  it(`turns ${STREAM_RUNS} fuzzed frames on one connection into alerts or finite ticks`, async () => {
+    const sent = spreadTime(seededSample(frames(ACME_QUOTES), STREAM_RUNS), [T0 + 123], 1000);
+    const alerts: Alert[] = [];
+    const result = await server.drive(acmeFeed(alerts), alerts, sent, acmeSentinel, 'ZZZSENT');
+    expect(result.error).toBeUndefined();
+    check(quoteTally, sent.length, result);
+    expect(result.alerts.length).toBeGreaterThan(sent.length / 2);
   });
 });

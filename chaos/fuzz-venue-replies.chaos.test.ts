@@ -113,7 +113,10 @@ describe('fuzz: MT5 bridge lines', () => {
       scheduler,
       onAlert: (a) => feedAlerts.push(a),
     });
-    const lines = seededSample(mt5Line, LINE_RUNS, FUZZ_SEED + 3);
+    // Valid times moved forward per line, so the ticks that survive fuzzing are not duplicates of one instant.
+    const lines = seededSample(mt5Line, LINE_RUNS, FUZZ_SEED + 3).map((l, i) =>
+      l.replaceAll(String(T0), String(T0 + i * 1000)),
+    );
     const sentinel = { v: 1, type: 'tick', symbol: 'ZZZSENT', bid: 1, ask: 1, time_msc: T0 * 2 };
     const hello = {
       v: 1,
