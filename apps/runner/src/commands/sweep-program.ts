@@ -72,7 +72,10 @@ export function registerSweepCommand(
         io,
         queue === undefined
           ? {}
-          : { executor: () => queueSweepExecutor(queue, { io, quiet: flags.quiet === true }) },
+          : {
+              executor: () => queueSweepExecutor(queue, { io, quiet: flags.quiet === true }),
+              ranOn: 'the queue (omni worker processes)',
+            },
       );
       io.out(flags.json ? JSON.stringify(summary, null, 2) : formatSweepSummary(summary));
       setExit(EXIT.ok);

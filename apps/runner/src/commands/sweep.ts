@@ -43,6 +43,8 @@ export interface SweepFlags {
 export interface SweepCommandOptions {
   /** Runs the jobs (default: the local pool of `--workers` threads). */
   readonly executor?: (workers: number) => SweepExecutor;
+  /** Where an injected executor runs the jobs, for the summary (a queue: `the queue`); default the local threads. */
+  readonly ranOn?: string;
 }
 
 function parseSelectBy(text: string | undefined): SelectionMetric {
@@ -156,7 +158,9 @@ export async function runSweepCommand(
     progress?.stop();
     writeSweepFiles(temp, outcome);
     publishRunDir(temp, outDir);
-    return sweepSummary(outcome.results, outDir, threads);
+    return options.ranOn === undefined
+      ? sweepSummary(outcome.results, outDir, threads)
+      : sweepSummary(outcome.results, outDir, 0, options.ranOn);
   } catch (err) {
     progress?.stop();
     rmSync(temp, { recursive: true, force: true });

@@ -118,6 +118,7 @@ describe('omni sweep through the queue with two omni worker processes', () => {
     expect(queuedRun.code, queuedRun.err).toBe(0);
     // the killed worker's run went back to the queue (a first run takes ~0.2 s or more, the kill ~ms)
     expect(queuedRun.err).toContain('went back to the queue');
+    expect(queuedRun.out).toContain('4 runs (4 parameter sets) on the queue (omni worker processes)');
 
     // the survivor stops gracefully on SIGINT and says what it did
     const stopped = survivor.line(/worker stopped: \d+ run\(s\) finished, 0 failed/);

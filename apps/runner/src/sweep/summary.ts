@@ -9,7 +9,10 @@ export interface SweepSummary {
   readonly outDir: string;
   readonly runs: number;
   readonly parameterSets: number;
+  /** Local worker threads, or 0 when the runs went through a queue (`ranOn` says which). */
   readonly workers: number;
+  /** Where the runs ran: `1 thread`, `N worker threads`, or `the queue` (`omni worker` processes). */
+  readonly ranOn: string;
   readonly selectBy: SweepResults['selectBy'];
   /** Without walk-forward: the best parameter set (see results.json `ranking`). */
   readonly best: NonNullable<SweepResults['ranking']>[number] | null;
@@ -21,7 +24,12 @@ export interface SweepSummary {
 }
 
 /** The summary of a finished sweep. */
-export function sweepSummary(results: SweepResults, outDir: string, workers: number): SweepSummary {
+export function sweepSummary(
+  results: SweepResults,
+  outDir: string,
+  workers: number,
+  ranOn: string = workers === 1 ? '1 thread' : `${workers} worker threads`,
+): SweepSummary {
   const wf = results.walkForward;
   return {
     kind: 'sweep',
@@ -31,6 +39,7 @@ export function sweepSummary(results: SweepResults, outDir: string, workers: num
     runs: results.runs.length,
     parameterSets: new Set(results.runs.map((r) => r.set)).size,
     workers,
+    ranOn,
     selectBy: results.selectBy,
     best: results.ranking?.[0] ?? null,
     walkForward:
@@ -48,7 +57,7 @@ export function sweepSummary(results: SweepResults, outDir: string, workers: num
 /** The text `omni sweep` prints at the end. */
 export function formatSweepSummary(s: SweepSummary): string {
   const files = `wrote ${s.outDir}/{results.json,results.csv,sweep.html,runs/}`;
-  const head = `${s.runs} runs (${s.parameterSets} parameter sets) on ${s.workers === 1 ? '1 thread' : `${s.workers} worker threads`}`;
+  const head = `${s.runs} runs (${s.parameterSets} parameter sets) on ${s.ranOn}`;
   if (s.walkForward !== null) {
     const wf = s.walkForward;
     const table = formatTable(
