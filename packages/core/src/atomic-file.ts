@@ -3,22 +3,27 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { StateError } from './errors.js';
 import { toJsonLine } from './journal.js';
 
 let tempCounter = 0;
+/** Folders whose stale temp files this process has removed (once each, at its first write there). */
+const sweptDirs = new Set<string>();
 
 /**
  * Writes `value` as JSON so that a crash at any moment leaves either the old file or the new
  * one, never a mix: write a temp file beside it, fsync it, rename it over the target, fsync the
- * directory. Secret values are redacted and bigints become decimal strings, as in journals.
+ * directory. Secret values are redacted and bigints become decimal strings, as in journals. The
+ * first write of a process into a folder removes the temp files a killed writer left there
+ * ({@link removeStaleTempFiles}).
  *
  * @example
  * writeJsonAtomic('state/safety.json', { version: 1, cooldown: true });
@@ -28,6 +33,10 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
+    if (!sweptDirs.has(dir)) {
+      sweptDirs.add(dir);
+      removeStaleTempFiles(dir);
+    }
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, `${toJsonLine(value)}\n`);
@@ -44,6 +53,47 @@ export function writeJsonAtomic(path: string, value: unknown): void {
       // the temp file may not exist; nothing to clean up
     }
     throw new StateError('STATE_WRITE_FAILED', 'cannot write the state file', { file: path }, { cause: err });
+  }
+}
+
+/** `<file>.<pid>.<n>.tmp`: the temp file {@link writeJsonAtomic} writes before its rename. */
+const TEMP_FILE = /^.+\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Removes the temp files {@link writeJsonAtomic} left in `dir` when its process was killed between
+ * the write and the rename (a SIGKILL during the fsync): each names the pid that wrote it, and is
+ * removed only when that process is gone, so a writer still running (an operator's `omni safety
+ * reset` beside a running engine) keeps its own. Without this, every such kill would leave one
+ * more file behind. Returns the names removed; a missing `dir` removes nothing.
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(TEMP_FILE.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // removed by another process meanwhile, or not ours to remove: left alone
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists (another user's); only ESRCH says it is gone.
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
