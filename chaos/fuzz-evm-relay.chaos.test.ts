@@ -9,11 +9,14 @@ import { BundleSigner, RelayClient } from '@omni/venue-evm';
 import { ManualTimers } from '@omni/venue-evm/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BoundaryTally, jsonFrames, seededSample, typedOrAsync } from './fuzz-support.js';
+import { BoundaryTally, jsonFrames, prototypeLeaks, seededSample, typedOrAsync } from './fuzz-support.js';
 
 const RELAY_RUNS = 800;
 const tally = new BoundaryTally('evm-relay-answers');
-afterAll(() => console.log(tally.line()));
+afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
+  console.log(tally.line());
+});
 
 const HASH = `0x${'ab'.repeat(32)}`;
 const ADDRESS = `0x${'cd'.repeat(20)}`;

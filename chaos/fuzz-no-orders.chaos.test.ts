@@ -11,7 +11,7 @@ import { bundledFxPath, ReplayFeed } from '@omni/feeds';
 import { BacktestEngine } from '@omni/runtime';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BoundaryTally, FUZZ_SEED, seededSample } from './fuzz-support.js';
+import { BoundaryTally, FUZZ_SEED, prototypeLeaks, seededSample } from './fuzz-support.js';
 
 const ROWS = 2_000;
 const GARBAGE_ROWS = 400;
@@ -19,6 +19,7 @@ const GARBAGE_ROWS = 400;
 const tally = new BoundaryTally('backtest-garbage-rows');
 const dir = mkdtempSync(join(tmpdir(), 'omni-fuzz-orders-'));
 afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
   rmSync(dir, { recursive: true, force: true });
   console.log(tally.line());
 });
@@ -75,7 +76,7 @@ describe('fuzz: garbage rows in a backtest', () => {
     const garbage = seededSample(garbageRow, GARBAGE_ROWS);
     const at = seededSample(fc.nat({ max: ROWS - 1 }), GARBAGE_ROWS, FUZZ_SEED + 7);
     const spliced = rows.map((r) => [r]);
-    garbage.forEach((g, i) => spliced[at[i] as number]?.push(g));
+    for (let i = 0; i < garbage.length; i++) spliced[at[i] as number]?.push(garbage[i] as string);
     const clean = await backtest('clean', [HEADER, ...rows].join('\n'));
     const dirty = await backtest('dirty', [HEADER, ...spliced.flat()].join('\n'));
     expect(clean.trades.length).toBeGreaterThan(0);

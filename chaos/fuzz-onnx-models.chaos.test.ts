@@ -17,7 +17,7 @@ import {
 } from '@omni/sequence';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BoundaryTally, damagedBytes, seededSample, typedOrAsync } from './fuzz-support.js';
+import { BoundaryTally, damagedBytes, prototypeLeaks, seededSample, typedOrAsync } from './fuzz-support.js';
 
 const MODEL_RUNS = 250;
 /** Plus arbitrary bytes (empty included): not an ONNX file at all. */
@@ -26,6 +26,7 @@ const RANDOM_RUNS = 30;
 const tally = new BoundaryTally('onnx-models');
 const dir = mkdtempSync(join(tmpdir(), 'omni-fuzz-onnx-'));
 afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
   rmSync(dir, { recursive: true, force: true });
   console.log(tally.line());
 });

@@ -18,6 +18,7 @@ import {
   FUZZ_SEED,
   jsonFrames,
   nonFiniteTickField,
+  prototypeLeaks,
   seededSample,
   typedOrAsync,
 } from './fuzz-support.js';
@@ -31,6 +32,7 @@ const replayTally = new BoundaryTally('replay-files');
 const dir = mkdtempSync(join(tmpdir(), 'omni-fuzz-prices-'));
 
 afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
   rmSync(dir, { recursive: true, force: true });
   for (const t of [csvTally, jsonlTally, replayTally]) console.log(t.line());
 });

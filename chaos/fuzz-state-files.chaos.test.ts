@@ -29,6 +29,7 @@ import {
   FUZZ_SEED,
   garbageValue,
   jsonFrames,
+  prototypeLeaks,
   seededSample,
   typedOr,
 } from './fuzz-support.js';
@@ -42,6 +43,7 @@ const learnerTally = new BoundaryTally('learner-state');
 const memoryTally = new BoundaryTally('pattern-memory');
 const dir = mkdtempSync(join(tmpdir(), 'omni-fuzz-state-'));
 afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
   rmSync(dir, { recursive: true, force: true });
   for (const t of [configTally, learnerTally, memoryTally]) console.log(t.line());
 });
@@ -104,6 +106,11 @@ describe('fuzz: config files and environment', () => {
             files.envFile = '.env';
           }
           const result = typedOr(() => loadConfig({ cwd: base, env, onWarning: () => {}, ...files }));
+          // A config file must never reach Object.prototype (a "__proto__" key merged into it);
+          // undone before failing, so the next cases (and fast-check's shrinking) start clean.
+          const leaked = Object.keys(Object.prototype);
+          for (const k of leaked) delete (Object.prototype as Record<string, unknown>)[k];
+          expect(leaked).toEqual([]);
           if (result.ok) {
             expect(allNumbersFinite(result.value)).toBe(true);
             expect(result.value.symbols.length).toBeGreaterThan(0);

@@ -133,14 +133,14 @@ export const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A structure-aware mutation of a JSON value: what to do, where (an index into its paths) and with what. */
 interface Mutation {
-  readonly op: 'drop' | 'rename' | 'replace' | 'wrap';
+  readonly op: 'drop' | 'rename' | 'replace' | 'wrap' | 'inject';
   readonly at: number;
   readonly value: unknown;
   readonly name: string;
 }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
-  op: fc.constantFrom('drop', 'rename', 'replace', 'replace', 'replace', 'wrap'),
+  op: fc.constantFrom('drop', 'rename', 'replace', 'replace', 'replace', 'wrap', 'inject'),
   at: fc.nat(),
   value: garbageValue,
   name: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'p ', 'P')),
@@ -165,6 +165,8 @@ function cloneJson<T>(value: T): T {
 /** Applies `mutations` to a copy of `base` (a JSON object) and returns the copy. */
 export function mutateJson(base: unknown, mutations: readonly Mutation[]): unknown {
   const copy = cloneJson(base);
+  // Generated values may be shared constants: place copies, so no mutation writes into one (or makes a cycle).
+  const fresh = (v: unknown): unknown => (typeof v === 'object' && v !== null ? cloneJson(v) : v);
   for (const m of mutations) {
     const paths = fieldPaths(copy);
     if (paths.length === 0) return copy;
@@ -181,8 +183,20 @@ export function mutateJson(base: unknown, mutations: readonly Mutation[]): unkno
         configurable: true,
       });
       if (m.name !== key) delete parent[key];
-    } else if (m.op === 'replace') parent[key] = m.value;
-    else parent[key] = { value: parent[key], garbage: m.value };
+    } else if (m.op === 'replace') parent[key] = fresh(m.value);
+    else if (m.op === 'wrap') parent[key] = { value: parent[key], garbage: fresh(m.value) };
+    else {
+      // An own "__proto__"/"constructor" key holding an object: what a prototype-polluting input looks like.
+      const target =
+        typeof parent[key] === 'object' && parent[key] !== null ? (parent[key] as object) : parent;
+      const name = ['__proto__', 'constructor', 'prototype'][m.at % 3] as string;
+      Object.defineProperty(target, name, {
+        value: { polluted: fresh(m.value), prototype: { polluted: fresh(m.value) } },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return copy;
 }
@@ -249,4 +263,14 @@ export function damagedBytes(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
 /** `n` samples of `arb`, the same ones on every run (seeded). */
 export function seededSample<T>(arb: fc.Arbitrary<T>, n: number, seed = FUZZ_SEED): T[] {
   return fc.sample(arb, { numRuns: n, seed });
+}
+
+/**
+ * Keys an input left on Object.prototype (a "__proto__" key merged somewhere), removed again so the
+ * rest of the run is not affected. Every suite checks it is empty after its cases.
+ */
+export function prototypeLeaks(): string[] {
+  const leaked = Object.keys(Object.prototype);
+  for (const key of leaked) delete (Object.prototype as Record<string, unknown>)[key];
+  return leaked;
 }

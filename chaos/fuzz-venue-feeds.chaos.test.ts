@@ -11,7 +11,13 @@ import { DerivFeed } from '@omni/venue-deriv';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME } from '../packages/venues/binary-ws/src/test-support.fixture.js';
-import { BoundaryTally, jsonFrames, nonFiniteTickField, seededSample } from './fuzz-support.js';
+import {
+  BoundaryTally,
+  jsonFrames,
+  nonFiniteTickField,
+  prototypeLeaks,
+  seededSample,
+} from './fuzz-support.js';
 import { FuzzWsServer, type WsFrame, type WsFuzzResult } from './fuzz-ws.js';
 
 /** Frames sent over one connection under `skip-and-alert`. */
@@ -29,6 +35,7 @@ beforeAll(async () => {
   url = await server.url();
 });
 afterAll(async () => {
+  expect(prototypeLeaks()).toEqual([]);
   await server.close();
   console.log(binanceTally.line());
   console.log(derivTally.line());

@@ -20,6 +20,7 @@ import {
   FUZZ_SEED,
   jsonFrames,
   nonFiniteTickField,
+  prototypeLeaks,
   seededSample,
 } from './fuzz-support.js';
 
@@ -29,6 +30,7 @@ const REPLY_RUNS = 5_000;
 const mt5Tally = new BoundaryTally('mt5-bridge-lines');
 const binaryWsTally = new BoundaryTally('binary-ws-replies');
 afterAll(() => {
+  expect(prototypeLeaks()).toEqual([]);
   console.log(mt5Tally.line());
   console.log(binaryWsTally.line());
 });

@@ -318,6 +318,19 @@ describe('loadConfig', () => {
       expect(doc, binding.path.join('.')).toContain(`\`${binding.path.join('.')}\``);
     }
   });
+
+  it('refuses a "__proto__" key in a config file without writing into Object.prototype (found by the chaos fuzz)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'omni.json');
+    writeFileSync(
+      file,
+      '{"__proto__":{"polluted":"yes"},"risk":{"constructor":{"prototype":{"polluted":1}}}}',
+    );
+    const err = configError(() => loadConfig({ cwd: dir, configFile: 'omni.json', env: {}, envFile: false }));
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 });
 
 describe('parseEnvText', () => {

@@ -302,9 +302,11 @@ function deepMerge(
   sources: Map<string, string>,
 ): void {
   for (const [key, value] of Object.entries(source)) {
+    // Never a config key (the schema reports it as unknown); merging it would write into Object.prototype.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     const here = [...path, key];
     if (isPlainObject(value)) {
-      const existing = target[key];
+      const existing = Object.hasOwn(target, key) ? target[key] : undefined;
       if (!isPlainObject(existing)) target[key] = {};
       deepMerge(target[key] as Record<string, unknown>, value, here, label, sources);
     } else {
