@@ -12,6 +12,17 @@ import { Mt5Feed } from '@omni/venue-mt5';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACME } from '../packages/venues/binary-ws/src/test-support.fixture.js';
+import {
+  AuthorizeBodySchema,
+  BalanceBodySchema,
+  BuyBodySchema,
+  DerivFrameSchema,
+  OpenContractBodySchema,
+  PortfolioBodySchema,
+  ProfitTableBodySchema,
+  ProposalBodySchema,
+  readBody,
+} from '../packages/venues/deriv/src/deriv-protocol.js';
 import { SECRET, startBridge } from '../packages/venues/mt5/src/bridge-kit.fixture.js';
 import { parseEaLine } from '../packages/venues/mt5/src/protocol.js';
 import {
@@ -29,10 +40,12 @@ const REPLY_RUNS = 5_000;
 
 const mt5Tally = new BoundaryTally('mt5-bridge-lines');
 const binaryWsTally = new BoundaryTally('binary-ws-replies');
+const derivBrokerTally = new BoundaryTally('deriv-broker-answers');
 afterAll(() => {
   expect(prototypeLeaks()).toEqual([]);
   console.log(mt5Tally.line());
   console.log(binaryWsTally.line());
+  console.log(derivBrokerTally.line());
 });
 
 const T0 = 1_700_000_000_000;
@@ -234,6 +247,127 @@ describe('fuzz: binary-ws replies', () => {
           }
         }
         binaryWsTally.record(accepted ? 'accepted' : 'alert');
+      }),
+      { seed: FUZZ_SEED, numRuns: REPLY_RUNS },
+    );
+  });
+});
+
+const DERIV_ANSWERS = {
+  authorize: [AuthorizeBodySchema, { loginid: 'VRTC1', currency: 'USD', balance: 10_000 }],
+  balance: [BalanceBodySchema, { balance: 9_990.5, currency: 'USD', loginid: 'VRTC1' }],
+  proposal: [
+    ProposalBodySchema,
+    {
+      id: 'p1',
+      ask_price: 10,
+      payout: 18.5,
+      spot: 1234.5,
+      spot_time: 1_700_000_000,
+      date_start: 1_700_000_000,
+      longcode: 'Win payout if ...',
+      display_value: '10.00',
+    },
+  ],
+  buy: [
+    BuyBodySchema,
+    {
+      contract_id: 11,
+      buy_price: 10,
+      payout: 18.5,
+      purchase_time: 1_700_000_000,
+      start_time: 1_700_000_000,
+      balance_after: 9_990,
+      transaction_id: 21,
+      longcode: 'Win payout if ...',
+      shortcode: 'CALL_R_100_18.5_1700000000_1700000060_S0P_0',
+    },
+  ],
+  proposal_open_contract: [
+    OpenContractBodySchema,
+    {
+      contract_id: 11,
+      contract_type: 'CALL',
+      underlying: 'R_100',
+      buy_price: 10,
+      payout: 18.5,
+      purchase_time: 1_700_000_000,
+      is_sold: 1,
+      status: 'won',
+      profit: 8.5,
+      sell_price: 18.5,
+      entry_tick: 1234.5,
+      entry_tick_time: 1_700_000_001,
+      exit_tick: 1235,
+      exit_tick_time: 1_700_000_060,
+    },
+  ],
+  portfolio: [
+    PortfolioBodySchema,
+    {
+      contracts: [
+        {
+          contract_id: 11,
+          contract_type: 'CALL',
+          symbol: 'R_100',
+          buy_price: 10,
+          payout: 18.5,
+          purchase_time: 1_700_000_000,
+        },
+      ],
+    },
+  ],
+  profit_table: [
+    ProfitTableBodySchema,
+    {
+      transactions: [
+        {
+          contract_id: 11,
+          contract_type: 'CALL',
+          underlying_symbol: 'R_100',
+          buy_price: 10,
+          payout: 18.5,
+          sell_price: 18.5,
+          purchase_time: 1_700_000_000,
+          sell_time: 1_700_000_060,
+        },
+      ],
+    },
+  ],
+} as const;
+
+const DERIV_FRAMES = Object.entries(DERIV_ANSWERS).map(([key, [, body]]) => ({
+  echo_req: { [key]: 1, req_id: 3 },
+  msg_type: key,
+  req_id: 3,
+  [key]: body,
+}));
+
+describe('fuzz: Deriv broker answers', () => {
+  it(`reads ${REPLY_RUNS} fuzzed answers through the zod protocol into a finite body or nothing`, () => {
+    fc.assert(
+      fc.property(jsonFrames(DERIV_FRAMES), (text) => {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          derivBrokerTally.record('alert'); // DerivClient: a DERIV_PROTOCOL alert, the frame is skipped
+          return;
+        }
+        const frame = DerivFrameSchema.safeParse(value);
+        if (!frame.success) {
+          derivBrokerTally.record('alert');
+          return;
+        }
+        let read = false;
+        for (const [key, [schema]] of Object.entries(DERIV_ANSWERS)) {
+          const body = readBody(frame.data, key, schema as never) as unknown;
+          if (body === undefined) continue;
+          read = true;
+          expect(allNumbersFinite(body)).toBe(true);
+        }
+        // An unreadable body: the broker's DerivError DERIV_PROTOCOL (price, buy) or an unreadable update (follow).
+        derivBrokerTally.record(read ? 'accepted' : 'typed-error');
       }),
       { seed: FUZZ_SEED, numRuns: REPLY_RUNS },
     );
