@@ -91,6 +91,7 @@ export {
 } from './errors.js';
 export type { FeatureVector } from './feature-vector.js';
 export {
+  type JournalFileWrite,
   type JournalPosition,
   type JournalReadResult,
   JournalWriter,

@@ -1,4 +1,12 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -222,5 +230,63 @@ describe('journal positions and rewinding', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('JournalWriter when the disk refuses writes', () => {
+  /** A disk that takes `room` more bytes, in writes of at most `chunk` bytes, then fails with ENOSPC. */
+  function fillingDisk(room: number, chunk = 7) {
+    let left = room;
+    return (fd: number, data: Buffer, offset: number, length: number): number => {
+      if (left === 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      const n = Math.min(length, chunk, left);
+      left -= n;
+      return writeSync(fd, data, offset, n);
+    };
+  }
+
+  it('finishes a record the disk takes in short writes', async () => {
+    const file = join(tempDir(), 'trades.jsonl');
+    const writer = new JournalWriter(file, { write: fillingDisk(10_000, 5) });
+    for (let i = 0; i < 20; i++) writer.append({ i });
+    writer.close();
+    expect((await readJournal<{ i: number }>(file)).records).toEqual(
+      Array.from({ length: 20 }, (_, i) => ({ i })),
+    );
+  });
+
+  it('throws JOURNAL_WRITE_FAILED with the errno and no secret when nobody handles the failure', () => {
+    const writer = new JournalWriter(join(tempDir(), 'a.jsonl'), { write: fillingDisk(0) });
+    writer.append({ a: 1 });
+    expect(() => writer.flush()).toThrow(
+      expect.objectContaining({
+        code: 'JOURNAL_WRITE_FAILED',
+        context: expect.objectContaining({ errno: 'ENOSPC' }),
+      }),
+    );
+  });
+
+  it('with onWriteFailure: reports the first failure once, never writes again, counts what is lost, leaves a readable file', async () => {
+    const file = join(tempDir(), 'alerts.jsonl');
+    const failures: JournalError[] = [];
+    const writer = new JournalWriter(file, {
+      write: fillingDisk(20),
+      onWriteFailure: (e) => failures.push(e),
+    });
+    writer.append({ n: 1 }); // 8 bytes
+    writer.flush();
+    writer.append({ n: 2 });
+    writer.append({ n: 3 }); // 16 more bytes: the disk takes 12 of them, so the third record is torn
+    writer.flush();
+    writer.append({ n: 4 });
+    writer.flush();
+    writer.close();
+    expect(failures.map((e) => [e.code, e.context['errno']])).toEqual([['JOURNAL_WRITE_FAILED', 'ENOSPC']]);
+    expect(writer.failure).toBe(failures[0]);
+    expect(writer.lostRecords).toBe(3);
+    const { records, torn } = await readJournal<{ n: number }>(file);
+    expect(records).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(torn).toMatchObject({ line: 3 });
   });
 });

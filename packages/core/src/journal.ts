@@ -29,7 +29,21 @@ export interface JournalWriterOptions {
    * process alive): bounds what a crash can lose to this window. Default 0 = only when the buffer fills.
    */
   flushIntervalMs?: number;
+  /**
+   * What to do when the disk refuses a write (full, read-only, gone). Without it, `flush` (and an
+   * `append` that fills the buffer) throws `JOURNAL_WRITE_FAILED`. With it, the first failure is
+   * handed to this function once and the writer is *failed*: it never writes again (so no torn line
+   * can sit in the middle of the file), and every record buffered or appended since is counted in
+   * {@link JournalWriter.lostRecords} instead of throwing. A live engine uses it to stop trading
+   * (reduce-only) rather than trade without a journal.
+   */
+  onWriteFailure?: (error: JournalError) => void;
+  /** Where the bytes go: `fs.writeSync` by default; tests inject a failing writer (disk full). */
+  write?: JournalFileWrite;
 }
+
+/** Writes `length` bytes of `data` from `offset` to `fd`; returns how many were written (may be fewer). */
+export type JournalFileWrite = (fd: number, data: Buffer, offset: number, length: number) => number;
 
 /** Where a journal stood at one moment: the active file's rotation index and its size in bytes. */
 export interface JournalPosition {
@@ -80,12 +94,18 @@ export class JournalWriter<T = unknown> {
   #rotations: number;
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #onWriteFailure: ((error: JournalError) => void) | undefined;
+  readonly #writeFile: JournalFileWrite;
+  #failure: JournalError | undefined;
+  #lost = 0;
 
   constructor(path: string, options: JournalWriterOptions = {}) {
     this.path = path;
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.#bufferBytes = options.bufferBytes ?? 64 * 1024;
     this.#fsync = options.fsync ?? false;
+    this.#onWriteFailure = options.onWriteFailure;
+    this.#writeFile = options.write ?? writeSync;
     if (!(this.#maxBytes > 0)) {
       throw new JournalError('JOURNAL_BAD_OPTION', 'JournalWriter maxBytes must be > 0', {
         file: path,
@@ -117,6 +137,19 @@ export class JournalWriter<T = unknown> {
     return { rotation: this.#rotations, bytes: this.#fileBytes };
   }
 
+  /** The write failure that stopped this writer (only with `onWriteFailure`), if any. */
+  get failure(): JournalError | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Records not known to be on disk because the writer failed (only with `onWriteFailure`): those of
+   * the flush that failed (some may have reached the disk before it) and every one appended after.
+   */
+  get lostRecords(): number {
+    return this.#lost;
+  }
+
   /** Records appended so far (buffered or written). */
   get recordCount(): number {
     return this.#records;
@@ -126,6 +159,10 @@ export class JournalWriter<T = unknown> {
   append(record: T): void {
     if (this.#closed)
       throw new JournalError('JOURNAL_CLOSED', 'append on a closed journal', { file: this.path });
+    if (this.#failure !== undefined) {
+      this.#lost++;
+      return;
+    }
     const line = `${toJsonLine(record)}\n`;
     this.#buffer.push(line);
     this.#bufferedBytes += Buffer.byteLength(line);
@@ -135,7 +172,7 @@ export class JournalWriter<T = unknown> {
 
   /** Writes every buffered record to disk (rotating as needed). */
   flush(): void {
-    if (this.#buffer.length === 0) return;
+    if (this.#buffer.length === 0 || this.#failure !== undefined) return;
     const lines = this.#buffer;
     this.#buffer = [];
     this.#bufferedBytes = 0;
@@ -156,13 +193,20 @@ export class JournalWriter<T = unknown> {
       if (chunkBytes > 0) this.#write(chunk, chunkBytes);
       if (this.#fsync && this.#fd !== undefined) fsyncSync(this.#fd);
     } catch (err) {
-      if (err instanceof JournalError) throw err;
-      throw new JournalError(
-        'JOURNAL_WRITE_FAILED',
-        'cannot write to the journal',
-        { file: this.path },
-        { cause: err },
-      );
+      const error =
+        err instanceof JournalError
+          ? err
+          : new JournalError(
+              'JOURNAL_WRITE_FAILED',
+              'cannot write to the journal (disk full, read-only or gone?); free space or fix the folder, then restart',
+              { file: this.path, errno: (err as NodeJS.ErrnoException).code },
+              { cause: err },
+            );
+      if (this.#onWriteFailure === undefined) throw error;
+      // Failed for good: what was not written is lost, and nothing is written after it.
+      this.#failure = error;
+      this.#lost += lines.length;
+      this.#onWriteFailure(error);
     }
   }
 
@@ -194,9 +238,19 @@ export class JournalWriter<T = unknown> {
     return this.#fd;
   }
 
+  /** Writes all of `chunk`: a short write (a filling disk) continues, a write of nothing fails. */
   #write(chunk: string, bytes: number): void {
     const fd = this.#open();
-    writeSync(fd, chunk);
+    const data = Buffer.from(chunk, 'utf8');
+    let offset = 0;
+    while (offset < data.length) {
+      const n = this.#writeFile(fd, data, offset, data.length - offset);
+      if (!(n > 0)) {
+        this.#fileBytes += offset;
+        throw new Error(`wrote ${offset} of ${data.length} bytes, then nothing`);
+      }
+      offset += n;
+    }
     this.#fileBytes += bytes;
   }
 

@@ -5,6 +5,7 @@ import {
   type AuditableDecision,
   type Clock,
   type DecisionBrain,
+  type JournalFileWrite,
   type OmniConfig,
   OmniLogger,
   Rng,
@@ -25,6 +26,7 @@ import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { counterfactualSettings } from './counterfactual-settler.js';
 import { DecisionJournal, type DecisionJournalLevel } from './decision-journal.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
+import { JournalFaultGuard } from './journal-fault-guard.js';
 import { ModelledOperator, type OperatorReviewPolicy } from './modelled-operator.js';
 import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
@@ -114,9 +116,12 @@ export interface OmniEngineOptions {
   readonly decisionJournal?: DecisionJournalLevel;
   /**
    * Write each settled trade, counterfactual outcome and alert before going on (default true).
-   * Backtests pass false: their folder is published only when the run succeeded.
+   * Backtests pass false: their folder is published only when the run succeeded. Durable journals
+   * that cannot be written stop trading ({@link JournalFaultGuard}); others throw `JOURNAL_WRITE_FAILED`.
    */
   readonly durableJournals?: boolean;
+  /** Where journal bytes go (default `fs.writeSync`): the fault-injection seam of the disk tests. */
+  readonly journalWrite?: JournalFileWrite;
   /** Skipped decisions per checkpoint line of a journal at level `actions`. Default 10,000. */
   readonly decisionCheckpointEvery?: number;
 }
@@ -213,15 +218,18 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   const { config, clock } = options;
   const symbol = options.symbol ?? config.symbols[0] ?? 'EURUSD';
   const session = openSession(options);
-  const logger = new OmniLogger(options.runDir, {
-    logTicks: options.logTicks ?? false,
-    durable: options.durableJournals ?? true,
-  });
+  const durable = options.durableJournals ?? true;
   const onAlert = (alert: Alert): void => {
     if (logger.muted) return; // replaying what an earlier session journaled already
     logger.logAlert(alert);
     options.onAlert?.(alert);
   };
+  const guard = durable ? new JournalFaultGuard(clock, onAlert) : undefined;
+  const writing = {
+    ...(guard ? { onWriteFailure: guard.onWriteFailure } : {}),
+    ...(options.journalWrite ? { write: options.journalWrite } : {}),
+  };
+  const logger = new OmniLogger(options.runDir, { logTicks: options.logTicks ?? false, durable, ...writing });
   const rng = new Rng(config.seed);
 
   const modelPath =
@@ -258,6 +266,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         }
       : {}),
   });
+  guard?.attach(safety);
   reconcileLedger(ledger, hub, safety, onAlert, clock);
   // The specification's risk loops: a tripped cap freezes when configured (pending orders cancelled
   // through the hub and closed in the ledger), and a venue's health report gates its market.
@@ -292,6 +301,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
   const audit = await DecisionJournal.open<AuditableDecision>(join(options.runDir, 'decisions.jsonl'), {
     level: options.decisionJournal ?? config.journal?.decisions ?? 'all',
+    ...writing,
     ...(options.decisionCheckpointEvery !== undefined
       ? { checkpointEvery: options.decisionCheckpointEvery }
       : {}),

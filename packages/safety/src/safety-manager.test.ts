@@ -111,6 +111,26 @@ describe('SafetyManager', () => {
     expect(safety.canTrade()).toMatchObject({ ok: false, code: 'SAFETY_STALE_DATA' });
   });
 
+  it('blocks with SAFETY_STALE_DATA while the clock reads more than staleDataMs before the newest tick (clock jumped back)', () => {
+    // A wall clock that an NTP step or an operator sets back (ManualClock refuses to go backwards).
+    let now = T0;
+    const clock = { nowMs: () => now, set: (tsMs: number) => (now = tsMs) };
+    const alerts: Alert[] = [];
+    const safety = new SafetyManager({ limits: limits(), clock, onAlert: (a) => alerts.push(a) });
+    safety.noteTick({ symbol: 'EURUSD', tsMs: T0, price: 1.1, source: 'test' });
+    clock.set(T0 - 60_000);
+    expect(safety.canTrade().ok).toBe(true);
+    clock.set(T0 - 3_600_000);
+    expect(safety.canTrade()).toMatchObject({
+      ok: false,
+      code: 'SAFETY_STALE_DATA',
+      reason: expect.stringContaining('the clock reads 3600000 ms before the newest tick'),
+    });
+    expect(alerts.filter((a) => a.code === 'SAFETY_STALE_DATA')).toHaveLength(1);
+    clock.set(T0 + 1_000);
+    expect(safety.canTrade().ok).toBe(true);
+  });
+
   it('clips a binary stake to min(maxStakeUsd, fraction × balance) and says so in the reasons', () => {
     const { safety } = setup();
     // cap = min(20, 0.02 × 500) = 10

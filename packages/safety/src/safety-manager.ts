@@ -374,6 +374,9 @@ export class SafetyManager {
       const age = this.#clock.nowMs() - this.#lastTickMs;
       if (age > this.limits.staleDataMs) {
         reason = `newest tick is ${age} ms old (limit ${this.limits.staleDataMs} ms)`;
+      } else if (-age > this.limits.staleDataMs) {
+        // Clock jumped back (or the venue's runs ahead): staleness cannot be measured, so no new orders.
+        reason = `the clock reads ${-age} ms before the newest tick (limit ${this.limits.staleDataMs} ms): clock jumped back?`;
       }
     }
     if (reason !== undefined && !this.#staleAlerted && this.#lastTickMs >= 0) {
