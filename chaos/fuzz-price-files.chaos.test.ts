@@ -12,6 +12,7 @@ import { type Alert, PriceFileParser, PriceRowProblem, type Tick } from '@omni/c
 import { MarketNormalizer, ReplayFeed } from '@omni/feeds';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { csvRowReader } from '../packages/core/src/price-file.js';
 import {
   BoundaryTally,
   damagedBytes,
@@ -134,6 +135,27 @@ describe('fuzz: price rows', () => {
         if (tick !== undefined) expect(nonFiniteTickField(tick)).toBeUndefined();
       }),
       { seed: FUZZ_SEED, numRuns: ROW_RUNS },
+    );
+  });
+
+  it(`reads ${ROW_RUNS} fuzzed CSV rows the same through the fast path and the general reader`, () => {
+    fc.assert(
+      fc.property(fc.array(csvCase, { minLength: 1, maxLength: 4 }), (cases) => {
+        const { layout } = cases[0] as (typeof cases)[number];
+        const options = { symbol: 'EURUSD', source: 'fuzz.csv' };
+        const fast = csvRowReader(layout.header, options, true);
+        const general = csvRowReader(layout.header, options, false);
+        if (fast instanceof PriceRowProblem || general instanceof PriceRowProblem)
+          throw new Error('valid header refused');
+        for (const { line } of cases) {
+          const a = fast(line);
+          const b = general(line);
+          if (a instanceof PriceRowProblem) expect(b).toBeInstanceOf(PriceRowProblem);
+          else expect(a).toEqual(b);
+          csvTally.record(a instanceof PriceRowProblem ? 'alert' : 'accepted');
+        }
+      }),
+      { seed: FUZZ_SEED + 4, numRuns: ROW_RUNS / 2 },
     );
   });
 
