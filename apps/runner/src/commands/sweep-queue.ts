@@ -1,4 +1,4 @@
-import { type BatchProgress, submitBatch } from '@omni/sweep-queue';
+import type { BatchProgress } from '@omni/sweep-queue';
 import type { CliIo } from '../cli-io.js';
 import type { SweepExecutor } from '../sweep/local-pool.js';
 import type { SweepJob, SweepRunResult } from '../sweep/sweep-job.js';
@@ -41,6 +41,8 @@ export function queueSweepExecutor(url: string, options: QueueSweepOptions = {})
     const first = jobs[0];
     if (first === undefined) return;
     let reported = '';
+    // BullMQ and ioredis load only when a sweep goes to a queue.
+    const { submitBatch } = await import('@omni/sweep-queue');
     await submitBatch<SweepJob, SweepRunResult>(
       url,
       sweepBatchId(first.sweepId),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { RuntimeError } from '@omni/core';
-import { type JobInfo, runWorker, type WorkerEvent, type WorkerSummary } from '@omni/sweep-queue';
+import type { JobInfo, WorkerEvent, WorkerSummary } from '@omni/sweep-queue';
 import { Tinypool } from 'tinypool';
 import type { CliIo } from '../cli-io.js';
 import { sweepWorkerEntry } from '../sweep/local-pool.js';
@@ -149,6 +149,8 @@ export async function runWorkerCommand(
   // One run at a time runs in this thread (as `omni sweep --workers 1`); more, on worker threads.
   const pool = options.execute === undefined && concurrency > 1 ? threadPoolExecute(concurrency) : undefined;
   const execute = options.execute ?? pool?.execute ?? runSweepJob;
+  // BullMQ and ioredis load only for the commands that use them (a third of the CLI's start-up).
+  const { runWorker } = await import('@omni/sweep-queue');
   try {
     return await runWorker<unknown, SweepRunResult>(
       flags.queue,
