@@ -72,6 +72,12 @@ describe('omni report', () => {
     expect(readFileSync(join(run, 'report.html')).equals(before)).toBe(true);
   });
 
+  it('prints the written file as one JSON object with --json', async () => {
+    const result = await omni(['report', run, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ file: join(run, 'report.html') });
+  });
+
   it('exits 2 for a directory without summary.json', async () => {
     const result = await omni(['report', dir]);
     expect(result.code).toBe(2);
@@ -225,6 +231,26 @@ describe('omni safety', () => {
     expect(result.out).toMatch(/^mode\s+active$/m);
     expect(result.out).toMatch(/^cooldown\s+no$/m);
     expect(result.out).toContain(statePath());
+  });
+
+  it('prints the state as one JSON object with --json', async () => {
+    tripCooldown();
+    const result = await omni(['safety', 'status', '--json']);
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.out);
+    expect(status).toMatchObject({ statePath: statePath(), mode: 'reduce-only' });
+    expect(JSON.stringify(status.cooldown)).toContain('maxDailyLossUsd');
+  });
+
+  it('prints the reset action and the new state as one JSON object with --json', async () => {
+    tripCooldown();
+    const result = await omni(['safety', 'reset', '--reason', 'x', '--operator', 'tester', '--json']);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.out);
+    expect(out.statePath).toBe(statePath());
+    expect(out.action).toMatchObject({ action: 'reset', reason: 'x', operator: 'tester' });
+    expect(out.status).toMatchObject({ mode: 'active' });
+    expect(out.status.cooldown ?? null).toBeNull();
   });
 
   it('shows a cooldown a run left behind', async () => {

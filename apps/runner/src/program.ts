@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { isOmniError, type OmniConfig, type OmniConfigInput } from '@omni/core';
 import { Command } from 'commander';
 import { type ConfigFlags, integer, loadCliConfig, nonNegative, positive } from './cli-args.js';
@@ -18,7 +17,7 @@ import {
   runModelRollback,
 } from './commands/model.js';
 import { runReport } from './commands/report.js';
-import { formatSafetyStatus, openSafety, safetyStatePath } from './commands/safety.js';
+import { registerSafetyCommands } from './commands/safety-program.js';
 import { runShadow } from './commands/shadow.js';
 import { registerSweepCommand } from './commands/sweep-program.js';
 import { runTrain } from './commands/train.js';
@@ -35,6 +34,9 @@ import { findVenue, formatVenues, listVenues } from './venues.js';
  * Builds the `omni` command tree. Every action resolves to an exit code; errors are printed by
  * {@link runCli} with their code and context, never with a stack or a secret.
  */
+/** The output of `--json`: one JSON object, indented like every other `--json` of omni. */
+const json = (value: unknown): string => JSON.stringify(value, null, 2);
+
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const configFrom = (flags: ConfigFlags, overrides?: OmniConfigInput): OmniConfig =>
     loadCliConfig(io, flags, overrides);
@@ -137,10 +139,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--seed <n>', 'seed of the run', integer)
     .option('--out <dir>', 'output directory', 'omni-runs/shadow')
     .option('--max-ticks <n>', 'stop after this many ticks', integer)
+    .option('--json', 'print the summary (as in summary.json) as JSON')
     .action(async (flags) => {
       const config = configFrom(flags, { mode: 'shadow' });
       const result = await runShadow(config, flags, io);
-      io.out(formatBacktestSummary(result));
+      io.out(flags.json ? json(result) : formatBacktestSummary(result));
       setExit(EXIT.ok);
     });
 
@@ -199,7 +202,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .option('--state <file>', '--from-journal: learner state file (default <logDir>/state/governor.json)')
     .option('--config <file>', '--from-journal: JSON config file (log dir, seed, engine costs)')
-    .option('--json', '--from-journal: print JSON instead of text')
+    .option('--json', 'print one JSON object instead of text')
     .action(async (flags) => {
       checkTrainFlags(flags);
       if (flags.fromJournal !== undefined) {
@@ -207,11 +210,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           runDir: flags.fromJournal,
           ...(flags.state !== undefined ? { state: flags.state } : {}),
         });
-        io.out(flags.json ? JSON.stringify(result, null, 2) : formatTrainFromJournal(result));
+        io.out(flags.json ? json(result) : formatTrainFromJournal(result));
         setExit(EXIT.ok);
         return;
       }
       const { path, bundled, report } = await runTrain({ ...flags, onProgress: (l: string) => io.err(l) });
+      if (flags.json) {
+        io.out(json({ path, bundled, report }));
+        setExit(EXIT.ok);
+        return;
+      }
       const o = report.outOfSample;
       const use = bundled ? ' (the bundled default model)' : `; use it with --model ${path}`;
       io.out(
@@ -266,12 +274,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       nonNegative,
       0,
     )
+    .option('--json', 'print one JSON object instead of text')
     .action(
       async (
         candidate: string,
-        flags: { dir: string; serving?: string; holdoutFrom?: string; minImprovement: number },
+        flags: {
+          dir: string;
+          serving?: string;
+          holdoutFrom?: string;
+          minImprovement: number;
+          json?: boolean;
+        },
       ) => {
-        io.out(formatPromote(await runModelPromote(candidate, flags)));
+        const result = await runModelPromote(candidate, flags);
+        io.out(flags.json ? json(result) : formatPromote(result));
         setExit(EXIT.ok);
       },
     );
@@ -280,10 +296,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('serve the previously serving registered version again')
     .option('--dir <dir>', 'models folder (the registry is <dir>/registry)', 'omni-runs/models')
     .option('--serving <file>', 'serving model file (default <dir>/serving.onnx)')
-    .action((flags: { dir: string; serving?: string }) => {
+    .option('--json', 'print one JSON object instead of text')
+    .action((flags: { dir: string; serving?: string; json?: boolean }) => {
       const { servingPath, restored } = runModelRollback(flags);
       io.out(
-        `rolled back: version ${restored.version} (${restored.source}, holdout log loss ${restored.metrics.logLoss.toFixed(5)}) serves again at ${servingPath}`,
+        flags.json
+          ? json({ servingPath, restored })
+          : `rolled back: version ${restored.version} (${restored.source}, holdout log loss ${restored.metrics.logLoss.toFixed(5)}) serves again at ${servingPath}`,
       );
       setExit(EXIT.ok);
     });
@@ -292,9 +311,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('report')
     .description('re-render report.html of a run directory from its journals')
     .argument('<dir>', 'run directory')
-    .action(async (dir: string) => {
+    .option('--json', 'print one JSON object instead of text')
+    .action(async (dir: string, flags: { json?: boolean }) => {
       const file = await runReport(dir);
-      io.out(`wrote ${file}`);
+      io.out(flags.json ? json({ file }) : `wrote ${file}`);
       setExit(EXIT.ok);
     });
 
@@ -311,33 +331,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(report.passed ? EXIT.ok : EXIT.failed);
     });
 
-  const safety = program.command('safety').description('safety state of shadow and live runs');
-  safety
-    .command('status')
-    .option('--config <file>', 'JSON config file')
-    .option('--state <file>', 'safety state file (default <logDir>/state/safety.json)')
-    .action((flags) => {
-      const config = configFrom(flags);
-      const path = safetyStatePath(config, flags.state);
-      io.out(formatSafetyStatus(openSafety(config, path).status(), path));
-      setExit(EXIT.ok);
-    });
-  safety
-    .command('reset')
-    .description('lift a cooldown or reduce-only state (journaled; refused while frozen)')
-    .requiredOption('--reason <text>', 'why it is safe to trade again')
-    .option('--operator <name>', 'who resets', userInfo().username)
-    .option('--config <file>', 'JSON config file')
-    .option('--state <file>', 'safety state file (default <logDir>/state/safety.json)')
-    .action((flags) => {
-      const config = configFrom(flags);
-      const path = safetyStatePath(config, flags.state);
-      const manager = openSafety(config, path);
-      const action = manager.reset({ reason: flags.reason, operator: flags.operator });
-      manager.save();
-      io.out(`reset by ${action.operator}: ${action.reason}\n${formatSafetyStatus(manager.status(), path)}`);
-      setExit(EXIT.ok);
-    });
+  registerSafetyCommands(program, io, setExit, configFrom);
 
   return program;
 }

@@ -160,6 +160,24 @@ describe('omni model promote', () => {
   });
 });
 
+describe('omni model promote --json and rollback --json', () => {
+  it('print the promoted version and the restored version as JSON objects', async () => {
+    const dir = modelsDir('json', [coinFlip]);
+    const promoted = await omni(['model', 'promote', 'coin-flip.onnx', '--dir', dir, '--json']);
+    expect(promoted.code).toBe(0);
+    const p = JSON.parse(promoted.out);
+    expect(p.servingPath).toBe(join(dir, 'serving.onnx'));
+    expect(p.version).toMatchObject({ version: 2, status: 'serving' });
+    expect(p.version.metrics.logLoss).toBeCloseTo(Math.LN2, 12);
+    expect(p.baseline).toMatchObject({ version: 1, source: 'bundled' });
+    const back = await omni(['model', 'rollback', '--dir', dir, '--json']);
+    expect(back.code).toBe(0);
+    const b = JSON.parse(back.out);
+    expect(b.servingPath).toBe(join(dir, 'serving.onnx'));
+    expect(b.restored).toMatchObject({ version: 1, source: 'bundled' });
+  });
+});
+
 describe('omni model rollback', () => {
   it('serves the previous version again, then refuses when there is none before it', async () => {
     const dir = modelsDir('rollback', [coinFlip]);

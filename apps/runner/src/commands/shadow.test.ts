@@ -47,6 +47,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('omni shadow --json', () => {
+  it('prints the run summary (the content of summary.json) as one JSON object', async () => {
+    const out = join(dir, 'json');
+    const run = await omni(['shadow', '--data', csv, '--out', out, '--max-ticks', '120', '--json']);
+    expect(run.code, run.err).toBe(0);
+    const printed = JSON.parse(run.out);
+    expect(printed.ticks).toBe(120);
+    expect(printed).toEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
+  });
+});
+
 describe('omni shadow resumes its run', () => {
   it('resumes after the last processed tick with unique decision ids, and writes summary and report', async () => {
     const out = join(dir, 'run');

@@ -65,7 +65,7 @@ export interface TrainFlags {
 
 /**
  * Refuses flags of the other job of `omni train` (RuntimeError `RUNTIME_BAD_INPUT`): model-training
- * flags with `--from-journal`, and `--state`, `--config`, `--json` without it.
+ * flags with `--from-journal`, and `--state`, `--config` without it (`--json` goes with both).
  */
 export function checkTrainFlags(flags: TrainFlags): void {
   const replay = flags.fromJournal !== undefined;
@@ -79,7 +79,6 @@ export function checkTrainFlags(flags: TrainFlags): void {
     : [
         ['--state', flags.state],
         ['--config', flags.config],
-        ['--json', flags.json],
       ];
   for (const [flag, value] of foreign) {
     if (value === undefined) continue;

@@ -32,6 +32,18 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+describe('omni train --json', () => {
+  it('prints the model path and the out-of-sample report as one JSON object', async () => {
+    const out = join(work, 'json', 'seq.onnx');
+    const run = await omni(['train', '--until', UNTIL, '--out', out, '--json']);
+    expect(run.code, run.err).toBe(0);
+    const printed = JSON.parse(run.out);
+    expect(printed).toMatchObject({ path: out, bundled: false });
+    expect(printed.report.outOfSample.model.logLoss).toBeGreaterThan(0);
+    expect(existsSync(out)).toBe(true);
+  }, 60_000);
+});
+
 describe('omni train', () => {
   it('writes the model and its metrics where --out says, and leaves the bundled model alone', () => {
     expect(cli.code).toBe(0);
