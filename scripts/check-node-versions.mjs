@@ -56,8 +56,9 @@ function runFiles(dir) {
     if (!existsSync(path)) continue;
     let text = readFileSync(path, 'utf8');
     if (name === 'summary.json') {
-      const { outDir: _outDir, ...rest } = JSON.parse(text);
-      text = JSON.stringify(rest);
+      // outDir (top level and in run) names the temp folder of each version.
+      const { outDir: _outDir, run: { outDir: _runOutDir, ...run } = {}, ...rest } = JSON.parse(text);
+      text = JSON.stringify({ ...rest, run });
     }
     files.set(name, text);
   }
@@ -92,10 +93,13 @@ for (const scenario of scenarios) {
   const results = new Map();
   for (const [v, bin] of binaries) {
     const out = join(work, `${scenario.name.split(' ')[0]}-${v}`);
-    // Its own log directory (learner and safety state) and working directory: runs share nothing.
+    // A fresh log directory (learner and safety state) at the same path for every version: runs share
+    // nothing, and summary.json's config.logDir is the same.
+    const logDir = join(work, 'logs');
+    rmSync(logDir, { recursive: true, force: true });
     run(bin, [cli, ...scenario.args(out)], {
       cwd: work,
-      env: { ...process.env, OMNI_LOG_DIR: `${out}-logs` },
+      env: { ...process.env, OMNI_LOG_DIR: logDir },
       timeout: 300_000,
     });
     results.set(v, runFiles(out));

@@ -21,7 +21,10 @@ export class Adam {
   readonly #b1: number;
   readonly #b2: number;
   readonly #eps: number;
-  #t = 0;
+  /** beta1^t and beta2^t as running products: plain multiplications round the same on every
+   *  Node version, where `beta ** t` (Math.pow) changed in V8 on Node 24 (issue 18). */
+  #b1t = 1;
+  #b2t = 1;
 
   constructor(size: number, options: AdamOptions = {}) {
     this.#m = new Float64Array(size);
@@ -34,9 +37,10 @@ export class Adam {
 
   /** One update of `params` in place from `gradient` (same length). */
   step(params: Float64Array, gradient: Float64Array): void {
-    this.#t++;
-    const c1 = 1 - this.#b1 ** this.#t;
-    const c2 = 1 - this.#b2 ** this.#t;
+    this.#b1t *= this.#b1;
+    this.#b2t *= this.#b2;
+    const c1 = 1 - this.#b1t;
+    const c2 = 1 - this.#b2t;
     for (let i = 0; i < params.length; i++) {
       const g = gradient[i] as number;
       const m = this.#b1 * (this.#m[i] as number) + (1 - this.#b1) * g;
