@@ -52,6 +52,21 @@ describe('LadderRiskAI', () => {
     expect(ladder.ladderStep).toBe(0);
   });
 
+  it('multiplies the rung factor out (1.1 · 1.1, not 1.1 ** 2), bit for bit on every Node version', () => {
+    const ladder = new LadderRiskAI({
+      ...options,
+      stepMultiplier: 1.1,
+      maxStakeUsd: 1e9,
+      maxBalanceFraction: 1,
+    });
+    ladder.settle('loss');
+    ladder.settle('loss');
+    const sized = ladder.nextStake({ balanceUsd: 1000, probability: 0.56 });
+    expect(sized.ladderStep).toBe(2);
+    const edge = 0.56 - 0.44 / 0.8;
+    expect(sized).toMatchObject({ uncappedStakeUsd: 0.25 * edge * 1000 * (1 * 1.1 * 1.1) });
+  });
+
   it('caps the stake at maxStakeUsd and at the balance fraction', () => {
     const ladder = new LadderRiskAI(options);
     // p = 0.7: f* = 0.7 − 0.3/0.8 = 0.325; 0.25 · 0.325 · 100000 = 8125 → 25

@@ -144,7 +144,10 @@ export class LadderRiskAI {
     if (balance <= 0) return { kind: 'no-balance', stakeUsd: 0, ladderStep };
     const kellyEdge = p - (1 - p) / b;
     if (!(kellyEdge > 0)) return { kind: 'no-edge', stakeUsd: 0, ladderStep, kellyEdge };
-    const uncappedStakeUsd = this.kellyFraction * kellyEdge * balance * this.stepMultiplier ** ladderStep;
+    // stepMultiplier^ladderStep multiplied out, not **: the same on every Node version (issue 18).
+    let ladderFactor = 1;
+    for (let i = 0; i < ladderStep; i++) ladderFactor *= this.stepMultiplier;
+    const uncappedStakeUsd = this.kellyFraction * kellyEdge * balance * ladderFactor;
     const balanceCap = this.maxBalanceFraction * balance;
     let stake = uncappedStakeUsd;
     let cappedBy: LadderCap | null = null;

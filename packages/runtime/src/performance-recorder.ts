@@ -172,7 +172,9 @@ export class PerformanceRecorder {
     else this.#grossLoss -= outcome.pnl;
     if (context.confidence !== undefined) {
       const y = win ? 1 : 0;
-      this.#brierSum += (context.confidence - y) ** 2;
+      const miss = context.confidence - y;
+      // miss * miss, not ** 2: multiplications round the same on every Node version (issue 18).
+      this.#brierSum += miss * miss;
       this.#brierCount++;
     }
     this.#balance += outcome.pnl;
@@ -255,7 +257,7 @@ function emptyStats(): MutableEngineStats {
 export function sharpeRatio(returns: readonly number[], periodsPerYear: number): number | null {
   if (returns.length < 2) return null;
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
+  const variance = returns.reduce((a, r) => a + (r - mean) * (r - mean), 0) / (returns.length - 1);
   if (!(variance > 0)) return null;
   return (mean / Math.sqrt(variance)) * Math.sqrt(periodsPerYear);
 }
@@ -264,7 +266,7 @@ export function sharpeRatio(returns: readonly number[], periodsPerYear: number):
 export function sortinoRatio(returns: readonly number[], periodsPerYear: number): number | null {
   if (returns.length < 2) return null;
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const downside = returns.reduce((a, r) => a + Math.min(0, r) ** 2, 0) / returns.length;
+  const downside = returns.reduce((a, r) => a + Math.min(0, r) * Math.min(0, r), 0) / returns.length;
   if (!(downside > 0)) return null;
   return (mean / Math.sqrt(downside)) * Math.sqrt(periodsPerYear);
 }
