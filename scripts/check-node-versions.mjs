@@ -110,7 +110,7 @@ for (const scenario of scenarios) {
   for (const v of others) {
     for (const [name, text] of reference) {
       const other = results.get(v).get(name) ?? '';
-      const lines = text.split('\n').length - 1;
+      const lines = text.split('\n').filter(Boolean).length;
       check(
         text === other,
         `${scenario.name}: ${name} (${lines} lines) identical on node ${base} and ${v}${text === other ? '' : `: ${firstDifference(text, other)}`}`,
