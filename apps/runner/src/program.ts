@@ -338,8 +338,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
 /** The version in the runner's package.json (one level above both src/ and dist/). */
 export function runnerVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
+  try {
+    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === 'string' && version !== '' ? version : 'unknown';
+  } catch {
+    return 'unknown'; // a copy of the CLI without its package.json beside it
+  }
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
