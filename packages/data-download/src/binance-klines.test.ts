@@ -83,7 +83,7 @@ describe('binance klines download', () => {
       fromMs: from,
       toMs: from + 2_500_000,
     });
-    expect(server.requests.map((r) => new URL(r, 'http://x').searchParams.get('startTime'))).toEqual([
+    expect(server.requests.map((r) => new URL(r, 'http://127.0.0.1').searchParams.get('startTime'))).toEqual([
       String(from),
       String(from + 1_000_000),
       String(from + 2_000_000),

@@ -72,3 +72,24 @@ export function availableMarkets(signals: FibBlock['signals'], hasRoutes: boolea
   }
   return MARKET_SUBSETS[mask] as readonly Market[];
 }
+
+/** A reusable volatility sample (the default one is rewritten each tick, not allocated). */
+export interface VolatilityScratch {
+  fx: number | undefined;
+  dex: number | undefined;
+}
+
+/**
+ * The default volatility sample of a tick: fx = the features' rolling std, dex = the pools' own
+ * volatility, written into `scratch`; undefined when neither is known.
+ */
+export function defaultVolatilitySample(
+  scratch: VolatilityScratch,
+  rollingStd: number | null,
+  dexVolatility: number | undefined,
+): VolatilityScratch | undefined {
+  if (rollingStd === null && dexVolatility === undefined) return undefined;
+  scratch.fx = rollingStd ?? undefined;
+  scratch.dex = dexVolatility;
+  return scratch;
+}

@@ -19,10 +19,12 @@ import { lessonFrom, teachLearners } from './governor-learn.js';
 import { freshLearners, restoredLearners, snapshotLearners } from './governor-learners.js';
 import {
   availableMarkets,
+  defaultVolatilitySample,
   defaultVolScore,
   dominantRegime,
   predictProbabilities,
   sameSwing,
+  type VolatilityScratch,
 } from './governor-market.js';
 import type { GovernorSnapshot } from './governor-snapshot.js';
 import type {
@@ -73,10 +75,7 @@ export class MasterGovernorX100 {
   /** Audit copies of the fib block, sharing what did not change since the last decision. */
   #fibAudits = new FibAuditCache();
   /** The default volatility sample, rewritten each tick (no allocation per tick). */
-  readonly #ownSample: { fx: number | undefined; dex: number | undefined } = {
-    fx: undefined,
-    dex: undefined,
-  };
+  readonly #ownSample: VolatilityScratch = { fx: undefined, dex: undefined };
   /** Confirmation time of the newest swing handed to the fib stage (catch-up of skipped ticks). */
   #fedSwingTs: number | undefined;
 
@@ -389,14 +388,7 @@ export class MasterGovernorX100 {
       }
     }
     if (last && (fed === undefined || last.confirmedTsMs > fed)) this.#fedSwingTs = last.confirmedTsMs;
-    let sample = volatility;
-    if (sample === undefined && (features.rollingStd !== null || dexVolatility !== undefined)) {
-      // The default sample: fx = the features' rolling std, dex = the pools' own (a reused object).
-      const own = this.#ownSample;
-      own.fx = features.rollingStd ?? undefined;
-      own.dex = dexVolatility;
-      sample = own;
-    }
+    const sample = volatility ?? defaultVolatilitySample(this.#ownSample, features.rollingStd, dexVolatility);
     return this.#fib.evaluateMarket(
       features,
       sample ? { regime, volatility: sample, signals } : { regime, signals },

@@ -135,10 +135,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     this.#replay.start(ticks, options, this.#ticks);
   }
 
-  /**
-   * Tells the runtime the next ticks it will process (a backtest's chunk): the sequence model predicts
-   * every window they end, in batches, before deciding (see {@link WindowPrefetch}; same numbers).
-   */
+  /** The next ticks (a backtest's chunk): their windows are predicted in batches first ({@link WindowPrefetch}). */
   prefetch(ticks: readonly Tick[]): Promise<void> | undefined {
     return this.#prefetch.prefetch(ticks);
   }
@@ -199,9 +196,10 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     const features = c.features.update(tick);
 
     const window = this.#window(tick.symbol);
+    const dex = c.routes?.dexVolatility ?? undefined; // the pools' volatility (DEX channel), if any
     const verdict = c.safety.canTrade();
     if (!verdict.ok) {
-      if (window.length >= MIN_OBSERVE_WINDOW) this.#observe(features, window);
+      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window, dexVolatility: dex });
       this.#blocked++;
       this.#funnel.note('blocked', tick.tsMs);
       this.#recorder.blocked(c.runId, ++this.#seq, tick, verdict.code, verdict.reason);
@@ -209,7 +207,7 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
     }
     if (window.length < this.#minWindow) {
       this.#funnel.note('warming-up', tick.tsMs);
-      if (window.length >= MIN_OBSERVE_WINDOW) this.#observe(features, window);
+      if (window.length >= MIN_OBSERVE_WINDOW) c.brain.observe?.({ features, window, dexVolatility: dex });
       return this.#finish(settled === 0 ? WARMING_UP : { kind: 'warming-up', settled }, tick.tsMs);
     }
 
@@ -218,14 +216,6 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
       return prepared.then(() => this.#decide(tick, features, window, settled));
     }
     return this.#decide(tick, features, window, settled);
-  }
-
-  /** The brain sees a tick it does not decide on (with the pools' volatility when there are pools). */
-  #observe(features: FeatureVector, window: Float64Array): void {
-    const dexVolatility = this.#c.routes?.dexVolatility;
-    this.#c.brain.observe?.(
-      dexVolatility == null ? { features, window } : { features, window, dexVolatility },
-    );
   }
 
   /** Decides on a tick whose sequence model is prepared; async only when a trade or candidate is sent. */
@@ -237,16 +227,14 @@ export class OmniRuntime<A extends AuditableDecision = AuditableDecision> {
   ): TickResult | Promise<TickResult> {
     const c = this.#c;
     const decisionId = `${c.runId}-${++this.#seq}`;
-    const routes = c.routes;
-    const candidates = routes?.candidates(tick);
-    const dexVolatility = routes?.dexVolatility;
+    const candidates = c.routes?.candidates(tick);
     const answer = c.brain.decide({
       decisionId,
       features,
       window,
       balanceUsd: c.performance.balance,
       ...(candidates ? { arbitrage: { candidates } } : {}),
-      ...(dexVolatility == null ? {} : { dexVolatility }),
+      dexVolatility: c.routes?.dexVolatility ?? undefined,
     });
     const decision = answer.decision;
     const stage = brainStage(answer);
