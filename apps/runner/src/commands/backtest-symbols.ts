@@ -178,15 +178,20 @@ function inThread(config: OmniConfig, clock: Clock): TaskRunner {
   };
 }
 
+/** A pool of exactly `threads` worker threads running `entry` (backtest --symbols and sweeps). */
+export function workerPool(entry: WorkerEntry, threads: number): Tinypool {
+  return new Tinypool({
+    filename: entry.filename,
+    minThreads: threads,
+    maxThreads: threads,
+    ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+  });
+}
+
 /** On a pool of `threads` worker threads; a failure terminates the pool, so nothing more is written. */
 function onWorkers(threads: number, entry: WorkerEntry): TaskRunner {
   return async (tasks, onRow) => {
-    const pool = new Tinypool({
-      filename: entry.filename,
-      minThreads: threads,
-      maxThreads: threads,
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-    });
+    const pool = workerPool(entry, threads);
     try {
       return await Promise.all(
         tasks.map(async (task) => {

@@ -1,5 +1,4 @@
-import { Tinypool } from 'tinypool';
-import { backtestWorkerEntry, type WorkerEntry } from '../commands/backtest-symbols.js';
+import { backtestWorkerEntry, type WorkerEntry, workerPool } from '../commands/backtest-symbols.js';
 import { serializeError, symbolError } from '../commands/backtest-worker.js';
 import { runSweepJob } from './run-job.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
@@ -47,12 +46,7 @@ export function workerThreadsExecutor(
   entry: WorkerEntry = sweepWorkerEntry(),
 ): SweepExecutor {
   return async (jobs, onResult) => {
-    const pool = new Tinypool({
-      filename: entry.filename,
-      minThreads: threads,
-      maxThreads: threads,
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-    });
+    const pool = workerPool(entry, threads);
     try {
       await Promise.all(
         jobs.map(async (job) => {
