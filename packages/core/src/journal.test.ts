@@ -19,6 +19,7 @@ import {
   readJournal,
   streamJournal,
   type TornLine,
+  toJsonLine,
   truncateJournal,
 } from './journal.js';
 import { TickSchema } from './tick.js';
@@ -135,6 +136,43 @@ describe('JournalWriter and readJournal', () => {
       all.push(...records);
     }
     expect(all.map((r) => r.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('writes multi-byte text and pre-serialised lines as the same bytes, rotating at byte (not character) counts', () => {
+    const file = join(tempDir(), 'utf8.jsonl');
+    const writer = new JournalWriter(file, { maxBytes: 120, bufferBytes: 50 });
+    const records = Array.from({ length: 12 }, (_, i) => ({ i, note: `€ ${'é'.repeat(i)} 𝔼 ¥` }));
+    for (const [k, r] of records.entries()) {
+      if (k % 2 === 0) writer.append(r);
+      else writer.appendLine(toJsonLine(r));
+    }
+    writer.close();
+    const files = listJournalFiles(file);
+    const text = files.map((f) => readFileSync(f, 'utf8')).join('');
+    expect(text).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    // Each file holds whole lines and stays within 120 bytes unless one line alone is longer.
+    for (const f of files) {
+      const bytes = statSync(f).size;
+      const lines = readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      expect(lines.length === 1 || bytes <= 120).toBe(true);
+    }
+    // Lines of 30, 32, …, 48, 51, 53 bytes: 30+32+34 | 36+38+40 | 42+44 | 46+48 | 51+53.
+    expect(files.map((f) => statSync(f).size)).toEqual([96, 114, 86, 94, 104]);
+  });
+
+  it('toJsonLine writes bigints (wei) as decimal strings, and is JSON.stringify for everything else', () => {
+    const wei = { routeId: 'r', amountInWei: 12345678901234567890123n, nested: [{ gas: 214_280n }], x: 1.5 };
+    expect(toJsonLine(wei)).toBe(
+      '{"routeId":"r","amountInWei":"12345678901234567890123","nested":[{"gas":"214280"}],"x":1.5}',
+    );
+    const plain = { a: [1, null, 'é'], b: { c: true }, d: undefined, e: Number.NaN };
+    expect(toJsonLine(plain)).toBe(JSON.stringify(plain));
+    const circular: { self?: unknown } = {};
+    circular.self = circular;
+    expect(() => toJsonLine(circular)).toThrow(TypeError);
+    expect(() => toJsonLine(undefined)).toThrow(expect.objectContaining({ code: 'JOURNAL_WRITE_FAILED' }));
   });
 
   it('continues rotation numbering when reopened', () => {

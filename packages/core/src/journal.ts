@@ -1,19 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { JournalError } from './errors.js';
+import { existingSize, highestRotation, type JournalPosition, rotatedName } from './journal-files.js';
 import { hasRegisteredSecrets, scrubSecrets } from './secret.js';
 
 /** Options of a {@link JournalWriter}. */
@@ -45,20 +33,31 @@ export interface JournalWriterOptions {
 /** Writes `length` bytes of `data` from `offset` to `fd`; returns how many were written (may be fewer). */
 export type JournalFileWrite = (fd: number, data: Buffer, offset: number, length: number) => number;
 
-/** Where a journal stood at one moment: the active file's rotation index and its size in bytes. */
-export interface JournalPosition {
-  readonly rotation: number;
-  readonly bytes: number;
-}
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 0x0a;
 
 /** JSON.stringify replacer: bigint (wei amounts) become decimal strings. */
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
+/**
+ * JSON.stringify with bigints as decimal strings. A replacer function slows every record down several
+ * times, so it is used only for the records that hold a bigint (wei amounts): those make the plain call
+ * throw a TypeError, and everything else gives the same text either way.
+ */
+function stringify(record: unknown): string | undefined {
+  try {
+    return JSON.stringify(record);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return JSON.stringify(record, jsonReplacer);
+  }
+}
+
 /** Serialises one record to a single JSON line (no trailing newline), secret-free. */
 export function toJsonLine(record: unknown): string {
-  const line = JSON.stringify(record, jsonReplacer);
+  const line = stringify(record);
   if (line === undefined) {
     throw new JournalError('JOURNAL_WRITE_FAILED', 'a journal record must be JSON-serialisable', {
       type: typeof record,
@@ -88,8 +87,10 @@ export class JournalWriter<T = unknown> {
   readonly #fsync: boolean;
   #fd: number | undefined;
   #fileBytes = 0;
-  #buffer: string[] = [];
-  #bufferedBytes = 0;
+  /** Buffered lines as UTF-8 bytes, each ending in `\n`; `#ends` holds where each line ends. */
+  #bytes: Buffer = EMPTY;
+  #length = 0;
+  readonly #ends: number[] = [];
   #records = 0;
   #rotations: number;
   #closed = false;
@@ -157,40 +158,52 @@ export class JournalWriter<T = unknown> {
 
   /** Buffers one record; flushes when the buffer is full. */
   append(record: T): void {
+    if (this.#accepting()) this.#push(toJsonLine(record));
+  }
+
+  /**
+   * Buffers one record already serialised by {@link toJsonLine} (one line, no newline): for a writer
+   * that needs the line itself too (the audit trail hashes the bytes it writes), so a record is
+   * serialised once. The line must come from `toJsonLine`, which redacts registered secrets.
+   */
+  appendLine(line: string): void {
+    if (this.#accepting()) this.#push(line);
+  }
+
+  /** Whether an append may be buffered: throws on a closed journal, counts a lost record on a failed one. */
+  #accepting(): boolean {
     if (this.#closed)
       throw new JournalError('JOURNAL_CLOSED', 'append on a closed journal', { file: this.path });
-    if (this.#failure !== undefined) {
-      this.#lost++;
-      return;
-    }
-    const line = `${toJsonLine(record)}\n`;
-    this.#buffer.push(line);
-    this.#bufferedBytes += Buffer.byteLength(line);
+    if (this.#failure === undefined) return true;
+    this.#lost++;
+    return false;
+  }
+
+  /** Encodes `line` and a newline straight into the byte buffer (no intermediate strings). */
+  #push(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = this.#length + line.length * 3 + 1;
+    if (room > this.#bytes.length) this.#grow(room);
+    const n = this.#bytes.write(line, this.#length, 'utf8');
+    this.#bytes[this.#length + n] = NEWLINE;
+    this.#length += n + 1;
+    this.#ends.push(this.#length);
     this.#records++;
-    if (this.#bufferedBytes >= this.#bufferBytes) this.flush();
+    if (this.#length >= this.#bufferBytes) this.flush();
+  }
+
+  #grow(room: number): void {
+    const next = Buffer.allocUnsafe(Math.max(room, this.#bufferBytes + 4096, 2 * this.#bytes.length));
+    this.#bytes.copy(next, 0, 0, this.#length);
+    this.#bytes = next;
   }
 
   /** Writes every buffered record to disk (rotating as needed). */
   flush(): void {
-    if (this.#buffer.length === 0 || this.#failure !== undefined) return;
-    const lines = this.#buffer;
-    this.#buffer = [];
-    this.#bufferedBytes = 0;
+    if (this.#length === 0 || this.#failure !== undefined) return;
+    const lines = this.#ends.length;
     try {
-      let chunk = '';
-      let chunkBytes = 0;
-      for (const line of lines) {
-        const bytes = Buffer.byteLength(line);
-        if (this.#fileBytes + chunkBytes + bytes > this.#maxBytes && this.#fileBytes + chunkBytes > 0) {
-          if (chunkBytes > 0) this.#write(chunk, chunkBytes);
-          chunk = '';
-          chunkBytes = 0;
-          this.#rotate();
-        }
-        chunk += line;
-        chunkBytes += bytes;
-      }
-      if (chunkBytes > 0) this.#write(chunk, chunkBytes);
+      this.#writeBuffered();
       if (this.#fsync && this.#fd !== undefined) fsyncSync(this.#fd);
     } catch (err) {
       const error =
@@ -202,12 +215,41 @@ export class JournalWriter<T = unknown> {
               { file: this.path, errno: (err as NodeJS.ErrnoException).code },
               { cause: err },
             );
+      // What this flush held is not retried: the buffer is emptied either way (below).
+      this.#length = 0;
+      this.#ends.length = 0;
       if (this.#onWriteFailure === undefined) throw error;
       // Failed for good: what was not written is lost, and nothing is written after it.
       this.#failure = error;
-      this.#lost += lines.length;
+      this.#lost += lines;
       this.#onWriteFailure(error);
+      return;
     }
+    this.#length = 0;
+    this.#ends.length = 0;
+  }
+
+  /**
+   * Writes the buffer, rotating before a line that would take the active file past `maxBytes`
+   * (unless the file is still empty: a line longer than `maxBytes` gets a file of its own).
+   */
+  #writeBuffered(): void {
+    const end = this.#length;
+    if (this.#fileBytes + end <= this.#maxBytes) {
+      this.#write(0, end);
+      return;
+    }
+    let start = 0;
+    let previous = 0;
+    for (const lineEnd of this.#ends) {
+      if (this.#fileBytes + lineEnd - start > this.#maxBytes && this.#fileBytes + previous - start > 0) {
+        if (previous > start) this.#write(start, previous);
+        start = previous;
+        this.#rotate();
+      }
+      previous = lineEnd;
+    }
+    if (end > start) this.#write(start, end);
   }
 
   /** Flushes and closes the file. Further appends throw. */
@@ -222,7 +264,7 @@ export class JournalWriter<T = unknown> {
 
   /** The timer's flush: a failure is left for the next explicit flush or append to raise. */
   #flushQuietly(): void {
-    if (this.#closed || this.#buffer.length === 0) return;
+    if (this.#closed || this.#length === 0) return;
     try {
       this.flush();
     } catch {
@@ -238,20 +280,19 @@ export class JournalWriter<T = unknown> {
     return this.#fd;
   }
 
-  /** Writes all of `chunk`: a short write (a filling disk) continues, a write of nothing fails. */
-  #write(chunk: string, bytes: number): void {
+  /** Writes bytes `[start, end)` of the buffer: a short write (a filling disk) continues, a write of nothing fails. */
+  #write(start: number, end: number): void {
     const fd = this.#open();
-    const data = Buffer.from(chunk, 'utf8');
-    let offset = 0;
-    while (offset < data.length) {
-      const n = this.#writeFile(fd, data, offset, data.length - offset);
+    let offset = start;
+    while (offset < end) {
+      const n = this.#writeFile(fd, this.#bytes, offset, end - offset);
       if (!(n > 0)) {
-        this.#fileBytes += offset;
-        throw new Error(`wrote ${offset} of ${data.length} bytes, then nothing`);
+        this.#fileBytes += offset - start;
+        throw new Error(`wrote ${offset - start} of ${end - start} bytes, then nothing`);
       }
       offset += n;
     }
-    this.#fileBytes += bytes;
+    this.#fileBytes += end - start;
   }
 
   #rotate(): void {
@@ -270,109 +311,12 @@ export class JournalWriter<T = unknown> {
   }
 }
 
-/**
- * Puts a journal back where {@link JournalWriter.position} said it stood: files rotated after that
- * point are folded back (the file that was active then becomes active again) and the active file is
- * cut to its size then. Used when a run resumes from a checkpoint: what was written after it is
- * written again, identically, by the deterministic replay. Returns the bytes cut.
- */
-export function truncateJournal(path: string, position: JournalPosition): number {
-  let cut = 0;
-  const rotatedAfter = listJournalFiles(path).filter((file) => {
-    const m = rotationPattern(path).exec(basename(file));
-    return m !== null && Number(m[1]) > position.rotation;
-  });
-  if (rotatedAfter.length > 0) {
-    // The first file rotated after the checkpoint was the active file at the checkpoint.
-    for (const later of [...rotatedAfter.slice(1), path]) {
-      if (!existsSync(later)) continue;
-      cut += statSync(later).size;
-      rmSync(later);
-    }
-    renameSync(rotatedAfter[0] as string, path);
-  }
-  if (!existsSync(path)) {
-    if (position.bytes > 0) {
-      throw new JournalError('JOURNAL_UNREADABLE', 'the journal is shorter than its checkpoint says', {
-        file: path,
-        expectedBytes: position.bytes,
-      });
-    }
-    return cut;
-  }
-  const size = statSync(path).size;
-  if (size < position.bytes) {
-    throw new JournalError('JOURNAL_UNREADABLE', 'the journal is shorter than its checkpoint says', {
-      file: path,
-      bytes: size,
-      expectedBytes: position.bytes,
-    });
-  }
-  if (size > position.bytes) truncateSync(path, position.bytes);
-  return cut + size - position.bytes;
-}
-
-/** Where a journal that no writer holds open stands on disk (a missing file is at rotation 0, 0 bytes). */
-export function journalPositionOnDisk(path: string): JournalPosition {
-  return { rotation: highestRotation(path), bytes: existingSize(path) };
-}
-
-function existingSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-function rotatedName(path: string, index: number): string {
-  const base = path.endsWith('.jsonl') ? path.slice(0, -'.jsonl'.length) : path;
-  return `${base}.${String(index).padStart(6, '0')}.jsonl`;
-}
-
-function rotationPattern(path: string): RegExp {
-  const name = basename(path);
-  const stem = name.endsWith('.jsonl') ? name.slice(0, -'.jsonl'.length) : name;
-  return new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{6,})\\.jsonl$`);
-}
-
-function highestRotation(path: string): number {
-  const pattern = rotationPattern(path);
-  let max = 0;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const m = pattern.exec(name);
-    if (m) max = Math.max(max, Number(m[1]));
-  }
-  return max;
-}
-
-/**
- * Every file of a rotated journal in the order it was written: the rotated files by index,
- * then the active file (if it exists).
- */
-export function listJournalFiles(path: string): string[] {
-  const pattern = rotationPattern(path);
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return [];
-  }
-  const rotated = names
-    .map((name) => ({ name, m: pattern.exec(name) }))
-    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
-    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
-    .map((x) => join(dirname(path), x.name));
-  if (names.includes(basename(path))) rotated.push(path);
-  return rotated;
-}
-
+export {
+  type JournalPosition,
+  journalPositionOnDisk,
+  listJournalFiles,
+  truncateJournal,
+} from './journal-files.js';
 export {
   type JournalReadResult,
   type ReadJournalOptions,

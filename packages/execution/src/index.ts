@@ -111,6 +111,7 @@ export { SyntheticPoolPair, type SyntheticPoolPairOptions } from './synthetic-po
 export {
   type FlashSwapSimulation,
   flashSwapProfitBound,
+  flashSwapUnprofitableAtPrices,
   getAmountIn,
   getAmountOut,
   optimalFlashSwapAmount,

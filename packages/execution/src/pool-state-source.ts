@@ -39,6 +39,12 @@ export interface PoolStateSource {
    */
   poolPrice?(routeId: string): number | undefined;
   /**
+   * The price of the route's sell pool as a float, like {@link poolPrice}. With both, a reader
+   * skips a route whose prices cannot pay the pools' fees without building its reserves
+   * (`flashSwapUnprofitableAtPrices`); they must then be the reserves' ratios within 1e-4.
+   */
+  sellPoolPrice?(routeId: string): number | undefined;
+  /**
    * What a transaction sent now pays per unit of gas, in gwei: the next block's base fee (known from
    * the current block under EIP-1559), plus the tip for a chain source. `meanGwei` is the configured
    * gas price (a synthetic source scales its seeded process by it; a chain ignores it). Optional;

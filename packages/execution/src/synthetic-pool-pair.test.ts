@@ -128,11 +128,16 @@ describe('SyntheticPoolPair blocks: decide on block n, execute in block n+1', ()
       const fromReserves = Number(r?.borrowPool.reserve1) / Number(r?.borrowPool.reserve0);
       // The reserves round the price to 12 significant digits (PRICE_SCALE).
       expect(Math.abs((pools.poolPrice(id) as number) / fromReserves - 1)).toBeLessThan(1e-11);
+      const sellFromReserves = Number(r?.sellPool.reserve1) / Number(r?.sellPool.reserve0);
+      expect(Math.abs((pools.sellPoolPrice(id) as number) / sellFromReserves - 1)).toBeLessThan(1e-11);
     }
     const d = pools.dislocation;
     expect(pools.poolPrice('synthetic:A->B')).toBe(2005 * (1 + d / 2));
     expect(pools.poolPrice('synthetic:B->A')).toBe(2005 * (1 - d / 2));
     expect(pools.poolPrice('unknown')).toBeUndefined();
+    expect(pools.sellPoolPrice('synthetic:A->B')).toBe(2005 * (1 - d / 2));
+    expect(pools.sellPoolPrice('synthetic:B->A')).toBe(2005 * (1 + d / 2));
+    expect(pools.sellPoolPrice('unknown')).toBeUndefined();
   });
 
   it('gives the same outcomes for the same seed and other ones for another seed', async () => {

@@ -150,6 +150,14 @@ export class SyntheticPoolPair implements BlockPoolSource {
     return undefined;
   }
 
+  /** The other pool's price: pool B's for `<name>:A->B`, pool A's for `<name>:B->A`. */
+  sellPoolPrice(routeId: string): number | undefined {
+    if (this.#price <= 0) return undefined;
+    if (routeId === this.#routeIds[0]) return this.#price * (1 - this.#d / 2);
+    if (routeId === this.#routeIds[1]) return this.#price * (1 + this.#d / 2);
+    return undefined;
+  }
+
   nextBlockRoute(routeId: string): FlashSwapRoute | undefined {
     if (this.#price <= 0) return undefined;
     if (this.#settledBlock === this.#block + 1) return this.route(routeId);
@@ -183,10 +191,16 @@ export class SyntheticPoolPair implements BlockPoolSource {
   }
 
   #routeOf(routeId: string, a: PoolReserves, b: PoolReserves): FlashSwapRoute | undefined {
-    const base = { routeId, token1Usd: this.#token1Usd, source: this.source, synthetic: true } as const;
-    if (routeId === this.#routeIds[0]) return { ...base, borrowPool: a, sellPool: b };
-    if (routeId === this.#routeIds[1]) return { ...base, borrowPool: b, sellPool: a };
-    return undefined;
+    const aToB = routeId === this.#routeIds[0];
+    if (!aToB && routeId !== this.#routeIds[1]) return undefined;
+    return {
+      routeId,
+      token1Usd: this.#token1Usd,
+      source: this.source,
+      synthetic: true,
+      borrowPool: aToB ? a : b,
+      sellPool: aToB ? b : a,
+    };
   }
 
   /** Block n+1's other flow on block n's pools, from the Rng of block n+1 (cached per block). */

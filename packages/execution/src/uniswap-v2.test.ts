@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   flashSwapProfitBound,
+  flashSwapUnprofitableAtPrices,
   getAmountIn,
   getAmountOut,
   optimalFlashSwapAmount,
@@ -160,6 +161,31 @@ describe('Uniswap V2 integer math', () => {
         },
       ),
       { numRuns: 1500, seed: 9 },
+    );
+  });
+
+  it('flashSwapUnprofitableAtPrices skips only routes the reserves pay nothing on, even with prices off by 5e-5', () => {
+    // Breakeven: sell/borrow = (1000/997)² ≈ 1.006027; skipped below it less the margin (≈ 1.005826).
+    expect(flashSwapUnprofitableAtPrices(1, 1.0058)).toBe(true);
+    expect(flashSwapUnprofitableAtPrices(1, 1.006)).toBe(false);
+    expect(flashSwapUnprofitableAtPrices(1, 1.0061)).toBe(false);
+    expect(flashSwapUnprofitableAtPrices(150, 150 * 0.99)).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 10n ** 18n, max: 10n ** 27n }),
+        fc.bigInt({ min: 10n ** 18n, max: 10n ** 27n }),
+        fc.oneof(fc.integer({ min: -50_000, max: 200_000 }), fc.integer({ min: 5_500, max: 6_500 })),
+        fc.double({ min: -5e-5, max: 5e-5, noNaN: true }),
+        (reserve0, reserve1, gapPpm, error) => {
+          const borrow = { reserve0, reserve1 };
+          const sell = { reserve0, reserve1: (reserve1 * BigInt(1_000_000 + gapPpm)) / 1_000_000n };
+          const price = (r: typeof borrow) => Number(r.reserve1) / Number(r.reserve0);
+          if (flashSwapUnprofitableAtPrices(price(borrow), price(sell) * (1 + error))) {
+            expect(optimalFlashSwapAmount(borrow, sell)).toBe(0n);
+          }
+        },
+      ),
+      { numRuns: 1500, seed: 11 },
     );
   });
 });

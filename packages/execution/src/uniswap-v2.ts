@@ -110,6 +110,17 @@ function clearlyUnprofitable(borrow: PoolReserves, sell: PoolReserves): boolean 
 }
 
 /**
+ * Whether a flash swap `borrow` → `sell` surely pays nothing, judged from the two pools' float prices
+ * (token1 per token0) alone, before any reserves are built: the first unit of token0 already costs
+ * more in `borrow` (price / 0.997) than it fetches in `sell` (price · 0.997), and the profit is
+ * concave. The test is {@link optimalFlashSwapAmount}'s own first check on prices, with a margin of
+ * 1e-4 so that prices within 1e-4 of the reserves' ratio never skip a route the reserves would pay.
+ */
+export function flashSwapUnprofitableAtPrices(borrowPrice: number, sellPrice: number): boolean {
+  return 997 * Math.sqrt(sellPrice / borrowPrice) < (1 - 1e-4) * 1000;
+}
+
+/**
  * An upper bound of the profit (token1 wei, as a float) of any flash swap `borrow` → `sell`: the
  * maximum of the continuous profit out(x) − in(x), reached at the closed form's x* (the profit is
  * concave in x). Integer amounts and the library's rounding (out floored, in rounded up) only lower

@@ -93,9 +93,12 @@ export function isAuditEntry<T = unknown>(line: unknown): line is AuditLine<T> {
  * redacted), so recomputing it from the parsed file gives the same bytes.
  */
 export function auditHash(prevHash: string, seq: number, entry: unknown): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${seq}\n${toJsonLine(entry)}`)
-    .digest('hex');
+  return auditHashOfLine(prevHash, seq, toJsonLine(entry));
+}
+
+/** {@link auditHash} of an entry already serialised with `toJsonLine` (the trail serialises each entry once). */
+export function auditHashOfLine(prevHash: string, seq: number, entryLine: string): string {
+  return createHash('sha256').update(`${prevHash}\n${seq}\n${entryLine}`).digest('hex');
 }
 
 /**

@@ -1,5 +1,11 @@
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
-import { JournalError, JournalWriter, type JournalWriterOptions, streamJournal } from '@omni/core';
+import {
+  JournalError,
+  JournalWriter,
+  type JournalWriterOptions,
+  streamJournal,
+  toJsonLine,
+} from '@omni/core';
 import { checkpointShapeProblem, DecisionContinuity } from './audit-completeness.js';
 import {
   type AuditCheckpoint,
@@ -10,6 +16,7 @@ import {
   type AuditSealLine,
   auditCheckpointHash,
   auditHash,
+  auditHashOfLine,
   auditSealHash,
   GENESIS_HASH,
   isAuditCheckpoint,
@@ -123,8 +130,12 @@ export class DecisionAuditTrail<T = unknown> {
   /** Appends one entry and returns its hash. */
   append(entry: T): string {
     const seq = this.#seq + 1;
-    const hash = auditHash(this.#prevHash, seq, entry);
-    this.#writer.append({ seq, prevHash: this.#prevHash, hash, entry });
+    const entryLine = toJsonLine(entry);
+    const hash = auditHashOfLine(this.#prevHash, seq, entryLine);
+    // The line `toJsonLine({ seq, prevHash, hash, entry })` gives, with the entry serialised once.
+    this.#writer.appendLine(
+      `{"seq":${seq},"prevHash":${JSON.stringify(this.#prevHash)},"hash":"${hash}","entry":${entryLine}}`,
+    );
     this.#prevHash = hash;
     this.#seq = seq;
     this.#records++;

@@ -226,3 +226,47 @@ describe('PoolRouteCandidates', () => {
     );
   });
 });
+
+describe('PoolRouteCandidates skipping on float prices', () => {
+  it('proposes the same candidates as a source without poolPrice/sellPoolPrice, building far fewer routes', () => {
+    const free = { ...settings, gasPriceGwei: 0 };
+    const withPrices = new SyntheticPoolPair({ seed: 3, symbol: 'EURUSD', sigmaBps: 30 });
+    const plain = new SyntheticPoolPair({ seed: 3, symbol: 'EURUSD', sigmaBps: 30 });
+    let built = 0;
+    // The same pools seen only through routeIds/route/onTick: every route is built and searched.
+    const reservesOnly: PoolStateSource = {
+      routeIds: () => plain.routeIds(),
+      route: (id) => plain.route(id),
+      onTick: (t) => plain.onTick(t),
+    };
+    const counting: PoolStateSource = {
+      routeIds: () => withPrices.routeIds(),
+      poolPrice: (id) => withPrices.poolPrice(id),
+      sellPoolPrice: (id) => withPrices.sellPoolPrice(id),
+      route: (id) => {
+        built++;
+        return withPrices.route(id);
+      },
+      onTick: (t) => withPrices.onTick(t),
+    };
+    const a = new PoolRouteCandidates(counting, free);
+    const b = new PoolRouteCandidates(reservesOnly, free);
+    const fast: unknown[] = [];
+    const searched: unknown[] = [];
+    for (let i = 1; i <= 2000; i++) {
+      const tick: Tick = {
+        symbol: 'EURUSD',
+        tsMs: i * 86_400_000,
+        price: 1.1 + 0.0001 * (i % 50),
+        source: 'test',
+      };
+      fast.push(...a.candidates(tick));
+      searched.push(...b.candidates(tick));
+    }
+    expect(fast).toEqual(searched);
+    const proposed = fast.length;
+    // sigma 30 bps, persistence 0.9: |d| clears the 0.6% round-trip fee on a minority of blocks.
+    expect(proposed).toBe(718);
+    expect(built).toBe(744); // of 4,000 route quotes
+  });
+});

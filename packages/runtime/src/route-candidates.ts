@@ -1,6 +1,7 @@
 import { gasCostUsd, type OmniConfig, type RouteCandidate, type Tick } from '@omni/core';
 import {
   flashSwapProfitBound,
+  flashSwapUnprofitableAtPrices,
   optimalFlashSwapAmount,
   type PoolStateSource,
   simulateFlashSwap,
@@ -68,8 +69,19 @@ export class PoolRouteCandidates implements RouteCandidateSource {
     this.#pools.onTick?.(tick);
     let out: RouteCandidate[] | undefined;
     let gasUsd = Number.NaN;
-    for (const routeId of this.#pools.routeIds()) {
-      const route = this.#pools.route(routeId);
+    const pools = this.#pools;
+    for (const routeId of pools.routeIds()) {
+      // Most ticks no route clears the pools' fees: skip those on float prices, before any reserves are built.
+      const borrowPrice = pools.poolPrice?.(routeId);
+      const sellPrice = pools.sellPoolPrice?.(routeId);
+      if (
+        borrowPrice !== undefined &&
+        sellPrice !== undefined &&
+        flashSwapUnprofitableAtPrices(borrowPrice, sellPrice)
+      ) {
+        continue;
+      }
+      const route = pools.route(routeId);
       if (!route) continue;
       if (Number.isNaN(gasUsd)) gasUsd = this.gasUsdNow();
       // No integer search for a route whose best continuous profit cannot pay its gas: its exact profit is lower still.
