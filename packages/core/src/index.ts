@@ -145,6 +145,8 @@ export { quoteUsdRate } from './quote-currency.js';
 export { Rng, type RngState } from './rng.js';
 export { Secret, scrubSecrets } from './secret.js';
 export type { RegimeProbabilities, SequenceModelEngine } from './sequence-model.js';
+export { stablePow } from './stable-math.js';
+export { type StateFileWrite, type StateSaveOptions, saveStateFile } from './state-file-save.js';
 export { type Swing, SwingSchema } from './swing.js';
 export { type Bar, BarSchema, type Tick, TickSchema } from './tick.js';
 export { type EpochUnit, parseTimestampMs } from './timestamp.js';

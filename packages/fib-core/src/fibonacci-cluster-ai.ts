@@ -1,4 +1,4 @@
-import { AnalysisError, type Swing } from '@omni/core';
+import { AnalysisError, type Swing, stablePow } from '@omni/core';
 import { KMeans1D } from './kmeans-1d.js';
 import { sortedSilhouette } from './silhouette.js';
 import { ZoneValues } from './zone-values.js';
@@ -128,7 +128,8 @@ export class FibonacciClusterAI {
     this.#starts = new Int32Array(this.#kMax);
     this.#bestStarts = new Int32Array(this.#kMax);
     this.#decay = new Float64Array(this.#swingWindow);
-    for (let age = 0; age < this.#swingWindow; age++) this.#decay[age] = 0.5 ** (age / this.#halfLife);
+    // stablePow, not **: the weights are the same bits on every Node version (issue 18).
+    for (let age = 0; age < this.#swingWindow; age++) this.#decay[age] = stablePow(0.5, age / this.#halfLife);
     this.#sum = new Float64Array(this.#kMax);
     this.#low = new Float64Array(this.#kMax);
     this.#high = new Float64Array(this.#kMax);

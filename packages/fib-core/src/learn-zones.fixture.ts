@@ -1,4 +1,4 @@
-import { AnalysisError, type Swing } from '@omni/core';
+import { AnalysisError, type Swing, stablePow } from '@omni/core';
 import { FIB_RETRACEMENT_RATIOS, retracementPrice } from './fib-levels.js';
 import type { ClusterResult, ClusterZone, FibonacciClusterOptions } from './fibonacci-cluster-ai.js';
 import { ReferenceKMeans1D } from './kmeans-1d.fixture.js';
@@ -296,7 +296,7 @@ export class ReferenceFibonacciClusterAI {
       if (at >= 0) {
         const s = swings[first + at] as Swing;
         a.touches++;
-        a.raw += 0.5 ** ((lastIndex - i) / this.#halfLife);
+        a.raw += stablePow(0.5, (lastIndex - i) / this.#halfLife);
         if (a.last === null || s.tsMs > a.last) a.last = s.tsMs;
       } else {
         a.fib++;

@@ -1,5 +1,5 @@
 import type { Rng } from '@omni/core';
-import { GovernorError } from '@omni/core';
+import { GovernorError, stablePow } from '@omni/core';
 
 /**
  * A Gamma(shape, 1) deviate from the seeded Rng.
@@ -12,7 +12,8 @@ export function sampleGamma(rng: Rng, shape: number): number {
   if (shape < 1) {
     let u = rng.float();
     while (u === 0) u = rng.float();
-    return sampleGamma(rng, shape + 1) * u ** (1 / shape);
+    // stablePow, not **: the same draws on every Node version (issue 18).
+    return sampleGamma(rng, shape + 1) * stablePow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
