@@ -218,6 +218,68 @@ describe('BrokerBinaryExecutor', () => {
     expect(broker.following).toBe(1);
   });
 
+  it('after a crash between the broker’s settlement and the next tick, delivers the outcome once (the ledger still holds it)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-broker-')), 'orders.json');
+    const first = setup(path);
+    await first.executor.start();
+    await first.executor.execute(decision('d1'), tick(T0, 100));
+    await flush();
+    first.clock.set(T0 + 61_000);
+    first.broker.settle('1001', true, 100.5, 101); // the book closes it; the outcome waits for a tick
+    expect(first.executor.book.get('d1')?.state).toBe('closed');
+    // SIGKILL here: no tick handed the outcome to the engine, so the ledger still holds d1.
+    const second = setup(path);
+    for (const [id, c] of first.broker.contracts) second.broker.contracts.set(id, c);
+    const position: OpenPosition = {
+      decisionId: 'd1',
+      market: 'binary',
+      symbol: 'R_100',
+      venue: 'fakebroker',
+      riskUsd: 1,
+      openedTs: T0,
+      entryTs: T0 + 1000,
+      entryPrice: 100.5,
+      decision: decision('d1'),
+    };
+    expect(second.executor.adopt(position)).toBe(true);
+    second.clock.set(T0 + 70_000);
+    await second.executor.start();
+    const delivered = second.executor.onTick(tick(T0 + 70_000, 101));
+    expect(delivered).toEqual([
+      expect.objectContaining({ decisionId: 'd1', pnl: 0.95, stake: 1, rule: 'binary-fakebroker-won' }),
+    ]);
+    expect(second.executor.onTick(tick(T0 + 71_000, 101))).toEqual([]);
+    expect(second.executor.book.get('d1')).toMatchObject({ state: 'closed', brokerRef: '1001' });
+    expect(second.broker.buysByClient.size).toBe(0);
+    expect(second.alerts.map((a) => a.code)).toContain('VENUE_OUTCOME_REDELIVERED');
+  });
+
+  it('after a crash before a refusal reached the engine, settles it as never opened once more', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-broker-')), 'orders.json');
+    const first = setup(path);
+    await first.executor.start();
+    first.broker.next.push('refuse');
+    await first.executor.execute(decision('d1'), tick(T0, 100));
+    await flush();
+    expect(first.executor.book.get('d1')?.state).toBe('closed');
+    const second = setup(path);
+    const position: OpenPosition = {
+      decisionId: 'd1',
+      market: 'binary',
+      symbol: 'R_100',
+      venue: 'fakebroker',
+      riskUsd: 1,
+      openedTs: T0,
+      decision: decision('d1'),
+    };
+    expect(second.executor.adopt(position)).toBe(true);
+    await second.executor.start();
+    const [out, ...rest] = second.executor.onTick(tick(T0 + 1000, 100));
+    expect(rest).toEqual([]);
+    expect(out).toMatchObject({ decisionId: 'd1', stake: 0, pnl: 0, exit: { kind: 'cancelled' } });
+    expect(second.broker.buysByClient.size).toBe(0);
+  });
+
   it('journals a settlement divergence when the broker and the shadow rules disagree', async () => {
     const { clock, broker, executor, alerts } = setup();
     await executor.start();

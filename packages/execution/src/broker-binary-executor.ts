@@ -203,13 +203,20 @@ export class BrokerBinaryExecutor implements BinaryExecutor {
   /**
    * Takes back a position of this venue an earlier session left open: known to the book, or with a
    * contract id in the ledger (followed again at start), or — without either — looked up in the
-   * account as an unanswered buy.
+   * account as an unanswered buy. One the book already closed (settled or refused, the session
+   * killed before a tick delivered the outcome) has its outcome delivered again.
    */
   adopt(position: OpenPosition): boolean {
     const decision = position.decision;
     if (position.venue !== this.venue || decision?.engine !== 'binary') return false;
     if (position.entryTs !== undefined && position.entryPrice !== undefined) this.#shadow.adopt(position);
-    if (this.book.get(decision.id) !== undefined) return true;
+    const known = this.book.get(decision.id);
+    if (known !== undefined) {
+      // Closed in the book but still in the ledger: its outcome never reached the engine (a crash
+      // between the broker's answer and the next tick). Delivered again, never bought again.
+      if (known.state === 'closed') this.#followUp.redeliver(known);
+      return true;
+    }
     const record: BinaryOrderRecord = {
       request: this.#request(decision),
       symbol: decision.symbol,

@@ -124,6 +124,31 @@ export class ContractFollowUp {
     }
   }
 
+  /**
+   * Delivers again the outcome of an order the book closed but the engine never got (after a
+   * restart, the ledger still holds its position): a bought contract is reopened in the book and
+   * followed again at the reconciliation, so it settles with the broker's final numbers; an order
+   * that never opened (refused, not bought) settles as cancelled again. Nothing is sent to buy.
+   */
+  redeliver(order: BrokerOrder): void {
+    const record = binaryRecord(order);
+    if (record === undefined || order.state !== 'closed') return;
+    this.alert(
+      'info',
+      'VENUE_OUTCOME_REDELIVERED',
+      `${this.venue}: the outcome of ${order.decisionId} (${order.note ?? 'closed'}) never reached the engine before the restart; delivered again`,
+      { decisionId: order.decisionId, ...(order.brokerRef ? { contractId: order.brokerRef } : {}) },
+    );
+    if (order.brokerRef !== undefined) {
+      this.#o.book.mark(order.decisionId, 'open', {
+        note: `${order.note ?? 'closed'}; followed again after a restart`,
+      });
+      return;
+    }
+    const reason = order.note ?? `not bought at ${this.venue}`;
+    this.#queue.push(cancelledOutcome(order.decisionId, this.#priced(record), reason, this.#o.clock.nowMs()));
+  }
+
   /** Stops following every contract (they stay open at the broker and in the book). */
   stopAll(): void {
     for (const off of this.#follows.values()) off();
