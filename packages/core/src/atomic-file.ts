@@ -23,7 +23,8 @@ const sweptDirs = new Set<string>();
  * one, never a mix: write a temp file beside it, fsync it, rename it over the target, fsync the
  * directory. Secret values are redacted and bigints become decimal strings, as in journals. The
  * first write of a process into a folder removes the temp files a killed writer left there
- * ({@link removeStaleTempFiles}).
+ * ({@link removeStaleTempFiles}). A failure is a StateError `STATE_WRITE_FAILED` naming the file and,
+ * when the system gave one, its `errno` (`ENOSPC`, `EROFS`, `EIO`, ...).
  *
  * @example
  * writeJsonAtomic('state/safety.json', { version: 1, cooldown: true });
@@ -52,7 +53,13 @@ export function writeJsonAtomic(path: string, value: unknown): void {
     } catch {
       // the temp file may not exist; nothing to clean up
     }
-    throw new StateError('STATE_WRITE_FAILED', 'cannot write the state file', { file: path }, { cause: err });
+    const errno = (err as NodeJS.ErrnoException).code;
+    throw new StateError(
+      'STATE_WRITE_FAILED',
+      'cannot write the state file; check the disk space and permissions of its folder (the previous file is kept)',
+      { file: path, ...(errno !== undefined ? { errno } : {}) },
+      { cause: err },
+    );
   }
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AlertSchema } from './alert.js';
+import { type Alert, AlertSchema } from './alert.js';
+import type { JournalError } from './errors.js';
 import { readJournal } from './journal.js';
 import { JOURNAL_FILES, OmniLogger } from './omni-logger.js';
 import { TickSchema } from './tick.js';
@@ -114,5 +115,21 @@ describe('OmniLogger', () => {
     expect(existsSync(alerts) ? (await readJournal(alerts)).records : []).toHaveLength(0);
     logger.close();
     expect((await readJournal(alerts, { schema: AlertSchema })).records.map((a) => a.tsMs)).toEqual([2, 3]);
+  });
+
+  it('reports a journal whose folder cannot be created to onWriteFailure once, and drops its records', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'omni-logger-gone-'));
+    writeFileSync(join(parent, 'run'), 'a file where the run folder should be');
+    const failures: JournalError[] = [];
+    const logger = new OmniLogger(join(parent, 'run'), { onWriteFailure: (e) => failures.push(e) });
+    const alert: Alert = { tsMs: 1, level: 'critical', code: 'X', message: 'x', source: 'test' };
+    logger.logAlert(alert);
+    logger.logAlert(alert);
+    expect(failures.map((e) => [e.code, e.context['file']])).toEqual([
+      ['JOURNAL_WRITE_FAILED', join(parent, 'run', JOURNAL_FILES.alerts)],
+    ]);
+    expect(() => new OmniLogger(join(parent, 'run')).logAlert(alert)).toThrow(
+      expect.objectContaining({ code: 'JOURNAL_WRITE_FAILED' }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
 import type { CounterfactualGate } from './decision-brain.js';
+import { JournalError } from './errors.js';
 import {
   type JournalPosition,
   JournalWriter,
@@ -72,6 +73,8 @@ export class OmniLogger {
   #alerts: JournalWriter<Alert> | undefined;
   #counterfactual: JournalWriter<CounterfactualRecord> | undefined;
   #muted = false;
+  /** Journals whose folder could not be created, reported to `onWriteFailure` once: their records are dropped. */
+  readonly #unopenable = new Set<string>();
 
   constructor(dir: string, options: OmniLoggerOptions = {}) {
     this.dir = dir;
@@ -93,38 +96,38 @@ export class OmniLogger {
   logTick(tick: Tick): void {
     if (this.#options.logTicks === false || this.#muted) return;
     this.#ticks ??= this.#open(JOURNAL_FILES.ticks);
-    this.#ticks.append(tick);
+    this.#ticks?.append(tick);
   }
 
   /** Journals a decision record (the decision plus whatever inputs explain it). */
   logDecision(record: object): void {
     if (this.#muted) return;
     this.#decisions ??= this.#open(JOURNAL_FILES.decisions);
-    this.#decisions.append(record);
+    this.#decisions?.append(record);
   }
 
   /** Journals a settled trade and flushes at once: it is on disk before the next decision. */
   logTrade(outcome: TradeOutcome): void {
     if (this.#muted) return;
     this.#trades ??= this.#open(JOURNAL_FILES.trades);
-    this.#trades.append(outcome);
-    if (this.#options.durable !== false) this.#trades.flush();
+    this.#trades?.append(outcome);
+    if (this.#options.durable !== false) this.#trades?.flush();
   }
 
   /** Journals an alert and flushes at once: alerts must survive a crash that follows them. */
   logAlert(alert: Alert): void {
     if (this.#muted) return;
     this.#alerts ??= this.#open(JOURNAL_FILES.alerts);
-    this.#alerts.append(alert);
-    if (this.#options.durable !== false) this.#alerts.flush();
+    this.#alerts?.append(alert);
+    if (this.#options.durable !== false) this.#alerts?.flush();
   }
 
   /** Journals a counterfactual outcome and flushes at once, like a trade. */
   logCounterfactual(record: CounterfactualRecord): void {
     if (this.#muted) return;
     this.#counterfactual ??= this.#open(JOURNAL_FILES.counterfactual);
-    this.#counterfactual.append(record);
-    if (this.#options.durable !== false) this.#counterfactual.flush();
+    this.#counterfactual?.append(record);
+    if (this.#options.durable !== false) this.#counterfactual?.flush();
   }
 
   flush(): void {
@@ -155,7 +158,26 @@ export class OmniLogger {
     );
   }
 
-  #open<T>(name: string): JournalWriter<T> {
-    return new JournalWriter<T>(join(this.dir, name), this.#options);
+  /**
+   * Opens a journal on its first record. When its folder cannot be created (gone, read-only) and an
+   * `onWriteFailure` is set, the failure goes there once and the journal's records are dropped, like
+   * those of a writer that failed later; without one it is thrown.
+   */
+  #open<T>(name: string): JournalWriter<T> | undefined {
+    if (this.#unopenable.has(name)) return undefined;
+    try {
+      return new JournalWriter<T>(join(this.dir, name), this.#options);
+    } catch (err) {
+      const onWriteFailure = this.#options.onWriteFailure;
+      if (
+        onWriteFailure === undefined ||
+        !(err instanceof JournalError) ||
+        err.code !== 'JOURNAL_WRITE_FAILED'
+      )
+        throw err;
+      this.#unopenable.add(name);
+      onWriteFailure(err);
+      return undefined;
+    }
   }
 }

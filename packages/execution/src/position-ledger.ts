@@ -8,15 +8,19 @@ import {
   PositionLedgerStateSchema,
   readJsonFile,
   StateError,
+  type StateSaveOptions,
   StateVersionProbeSchema,
-  writeJsonAtomic,
+  saveStateFile,
 } from '@omni/core';
 
 /** How a position left the ledger. */
 export type PositionClose = 'settled' | 'cancelled' | 'released';
 
-/** Options of a {@link PositionLedger}. */
-export interface PositionLedgerOptions {
+/**
+ * Options of a {@link PositionLedger}. `writeState` and `onSaveFailure` (of `StateSaveOptions`) say
+ * how the file is written and who hears of a save that failed (an engine stops trading on it).
+ */
+export interface PositionLedgerOptions extends StateSaveOptions {
   /** JSON file the ledger is persisted to (atomically); none = in memory. */
   readonly path?: string;
   /** Persist after every change when `path` is set. Default true. */
@@ -39,11 +43,13 @@ export interface PositionLedgerOptions {
 export class PositionLedger implements PositionBook {
   readonly path: string | undefined;
   readonly #autoSave: boolean;
+  readonly #saving: StateSaveOptions;
   readonly #open = new Map<string, OpenPosition>();
 
   constructor(options: PositionLedgerOptions = {}) {
     this.path = options.path;
     this.#autoSave = options.autoSave ?? true;
+    this.#saving = options;
   }
 
   /** A ledger loaded from `options.path` (or `from`) when that file exists. */
@@ -121,12 +127,15 @@ export class PositionLedger implements PositionBook {
     for (const p of state.open) this.#open.set(p.decisionId, p);
   }
 
-  /** Writes the ledger atomically to `path`. */
-  save(): void {
+  /**
+   * Writes the ledger atomically to `path`. Returns false when it could not be written and the
+   * `STATE_WRITE_FAILED` went to `onSaveFailure` (without one it is thrown); the ledger in memory stands.
+   */
+  save(): boolean {
     if (this.path === undefined) {
       throw new StateError('STATE_WRITE_FAILED', 'this position ledger has no path to save to');
     }
-    writeJsonAtomic(this.path, this.toState());
+    return saveStateFile(this.path, this.toState(), this.#saving);
   }
 
   /**

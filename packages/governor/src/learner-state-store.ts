@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { StateError, writeJsonAtomic } from '@omni/core';
+import { StateError, type StateSaveOptions, saveStateFile } from '@omni/core';
 import type { z } from 'zod';
 import {
   GOVERNOR_SNAPSHOT_KIND,
@@ -26,8 +26,11 @@ export type LearnerStateMigrations = Readonly<Partial<Record<number, LearnerStat
  */
 export const LEARNER_STATE_MIGRATIONS: LearnerStateMigrations = Object.freeze({});
 
-/** Options of {@link LearnerStateStore}. */
-export interface LearnerStateStoreOptions {
+/**
+ * Options of a {@link LearnerStateStore}. `writeState` and `onSaveFailure` (of `StateSaveOptions`)
+ * say how the file is written and who hears of a save that failed (an engine stops trading on it).
+ */
+export interface LearnerStateStoreOptions extends StateSaveOptions {
   /** Migrations to apply to older files. Default {@link LEARNER_STATE_MIGRATIONS}. */
   readonly migrations?: LearnerStateMigrations;
 }
@@ -53,10 +56,12 @@ export class LearnerStateStore {
   /** The state file. */
   readonly path: string;
   readonly #migrations: LearnerStateMigrations;
+  readonly #saving: StateSaveOptions;
 
   constructor(path: string, options: LearnerStateStoreOptions = {}) {
     this.path = path;
     this.#migrations = options.migrations ?? LEARNER_STATE_MIGRATIONS;
+    this.#saving = options;
   }
 
   /**
@@ -120,11 +125,13 @@ export class LearnerStateStore {
   /**
    * Validates `snapshot` and writes it atomically (temp file, fsync, rename), so the file always
    * holds either the previous or this snapshot. Throws StateError `STATE_INVALID` (the snapshot does
-   * not match its schema, e.g. a non-finite number; the previous file is kept) or `STATE_WRITE_FAILED`.
+   * not match its schema, e.g. a non-finite number; the previous file is kept) or `STATE_WRITE_FAILED`
+   * — the latter goes to `onSaveFailure` instead when one is given, and false is returned.
    *
    * @param snapshot `MasterGovernorX100.snapshot()`.
+   * @returns true when the file was written.
    */
-  save(snapshot: GovernorSnapshot): void {
+  save(snapshot: GovernorSnapshot): boolean {
     const checked = GovernorSnapshotSchema.safeParse(snapshot);
     if (!checked.success) {
       throw new StateError(
@@ -134,7 +141,7 @@ export class LearnerStateStore {
         { details: issues(checked.error) },
       );
     }
-    writeJsonAtomic(this.path, checked.data);
+    return saveStateFile(this.path, checked.data, this.#saving);
   }
 
   #readJson(): unknown {

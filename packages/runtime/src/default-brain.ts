@@ -1,9 +1,12 @@
-import { type DecisionBrain, isLiveMode, type OmniConfig, type Rng } from '@omni/core';
+import { type DecisionBrain, isLiveMode, type OmniConfig, type Rng, type StateSaveOptions } from '@omni/core';
 import { type GovernorDecision, LearnerStateStore, MasterGovernorX100 } from '@omni/governor';
 import type { SequenceModelEngine } from '@omni/sequence';
 
-/** Options of {@link createDefaultBrain}. */
-export interface DefaultBrainOptions {
+/**
+ * Options of {@link createDefaultBrain}. `writeState` and `onSaveFailure` (of `StateSaveOptions`)
+ * say how governor.json is written and who hears of a save that failed (an engine stops trading on it).
+ */
+export interface DefaultBrainOptions extends StateSaveOptions {
   readonly config: OmniConfig;
   readonly rng: Rng;
   readonly sequence: SequenceModelEngine;
@@ -22,8 +25,11 @@ export interface DefaultBrainOptions {
 /** MasterGovernorX100 as the runtime's brain, with persistence of every learner. */
 export interface DefaultBrain extends DecisionBrain<GovernorDecision> {
   readonly governor: MasterGovernorX100;
-  /** Writes the governor snapshot atomically to `statePath` (no-op without one). */
-  save(): void;
+  /**
+   * Writes the governor snapshot atomically to `statePath` (no-op, true, without one). False when it
+   * could not be written and the failure went to `onSaveFailure`.
+   */
+  save(): boolean;
 }
 
 /**
@@ -45,8 +51,14 @@ export function createDefaultBrain(options: DefaultBrainOptions): DefaultBrain {
   const from = options.initialStatePath ?? options.statePath;
   const saved = from === undefined ? undefined : new LearnerStateStore(from).load();
   const governor = saved ? MasterGovernorX100.restore(saved, deps) : new MasterGovernorX100(deps);
-  const store = options.statePath === undefined ? undefined : new LearnerStateStore(options.statePath);
-  const save = (): void => store?.save(governor.snapshot());
+  const store =
+    options.statePath === undefined
+      ? undefined
+      : new LearnerStateStore(options.statePath, {
+          ...(options.writeState ? { writeState: options.writeState } : {}),
+          ...(options.onSaveFailure ? { onSaveFailure: options.onSaveFailure } : {}),
+        });
+  const save = (): boolean => store?.save(governor.snapshot()) ?? true;
   const saveAfterLearn = options.saveAfterLearn ?? true;
   return {
     governor,

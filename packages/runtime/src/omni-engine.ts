@@ -9,7 +9,8 @@ import {
   type OmniConfig,
   OmniLogger,
   Rng,
-  RuntimeError,
+  type StateFileWrite,
+  type StateSaveOptions,
   spotRoundTripCostBps,
   writeJsonAtomic,
 } from '@omni/core';
@@ -26,23 +27,15 @@ import { defaultModelPath, FallbackSequenceModel } from '@omni/sequence';
 import { counterfactualSettings } from './counterfactual-settler.js';
 import { DecisionJournal, type DecisionJournalLevel } from './decision-journal.js';
 import { createDefaultBrain, type DefaultBrain } from './default-brain.js';
-import { JournalFaultGuard } from './journal-fault-guard.js';
 import { ModelledOperator, type OperatorReviewPolicy } from './modelled-operator.js';
 import { OmniRuntime } from './omni-runtime.js';
 import { PerformanceRecorder } from './performance-recorder.js';
 import { reconcileLedger } from './reconcile-ledger.js';
 import { PoolRouteCandidates } from './route-candidates.js';
-import {
-  assertSameConfig,
-  configDigest,
-  nextRunId,
-  ORIGIN_DIR,
-  readCheckpoint,
-  rewindJournals,
-  type SessionCheckpoint,
-  SessionCheckpointer,
-} from './session-checkpoint.js';
+import { openSession } from './engine-session.js';
+import { nextRunId, type SessionCheckpoint, SessionCheckpointer } from './session-checkpoint.js';
 import { WalkForwardRetrainer } from './walk-forward-retrainer.js';
+import { WriteFaultGuard } from './write-fault-guard.js';
 
 /** What a hub factory gets from {@link createOmniEngine}. */
 export interface EngineHubParts {
@@ -116,12 +109,15 @@ export interface OmniEngineOptions {
   readonly decisionJournal?: DecisionJournalLevel;
   /**
    * Write each settled trade, counterfactual outcome and alert before going on (default true).
-   * Backtests pass false: their folder is published only when the run succeeded. Durable journals
-   * that cannot be written stop trading ({@link JournalFaultGuard}); others throw `JOURNAL_WRITE_FAILED`.
+   * Backtests pass false: their folder is published only when the run succeeded. With durable
+   * journals, a journal or state file that cannot be written stops trading ({@link WriteFaultGuard});
+   * without, the run fails with `JOURNAL_WRITE_FAILED` or `STATE_WRITE_FAILED`.
    */
   readonly durableJournals?: boolean;
   /** Where journal bytes go (default `fs.writeSync`): the fault-injection seam of the disk tests. */
   readonly journalWrite?: JournalFileWrite;
+  /** How state files are written (default `writeJsonAtomic`): the state-file seam of the disk tests. */
+  readonly stateWrite?: StateFileWrite;
   /** Skipped decisions per checkpoint line of a journal at level `actions`. Default 10,000. */
   readonly decisionCheckpointEvery?: number;
 }
@@ -162,45 +158,6 @@ export interface OmniEngine {
   close(): Promise<void>;
 }
 
-/** The resume bookkeeping of a resumable run (see `OmniEngineOptions.resumable`). */
-interface EngineSession {
-  readonly runId: string;
-  readonly origin: string;
-  readonly configDigest: string;
-  readonly sessions: number;
-  readonly resumed: SessionCheckpoint | undefined;
-}
-
-function openSession(options: OmniEngineOptions): EngineSession | undefined {
-  if (!options.resumable) return undefined;
-  const stateDir = options.stateDir;
-  if (stateDir === undefined) {
-    throw new RuntimeError('RUNTIME_BAD_INPUT', 'a resumable run needs a stateDir', {
-      runDir: options.runDir,
-    });
-  }
-  if (options.hub && (typeof options.hub === 'function' || options.hub.name !== 'shadow')) {
-    throw new RuntimeError(
-      'RUNTIME_BAD_INPUT',
-      'only a run whose hub places no real orders can be resumed by a silent replay',
-      { hub: typeof options.hub === 'function' ? 'factory' : options.hub.name },
-    );
-  }
-  const digest = configDigest(options.config);
-  const resumed = readCheckpoint(options.runDir);
-  if (resumed) {
-    assertSameConfig(options.runDir, resumed, digest);
-    rewindJournals(options.runDir, resumed);
-  }
-  return {
-    runId: resumed?.runId ?? nextRunId(stateDir, options.runIdPrefix ?? 'run'),
-    origin: join(options.runDir, ORIGIN_DIR),
-    configDigest: digest,
-    sessions: (resumed?.sessions ?? 0) + 1,
-    resumed,
-  };
-}
-
 /** Default features for daily bars: each tick is a bar. */
 export const DAILY_FEATURES: FeatureExtractorOptions = {
   bars: { kind: 'ticks', count: 1 },
@@ -224,10 +181,15 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     logger.logAlert(alert);
     options.onAlert?.(alert);
   };
-  const guard = durable ? new JournalFaultGuard(clock, onAlert) : undefined;
+  const guard = durable ? new WriteFaultGuard(clock, onAlert) : undefined;
   const writing = {
     ...(guard ? { onWriteFailure: guard.onWriteFailure } : {}),
     ...(options.journalWrite ? { write: options.journalWrite } : {}),
+  };
+  // safety.json, ledger.json, governor.json and checkpoint.json: a failed save stops trading, never the run.
+  const saving: StateSaveOptions = {
+    ...(guard ? { onSaveFailure: guard.onSaveFailure } : {}),
+    ...(options.stateWrite ? { writeState: options.stateWrite } : {}),
   };
   const logger = new OmniLogger(options.runDir, { logTicks: options.logTicks ?? false, durable, ...writing });
   const rng = new Rng(config.seed);
@@ -242,6 +204,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
       : (options.pools ?? new SyntheticPoolPair({ seed: config.seed, symbol }));
   // The one record of open positions: persisted beside the safety state, shared by the hub and SafetyManager.
   const ledger = PositionLedger.open({
+    ...saving,
     ...(options.stateDir ? { path: join(options.stateDir, 'ledger.json'), autoSave: !session } : {}),
     ...(session?.resumed ? { from: join(session.origin, 'ledger.json') } : {}),
   });
@@ -257,6 +220,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
     arbitrageCost: config.engines.arbitrage,
     spotCostBps: spotRoundTripCostBps(config),
     onAlert,
+    ...saving,
     ...(options.stateDir
       ? {
           statePath: join(options.stateDir, 'safety.json'),
@@ -289,13 +253,15 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         ...(session?.resumed ? { initialStatePath: join(session.origin, 'governor.json') } : {}),
         // A resumable run saves the learners at its checkpoints, with the ledger and safety state.
         saveAfterLearn: !session,
+        ...saving,
       });
   if (session && !session.resumed) {
     // The state this run starts from, for a resume to replay from.
     mkdirSync(session.origin, { recursive: true });
-    writeJsonAtomic(join(session.origin, 'safety.json'), safety.toState());
-    writeJsonAtomic(join(session.origin, 'ledger.json'), ledger.toState());
-    if (governor) writeJsonAtomic(join(session.origin, 'governor.json'), governor.governor.snapshot());
+    const writeOrigin = options.stateWrite ?? writeJsonAtomic; // before any trade: a failure fails the start
+    writeOrigin(join(session.origin, 'safety.json'), safety.toState());
+    writeOrigin(join(session.origin, 'ledger.json'), ledger.toState());
+    if (governor) writeOrigin(join(session.origin, 'governor.json'), governor.governor.snapshot());
   }
   const brain: DecisionBrain = options.brain ?? (governor as DefaultBrain);
   const performance = new PerformanceRecorder({ startingBalanceUsd: config.startingBalanceUsd });
@@ -337,6 +303,7 @@ export async function createOmniEngine(options: OmniEngineOptions): Promise<Omni
         ...(governor ? { saveLearners: () => governor.save() } : {}),
         ...(options.stateDir ? { saveLedger: () => ledger.save() } : {}),
         onAlert,
+        ...saving,
       })
     : undefined;
   const runtime = new OmniRuntime({

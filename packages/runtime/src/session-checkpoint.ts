@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Alert,
@@ -9,6 +9,8 @@ import {
   type OmniLogger,
   RuntimeError,
   readJsonFile,
+  type StateSaveOptions,
+  saveStateFile,
   toJsonLine,
   truncateJournal,
   writeJsonAtomic,
@@ -82,8 +84,11 @@ export function rewindJournals(runDir: string, checkpoint: SessionCheckpoint): v
   }
 }
 
-/** What a {@link SessionCheckpointer} saves together. */
-export interface SessionCheckpointerOptions {
+/**
+ * What a {@link SessionCheckpointer} saves together. `writeState` and `onSaveFailure` (of
+ * `StateSaveOptions`) say how checkpoint.json is written and who hears of a save that failed.
+ */
+export interface SessionCheckpointerOptions extends StateSaveOptions {
   readonly runDir: string;
   readonly runId: string;
   readonly configDigest: string;
@@ -95,20 +100,23 @@ export interface SessionCheckpointerOptions {
   readonly safety: {
     readonly statePath: string | undefined;
     toState(): z.infer<typeof SafetyStateSchema>;
-    save(): void;
+    /** False when the file could not be written (the failure went to its `onSaveFailure`). */
+    save(): boolean;
     load(): boolean;
   };
-  /** Saves the learners (the governor snapshot) atomically. */
-  readonly saveLearners?: () => void;
-  /** Saves the position ledger atomically. */
-  readonly saveLedger?: () => void;
+  /** Saves the learners (the governor snapshot) atomically; false when it could not. */
+  readonly saveLearners?: () => boolean;
+  /** Saves the position ledger atomically; false when it could not. */
+  readonly saveLedger?: () => boolean;
   readonly onAlert?: (alert: Alert) => void;
 }
 
 /**
  * Saves one consistent point of a run: journals flushed, learner state and safety state written
  * atomically, then the checkpoint (journal positions, tick count, decision counter) — in that
- * order, so the checkpoint never names a point whose state is not on disk. A run resumes from the
+ * order, so the checkpoint never names a point whose state is not on disk: when a state file could
+ * not be written (its failure reported to `onSaveFailure`, which stops trading), the checkpoint is
+ * not moved either, and a resume replays from the last complete one. A run resumes from the
  * last checkpoint by replaying its feed silently up to it (see `OmniRuntime.replaySilently`).
  *
  * Operator actions on the safety state file (`omni safety reset`) made while the run was stopped
@@ -148,16 +156,21 @@ export class SessionCheckpointer {
     return true;
   }
 
-  /** Writes the checkpoint for `point` (see the class comment for the order). */
-  save(point: CheckpointPoint): void {
+  /**
+   * Writes the checkpoint for `point` (see the class comment for the order). Returns false when a
+   * file could not be written and its failure went to an `onSaveFailure` (without one it throws).
+   */
+  save(point: CheckpointPoint): boolean {
     const o = this.#o;
     this.adoptOperatorActions(point.lastTick?.tsMs ?? 0);
     o.audit.flush();
     const journals: Record<string, JournalPosition> = o.logger.positions();
     journals[JOURNAL_FILES.decisions] = { rotation: 0, bytes: fileSize(o.audit.path) };
-    o.saveLearners?.();
-    o.saveLedger?.();
-    if (o.safety.statePath !== undefined) o.safety.save();
+    // Every state file is attempted (each failure is reported on its own), the checkpoint only after all.
+    const learners = o.saveLearners?.() ?? true;
+    const ledger = o.saveLedger?.() ?? true;
+    const safety = o.safety.statePath === undefined || o.safety.save();
+    if (!(learners && ledger && safety)) return false;
     const checkpoint: SessionCheckpoint = {
       kind: 'omni-session-checkpoint',
       version: 1,
@@ -169,9 +182,9 @@ export class SessionCheckpointer {
       lastTick: point.lastTick,
       journals,
     };
-    mkdirSync(o.runDir, { recursive: true });
-    writeJsonAtomic(join(o.runDir, CHECKPOINT_FILE), checkpoint);
+    if (!saveStateFile(join(o.runDir, CHECKPOINT_FILE), checkpoint, o)) return false;
     this.#saved++;
+    return true;
   }
 }
 

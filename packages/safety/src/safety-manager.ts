@@ -9,10 +9,10 @@ import {
   type OpenPosition,
   positionRiskUsd,
   SafetyError,
+  saveStateFile,
   type Tick,
   type TradeDecision,
   type TradeOutcome,
-  writeJsonAtomic,
 } from '@omni/core';
 import { PositionLedger } from '@omni/execution';
 import { applyReduceOnly, applyReset, applyUnfreeze, nonEmpty } from './operator-actions.js';
@@ -70,6 +70,7 @@ export class SafetyManager {
   readonly #arbitrageCost: ArbitrageCostSettings;
   readonly #spotCostBps: number;
   readonly #autoSave: boolean;
+  readonly #saving: SafetyManagerOptions;
   readonly #onAlert: SafetyAlertSink | undefined;
   readonly #tripListeners = new Set<TripListener>();
   #state: SafetyState;
@@ -84,6 +85,7 @@ export class SafetyManager {
     this.#spotCostBps = options.spotCostBps ?? 0;
     this.statePath = options.statePath;
     this.#autoSave = options.autoSave ?? true;
+    this.#saving = options;
     this.#onAlert = options.onAlert;
     this.ledger = options.ledger ?? new PositionLedger();
     this.#sessionOffsetMs = sessionOffsetMs(options.limits.sessionStartUtc);
@@ -204,9 +206,7 @@ export class SafetyManager {
         'warn',
         'SAFETY_UNKNOWN_OUTCOME',
         'a settled trade was never registered as open; counted anyway',
-        {
-          decisionId: outcome.decisionId,
-        },
+        { decisionId: outcome.decisionId },
       );
     }
     s.dailyPnlUsd += outcome.pnl;
@@ -320,12 +320,12 @@ export class SafetyManager {
     return structuredClone(this.#state);
   }
 
-  /** Writes the state atomically to `statePath`. */
-  save(): void {
+  /** Writes the state atomically to `statePath`; false when it failed and `onSaveFailure` heard of it. */
+  save(): boolean {
     if (this.statePath === undefined) {
       throw new SafetyError('SAFETY_STATE_INVALID', 'this SafetyManager has no statePath to save to');
     }
-    writeJsonAtomic(this.statePath, this.#state);
+    return saveStateFile(this.statePath, this.#state, this.#saving);
   }
 
   /**

@@ -5,6 +5,7 @@ import type {
   Market,
   OmniConfig,
   OpenPosition,
+  StateSaveOptions,
   TradeDecision,
 } from '@omni/core';
 import type { PositionLedger } from '@omni/execution';
@@ -91,8 +92,11 @@ export interface OperatorRequest {
   readonly operator: string;
 }
 
-/** Options of a {@link SafetyManager}. */
-export interface SafetyManagerOptions {
+/**
+ * Options of a {@link SafetyManager}. `writeState` and `onSaveFailure` (of `StateSaveOptions`) say how
+ * `safety.json` is written and who hears of a save that failed (an engine stops trading on it).
+ */
+export interface SafetyManagerOptions extends StateSaveOptions {
   /** The caps, from `OmniConfig['risk']`. */
   readonly limits: OmniConfig['risk'];
   /** The only source of time (ManualClock in backtests). Daily counters roll at UTC midnight. */
