@@ -6,12 +6,14 @@
 //   - a short shadow replay (`omni shadow --max-ticks 500 --seed 7`);
 //   - `omni train` of the sequence model on a short window (`--until 2009-12-31 --seed 7`);
 // and compares trades.jsonl, decisions.jsonl, counterfactual.jsonl, alerts.jsonl, summary.json (minus
-// outDir) and the trained model's bytes with Node 20's, byte for byte. Then it runs the vitest suites
-// of core, features, fib-core and governor on Node 22 and 24 (Node 20 runs them in `pnpm test`).
-// Usage: node scripts/check-node-versions.mjs [--versions 20,22,24] [--no-train] [--no-vitest] [--keep]
+// outDir) and the trained model's bytes with Node 20's, byte for byte. Then it runs the vitest suite
+// of every workspace package (packages/*, packages/venues/*, apps/*) on Node 22 and 24, one package at
+// a time (Node 20 runs them in `pnpm test`).
+// Usage: node scripts/check-node-versions.mjs [--versions 20,22,24] [--packages core,runtime] [--no-train]
+//        [--no-vitest] [--keep]
 // Needs a build (`pnpm build`). Exit code 0 when every check passes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +22,22 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const versionsArg = argv[argv.indexOf('--versions') + 1];
 const VERSIONS = (argv.includes('--versions') ? versionsArg : '20,22,24').split(',').map(Number);
-const VITEST_PACKAGES = ['core', 'features', 'fib-core', 'governor'];
+/** Workspace folders (relative to the root) whose `test` script runs vitest, or those named by --packages. */
+function vitestPackages() {
+  const dirs = [];
+  for (const top of ['packages', 'packages/venues', 'apps']) {
+    for (const name of readdirSync(join(root, top)).sort()) {
+      const manifest = join(root, top, name, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const test = JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test ?? '';
+      if (test.startsWith('vitest')) dirs.push(`${top}/${name}`);
+    }
+  }
+  if (!argv.includes('--packages')) return dirs;
+  const wanted = argv[argv.indexOf('--packages') + 1].split(',');
+  return dirs.filter((d) => wanted.includes(d.split('/').at(-1)));
+}
+const VITEST_PACKAGES = vitestPackages();
 const JOURNALS = ['trades.jsonl', 'decisions.jsonl', 'counterfactual.jsonl', 'alerts.jsonl', 'summary.json'];
 const started = Date.now();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -31,7 +48,13 @@ function check(ok, what) {
   if (!ok) failures.push(what);
 }
 const run = (cmd, args, options = {}) =>
-  execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  execFileSync(cmd, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+    ...options,
+  });
 
 /** The path of a Node binary of this major version: this process, or the npm `node` package. */
 function nodeBinary(major) {
@@ -146,14 +169,14 @@ if (!flag('--no-vitest')) {
       let ok = true;
       let tail = '';
       try {
-        tail = run(binaries.get(v), [vitest, 'run'], { cwd: join(root, 'packages', pkg), timeout: 300_000 });
+        tail = run(binaries.get(v), [vitest, 'run'], { cwd: join(root, pkg), timeout: 600_000 });
       } catch (err) {
         ok = false;
         tail = `${err.stdout ?? ''}${err.stderr ?? ''}`;
       }
       // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours
       const summary = tail.replace(/\u001b\[[0-9;]*m/g, '').match(/Tests\s+(.*)/)?.[1] ?? tail.slice(-400);
-      check(ok, `@omni/${pkg} tests on node ${v}: ${summary.trim()}`);
+      check(ok, `${pkg} tests on node ${v} (${seconds()}): ${summary.trim()}`);
     }
   }
 }
