@@ -10,7 +10,7 @@
  * adopted by a later session and settled exactly once in trades.jsonl with the server's numbers,
  * every journal parses, every audit chain verifies, and the API token appears nowhere.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAuditTrail } from '@omni/runtime';
@@ -20,6 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspectCrashedRun } from './crash-harness.js';
 import {
   bookOrders,
+  completeRecordsOf,
   type LiveEnd,
   LiveSession,
   liveEnv,
@@ -317,16 +318,9 @@ describe('omni live --venue deriv killed with SIGKILL around open contracts and 
     expect(hits).toBe(0);
 
     // How the restarts took the contracts back (alerts.jsonl of every session).
-    const alerts = sessionOuts.flatMap((out) => {
-      const path = join(out, 'alerts.jsonl');
-      if (!existsSync(path)) return [];
-      const text = readFileSync(path, 'utf8');
-      return text
-        .slice(0, text.lastIndexOf('\n') + 1)
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => (JSON.parse(l) as { code: string }).code);
-    });
+    const alerts = sessionOuts.flatMap((out) =>
+      completeRecordsOf<{ code: string }>(out, 'alerts.jsonl').map((a) => a.code),
+    );
     const alertCount = (code: string): number => alerts.filter((c) => c === code).length;
     expect(alertCount('VENUE_OUTCOME_REDELIVERED')).toBeGreaterThanOrEqual(
       kills.filter((k) => k.point === 'settled-unjournaled').length,

@@ -113,16 +113,21 @@ export interface TradeRecord {
   readonly rule: string;
 }
 
-/** The complete records of `<out>/trades.jsonl` (a torn last line left out). */
-export function tradesOf(out: string): TradeRecord[] {
-  const path = join(out, 'trades.jsonl');
+/** The complete records of the journal `<out>/<file>` (a torn last line left out; none when it is missing). */
+export function completeRecordsOf<T>(out: string, file: string): T[] {
+  const path = join(out, file);
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
   return text
     .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as TradeRecord);
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** The complete records of `<out>/trades.jsonl`. */
+export function tradesOf(out: string): TradeRecord[] {
+  return completeRecordsOf<TradeRecord>(out, 'trades.jsonl');
 }
 
 /** Whether `<out>/ticks.jsonl` holds the tick of `epochS`: the child processed every tick up to it. */
