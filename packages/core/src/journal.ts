@@ -202,31 +202,31 @@ export class JournalWriter<T = unknown> {
   flush(): void {
     if (this.#length === 0 || this.#failure !== undefined) return;
     const lines = this.#ends.length;
+    let failure: unknown;
     try {
       this.#writeBuffered();
       if (this.#fsync && this.#fd !== undefined) fsyncSync(this.#fd);
     } catch (err) {
-      const error =
-        err instanceof JournalError
-          ? err
-          : new JournalError(
-              'JOURNAL_WRITE_FAILED',
-              'cannot write to the journal (disk full, read-only or gone?); free space or fix the folder, then restart',
-              { file: this.path, errno: (err as NodeJS.ErrnoException).code },
-              { cause: err },
-            );
-      // What this flush held is not retried: the buffer is emptied either way (below).
-      this.#length = 0;
-      this.#ends.length = 0;
-      if (this.#onWriteFailure === undefined) throw error;
-      // Failed for good: what was not written is lost, and nothing is written after it.
-      this.#failure = error;
-      this.#lost += lines;
-      this.#onWriteFailure(error);
-      return;
+      failure = err ?? new Error('write failed');
     }
+    // What this flush held is not retried: the buffer is emptied whether it was written or not.
     this.#length = 0;
     this.#ends.length = 0;
+    if (failure === undefined) return;
+    const error =
+      failure instanceof JournalError
+        ? failure
+        : new JournalError(
+            'JOURNAL_WRITE_FAILED',
+            'cannot write to the journal (disk full, read-only or gone?); free space or fix the folder, then restart',
+            { file: this.path, errno: (failure as NodeJS.ErrnoException).code },
+            { cause: failure },
+          );
+    if (this.#onWriteFailure === undefined) throw error;
+    // Failed for good: what was not written is lost, and nothing is written after it.
+    this.#failure = error;
+    this.#lost += lines;
+    this.#onWriteFailure(error);
   }
 
   /**
