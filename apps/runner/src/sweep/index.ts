@@ -3,7 +3,6 @@ export { GridFileSchema, parseGrid, readGridFile, type SweepGrid, type SweepPara
 export { type EquitySeries, sweepHtml } from './html.js';
 export {
   inThreadExecutor,
-  localExecutor,
   type SweepExecutor,
   sweepWorkerEntry,
   workerThreadsExecutor,
@@ -22,7 +21,8 @@ export {
 export { mergeResults, resultsCsv, type SweepResults, type SweepRunEntry } from './results.js';
 export { RUN_METRICS, runFolder, runSweepJob, sweepJobConfig } from './run-job.js';
 export { type RunSweepOptions, runSweep, type SweepOutcome, writeSweepFiles } from './run-sweep.js';
+export { localExecutor, sharedQueueExecutor } from './shared-queue.js';
 export { SweepError } from './sweep-error.js';
 export type { RunSweepJob, SweepBacktestOptions, SweepJob, SweepRunResult } from './sweep-job.js';
-export { runSweepJobOutcome, type SweepJobOutcome } from './sweep-worker.js';
+export { claimJob, runSweepJobOutcome, type SharedQueueData, type SweepJobOutcome } from './sweep-worker.js';
 export { parseWalkForward, type SweepWindow, type WalkForwardSpec, walkForwardWindows } from './windows.js';

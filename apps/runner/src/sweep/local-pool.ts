@@ -21,7 +21,7 @@ export function sweepWorkerEntry(moduleUrl: string = import.meta.url): WorkerEnt
 }
 
 /** The error of a job that failed in a worker thread, naming the run. */
-function jobError(job: SweepJob, outcome: Extract<SweepJobOutcome, { ok: false }>): Error {
+export function jobError(job: SweepJob, outcome: Extract<SweepJobOutcome, { ok: false }>): Error {
   return symbolError(`${job.symbol} (run ${job.index}, ${windowTag(job.window)})`, outcome.error);
 }
 
@@ -69,9 +69,4 @@ export function workerThreadsExecutor(
       await pool.destroy();
     }
   };
-}
-
-/** The local executor for `workers` threads: this thread for 1, a worker-thread pool otherwise. */
-export function localExecutor(workers: number, entry?: WorkerEntry): SweepExecutor {
-  return workers <= 1 ? inThreadExecutor() : workerThreadsExecutor(workers, entry);
 }
