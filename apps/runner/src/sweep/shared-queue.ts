@@ -30,7 +30,7 @@ function startThread(entry: WorkerEntry, data: SharedQueueData): Worker {
  * isolate fewer starts, loads and warms its JIT than with `threads` workers; on a machine with as
  * many cores as threads, that start-up is paid on the cores the runs need (docs/sweeps.md, "Where
  * the second core goes"). The first failure stops every thread from claiming more, terminates the
- * worker threads and rejects with that failure.
+ * worker threads and rejects with that failure; no result is handed on after it.
  */
 export function sharedQueueExecutor(
   threads: number,
@@ -59,8 +59,8 @@ export function sharedQueueExecutor(
       (worker) =>
         new Promise<void>((resolve) => {
           worker.on('message', (outcome: SweepJobOutcome) => {
-            if (outcome.ok) onResult(outcome.result);
-            else stop(failed(outcome));
+            if (!outcome.ok) stop(failed(outcome));
+            else if (failure === undefined) onResult(outcome.result); // none after a failure
           });
           worker.on('error', (err) => stop(threadError(err.message)));
           worker.on('exit', (code) => {
@@ -76,7 +76,7 @@ export function sharedQueueExecutor(
           stop(jobError(current, { ok: false, index: current.index, error: serializeError(err) }));
           return undefined;
         });
-        if (result === undefined) return;
+        if (result === undefined || failure !== undefined) return;
         onResult(result);
       }
     };
