@@ -5,7 +5,6 @@ export {
   inThreadExecutor,
   type SweepExecutor,
   sweepWorkerEntry,
-  workerThreadsExecutor,
 } from './local-pool.js';
 export { type ParameterSet, parameterKey, parameterSets } from './parameter-sets.js';
 export {

@@ -1,4 +1,4 @@
-import { backtestWorkerEntry, type WorkerEntry, workerPool } from '../commands/backtest-symbols.js';
+import { backtestWorkerEntry, type WorkerEntry } from '../commands/backtest-symbols.js';
 import { serializeError, symbolError } from '../commands/backtest-worker.js';
 import { runSweepJob } from './run-job.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
@@ -25,48 +25,19 @@ export function jobError(job: SweepJob, outcome: Extract<SweepJobOutcome, { ok: 
   return symbolError(`${job.symbol} (run ${job.index}, ${windowTag(job.window)})`, outcome.error);
 }
 
+/** The error of a job whose run threw in this thread, naming the run. */
+export function runError(job: SweepJob, err: unknown): Error {
+  return jobError(job, { ok: false, index: job.index, error: serializeError(err) });
+}
+
 /** One job after another in this thread, with {@link runSweepJob}. */
 export function inThreadExecutor(run = runSweepJob): SweepExecutor {
   return async (jobs, onResult) => {
     for (const job of jobs) {
       const result = await run(job).catch((err: unknown) => {
-        throw jobError(job, { ok: false, index: job.index, error: serializeError(err) });
+        throw runError(job, err);
       });
       onResult(result);
-    }
-  };
-}
-
-/**
- * The jobs on `threads` worker threads (tinypool, the pattern of `omni backtest --symbols`); each
- * thread runs {@link runSweepJob}. The first failure destroys the pool, so nothing more is started.
- */
-export function workerThreadsExecutor(
-  threads: number,
-  entry: WorkerEntry = sweepWorkerEntry(),
-): SweepExecutor {
-  return async (jobs, onResult) => {
-    const pool = workerPool(entry, threads);
-    try {
-      await Promise.all(
-        jobs.map(async (job) => {
-          const outcome = (await pool.run(job).catch(
-            (err: unknown): SweepJobOutcome => ({
-              ok: false,
-              index: job.index,
-              error: {
-                kind: 'other',
-                name: 'WorkerError',
-                message: err instanceof Error ? err.message : String(err),
-              },
-            }),
-          )) as SweepJobOutcome;
-          if (!outcome.ok) throw jobError(job, outcome);
-          onResult(outcome.result);
-        }),
-      );
-    } finally {
-      await pool.destroy();
     }
   };
 }

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerEntry } from '../commands/backtest-symbols.js';
-import { serializeError } from '../commands/backtest-worker.js';
-import { inThreadExecutor, jobError, type SweepExecutor, sweepWorkerEntry } from './local-pool.js';
+import { inThreadExecutor, jobError, runError, type SweepExecutor, sweepWorkerEntry } from './local-pool.js';
 import { runSweepJob } from './run-job.js';
 import { SweepError } from './sweep-error.js';
 import { claimJob, type SharedQueueData, type SweepJobOutcome } from './sweep-worker.js';
@@ -27,7 +26,7 @@ function startThread(entry: WorkerEntry, data: SharedQueueData): Worker {
  * The jobs on this thread and `threads − 1` worker threads, every thread claiming the next job in
  * plan order from one atomic counter (a thread that finishes early takes more, and no thread waits
  * for another to hand it work). This thread has the engine's modules loaded already, so one
- * isolate fewer starts, loads and warms its JIT than with `threads` workers; on a machine with as
+ * isolate fewer starts, loads and warms its JIT than with `threads` worker threads; on a machine with as
  * many cores as threads, that start-up is paid on the cores the runs need (docs/sweeps.md, "Where
  * the second core goes"). The first failure stops every thread from claiming more, terminates the
  * worker threads and rejects with that failure; no result is handed on after it.
@@ -73,7 +72,7 @@ export function sharedQueueExecutor(
       for (let job = claimJob(claims, jobs); job !== undefined; job = claimJob(claims, jobs)) {
         const current = job;
         const result = await run(current).catch((err: unknown) => {
-          stop(jobError(current, { ok: false, index: current.index, error: serializeError(err) }));
+          stop(runError(current, err));
           return undefined;
         });
         if (result === undefined || failure !== undefined) return;
