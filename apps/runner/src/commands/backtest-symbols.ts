@@ -1,8 +1,6 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import { type Clock, type OmniConfig, RuntimeError, SystemClock, writeJsonAtomic } from '@omni/core';
 import { parseRetrainPeriod } from '@omni/runtime';
 import { Tinypool } from 'tinypool';
@@ -10,6 +8,7 @@ import type { CliIo } from '../cli-io.js';
 import { parseTimeBound, selectData } from '../data-source.js';
 import { checkOutputDir, cleanStaleTempDirs, createTempRunDir, publishRunDir } from '../output-dir.js';
 import { formatTable, num, pct } from '../table.js';
+import { type WorkerEntry, workerEntry } from '../worker-entry.js';
 import { outOfSampleStart, parseOperatorReview } from './backtest.js';
 import {
   runSymbolTask,
@@ -19,6 +18,8 @@ import {
   type SymbolTask,
   symbolError,
 } from './backtest-worker.js';
+
+export type { WorkerEntry };
 
 /** Flags of `omni backtest --symbols A,B,C` (the other backtest flags apply to every symbol). */
 export interface BacktestSymbolsFlags extends SharedBacktestFlags {
@@ -113,48 +114,9 @@ export function symbolDataFiles(symbols: readonly string[], dataDir?: string): (
   });
 }
 
-/** How to start the worker: its module and the node options the worker thread needs. */
-export interface WorkerEntry {
-  /** A path, or a `data:` URL that bootstraps the source file. */
-  readonly filename: string;
-  readonly execArgv?: string[];
-}
-
-/** The `import` target of tsx's ESM API, found from its package.json (`tsx/esm/api`). */
-function tsxEsmApi(moduleUrl: string): string {
-  const manifestPath = createRequire(moduleUrl).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports: { './esm/api': { import: { default: string } } };
-  };
-  return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api'].import.default)).href;
-}
-
-/**
- * The worker entry `worker` (default `./backtest-worker`; `omni sweep` passes its own) beside
- * `moduleUrl`. Built, this module is bundled into `dist/` and the worker is
- * `dist/backtest-worker.js` (a tsup entry). From source (vitest, `pnpm omni`), the worker is
- * `backtest-worker.ts`: a worker thread loads it through tsx's ESM API, registered by a small
- * `data:` bootstrap (Node 20 does not apply `--import tsx` to a worker), with the `omni-source`
- * condition so `@omni/*` resolve to their sources as in the main thread.
- */
-export function backtestWorkerEntry(
-  moduleUrl: string = import.meta.url,
-  worker = './backtest-worker',
-): WorkerEntry {
-  if (!new URL(moduleUrl).pathname.endsWith('.ts')) {
-    return { filename: fileURLToPath(new URL(`${worker}.js`, moduleUrl)) };
-  }
-  const source = new URL(`${worker}.ts`, moduleUrl).href;
-  const bootstrap = [
-    `const { register } = await import(${JSON.stringify(tsxEsmApi(moduleUrl))});`,
-    'register();',
-    `const worker = await import(${JSON.stringify(source)});`,
-    'export default worker.default;',
-  ].join('\n');
-  return {
-    filename: `data:text/javascript,${encodeURIComponent(bootstrap)}`,
-    execArgv: ['--conditions=omni-source'],
-  };
+/** The worker entry of `omni backtest --symbols`: `backtest-worker` beside `moduleUrl` ({@link workerEntry}). */
+export function backtestWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  return workerEntry(moduleUrl, './backtest-worker');
 }
 
 /** Runs the tasks and returns their rows in task order; the first failure rejects (the others are stopped). */

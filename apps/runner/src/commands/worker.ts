@@ -5,7 +5,7 @@ import { RuntimeError } from '@omni/core';
 import type { JobInfo, WorkerEvent, WorkerSummary } from '@omni/sweep-queue';
 import { Tinypool } from 'tinypool';
 import type { CliIo } from '../cli-io.js';
-import { sweepWorkerEntry } from '../sweep/local-pool.js';
+import { sweepWorkerEntry } from '../sweep/prestart.js';
 import { runSweepJob } from '../sweep/run-job.js';
 import type { RunSweepJob, SweepJob, SweepRunResult } from '../sweep/sweep-job.js';
 import type { SweepJobOutcome } from '../sweep/sweep-worker.js';

@@ -1,11 +1,7 @@
 export { type ConfigFieldKind, configFieldKind, nestParameters, type SweepValue } from './config-fields.js';
 export { GridFileSchema, parseGrid, readGridFile, type SweepGrid, type SweepParameter } from './grid.js';
 export { type EquitySeries, sweepHtml } from './html.js';
-export {
-  inThreadExecutor,
-  type SweepExecutor,
-  sweepWorkerEntry,
-} from './local-pool.js';
+export { inThreadExecutor, type SweepExecutor } from './local-pool.js';
 export { type ParameterSet, parameterKey, parameterSets } from './parameter-sets.js';
 export {
   planSweep,
@@ -17,6 +13,12 @@ export {
   type SweepSymbol,
   sweepDigest,
 } from './plan.js';
+export {
+  prestartSweepThreads,
+  releasePrestartedThreads,
+  sweepThreadsToPrestart,
+  sweepWorkerEntry,
+} from './prestart.js';
 export { mergeResults, resultsCsv, type SweepResults, type SweepRunEntry } from './results.js';
 export { RUN_METRICS, runFolder, runSweepJob, sweepJobConfig } from './run-job.js';
 export { type RunSweepOptions, runSweep, type SweepOutcome, writeSweepFiles } from './run-sweep.js';

@@ -1,4 +1,3 @@
-import { backtestWorkerEntry, type WorkerEntry } from '../commands/backtest-symbols.js';
 import { serializeError, symbolError } from '../commands/backtest-worker.js';
 import { runSweepJob } from './run-job.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
@@ -14,11 +13,6 @@ export type SweepExecutor = (
   jobs: readonly SweepJob[],
   onResult: (result: SweepRunResult) => void,
 ) => Promise<void>;
-
-/** The worker entry of the sweep's threads: `sweep-worker` beside this module (built: `dist/sweep-worker.js`). */
-export function sweepWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  return backtestWorkerEntry(moduleUrl, './sweep-worker');
-}
 
 /** The error of a job that failed in a worker thread, naming the run. */
 export function jobError(job: SweepJob, outcome: Extract<SweepJobOutcome, { ok: false }>): Error {

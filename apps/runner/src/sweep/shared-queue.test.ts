@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sweepWorkerEntry } from './local-pool.js';
+import { sweepWorkerEntry } from './prestart.js';
 import { runSweepJob } from './run-job.js';
 import { sharedQueueExecutor } from './shared-queue.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';

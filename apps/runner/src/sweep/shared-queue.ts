@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import type { WorkerEntry } from '../commands/backtest-symbols.js';
-import { inThreadExecutor, jobError, runError, type SweepExecutor, sweepWorkerEntry } from './local-pool.js';
+import type { Worker } from 'node:worker_threads';
+import type { WorkerEntry } from '../worker-entry.js';
+import { inThreadExecutor, jobError, runError, type SweepExecutor } from './local-pool.js';
+import { startWorker, sweepWorkerEntry, takePrestartedThreads } from './prestart.js';
 import { runSweepJob } from './run-job.js';
 import { SweepError } from './sweep-error.js';
 import { claimJob, type SharedQueueData, type SweepJobOutcome } from './sweep-worker.js';
@@ -16,10 +17,15 @@ function threadError(detail: string): SweepError {
   );
 }
 
-/** Starts one worker thread of the shared queue on `entry`. */
-function startThread(entry: WorkerEntry, data: SharedQueueData): Worker {
-  const filename = entry.filename.startsWith('data:') ? new URL(entry.filename) : entry.filename;
-  return new Worker(filename, { workerData: data, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+/**
+ * The `threads` worker threads of one sweep: those prestarted on `entry` ({@link takePrestartedThreads},
+ * already loaded) are handed `data` as a message, the rest start with it as their `workerData`.
+ */
+function sweepThreads(threads: number, entry: WorkerEntry, data: SharedQueueData): Worker[] {
+  const ready = takePrestartedThreads(threads, entry);
+  for (const worker of ready) worker.postMessage(data);
+  const started = Array.from({ length: threads - ready.length }, () => startWorker(entry, data));
+  return [...ready, ...started];
 }
 
 /**
@@ -28,7 +34,7 @@ function startThread(entry: WorkerEntry, data: SharedQueueData): Worker {
  * for another to hand it work). This thread has the engine's modules loaded already, so one
  * isolate fewer starts, loads and warms its JIT than with `threads` worker threads; on a machine with as
  * many cores as threads, that start-up is paid on the cores the runs need (docs/sweeps.md, "Where
- * the second core goes"). The first failure stops every thread from claiming more, terminates the
+ * the second core goes"). Threads prestarted by the `omni` executable are used first. The first failure stops every thread from claiming more, terminates the
  * worker threads and rejects with that failure; no result is handed on after it.
  */
 export function sharedQueueExecutor(
@@ -53,7 +59,7 @@ export function sharedQueueExecutor(
       const job = jobs.find((j) => j.index === outcome.index);
       return job !== undefined ? jobError(job, outcome) : threadError(`run ${outcome.index} failed`);
     };
-    const workers = Array.from({ length: threads - 1 }, () => startThread(entry, data));
+    const workers = sweepThreads(threads - 1, entry, data);
     const there = workers.map(
       (worker) =>
         new Promise<void>((resolve) => {

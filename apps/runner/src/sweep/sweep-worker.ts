@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type SerializedError, serializeError } from '../commands/backtest-worker.js';
+import { isPrestartData } from './prestart.js';
 import { runSweepJob } from './run-job.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
 
@@ -60,7 +61,14 @@ async function sharedQueueThread(
   }
 }
 
-if (!isMainThread && parentPort !== null && isSharedQueueData(workerData)) {
+if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  void sharedQueueThread(workerData, (outcome) => port.postMessage(outcome));
+  const post = (outcome: SweepJobOutcome): void => port.postMessage(outcome);
+  if (isSharedQueueData(workerData)) void sharedQueueThread(workerData, post);
+  // Started before its jobs existed (prestart.ts): the engine is loaded by now; the jobs come as one message.
+  else if (isPrestartData(workerData)) {
+    port.once('message', (data: unknown) => {
+      if (isSharedQueueData(data)) void sharedQueueThread(data, post);
+    });
+  }
 }
