@@ -1,12 +1,18 @@
-import * as protobufModule from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as protobufModule from 'protobufjs';
 
 type Protobuf = typeof protobufModule;
 
 /**
- * protobufjs is CommonJS (`module.exports = require('./src/index')`): Node's ESM loader exposes it only
- * as `default`, bundlers and vitest also by name.
+ * protobufjs, loaded on the first export: it is the heaviest module of the package and nothing but
+ * the ONNX exporter needs it, so an engine that only runs (a backtest, each thread of a sweep) never
+ * loads it. It is CommonJS, so `require` gives the module itself.
  */
-const protobuf: Protobuf = (protobufModule as unknown as { default?: Protobuf }).default ?? protobufModule;
+let protobuf: Protobuf | undefined;
+function loadProtobuf(): Protobuf {
+  protobuf ??= createRequire(import.meta.url)('protobufjs') as Protobuf;
+  return protobuf;
+}
 
 /**
  * The messages of `onnx/onnx.proto3` (ONNX 1.10.2, https://github.com/onnx/onnx/blob/v1.10.2/onnx/onnx.proto3)
@@ -107,14 +113,17 @@ message OperatorSetIdProto {
 }
 `;
 
-/** The parsed `onnx` package of {@link ONNX_PROTO_SUBSET}: look up message types by name. */
-export const onnxProtoRoot: protobufModule.Root = protobuf.parse(ONNX_PROTO_SUBSET, {
-  keepCase: false,
-}).root;
+let root: protobufModule.Root | undefined;
+
+/** The parsed `onnx` package of {@link ONNX_PROTO_SUBSET} (parsed once, on first use): look up message types by name. */
+export function onnxProtoRoot(): protobufModule.Root {
+  root ??= loadProtobuf().parse(ONNX_PROTO_SUBSET, { keepCase: false }).root;
+  return root;
+}
 
 /** The message type `onnx.<name>` (e.g. `ModelProto`, `TensorShapeProto.Dimension`). */
 export function onnxMessage(name: string): protobufModule.Type {
-  return onnxProtoRoot.lookupType(`onnx.${name}`);
+  return onnxProtoRoot().lookupType(`onnx.${name}`);
 }
 
 /** Numeric values of `TensorProto.DataType` the exporter writes. */
