@@ -83,9 +83,18 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+const bigintAsString = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
 /** JSON safe to embed inside a `<script>` element (no `</script>` or `<!--` can appear). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+  let json: string;
+  try {
+    json = JSON.stringify(value); // the fast path: a replacer is called for every value
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    json = JSON.stringify(value, bigintAsString); // a BigInt somewhere: the same JSON, BigInts as strings
+  }
+  return json
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
@@ -98,9 +107,23 @@ interface ChartPoint {
   readonly value: number;
 }
 
+// Module-level callbacks, not closures made per report: a sweep renders a report per run, and V8
+// recompiles a per-call callback after every full GC (docs/sweeps.md, "Where the second core goes").
+const byTime = (a: { readonly time: number }, b: { readonly time: number }): number => a.time - b.time;
+const byEntryTs = (a: TradeOutcome, b: TradeOutcome): number => a.entryTs - b.entryTs;
+const pricePoint = (p: ReportPricePoint): ChartPoint => ({ time: Math.floor(p.tsMs / 1000), value: p.price });
+const equityPoint = (p: ReportEquityPoint): ChartPoint => ({
+  time: Math.floor(p.tsMs / 1000),
+  value: p.equity,
+});
+const drawdownPoint = (p: ReportEquityPoint): ChartPoint => ({
+  time: Math.floor(p.tsMs / 1000),
+  value: -p.drawdown,
+});
+
 /** The chart needs strictly increasing times: sort, and keep the last value of each second. */
 export function lastPerSecond(points: readonly ChartPoint[]): ChartPoint[] {
-  const sorted = [...points].sort((a, b) => a.time - b.time);
+  const sorted = [...points].sort(byTime);
   const out: ChartPoint[] = [];
   for (const p of sorted) {
     if (out.length > 0 && out[out.length - 1]?.time === p.time) out[out.length - 1] = p;
@@ -166,7 +189,7 @@ export function tradeMarkers(trades: readonly TradeOutcome[]): TradeMarker[] {
       },
     ];
   });
-  return markers.sort((a, b) => a.time - b.time);
+  return markers.sort(byTime);
 }
 
 /**
@@ -175,9 +198,9 @@ export function tradeMarkers(trades: readonly TradeOutcome[]): TradeMarker[] {
  * chart library inlined; it loads nothing from the network.
  */
 export function renderReport(input: ReportInput): string {
-  const trades = [...input.trades].sort((a, b) => a.entryTs - b.entryTs);
+  const trades = [...input.trades].sort(byEntryTs);
   const data = {
-    prices: lastPerSecond(input.prices.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.price }))),
+    prices: lastPerSecond(input.prices.map(pricePoint)),
     zones: input.zones,
     // Every trade's entry and exit at its exact time and price: the markers sit on this (invisible)
     // series, so a downsampled price line never moves them.
@@ -188,10 +211,8 @@ export function renderReport(input: ReportInput): string {
       ]),
     ),
     markers: tradeMarkers(trades),
-    equity: lastPerSecond(input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: p.equity }))),
-    drawdown: lastPerSecond(
-      input.equity.map((p) => ({ time: Math.floor(p.tsMs / 1000), value: -p.drawdown })),
-    ),
+    equity: lastPerSecond(input.equity.map(equityPoint)),
+    drawdown: lastPerSecond(input.equity.map(drawdownPoint)),
   };
   const cards = input.headline
     .map(

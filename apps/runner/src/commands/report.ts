@@ -21,26 +21,41 @@ export function equityFromTrades(
   trades: readonly TradeOutcome[],
   timesMs: readonly number[],
 ): ReportEquityPoint[] {
-  const settled = [...trades].sort((a, b) => a.settleTs - b.settleTs);
+  const settled = [...trades].sort(bySettleTs);
   let equity = startingBalance;
   let peak = startingBalance;
   let next = 0;
-  return timesMs.map((tsMs) => {
+  const points: ReportEquityPoint[] = [];
+  for (const tsMs of timesMs) {
     for (; next < settled.length && (settled[next] as TradeOutcome).settleTs <= tsMs; next++) {
       equity += (settled[next] as TradeOutcome).pnl;
       if (equity > peak) peak = equity;
     }
-    return { tsMs, equity, drawdown: peak - equity };
-  });
+    points.push({ tsMs, equity, drawdown: peak - equity });
+  }
+  return points;
 }
+
+// Loops and module-level comparators rather than callbacks made per report: a sweep writes a report
+// per run, and V8 recompiles a per-call callback after every full GC (docs/sweeps.md).
+const bySettleTs = (a: TradeOutcome, b: TradeOutcome): number => a.settleTs - b.settleTs;
+const ascending = (a: number, b: number): number => a - b;
 
 /**
  * The times the equity and drawdown curves are sampled at: the price chart's times and every
  * trade's settle time (so each step of the realised equity sits at its exact time), ascending, once.
  */
 export function equityTimes(prices: readonly ReportPricePoint[], trades: readonly TradeOutcome[]): number[] {
-  const times = [...prices.map((p) => p.tsMs), ...trades.map((t) => t.settleTs)].sort((a, b) => a - b);
-  return times.filter((t, i) => i === 0 || t !== times[i - 1]);
+  const times: number[] = [];
+  for (const p of prices) times.push(p.tsMs);
+  for (const t of trades) times.push(t.settleTs);
+  times.sort(ascending);
+  const once: number[] = [];
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i] as number;
+    if (i === 0 || t !== times[i - 1]) once.push(t);
+  }
+  return once;
 }
 
 /**
