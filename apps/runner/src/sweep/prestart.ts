@@ -11,7 +11,7 @@ export function sweepWorkerEntry(moduleUrl: string = import.meta.url): WorkerEnt
   return workerEntry(moduleUrl, './sweep-worker');
 }
 
-/** The `workerData` of a thread started before its jobs are known: it waits for one {@link SharedQueueData}-like message. */
+/** The `workerData` of a thread started before its jobs are known: it waits for one message, its `SharedQueueData` (sweep-worker.ts). */
 export interface PrestartData {
   readonly kind: 'omni-sweep-prestart';
 }

@@ -34,8 +34,9 @@ function sweepThreads(threads: number, entry: WorkerEntry, data: SharedQueueData
  * for another to hand it work). This thread has the engine's modules loaded already, so one
  * isolate fewer starts, loads and warms its JIT than with `threads` worker threads; on a machine with as
  * many cores as threads, that start-up is paid on the cores the runs need (docs/sweeps.md, "Where
- * the second core goes"). Threads prestarted by the `omni` executable are used first. The first failure stops every thread from claiming more, terminates the
- * worker threads and rejects with that failure; no result is handed on after it.
+ * the second core goes"). Threads prestarted by the `omni` executable are used first. The first
+ * failure stops every thread from claiming more, terminates the worker threads and rejects with
+ * that failure; no result is handed on after it.
  */
 export function sharedQueueExecutor(
   threads: number,
