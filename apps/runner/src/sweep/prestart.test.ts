@@ -12,6 +12,7 @@ import {
 import { runSweepJob } from './run-job.js';
 import { sharedQueueExecutor } from './shared-queue.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
+import { shortSweepJobs } from './sweep-jobs.fixture.js';
 
 describe('sweepThreadsToPrestart', () => {
   it('prestarts --workers less this thread for a local sweep', () => {
@@ -33,17 +34,7 @@ describe('sweepThreadsToPrestart', () => {
 });
 
 const root = mkdtempSync(join(tmpdir(), 'omni-prestart-'));
-const jobs = (outRoot: string): SweepJob[] =>
-  [0.5, 0.55, 0.6].map((minConfidence, index) => ({
-    sweepId: 'prestart-test',
-    index,
-    parameters: { 'engines.governor.minConfidence': minConfidence },
-    symbol: 'EURUSD',
-    window: { fromMs: Date.UTC(2023, 0, 1), toMs: Date.UTC(2023, 5, 30), role: 'full', fold: 0 },
-    seed: 11 + index,
-    backtest: { momentumOnly: true },
-    outRoot,
-  }));
+const jobs = (outRoot: string): SweepJob[] => shortSweepJobs('prestart-test', outRoot, 11);
 
 describe('prestarted sweep threads', () => {
   afterEach(() => releasePrestartedThreads());

@@ -6,24 +6,13 @@ import { sweepWorkerEntry } from './prestart.js';
 import { runSweepJob } from './run-job.js';
 import { sharedQueueExecutor } from './shared-queue.js';
 import type { SweepJob, SweepRunResult } from './sweep-job.js';
+import { shortSweepJobs } from './sweep-jobs.fixture.js';
 import { claimJob } from './sweep-worker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'omni-shared-queue-'));
-const from = Date.UTC(2023, 0, 1);
-const to = Date.UTC(2023, 5, 30);
 /** Short momentum backtests of bundled EURUSD, one per minConfidence. */
 const jobs = (outRoot: string, data?: string): SweepJob[] =>
-  [0.5, 0.55, 0.6].map((minConfidence, index) => ({
-    sweepId: 'shared-queue-test',
-    index,
-    parameters: { 'engines.governor.minConfidence': minConfidence },
-    symbol: 'EURUSD',
-    ...(data !== undefined ? { data } : {}),
-    window: { fromMs: from, toMs: to, role: 'full', fold: 0 },
-    seed: 7 + index,
-    backtest: { momentumOnly: true },
-    outRoot,
-  }));
+  shortSweepJobs('shared-queue-test', outRoot, 7, data);
 const claims = (next: number, stop: number): Int32Array => Int32Array.from([next, stop]);
 
 describe('claimJob', () => {
