@@ -3,13 +3,12 @@ import { type OmniConfig, type OmniConfigInput, SystemClock } from '@omni/core';
 import type { Command } from 'commander';
 import { type ConfigFlags, integer, positive } from './cli-args.js';
 import { type CliIo, EXIT } from './cli-io.js';
-import { type ArbDemoFlags, formatArbDemo, runArbDemo } from './commands/arb-demo.js';
+import type { ArbDemoFlags } from './commands/arb-demo.js';
 import { formatBacktestSummary } from './commands/backtest.js';
 import { stateDir } from './commands/check.js';
-import { type LiveFlags, planLive, runLive } from './commands/live.js';
-import { formatVenueTest, runVenueTest, type VenueTestFlags } from './commands/venue-test.js';
+import type { LiveFlags } from './commands/live.js';
+import type { VenueTestFlags } from './commands/venue-test.js';
 import { allowancePath, writeAllowance } from './live-allowance.js';
-import { findVenue } from './venues.js';
 
 type ConfigFrom = (flags: ConfigFlags, overrides?: OmniConfigInput) => OmniConfig;
 
@@ -48,6 +47,7 @@ export function registerLiveCommands(
     )
     .option('--json', 'print the summary (or the plan) as JSON')
     .action(async (flags: LiveFlags & ConfigFlags & { json?: boolean; plan?: boolean }) => {
+      const { planLive, runLive } = await import('./commands/live.js');
       if (flags.plan) {
         const plan = await planLive(configFrom(flags), flags, io, new SystemClock());
         const shown = {
@@ -90,6 +90,7 @@ export function registerLiveCommands(
     .option('--config <file>', 'JSON config file')
     .option('--json', 'print the result as one JSON object')
     .action(async (name: string, flags: VenueTestFlags & ConfigFlags) => {
+      const { formatVenueTest, runVenueTest } = await import('./commands/venue-test.js');
       const result = await runVenueTest(name, configFrom(flags), flags, io);
       io.out(flags.json ? JSON.stringify(result) : formatVenueTest(name, result));
       setExit(EXIT.ok);
@@ -107,14 +108,17 @@ export function registerLiveCommands(
     .option('--config <file>', 'JSON config file (engines.arbitrage: ethUsd, minProfitUsd)')
     .option('--json', 'print one JSON object')
     .action(async (flags: ArbDemoFlags & ConfigFlags & { json?: boolean }) => {
+      const { formatArbDemo, runArbDemo } = await import('./commands/arb-demo.js');
       const result = await runArbDemo(configFrom(flags), flags, io);
       io.out(flags.json ? JSON.stringify(result) : formatArbDemo(result));
       setExit(EXIT.ok);
     });
 
+  // `omni safety allow-live` joins the safety commands, so they must exist already (program.ts).
   const safety = program.commands.find((c) => c.name() === 'safety');
+  if (safety === undefined) throw new Error('register the safety commands before the live ones');
   safety
-    ?.command('allow-live')
+    .command('allow-live')
     .description(
       'allow live trading at a venue again after an incident switched it to shadow (journaled by the run)',
     )
@@ -123,20 +127,22 @@ export function registerLiveCommands(
     .option('--operator <name>', 'who allows it', userInfo().username)
     .option('--config <file>', 'JSON config file')
     .option('--json', 'print JSON')
-    .action((flags: ConfigFlags & { venue: string; reason: string; operator: string; json?: boolean }) => {
-      const config = configFrom(flags);
-      findVenue(flags.venue);
-      const allowance = writeAllowance(stateDir(config), flags.venue, {
-        tsMs: Math.floor(new SystemClock().nowMs()),
-        operator: flags.operator,
-        reason: flags.reason,
-      });
-      const path = allowancePath(stateDir(config));
-      io.out(
-        flags.json
-          ? JSON.stringify({ venue: flags.venue, ...allowance, file: path })
-          : `live trading at ${flags.venue} allowed by ${allowance.operator}: ${allowance.reason} (${path}); a running omni live resumes within a second once the venue is healthy`,
-      );
-      setExit(EXIT.ok);
-    });
+    .action(
+      async (flags: ConfigFlags & { venue: string; reason: string; operator: string; json?: boolean }) => {
+        const config = configFrom(flags);
+        (await import('./venues.js')).findVenue(flags.venue);
+        const allowance = writeAllowance(stateDir(config), flags.venue, {
+          tsMs: Math.floor(new SystemClock().nowMs()),
+          operator: flags.operator,
+          reason: flags.reason,
+        });
+        const path = allowancePath(stateDir(config));
+        io.out(
+          flags.json
+            ? JSON.stringify({ venue: flags.venue, ...allowance, file: path })
+            : `live trading at ${flags.venue} allowed by ${allowance.operator}: ${allowance.reason} (${path}); a running omni live resumes within a second once the venue is healthy`,
+        );
+        setExit(EXIT.ok);
+      },
+    );
 }

@@ -296,6 +296,33 @@ describe('omni safety', () => {
     expect(result.err).toContain('--reason');
     expect(existsSync(statePath())).toBe(false);
   });
+
+  // The runbook's way back to live trading after a venue incident (docs/modes/micro-live.md).
+  it('allows live trading at a venue again with allow-live, recorded with who and why', async () => {
+    const args = ['safety', 'allow-live', '--venue', 'deriv', '--reason', 'reconnected, account checked'];
+    const result = await omni([...args, '--operator', 'tester', '--json']);
+    expect(result.code).toBe(0);
+    const file = join(dir, 'logs', 'state', 'live-allow.json');
+    expect(JSON.parse(result.out)).toMatchObject({
+      venue: 'deriv',
+      operator: 'tester',
+      reason: 'reconnected, account checked',
+      file,
+    });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      kind: 'omni-live-allowances',
+      venues: { deriv: { operator: 'tester', reason: 'reconnected, account checked' } },
+    });
+    const text = await omni([...args.slice(0, 4), '--reason', 'second look', '--operator', 'ops']);
+    expect(text.out).toContain('live trading at deriv allowed by ops: second look');
+  });
+
+  it('refuses allow-live for a venue it does not know, and writes nothing', async () => {
+    const result = await omni(['safety', 'allow-live', '--venue', 'nowhere', '--reason', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('unknown venue nowhere');
+    expect(existsSync(join(dir, 'logs', 'state', 'live-allow.json'))).toBe(false);
+  });
 });
 
 describe('omni shadow', () => {

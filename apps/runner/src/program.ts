@@ -18,7 +18,6 @@ import {
 } from './commands/model.js';
 import { runReport } from './commands/report.js';
 import { registerSafetyCommands } from './commands/safety-program.js';
-import { runShadow } from './commands/shadow.js';
 import { registerSweepCommand } from './commands/sweep-program.js';
 import { runTrain } from './commands/train.js';
 import {
@@ -28,7 +27,6 @@ import {
 } from './commands/train-from-journal.js';
 import { registerWorkerCommand } from './commands/worker-program.js';
 import { registerLiveCommands } from './program-live.js';
-import { findVenue, formatVenues, listVenues } from './venues.js';
 
 /**
  * Builds the `omni` command tree. Every action resolves to an exit code; errors are printed by
@@ -142,12 +140,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print the summary (as in summary.json) as JSON')
     .action(async (flags) => {
       const config = configFrom(flags, { mode: 'shadow' });
+      const { runShadow } = await import('./commands/shadow.js');
       const result = await runShadow(config, flags, io);
       io.out(flags.json ? json(result) : formatBacktestSummary(result));
       setExit(EXIT.ok);
     });
 
-  registerLiveCommands(program, io, setExit, configFrom);
+  registerSafetyCommands(program, io, setExit, configFrom);
+  registerLiveCommands(program, io, setExit, configFrom); // adds `safety allow-live`
   registerWorkerCommand(program, io, setExit);
   registerSweepCommand(program, io, setExit, configFrom);
   registerDataCommands(program, io, setExit);
@@ -156,7 +156,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('venues')
     .description('list the venues --venue can name: what each provides and the settings it takes')
     .option('--json', 'print JSON instead of text')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { formatVenues, listVenues } = await import('./venues.js');
       const venues = listVenues();
       io.out(flags.json ? JSON.stringify(venues, null, 2) : formatVenues(venues));
       setExit(EXIT.ok);
@@ -172,7 +173,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .option('--json', 'print JSON')
     .action(async (flags: ConfigFlags & { venue?: string; json?: boolean }) => {
-      const venue = flags.venue === undefined ? undefined : findVenue(flags.venue);
+      const venue =
+        flags.venue === undefined ? undefined : (await import('./venues.js')).findVenue(flags.venue);
       const scope = venue
         ? {
             markets: venue.executorMarkets,
@@ -330,8 +332,6 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       io.out(flags.json ? JSON.stringify(auditJson(report), null, 2) : formatAudit(report));
       setExit(report.passed ? EXIT.ok : EXIT.failed);
     });
-
-  registerSafetyCommands(program, io, setExit, configFrom);
 
   return program;
 }

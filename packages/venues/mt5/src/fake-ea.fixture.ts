@@ -97,7 +97,11 @@ export class FakeEa {
       }
       this.#wake();
     });
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Rejects when nothing listens yet (the caller may retry); once connected, a later close is not a failure.
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('close', () => reject(new Error(`no bridge listens on 127.0.0.1:${this.#options.port}`)));
+    });
     const from = this.received.length;
     this.#write({
       type: 'hello',
