@@ -26,10 +26,16 @@ function side(o: TradeOutcome): string {
 
 /**
  * Compares a live binary's settlement by the broker with the shadow rules' settlement of the same
- * decision from our own ticks (whichever comes first waits for the other). A different result (won
- * against lost) or a PnL more than 1 % of the stake apart is a `SETTLEMENT_DIVERGENCE` alert with both
- * sides — how a user learns whether shadow runs tell the truth about this broker. A decision the
- * broker never bought (a cancelled outcome) has nothing to compare.
+ * decision from our own ticks (whichever comes first waits for the other) — how a user learns whether
+ * shadow runs tell the truth about this broker. A decision the broker never bought (a cancelled
+ * outcome) has nothing to compare.
+ * - A different result (won against lost, or a tie one side and not the other), or the same result
+ *   with a PnL more than 1 % of the stake apart that the payout does not explain, is a
+ *   `SETTLEMENT_DIVERGENCE` alert with both sides.
+ * - Both won, and the broker paid a different ratio of the stake than the configured payout
+ *   (`engines.binary.payout`): the settlement agreed, the configuration does not. That is one
+ *   `PAYOUT_MISMATCH` alert naming both ratios (again only when the broker's ratio moves by more than
+ *   a percentage point), not a divergence on every winning trade.
  */
 export class SettlementComparator {
   readonly #venue: string;
@@ -38,6 +44,9 @@ export class SettlementComparator {
   readonly #shadow = new Map<string, TradeOutcome>();
   #divergences = 0;
   #agreed = 0;
+  #payoutMismatches = 0;
+  /** The broker's payout ratio last reported in a PAYOUT_MISMATCH alert. */
+  #reportedRatio: number | undefined;
 
   constructor(venue: string, alert: (alert: ComparatorAlert) => void) {
     this.#venue = venue;
@@ -48,8 +57,14 @@ export class SettlementComparator {
     return this.#divergences;
   }
 
+  /** Settlements where both sides agreed on the result (and on the PnL, but for the payout ratio). */
   get agreed(): number {
     return this.#agreed;
+  }
+
+  /** Of the agreed settlements, the wins the broker paid at another ratio than the configured payout. */
+  get payoutMismatches(): number {
+    return this.#payoutMismatches;
   }
 
   /** The broker's settlement of a decision. */
@@ -73,10 +88,17 @@ export class SettlementComparator {
   #compare(broker: TradeOutcome, shadow: TradeOutcome): void {
     this.#broker.delete(broker.decisionId);
     this.#shadow.delete(broker.decisionId);
-    const tolerance = 0.01 * Math.max(broker.stake ?? 0, shadow.stake ?? 0);
+    const stake = Math.max(broker.stake ?? 0, shadow.stake ?? 0);
+    const tolerance = 0.01 * stake;
     const sameSide = side(broker) === side(shadow);
     if (sameSide && Math.abs(broker.pnl - shadow.pnl) <= tolerance) {
       this.#agreed++;
+      return;
+    }
+    if (sameSide && side(broker) === 'win' && stake > 0) {
+      this.#agreed++;
+      this.#payoutMismatches++;
+      this.#payoutMismatch(broker, shadow, stake);
       return;
     }
     this.#divergences++;
@@ -87,6 +109,26 @@ export class SettlementComparator {
         ? `${this.#venue} settled ${broker.decisionId} at ${broker.pnl} but the shadow rules at ${shadow.pnl}`
         : `${this.#venue} settled ${broker.decisionId} as ${side(broker)} but the shadow rules as ${side(shadow)}`,
       context: { decisionId: broker.decisionId, broker: summary(broker), shadow: summary(shadow) },
+    });
+  }
+
+  /** Both won at different ratios: alerts once per ratio of the broker's (moves under a point are the same). */
+  #payoutMismatch(broker: TradeOutcome, shadow: TradeOutcome, stake: number): void {
+    const brokerRatio = Math.round((broker.pnl / stake) * 10_000) / 10_000;
+    const shadowRatio = Math.round((shadow.pnl / stake) * 10_000) / 10_000;
+    if (this.#reportedRatio !== undefined && Math.abs(brokerRatio - this.#reportedRatio) <= 0.01) return;
+    this.#reportedRatio = brokerRatio;
+    this.#alert({
+      level: 'warn',
+      code: 'PAYOUT_MISMATCH',
+      message: `${this.#venue} pays ${brokerRatio} of the stake on a win but engines.binary.payout is ${shadowRatio}: set it to ${brokerRatio} so shadow runs and sizing see this broker's payout`,
+      context: {
+        decisionId: broker.decisionId,
+        brokerRatio,
+        configuredRatio: shadowRatio,
+        broker: summary(broker),
+        shadow: summary(shadow),
+      },
     });
   }
 }
