@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { TradeOutcome } from '@omni/core';
+import { stringifyJson, type TradeOutcome } from '@omni/core';
 import type { FunnelRow, YearRow } from './funnel-rows.js';
 
 /** A price point of the report's chart. */
@@ -83,17 +83,9 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const bigintAsString = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
-
 /** JSON safe to embed inside a `<script>` element (no `</script>` or `<!--` can appear). */
 export function jsonForScript(value: unknown): string {
-  let json: string;
-  try {
-    json = JSON.stringify(value); // the fast path: a replacer is called for every value
-  } catch (err) {
-    if (!(err instanceof TypeError)) throw err;
-    json = JSON.stringify(value, bigintAsString); // a BigInt somewhere: the same JSON, BigInts as strings
-  }
+  const json = stringifyJson(value) ?? 'null'; // BigInts as strings, as in the journals
   return json
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')

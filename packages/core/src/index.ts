@@ -100,6 +100,7 @@ export {
   type ReadJournalOptions,
   readJournal,
   streamJournal,
+  stringifyJson,
   type TornLine,
   toJsonLine,
   truncateJournal,

@@ -44,9 +44,10 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /**
  * JSON.stringify with bigints as decimal strings. A replacer function slows every record down several
  * times, so it is used only for the records that hold a bigint (wei amounts): those make the plain call
- * throw a TypeError, and everything else gives the same text either way.
+ * throw a TypeError, and everything else gives the same text either way. Undefined for what JSON
+ * cannot hold at top level (undefined, a function), as JSON.stringify.
  */
-function stringify(record: unknown): string | undefined {
+export function stringifyJson(record: unknown): string | undefined {
   try {
     return JSON.stringify(record);
   } catch (err) {
@@ -57,7 +58,7 @@ function stringify(record: unknown): string | undefined {
 
 /** Serialises one record to a single JSON line (no trailing newline), secret-free. */
 export function toJsonLine(record: unknown): string {
-  const line = stringify(record);
+  const line = stringifyJson(record);
   if (line === undefined) {
     throw new JournalError('JOURNAL_WRITE_FAILED', 'a journal record must be JSON-serialisable', {
       type: typeof record,
